@@ -1,0 +1,41 @@
+# Sunroster — every target creates and uses .venv, installing what it needs.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+SCENARIO ?= scenarios/global-baseline.yaml
+OUT     ?= out/baseline
+TIME_LIMIT ?= 120
+
+.PHONY: install demo test lint bench dashboard clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,postgres]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/sunroster validate $(SCENARIO)
+	$(BIN)/sunroster solve $(SCENARIO) -o $(OUT) --time-limit $(TIME_LIMIT)
+	$(BIN)/sunroster check $(SCENARIO) $(OUT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check optimizer dashboard tests data
+	$(BIN)/ruff format --check optimizer dashboard tests data
+
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/sunroster bench curtois --time-limit 60
+	$(BIN)/python -m pytest -q -m slow tests
+
+dashboard: $(STAMP)
+	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port 8501 -- $(SCENARIO)
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .ruff_cache

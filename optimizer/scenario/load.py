@@ -1,0 +1,743 @@
+"""Read a scenario (YAML + CSV tables) into a validated, frozen `Scenario`.
+
+Every problem of every file is collected in one pass and raised together as
+a `ScenarioError` whose issues name the file, the YAML line and key path or
+the CSV row, and the field. YAML is read with YAML 1.2 scalars (`off`, `NO`
+stay strings; `22:00` stays a time), with the round-trip loader so each key
+keeps its line number. Nothing here writes anything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from optimizer.calendars import CalendarError, check_calendar
+from optimizer.scenario.errors import IssueLog, ScenarioError
+from optimizer.scenario.model import (
+    Agent,
+    Horizon,
+    Market,
+    Queue,
+    RuleSet,
+    Scenario,
+    ScenarioHeader,
+    Site,
+    Tier,
+    Weights,
+)
+from optimizer.timegrid import TimeGrid, utc_offsets
+
+M = TypeVar("M", bound=BaseModel)
+Path_ = tuple[str | int, ...]
+
+TOP_KEYS = {
+    "scenario", "description", "horizon", "currency", "fx", "shrinkage", "tiers", "rules",
+    "sites", "markets", "queues", "agents", "demand", "weights", "extra_holidays",
+}  # fmt: skip
+AGENT_COLUMNS = (
+    "id", "name", "site", "languages", "channels", "min_hours_week", "max_hours_week",
+    "hourly_cost", "earliest_start", "latest_end", "days_off", "leave", "team",
+    "preferred_days_off",
+)  # fmt: skip
+AGENT_REQUIRED = ("id", "site", "languages", "channels", "max_hours_week")
+DEMAND_COLUMNS = ("queue", "interval_start", "contacts")
+_OFFSET_RE = r"(?:Z|z|[+-]\d{2}:?\d{2})$"
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load and validate the scenario at `path` (YAML), with its CSV tables.
+
+    Raises `ScenarioError` listing every problem found; returns a frozen
+    `Scenario` otherwise. Warnings (demand outside the grid, unknown keys) are
+    kept in `last_warnings` of the returned scenario's loader run.
+    """
+    scenario, _warnings = load_scenario_with_warnings(path)
+    return scenario
+
+
+def load_scenario_with_warnings(path: str | Path) -> tuple[Scenario, list[str]]:
+    """As `load_scenario`, and the loader's warnings as text lines."""
+    path = Path(path)
+    log = IssueLog()
+    fname = str(path)
+    if not path.is_file():
+        log.error(fname, "", "", "file not found" if not path.exists() else "not a file")
+        log.raise_if_any()
+    doc, lines = _read_yaml(path, log)
+    log.raise_if_any()
+    if not isinstance(doc, dict):
+        log.error(fname, "line 1", "", "expected a mapping of scenario fields at the top level")
+        log.raise_if_any()
+    builder = _Builder(path, doc, lines, log)
+    scenario = builder.build()
+    log.raise_if_any()
+    assert scenario is not None
+    return scenario, [str(w) for w in log.warnings]
+
+
+# ---------------------------------------------------------------- YAML
+
+
+def _read_yaml(path: Path, log: IssueLog) -> tuple[Any, dict[Path_, int]]:
+    """Parse YAML 1.2 to plain Python, and a map of key path → 1-based line."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        log.error(str(path), _byte_line(path.read_bytes(), exc.start), "", "file is not UTF-8 text")
+        return None, {}
+    yaml = YAML(typ="rt")
+    try:
+        raw = yaml.load(io.StringIO(text))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        log.error(str(path), where, "", f"YAML syntax error: {exc.problem or exc.context}")
+        return None, {}
+    except YAMLError as exc:
+        log.error(str(path), "", "", f"YAML error: {exc}")
+        return None, {}
+    lines: dict[Path_, int] = {}
+    return _plain(raw, (), lines), lines
+
+
+def _plain(node: Any, at: Path_, lines: dict[Path_, int]) -> Any:
+    """ruamel round-trip nodes → dict/list/scalars, recording line numbers."""
+    if isinstance(node, CommentedMap):
+        out: dict[Any, Any] = {}
+        for k, v in node.items():
+            with contextlib.suppress(KeyError, TypeError):
+                lines[(*at, str(k))] = node.lc.key(k)[0] + 1
+            out[str(k) if not isinstance(k, dt.date) else k] = _plain(v, (*at, str(k)), lines)
+        return out
+    if isinstance(node, CommentedSeq):
+        items = []
+        for i, v in enumerate(node):
+            with contextlib.suppress(KeyError, TypeError, IndexError):
+                lines[(*at, i)] = node.lc.item(i)[0] + 1
+            items.append(_plain(v, (*at, i), lines))
+        return items
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def _byte_line(data: bytes, offset: int) -> str:
+    newline = b"\n"
+    return f"line {data[:offset].count(newline) + 1}"
+
+
+def _dotted(at: Iterable[str | int]) -> str:
+    out = ""
+    for p in at:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+# ---------------------------------------------------------------- builder
+
+
+class _Builder:
+    """Validates one scenario document section by section, collecting issues."""
+
+    def __init__(self, path: Path, doc: dict[str, Any], lines: dict[Path_, int], log: IssueLog):
+        self.path = path
+        self.file = str(path)
+        self.doc = doc
+        self.lines = lines
+        self.log = log
+        self.agent_where: dict[str, tuple[str, str]] = {}  # agent id → (file, row or line)
+
+    # -- locating
+    def where(self, at: Path_) -> str:
+        probe = tuple(at)
+        while probe:
+            if probe in self.lines:
+                return f"line {self.lines[probe]} ({_dotted(at)})"
+            probe = probe[:-1]
+        return _dotted(at)
+
+    def err(self, at: Path_, fld: str, message: str) -> None:
+        self.log.error(self.file, self.where(at), fld, message)
+
+    def model(self, cls: type[M], data: Any, at: Path_, **extra: Any) -> M | None:
+        """Validate `data` as `cls`; on failure record one issue per error."""
+        if not isinstance(data, dict):
+            self.err(at, "", f"expected a mapping, got {type(data).__name__} {data!r}")
+            return None
+        self._unknown_keys(cls, data, at)
+        try:
+            return cls.model_validate({**data, **extra})
+        except ValidationError as exc:
+            for e in exc.errors():
+                loc = tuple(e["loc"])
+                fld = ".".join(str(p) for p in loc if not isinstance(p, int)) or ""
+                self.err((*at, *loc), fld.split(".")[0] if fld else "", _message(e))
+            return None
+
+    def _unknown_keys(self, cls: type[BaseModel], data: Mapping[str, Any], at: Path_) -> None:
+        known = {f.alias or n for n, f in cls.model_fields.items()} | set(cls.model_fields)
+        for k in data:
+            if k not in known:
+                self.log.warn(self.file, self.where((*at, k)), str(k), "unknown key ignored")
+
+    # -- sections
+    def build(self) -> Scenario | None:
+        d = self.doc
+        for k in d:
+            if k not in TOP_KEYS:
+                self.log.warn(self.file, self.where((k,)), k, "unknown top-level key ignored")
+        for k in (
+            "scenario",
+            "horizon",
+            "currency",
+            "tiers",
+            "rules",
+            "sites",
+            "markets",
+            "queues",
+            "agents",
+            "demand",
+        ):
+            if k not in d:
+                self.log.error(self.file, "", k, "required field is missing")
+        horizon = self.model(Horizon, d.get("horizon"), ("horizon",)) if "horizon" in d else None
+        tiers = self.mapping_of(Tier, "tiers")
+        rules = self.mapping_of(RuleSet, "rules")
+        sites = self.list_of(Site, "sites")
+        markets = self.list_of(Market, "markets")
+        queues = self.list_of(Queue, "queues")
+        weights = self.model(Weights, d.get("weights") or {}, ("weights",))
+        extra = self.extra_holidays(d.get("extra_holidays"))
+        agents = self.agents(d.get("agents"))
+        top = self.top_scalars()
+        # cross-references are checked among the parts that validated, so one
+        # bad queue does not also make every demand row of it "unknown"
+        self.cross_check(horizon, tiers or {}, rules or {}, sites, markets, queues, agents, top)
+        grid = self.grid(horizon, sites, markets)
+        raw_queues = d.get("queues") if isinstance(d.get("queues"), list) else []
+        queue_ids = {str(q.get("id")) for q in raw_queues if isinstance(q, dict)}
+        demand = self.demand(d.get("demand"), queue_ids, grid)
+        if horizon is not None and grid is not None:
+            self.check_clock_alignment(horizon, rules or {}, sites, grid)
+        if self.log.errors or demand is None:
+            return None
+        assert horizon is not None and tiers is not None and rules is not None
+        return Scenario.model_validate(
+            {
+                **top,
+                "horizon": horizon,
+                "tiers": tiers,
+                "rules": rules,
+                "sites": tuple(sites),
+                "markets": tuple(markets),
+                "queues": tuple(queues),
+                "agents": tuple(agents),
+                "demand": demand,
+                "weights": weights or Weights(),
+                "extra_holidays": extra,
+                "source": str(self.path),
+            }
+        )
+
+    def top_scalars(self) -> dict[str, Any]:
+        probe = {k: self.doc[k] for k in ScenarioHeader.model_fields if k in self.doc}
+        if "scenario" not in probe or "currency" not in probe:
+            return {}  # reported as missing already
+        top = self.model(ScenarioHeader, probe, ())
+        return top.model_dump() if top is not None else {}
+
+    def mapping_of(self, cls: type[M], key: str) -> dict[str, M] | None:
+        raw = self.doc.get(key)
+        if raw is None:
+            return None
+        if not isinstance(raw, dict) or not raw:
+            self.err((key,), key, "expected a non-empty mapping of id → definition")
+            return None
+        out: dict[str, M] = {}
+        for k, v in raw.items():
+            m = self.model(cls, v, (key, k), id=str(k))
+            if m is not None:
+                out[str(k)] = m
+        return out
+
+    def list_of(self, cls: type[M], key: str) -> list[M]:
+        raw = self.doc.get(key)
+        if raw is None:
+            return []
+        if not isinstance(raw, list) or not raw:
+            self.err((key,), key, "expected a non-empty list")
+            return []
+        out: list[M] = []
+        for i, v in enumerate(raw):
+            m = self.model(cls, v, (key, i))
+            if m is not None:
+                out.append(m)
+        self.duplicates([getattr(m, "id", None) for m in out], lambda i: (key, i), key)
+        return out
+
+    def duplicates(self, ids: list[Any], at: Callable[[int], Path_], what: str) -> None:
+        counts = Counter(ids)
+        for i, x in enumerate(ids):
+            if x is not None and counts[x] > 1:
+                self.err(at(i), "id", f"duplicate {what} id {x!r}")
+
+    def extra_holidays(self, raw: Any) -> dict[str, dict[dt.date, str]]:
+        out: dict[str, dict[dt.date, str]] = {}
+        if raw is None:
+            return out
+        if not isinstance(raw, dict):
+            self.err(
+                ("extra_holidays",),
+                "extra_holidays",
+                "expected a mapping of site/market id or country → dates",
+            )
+            return out
+        for key, val in raw.items():
+            at = ("extra_holidays", key)
+            items: list[tuple[Any, str]]
+            if isinstance(val, dict):
+                items = [(d, str(n)) for d, n in val.items()]
+            elif isinstance(val, list):
+                items = [(d, "extra holiday") for d in val]
+            else:
+                self.err(at, str(key), "expected a list of dates or a mapping date → name")
+                continue
+            table: dict[dt.date, str] = {}
+            for d, name in items:
+                try:
+                    table[_date(d)] = name
+                except ValueError as exc:
+                    self.err(at, str(key), str(exc))
+            out[str(key)] = table
+        return out
+
+    # -- agents
+    def agents(self, raw: Any) -> list[Agent]:
+        if raw is None:
+            return []
+        if isinstance(raw, str):
+            return self.agents_csv(self.path.parent / raw)
+        if isinstance(raw, list):
+            out: list[Agent] = []
+            for i, row in enumerate(raw):
+                if not isinstance(row, dict):
+                    self.err(("agents", i), "", "expected a mapping of agent fields")
+                    continue
+                data = _agent_fields(row)
+                m = self.model(Agent, data, ("agents", i))
+                if m is not None:
+                    out.append(m)
+                    self.agent_where[m.id] = (self.file, self.where(("agents", i)))
+            self.duplicates([a.id for a in out], lambda i: ("agents", i), "agent")
+            return out
+        self.err(("agents",), "agents", "expected a CSV file name or a list of agents")
+        return []
+
+    def agents_csv(self, path: Path) -> list[Agent]:
+        rows = _read_csv(path, self.log, AGENT_REQUIRED, AGENT_COLUMNS)
+        if rows is None:
+            return []
+        fname = str(path)
+        out: list[Agent] = []
+        ids: list[tuple[str, int]] = []
+        for rowno, row in rows:
+            where = f"row {rowno - 1} (line {rowno})"
+            data = _agent_fields(row)
+            try:
+                out.append(Agent.model_validate(data))
+                ids.append((out[-1].id, rowno))
+                self.agent_where[out[-1].id] = (fname, where)
+            except ValidationError as exc:
+                for e in exc.errors():
+                    fld = str(e["loc"][0]) if e["loc"] else ""
+                    self.log.error(fname, where, fld, _message(e))
+        counts = Counter(i for i, _ in ids)
+        for i, rowno in ids:
+            if counts[i] > 1:
+                self.log.error(
+                    fname, f"row {rowno - 1} (line {rowno})", "id", f"duplicate agent id {i!r}"
+                )
+        return out
+
+    # -- cross references
+    def cross_check(
+        self,
+        horizon: Horizon | None,
+        tiers: dict[str, Tier],
+        rules: dict[str, RuleSet],
+        sites: list[Site],
+        markets: list[Market],
+        queues: list[Queue],
+        agents: list[Agent],
+        top: dict[str, Any],
+    ) -> None:
+        site_ids = {s.id for s in sites}
+        regions = {s.region for s in sites}
+        market_ids = {m.id for m in markets}
+        fx = top.get("fx", {})
+        reporting = top.get("currency")
+        step = horizon.interval_minutes if horizon is not None else 1
+        for k, r in rules.items():
+            at = ("rules", k)
+            if r.break_ is not None and r.break_.minutes % step:
+                self.err(
+                    (*at, "break", "minutes"),
+                    "break.minutes",
+                    f"break of {r.break_.minutes} min is not a multiple of the {step}-minute interval",
+                )
+            for h in r.shift_hours:
+                if round(h * 60) % step:
+                    self.err(
+                        (*at, "shift_hours"),
+                        "shift_hours",
+                        f"a {h} h shift is not a whole number of {step}-minute intervals",
+                    )
+        for i, s in enumerate(sites):
+            at = ("sites", i)
+            if s.rules not in rules:
+                self.err(
+                    (*at, "rules"),
+                    "rules",
+                    f"unknown rule set {s.rules!r} (known: {sorted(rules)})",
+                )
+            if s.currency != reporting and s.currency not in fx:
+                self.err(
+                    (*at, "currency"),
+                    "currency",
+                    f"no fx rate for {s.currency} (add it under 'fx')",
+                )
+            try:
+                check_calendar(s.country, s.subdivision)
+            except CalendarError as exc:
+                self.err(
+                    (*at, "subdivision" if s.subdivision else "country"),
+                    "subdivision" if s.subdivision else "country",
+                    str(exc),
+                )
+        for i, m in enumerate(markets):
+            at = ("markets", i)
+            if m.tier not in tiers:
+                self.err((*at, "tier"), "tier", f"unknown tier {m.tier!r} (known: {sorted(tiers)})")
+            for r in m.residency or ():
+                if r not in regions and r not in site_ids:
+                    self.err(
+                        (*at, "residency"),
+                        "residency",
+                        f"{r!r} is neither a site region nor a site id",
+                    )
+            try:
+                check_calendar(m.country, m.subdivision)
+            except CalendarError as exc:
+                self.err(
+                    (*at, "subdivision" if m.subdivision else "country"),
+                    "subdivision" if m.subdivision else "country",
+                    str(exc),
+                )
+        mk = {m.id: m for m in markets}
+        for i, q in enumerate(queues):
+            at = ("queues", i)
+            if q.market not in market_ids:
+                self.err((*at, "market"), "market", f"unknown market {q.market!r}")
+                continue
+            tier = tiers.get(mk[q.market].tier)
+            if tier is not None and q.channel not in tier.sla:
+                self.err(
+                    (*at, "channel"),
+                    "channel",
+                    f"tier {tier.id} has no sla for channel {q.channel!r}",
+                )
+        for a in agents:
+            if a.site not in site_ids:
+                afile, where = self.agent_where.get(a.id, (self.file, f"agent {a.id}"))
+                known = sorted(site_ids)
+                self.log.error(afile, where, "site", f"unknown site {a.site!r} (known: {known})")
+        if not agents:
+            self.err(("agents",), "agents", "the scenario has no agents")
+
+    # -- grid and clocks
+    def grid(
+        self, horizon: Horizon | None, sites: list[Site], markets: list[Market]
+    ) -> TimeGrid | None:
+        if horizon is None or not sites or not markets:
+            return None
+        zones = [s.timezone for s in sites] + [m.timezone for m in markets]
+        return TimeGrid.covering(horizon.start, horizon.days, horizon.interval_minutes, zones)
+
+    def check_clock_alignment(
+        self, horizon: Horizon, rules: dict[str, RuleSet], sites: list[Site], grid: TimeGrid
+    ) -> None:
+        """A shift starts on the UTC grid and on a local multiple of the start
+        step: possible only if every UTC offset the site uses is a multiple of
+        gcd(step, interval)."""
+        for i, s in enumerate(sites):
+            r = rules.get(s.rules)
+            if r is None:
+                continue
+            g = int(np.gcd(r.start_step_minutes, horizon.interval_minutes))
+            bad = sorted(o for o in utc_offsets(s.timezone, grid.start, grid.end) if o % g)
+            if bad:
+                o = bad[0]
+                sign = "+" if o >= 0 else "-"
+                self.err(
+                    ("sites", i, "timezone"),
+                    "timezone",
+                    f"{s.timezone} is at UTC{sign}{abs(o) // 60:02d}:{abs(o) % 60:02d}: no shift start can lie "
+                    f"both on the {horizon.interval_minutes}-minute UTC grid and on a local multiple of "
+                    f"{r.start_step_minutes} minutes (rule set {s.rules})",
+                )
+
+    # -- demand
+    def demand(self, raw: Any, qids: set[str], grid: TimeGrid | None) -> pd.DataFrame | None:
+        if raw is None:
+            return None
+        if not isinstance(raw, str):
+            self.err(("demand",), "demand", "expected the name of a CSV file")
+            return None
+        path = self.path.parent / raw
+        rows = _read_csv_frame(path, self.log, DEMAND_COLUMNS)
+        if rows is None:
+            return None
+        fname = str(path)
+        n0 = self.log.errors.__len__()
+        rowno = np.arange(len(rows)) + 2
+
+        def bad(mask: np.ndarray, fld: str, msg: Callable[[int], str]) -> None:
+            for k in np.flatnonzero(mask)[:200]:
+                self.log.error(fname, f"row {rowno[k] - 1} (line {rowno[k]})", fld, msg(k))
+            extra = int(mask.sum()) - 200
+            if extra > 0:
+                self.log.error(fname, "", fld, f"... and {extra} more rows with the same problem")
+
+        queue = rows["queue"].str.strip()
+        bad(~queue.isin(qids).to_numpy(), "queue", lambda k: f"unknown queue {queue.iat[k]!r}")
+        contacts = pd.to_numeric(rows["contacts"].str.strip(), errors="coerce")
+        cvals = contacts.to_numpy(dtype=float)
+        bad(np.isnan(cvals), "contacts", lambda k: f"{rows['contacts'].iat[k]!r} is not a number")
+        bad(
+            ~np.isnan(cvals) & ((cvals < 0) | ~np.isfinite(cvals)),
+            "contacts",
+            lambda k: f"contacts must be a finite number >= 0, got {cvals[k]}",
+        )
+        stamp = rows["interval_start"].str.strip()
+        has_offset = stamp.str.contains(_OFFSET_RE, regex=True).to_numpy()
+        bad(
+            ~has_offset,
+            "interval_start",
+            lambda k: f"{stamp.iat[k]!r} has no UTC offset (write e.g. 2027-03-01T08:00:00Z)",
+        )
+        parsed = pd.to_datetime(
+            stamp.where(has_offset), utc=True, format="ISO8601", errors="coerce"
+        )
+        nat = parsed.isna().to_numpy() & has_offset
+        bad(nat, "interval_start", lambda k: f"{stamp.iat[k]!r} is not an ISO 8601 timestamp")
+        epoch = pd.Timestamp(0, tz="UTC")
+        secs = ((parsed.fillna(epoch) - epoch) // pd.Timedelta(seconds=1)).to_numpy(np.int64)
+        secs = np.where(nat | ~has_offset, 0, secs)
+        step = grid.interval if grid is not None else 60
+        off_grid = ~nat & has_offset & ((secs % (step * 60)) != 0)
+        bad(
+            off_grid,
+            "interval_start",
+            lambda k: f"{stamp.iat[k]!r} is not on the {step}-minute UTC grid",
+        )
+        if len(self.log.errors) > n0 or grid is None:
+            return None
+        t = secs // 60
+        inside = grid.contains(t)
+        if (~inside).any():
+            self.log.warn(
+                fname,
+                "",
+                "interval_start",
+                f"{int((~inside).sum())} rows lie outside the coverage grid and are ignored",
+            )
+        frame = pd.DataFrame(
+            {
+                "queue": queue.to_numpy()[inside],
+                "t": t[inside].astype(np.int64),
+                "contacts": cvals[inside],
+            }
+        )
+        dup = frame.duplicated(["queue", "t"], keep=False).to_numpy()
+        if dup.any():
+            idx = np.flatnonzero(inside)[dup]
+            mask = np.zeros(len(rows), bool)
+            mask[idx] = True
+            bad(mask, "interval_start", lambda k: f"queue {queue.iat[k]!r} has this interval twice")
+            return None
+        return frame.sort_values(["queue", "t"], kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- CSV helpers
+
+
+def _decode(path: Path, log: IssueLog) -> str | None:
+    fname = str(path)
+    if not path.is_file():
+        log.error(fname, "", "", "file not found")
+        return None
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        log.error(
+            fname, _byte_line(data, exc.start), "", "file is not UTF-8 text (save it as UTF-8)"
+        )
+        return None
+    return text
+
+
+def _read_csv(
+    path: Path, log: IssueLog, required: tuple[str, ...], known: tuple[str, ...]
+) -> list[tuple[int, dict[str, str]]] | None:
+    """Rows of a small CSV as `(line number, {column: text})`."""
+    text = _decode(path, log)
+    if text is None:
+        return None
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        log.error(str(path), "", "", "file is empty (expected a header row)")
+        return None
+    if not _check_header(path, header, required, known, log):
+        return None
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        for row in reader:
+            lineno = reader.line_num
+            if not any(c.strip() for c in row):
+                continue
+            if len(row) != len(header):
+                log.error(
+                    str(path),
+                    f"row {lineno - 1} (line {lineno})",
+                    "",
+                    f"expected {len(header)} fields, found {len(row)}",
+                )
+                continue
+            rows.append((lineno, dict(zip(header, row, strict=True))))
+    except csv.Error as exc:
+        log.error(str(path), f"line {reader.line_num}", "", f"CSV error: {exc}")
+        return None
+    return rows
+
+
+def _read_csv_frame(path: Path, log: IssueLog, required: tuple[str, ...]) -> pd.DataFrame | None:
+    """A large CSV as a frame of strings (one issue per malformed row)."""
+    text = _decode(path, log)
+    if text is None:
+        return None
+    first = text.split("\n", 1)[0]
+    header = [h.strip() for h in next(csv.reader([first]))] if first.strip() else []
+    if not header:
+        log.error(str(path), "", "", "file is empty (expected a header row)")
+        return None
+    if not _check_header(path, header, required, required, log):
+        return None
+    bad_lines: list[list[str]] = []
+
+    def on_bad(line: list[str]) -> None:
+        bad_lines.append(line)
+        return None
+
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            on_bad_lines=on_bad,
+            engine="python",
+            skip_blank_lines=True,
+        )
+    except (pd.errors.ParserError, csv.Error) as exc:
+        log.error(str(path), "", "", f"CSV error: {exc}")
+        return None
+    if bad_lines:
+        # find their line numbers by a plain pass: rare, so a Python loop is fine
+        for lineno, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+            if lineno > 1 and row and len(row) != len(header):
+                log.error(
+                    str(path),
+                    f"row {lineno - 1} (line {lineno})",
+                    "",
+                    f"expected {len(header)} fields, found {len(row)}",
+                )
+        return None
+    frame.columns = [c.strip() for c in frame.columns]
+    return frame
+
+
+def _check_header(
+    path: Path, header: list[str], required: tuple[str, ...], known: tuple[str, ...], log: IssueLog
+) -> bool:
+    ok = True
+    for col in required:
+        if col not in header:
+            log.error(str(path), "line 1", col, "required column is missing")
+            ok = False
+    for col in header:
+        if col not in known:
+            log.warn(str(path), "line 1", col, "unknown column ignored")
+    dup = [c for c, n in Counter(header).items() if n > 1]
+    for c in dup:
+        log.error(str(path), "line 1", c, "column appears twice")
+        ok = False
+    return ok
+
+
+# ---------------------------------------------------------------- field readers
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def _agent_fields(row: Mapping[str, Any]) -> dict[str, Any]:
+    """CSV texts or YAML values → Agent fields (empty cells → defaults)."""
+    return {
+        k: v for k, v in row.items() if v is not None and not (isinstance(v, str) and not v.strip())
+    }
+
+
+def _message(e: Mapping[str, Any]) -> str:
+    msg = str(e.get("msg", "invalid value"))
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(prefix):
+            msg = msg[len(prefix) :]
+    inp = e.get("input")
+    if e.get("type") == "missing":
+        return "required field is missing"
+    if e.get("type", "").startswith(("literal_error", "enum")) or "Input should be" in msg:
+        return f"{msg} (got {inp!r})"
+    return msg
+
+
+__all__ = ["ScenarioError", "load_scenario", "load_scenario_with_warnings"]
