@@ -28,15 +28,11 @@ class CalendarError(ValueError):
 def _country_table(
     country: str, subdivision: str | None, years: tuple[int, ...]
 ) -> dict[dt.date, str]:
+    if country not in holidays_pkg.list_supported_countries():
+        raise CalendarError(f"the holidays package has no calendar for country {country!r}")
     try:
         cls = holidays_pkg.country_holidays(country, subdiv=subdivision, years=years[0])
-    except NotImplementedError as exc:
-        raise CalendarError(
-            f"the holidays package has no calendar for country {country!r}"
-        ) from exc
-    except (
-        Exception
-    ) as exc:  # holidays raises NotImplementedError / ValueError for a bad subdivision
+    except (NotImplementedError, ValueError) as exc:
         raise CalendarError(
             f"the holidays package has no subdivision {subdivision!r} for country {country!r}"
         ) from exc
