@@ -96,7 +96,12 @@ class PricedShifts:
     table: pd.DataFrame
 
     def totals(self) -> pd.Series:
-        cols = [*(f"{k}_minutes" for k in PREMIUM_TYPES), "overtime_minutes", "paid_minutes", "cost_reporting"]
+        cols = [
+            *(f"{k}_minutes" for k in PREMIUM_TYPES),
+            "overtime_minutes",
+            "paid_minutes",
+            "cost_reporting",
+        ]
         return self.table[cols].sum()
 
 
@@ -188,7 +193,13 @@ def price_shifts(
     order = out.sort_values(["agent_id", "week_start", "start"], kind="stable").index.to_numpy()
     grp = out.loc[order, ["agent_id", "week_start"]]
     paid_sorted = paid[order]
-    before = pd.Series(paid_sorted).groupby([grp["agent_id"].to_numpy(), grp["week_start"].to_numpy()]).cumsum().to_numpy() - paid_sorted
+    before = (
+        pd.Series(paid_sorted)
+        .groupby([grp["agent_id"].to_numpy(), grp["week_start"].to_numpy()])
+        .cumsum()
+        .to_numpy()
+        - paid_sorted
+    )
     ot = np.clip(before + paid_sorted - thresholds[order], 0, paid_sorted)
     overtime = np.zeros(n, dtype=np.int64)
     overtime[order] = ot
@@ -204,7 +215,11 @@ def price_shifts(
     for k, name in enumerate(PREMIUM_TYPES):
         out[f"{name}_minutes"] = np.bincount(shift_of_min[kind == k], minlength=n).astype(np.int64)
 
-    base = np.array([scenario.agent_cost(scenario.agent_by_id[a]) for a in out["agent_id"]]) if n else np.zeros(0)
+    base = (
+        np.array([scenario.agent_cost(scenario.agent_by_id[a]) for a in out["agent_id"]])
+        if n
+        else np.zeros(0)
+    )
     weighted = np.bincount(shift_of_min, weights=mult, minlength=n)
     out["cost_site"] = base / 60.0 * weighted
     cur = {s.id: s.currency for s in scenario.sites}

@@ -1,0 +1,217 @@
+"""A roster and its files (SCENARIO.md "What a roster is").
+
+A `Roster` is a table of activity segments — one row per contiguous stretch
+of one agent on one queue, or on `BREAK` — with UTC epoch minutes inside. Its
+CSV form adds ISO 8601 instants in UTC and in the site's local time. Shifts
+(the union of an agent's segments with the same `shift_date`) and breaks are
+derived views, so any roster — solved, hand-edited or imported — reads the
+same way.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from optimizer.scenario.errors import IssueLog
+from optimizer.scenario.model import Scenario
+from optimizer.timegrid import iso_local, iso_utc
+
+BREAK = "BREAK"
+ROSTER_COLUMNS = (
+    "agent_id", "site", "shift_date", "start_utc", "end_utc", "start_local", "end_local", "activity",
+)  # fmt: skip
+SEGMENT_COLUMNS = ("agent_id", "site", "shift_date", "start", "end", "activity")
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Activity segments: `agent_id, site, shift_date (date), start, end (UTC
+    epoch minutes), activity (queue id or BREAK)`, sorted by agent and start."""
+
+    segments: pd.DataFrame
+
+    @classmethod
+    def from_segments(cls, rows: pd.DataFrame | list[dict[str, Any]]) -> Roster:
+        df = pd.DataFrame(rows, columns=list(SEGMENT_COLUMNS)) if isinstance(rows, list) else rows
+        df = df.loc[:, list(SEGMENT_COLUMNS)].copy()
+        df["start"] = df["start"].astype(np.int64)
+        df["end"] = df["end"].astype(np.int64)
+        df = df.sort_values(["agent_id", "start"], kind="stable").reset_index(drop=True)
+        return cls(merge_adjacent(df))
+
+    @classmethod
+    def empty(cls) -> Roster:
+        return cls.from_segments([])
+
+    @cached_property
+    def shifts(self) -> pd.DataFrame:
+        """One row per shift: `agent_id, site, shift_date, start, end, work_minutes, break_minutes`."""
+        s = self.segments
+        if s.empty:
+            return pd.DataFrame(
+                columns=[
+                    "agent_id",
+                    "site",
+                    "shift_date",
+                    "start",
+                    "end",
+                    "work_minutes",
+                    "break_minutes",
+                ]
+            )
+        length = s["end"] - s["start"]
+        is_break = s["activity"] == BREAK
+        g = s.assign(work=length.where(~is_break, 0), brk=length.where(is_break, 0)).groupby(
+            ["agent_id", "shift_date"], sort=True
+        )
+        out = g.agg(
+            site=("site", "first"), start=("start", "min"), end=("end", "max"),
+            work_minutes=("work", "sum"), break_minutes=("brk", "sum"),
+        ).reset_index()  # fmt: skip
+        return out.sort_values(["agent_id", "start"], kind="stable").reset_index(drop=True)
+
+    @cached_property
+    def breaks(self) -> pd.DataFrame:
+        """Break segments with `shift` = row position in `shifts`."""
+        s = self.segments
+        b = s[s["activity"] == BREAK]
+        key = self.shifts.reset_index().set_index(["agent_id", "shift_date"])["index"]
+        idx = key.reindex(pd.MultiIndex.from_frame(b[["agent_id", "shift_date"]])).to_numpy()
+        return pd.DataFrame(
+            {
+                "shift": idx.astype(np.int64),
+                "start": b["start"].to_numpy(),
+                "end": b["end"].to_numpy(),
+            }
+        )
+
+    def coverage(
+        self, queue_ids: tuple[str, ...], grid_start: int, interval: int, n: int
+    ) -> np.ndarray:
+        """[Q, T] agents on each queue in each grid interval (segments on the grid)."""
+        out = np.zeros((len(queue_ids), n), dtype=np.int64)
+        s = self.segments
+        qidx = {q: i for i, q in enumerate(queue_ids)}
+        work = s[s["activity"].isin(qidx)]
+        if work.empty:
+            return out
+        q = work["activity"].map(qidx).to_numpy()
+        a = (work["start"].to_numpy() - grid_start) // interval
+        b = (work["end"].to_numpy() - grid_start) // interval
+        diff = np.zeros((len(queue_ids), n + 1), dtype=np.int64)
+        np.add.at(diff, (q, np.clip(a, 0, n)), 1)
+        np.add.at(diff, (q, np.clip(b, 0, n)), -1)
+        return np.cumsum(diff, axis=1)[:, :n]
+
+    # ------------------------------------------------------------ files
+    def to_frame(self, scenario: Scenario) -> pd.DataFrame:
+        """The roster.csv table (ISO instants in UTC and site local time)."""
+        s = self.segments
+        tz = {x.id: x.timezone for x in scenario.sites}
+        return pd.DataFrame(
+            {
+                "agent_id": s["agent_id"],
+                "site": s["site"],
+                "shift_date": [d.isoformat() for d in s["shift_date"]],
+                "start_utc": [iso_utc(t) for t in s["start"]],
+                "end_utc": [iso_utc(t) for t in s["end"]],
+                "start_local": [
+                    iso_local(t, tz[x]) for t, x in zip(s["start"], s["site"], strict=True)
+                ],
+                "end_local": [
+                    iso_local(t, tz[x]) for t, x in zip(s["end"], s["site"], strict=True)
+                ],
+                "activity": s["activity"],
+            },
+            columns=list(ROSTER_COLUMNS),
+        )
+
+    @classmethod
+    def read_csv(cls, path: str | Path, log: IssueLog | None = None) -> Roster:
+        """Read roster.csv; malformed rows are reported to `log` (file, row, field)
+        and skipped. Only the UTC columns are trusted for instants."""
+        path = Path(path)
+        own = log is None
+        log = log or IssueLog()
+        fname = str(path)
+        if not path.is_file():
+            log.error(fname, "", "", "file not found")
+            log.raise_if_any()
+            return cls.empty()
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            log.error(fname, "", "", "file is not UTF-8 text")
+            log.raise_if_any()
+            return cls.empty()
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        missing = [
+            c
+            for c in ("agent_id", "site", "shift_date", "start_utc", "end_utc", "activity")
+            if c not in df.columns
+        ]
+        for c in missing:
+            log.error(fname, "line 1", c, "required column is missing")
+        if missing:
+            if own:
+                log.raise_if_any()
+            return cls.empty()
+        start = pd.to_datetime(df["start_utc"], utc=True, format="ISO8601", errors="coerce")
+        end = pd.to_datetime(df["end_utc"], utc=True, format="ISO8601", errors="coerce")
+        dates = pd.to_datetime(df["shift_date"], format="%Y-%m-%d", errors="coerce")
+        ok = np.ones(len(df), dtype=bool)
+        for name, col in (("start_utc", start), ("end_utc", end), ("shift_date", dates)):
+            for k in np.flatnonzero(col.isna().to_numpy()):
+                log.error(
+                    fname,
+                    f"row {k + 1} (line {k + 2})",
+                    name,
+                    f"{df[name].iat[k]!r} is not a valid ISO 8601 value",
+                )
+                ok[k] = False
+        epoch = pd.Timestamp(0, tz="UTC")
+        s_min = ((start.fillna(epoch) - epoch) // pd.Timedelta(minutes=1)).to_numpy(np.int64)
+        e_min = ((end.fillna(epoch) - epoch) // pd.Timedelta(minutes=1)).to_numpy(np.int64)
+        for k in np.flatnonzero(ok & (e_min <= s_min)):
+            log.error(
+                fname, f"row {k + 1} (line {k + 2})", "end_utc", "segment ends before it starts"
+            )
+            ok[k] = False
+        if own:
+            log.raise_if_any()
+        seg = pd.DataFrame(
+            {
+                "agent_id": df["agent_id"].str.strip(),
+                "site": df["site"].str.strip(),
+                "shift_date": [d.date() for d in dates.fillna(pd.Timestamp("1970-01-01"))],
+                "start": s_min,
+                "end": e_min,
+                "activity": df["activity"].str.strip(),
+            }
+        )[ok]
+        return cls.from_segments(seg.reset_index(drop=True))
+
+
+def merge_adjacent(df: pd.DataFrame) -> pd.DataFrame:
+    """Join back-to-back segments of the same agent, shift and activity."""
+    if df.empty:
+        return df.reset_index(drop=True)
+    same = (
+        (df["agent_id"] == df["agent_id"].shift())
+        & (df["shift_date"] == df["shift_date"].shift())
+        & (df["activity"] == df["activity"].shift())
+        & (df["start"] == df["end"].shift())
+    )
+    run = (~same).cumsum()
+    out = df.groupby(run, sort=False).agg(
+        agent_id=("agent_id", "first"), site=("site", "first"), shift_date=("shift_date", "first"),
+        start=("start", "first"), end=("end", "last"), activity=("activity", "first"),
+    )  # fmt: skip
+    return out.reset_index(drop=True)
