@@ -13,7 +13,7 @@ import pandas as pd
 
 from optimizer.calendars import Calendars, calendars_of
 from optimizer.scenario.model import Scenario
-from optimizer.staffing.kernels import required_agents
+from optimizer.staffing import kernels
 from optimizer.timegrid import TimeGrid, iso_utc
 
 _EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
@@ -112,7 +112,7 @@ def compute_requirements(
     is_open = open_mask(scenario, grid, calendars)
     tiers = [scenario.tier_of(q) for q in scenario.queues]
     slas = [t.sla[q.channel] for t, q in zip(tiers, scenario.queues, strict=True)]
-    arr = required_agents(
+    arr = kernels.required_agents(
         contacts=contacts,
         open_mask=is_open,
         channel=np.array([q.channel for q in scenario.queues]),

@@ -1,0 +1,87 @@
+"""A complete first roster, one agent at a time.
+
+Agents are taken scarcest skill first. Each gets the best schedule for what
+is still uncovered: a small CP-SAT model of that agent alone — every one of
+its hard rules exact — whose objective values each template by the
+penalties it would save (the most penalised uncovered queue the agent can
+serve, interval by interval) less its cost. The agent's on-duty intervals
+then cover that queue, and the next agent sees the rest. The result is
+feasible whenever each agent's own rules are, which `explain.py` checks
+first.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from optimizer.solve.allocate import greedy_allocation
+from optimizer.solve.model import CandidateIndex, build, read_solution
+from optimizer.solve.problem import Problem
+from optimizer.solve.state import State
+from optimizer.solve.stop import StopCriteria
+
+
+def agent_order(p: Problem) -> np.ndarray:
+    """Scarcest skills first: agents whose queues few others can serve."""
+    supply = p.eligible.sum(axis=0).astype(float)
+    scarcity = np.where(p.eligible, 1.0 / np.maximum(supply, 1.0), 0.0).max(axis=1)
+    return np.lexsort((np.arange(p.n_agents), -scarcity))
+
+
+def template_values(p: Problem, a: int, marginal: np.ndarray) -> np.ndarray:
+    """Penalty saved by each template of agent a's site: Σ over its working
+    intervals of `marginal[t]` (prefix sums: vectorised over templates)."""
+    st = p.sites[p.agent_site[a]]
+    prefix = np.concatenate([[0.0], np.cumsum(marginal)])
+    v = prefix[st.b] - prefix[st.a]
+    has = st.tpl.brk_len > 0
+    v[has] -= prefix[st.bb[has]] - prefix[st.ba[has]]
+    return v
+
+
+def construct(
+    p: Problem, cands: CandidateIndex, stop: StopCriteria, seed: int
+) -> tuple[State, list[int]]:
+    """Build the first roster (see module doc); also the agents whose own
+    rules admit no schedule at all."""
+    failed: list[int] = []
+    s = State.empty(p)
+    residual = p.required.astype(np.int64).copy()
+    all_days = range(p.n_days)
+    order = agent_order(p)
+    budget = max(0.05, min(1.0, 0.5 * stop.remaining() / max(1, p.n_agents)))
+    for a in order:
+        a = int(a)
+        qs = np.flatnonzero(p.eligible[a])
+        if len(qs) == 0:
+            if p.wmin[a].any():
+                failed.append(a)
+            continue
+        gain = np.where(residual[qs] > 0, p.penalty[qs, None], 0.0)
+        marginal = gain.max(axis=0)
+        best_q = qs[gain.argmax(axis=0)]
+        values = {a: template_values(p, a, marginal)}
+        built = build(p, s, [a], all_days, cands, coverage=False, values=values)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = budget
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = seed
+        status = solver.solve(built.model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            failed.append(a)  # this agent's own rules conflict: explain.py says which
+            continue
+        s = read_solution(p, s, built, solver)
+        # the agent's on-duty intervals cover the queue it helps most
+        st = p.sites[p.agent_site[a]]
+        for d in np.flatnonzero(s.works[a]):
+            k = s.tpl[a, d]
+            t = np.arange(st.a[k], st.b[k])
+            if st.tpl.brk_len[k] > 0:
+                t = t[(t < st.ba[k]) | (t >= st.bb[k])]
+            useful = marginal[t] > 0
+            np.subtract.at(residual, (best_q[t[useful]], t[useful]), 1)
+        if stop.should_stop():
+            break
+    greedy_allocation(p, s)
+    return s, failed

@@ -1,0 +1,252 @@
+"""The frozen problem the solver works on: ids → indices, numpy arrays.
+
+Built once from a scenario and its requirements; the solver reads nothing
+else. Agents' day-level rules (leave, days off, `holidays: off`, personal
+windows) are folded into each agent's candidate templates here, so the search
+never even sees a shift that breaks them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from optimizer.calendars import Calendars, calendars_of
+from optimizer.pay import local_clock
+from optimizer.scenario.model import Agent, Scenario
+from optimizer.solve.templates import Templates, build_templates
+from optimizer.staffing.requirements import Requirements, compute_requirements
+from optimizer.timegrid import TimeGrid
+
+COST_SCALE = 100  # objective in integer cents of the reporting currency
+
+
+@dataclass(frozen=True)
+class SiteTemplates:
+    """A site's templates plus their place on the grid."""
+
+    tpl: Templates
+    a: np.ndarray  # first grid interval of the shift (clipped to [0, T])
+    b: np.ndarray  # one past the last
+    ba: np.ndarray  # first grid interval of the break
+    bb: np.ndarray  # one past the break's last
+    unsocial: np.ndarray  # bool: touches night, weekend or holiday premiums
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Arrays of one scenario (see module doc). Minutes are UTC epoch minutes."""
+
+    scenario: Scenario
+    grid: TimeGrid
+    calendars: Calendars
+    requirements: Requirements
+    dates: tuple[dt.date, ...]
+    queue_ids: tuple[str, ...]
+    required: np.ndarray  # [Q, T] int
+    penalty: np.ndarray  # [Q] reporting currency per agent and interval short
+    agent_ids: tuple[str, ...]
+    agent_site: np.ndarray  # [A] site index
+    agent_group: np.ndarray  # [A] group index
+    rate: np.ndarray  # [A] reporting currency per paid minute (base, no premium)
+    eligible: np.ndarray  # [A, Q] bool
+    group_site: np.ndarray  # [G]
+    group_queues: tuple[np.ndarray, ...]  # [G] → queue indices
+    sites: tuple[SiteTemplates, ...]  # by site index
+    cand: tuple[np.ndarray, ...]  # [A] → allowed template indices of the agent's site
+    week_of_day: np.ndarray  # [D]
+    wmax: np.ndarray  # [A, W] paid minutes
+    wmin: np.ndarray  # [A, W] paid minutes
+    rest: np.ndarray  # [S] minutes
+    maxcons: np.ndarray  # [S] days
+    ot_threshold: np.ndarray  # [S] minutes (huge when none)
+    ot_extra: np.ndarray  # [S] overtime multiplier − 1
+    pref_off: np.ndarray  # [A, D] bool
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def n_agents(self) -> int:
+        return len(self.agent_ids)
+
+    @property
+    def n_days(self) -> int:
+        return len(self.dates)
+
+    @property
+    def n_weeks(self) -> int:
+        return int(self.week_of_day.max()) + 1 if len(self.week_of_day) else 0
+
+    @property
+    def interval(self) -> int:
+        return self.grid.interval
+
+
+def _eligible(sc: Scenario, agent: Agent) -> np.ndarray:
+    site = sc.site_by_id[agent.site]
+    return np.array(
+        [
+            q.language in agent.languages
+            and q.channel in agent.channels
+            and sc.may_serve(site, sc.market_by_id[q.market])
+            for q in sc.queues
+        ],
+        dtype=bool,
+    )
+
+
+def _site_templates(tpl: Templates, grid: TimeGrid, unsocial_weight: np.ndarray) -> SiteTemplates:
+    def idx(t: np.ndarray) -> np.ndarray:
+        return np.clip((t - grid.start) // grid.interval, 0, grid.n)
+
+    return SiteTemplates(
+        tpl=tpl,
+        a=idx(tpl.start),
+        b=idx(tpl.end),
+        ba=idx(tpl.brk_start),
+        bb=idx(tpl.brk_start + tpl.brk_len),
+        unsocial=unsocial_weight,
+    )
+
+
+def window_fits(
+    earliest: int, latest: int, start_min: np.ndarray, end_rel: np.ndarray
+) -> np.ndarray:
+    """Does a shift starting at local minute `start_min` and ending `end_rel`
+    minutes after its start day's local midnight fit the agent's window?
+    A window across midnight (22:00/07:00) may open on the start day or the day before."""
+    if earliest == latest:
+        return np.ones(start_min.shape, dtype=bool)
+    if earliest < latest:
+        return (start_min >= earliest) & (end_rel <= latest)
+    return ((start_min >= earliest) & (end_rel <= 1440 + latest)) | (end_rel <= latest)
+
+
+def build_problem(
+    scenario: Scenario,
+    requirements: Requirements | None = None,
+    calendars: Calendars | None = None,
+) -> Problem:
+    """Index the scenario and enumerate templates and candidates."""
+    sc = scenario
+    cal = calendars or calendars_of(sc)
+    req = requirements or compute_requirements(sc, TimeGrid.of(sc), cal)
+    grid = req.grid
+    dates = tuple(sc.horizon.dates())
+    d_index = {d: i for i, d in enumerate(dates)}
+    monday0 = dates[0] - dt.timedelta(days=dates[0].weekday())
+    week_of_day = np.array([(d - monday0).days // 7 for d in dates], dtype=np.int64)
+    n_weeks = int(week_of_day.max()) + 1
+    week_inside = np.array(
+        [
+            monday0 + dt.timedelta(days=7 * w) >= sc.horizon.start
+            and monday0 + dt.timedelta(days=7 * w + 6) < sc.horizon.end
+            for w in range(n_weeks)
+        ]
+    )
+    site_index = {s.id: i for i, s in enumerate(sc.sites)}
+    sites: list[SiteTemplates] = []
+    for s in sc.sites:
+        rules = sc.rules_of(s)
+        tpl = build_templates(s, rules, list(dates), grid, cal.site_dates(s.id))
+        paid = np.maximum(tpl.paid, 1)
+        sites.append(_site_templates(tpl, grid, tpl.weight > paid + 1e-9))
+
+    penalty = np.array(
+        [sc.tier_of(q).under_cover_penalty * grid.interval / 60.0 for q in sc.queues], dtype=float
+    )
+    eligible = np.array([_eligible(sc, a) for a in sc.agents], dtype=bool).reshape(
+        len(sc.agents), len(sc.queues)
+    )
+    agent_site = np.array([site_index[a.site] for a in sc.agents], dtype=np.int64)
+    keys: dict[tuple[int, bytes], int] = {}
+    agent_group = np.zeros(len(sc.agents), dtype=np.int64)
+    for i in range(len(sc.agents)):
+        key = (int(agent_site[i]), eligible[i].tobytes())
+        agent_group[i] = keys.setdefault(key, len(keys))
+    group_site = np.zeros(len(keys), dtype=np.int64)
+    group_queues: list[np.ndarray] = [np.zeros(0, np.int64)] * len(keys)
+    for (si, elig), g in keys.items():
+        group_site[g] = si
+        group_queues[g] = np.flatnonzero(np.frombuffer(elig, dtype=bool))
+
+    rate = np.array(
+        [sc.agent_cost(a) * sc.fx_rate(sc.site_by_id[a.site].currency) / 60.0 for a in sc.agents]
+    )
+    cand: list[np.ndarray] = []
+    wmax = np.zeros((len(sc.agents), n_weeks), dtype=np.int64)
+    wmin = np.zeros((len(sc.agents), n_weeks), dtype=np.int64)
+    pref_off = np.zeros((len(sc.agents), len(dates)), dtype=bool)
+    end_rel_cache: dict[int, np.ndarray] = {}
+    for i, a in enumerate(sc.agents):
+        si = int(agent_site[i])
+        site = sc.sites[si]
+        rules = sc.rules_of(site)
+        st = sites[si]
+        off_days = np.zeros(len(dates), dtype=bool)
+        for k, d in enumerate(dates):
+            if d.weekday() in a.days_off or d in a.leave:
+                off_days[k] = True
+            if site.holidays == "off" and d in cal.site[site.id]:
+                off_days[k] = True
+            pref_off[i, k] = d.weekday() in a.preferred_days_off
+        ok = ~off_days[st.tpl.day] if len(st.tpl) else np.zeros(0, bool)
+        if a.earliest_start is not None and a.latest_end is not None:
+            if si not in end_rel_cache:
+                sday, _, _ = local_clock(site.timezone, st.tpl.start)
+                eday, _, emin = local_clock(site.timezone, st.tpl.end)
+                end_rel_cache[si] = (eday - sday) * 1440 + emin
+            ok &= window_fits(a.earliest_start, a.latest_end, st.tpl.local_start, end_rel_cache[si])
+        if not eligible[i].any():
+            ok &= False
+        cand.append(np.flatnonzero(ok))
+        exempt = np.zeros(n_weeks, dtype=bool)
+        for d in a.leave:
+            if d in d_index:
+                exempt[week_of_day[d_index[d]]] = True
+        if site.holidays == "off":
+            for d in cal.site[site.id]:
+                if d in d_index:
+                    exempt[week_of_day[d_index[d]]] = True
+        cap = round(rules.max_hours_week * 60)
+        wmax[i] = np.where(week_inside, min(cap, round(a.max_hours_week * 60)), cap)
+        wmin[i] = np.where(week_inside & ~exempt, round(a.min_hours_week * 60), 0)
+
+    rs = [sc.rules_of(s) for s in sc.sites]
+    big = 10**9
+    return Problem(
+        scenario=sc,
+        grid=grid,
+        calendars=cal,
+        requirements=req,
+        dates=dates,
+        queue_ids=tuple(q.id for q in sc.queues),
+        required=req.required.astype(np.int64),
+        penalty=penalty,
+        agent_ids=tuple(a.id for a in sc.agents),
+        agent_site=agent_site,
+        agent_group=agent_group,
+        rate=rate,
+        eligible=eligible,
+        group_site=group_site,
+        group_queues=tuple(group_queues),
+        sites=tuple(sites),
+        cand=tuple(cand),
+        week_of_day=week_of_day,
+        wmax=wmax,
+        wmin=wmin,
+        rest=np.array([round(r.min_rest_hours * 60) for r in rs], dtype=np.int64),
+        maxcons=np.array([r.max_consecutive_days for r in rs], dtype=np.int64),
+        ot_threshold=np.array(
+            [
+                round(r.premiums.overtime_after_hours_week * 60)
+                if r.premiums.overtime_after_hours_week is not None
+                else big
+                for r in rs
+            ],
+            dtype=np.int64,
+        ),
+        ot_extra=np.array([r.premiums.overtime - 1.0 for r in rs]),
+        pref_off=pref_off,
+    )

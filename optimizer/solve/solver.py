@@ -1,0 +1,270 @@
+"""`solve(problem, stop, seed, progress)`: the roster engine.
+
+1. Construct a complete roster agent by agent (`construct.py`); agents whose
+   own rules admit no schedule are explained (`explain.py`) → INFEASIBLE.
+2. Small problems: one CP-SAT model with every agent and day free, hinted
+   with the construction — solved to a proven optimum when time allows; its
+   bound is CP-SAT's.
+3. Large problems: a lower bound from the LP relaxation of the aggregate
+   coverage problem (`bound.py`, OR-Tools GLOP), then large-neighbourhood
+   search: repeatedly free a few agents over a few days around the costliest
+   shortfall (or at random), re-solve that neighbourhood exactly with CP-SAT
+   from the incumbent, keep it if better.
+4. Activities: each worked interval gets one queue, with few switches.
+
+The reported objective is the final roster's exact objective: the pay
+model's cost (premiums, overtime, fx) plus tier penalties for the shortfall
+counted from the roster, plus weighted soft terms. No file I/O, no printing.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from optimizer.pay import price_shifts
+from optimizer.roster import Roster
+from optimizer.solve.allocate import activities, count_switches, greedy_allocation
+from optimizer.solve.bound import lp_bound
+from optimizer.solve.construct import construct
+from optimizer.solve.explain import find_conflicts
+from optimizer.solve.model import CandidateIndex, build, read_solution
+from optimizer.solve.problem import Problem
+from optimizer.solve.result import FEASIBLE, INFEASIBLE, OPTIMAL, SolveResult
+from optimizer.solve.state import State, evaluate, fairness_targets
+from optimizer.solve.stop import Progress, ProgressEvent, StopCriteria, no_progress, relative_gap
+
+FULL_MODEL_MAX_LITERALS = 40_000
+
+
+def exact_objective(p: Problem, s: State, roster: Roster) -> dict[str, float]:
+    """Terms of the final roster's objective (reporting currency)."""
+    cov = roster.coverage(p.queue_ids, p.grid.start, p.grid.interval, p.grid.n)
+    short = np.clip(p.required - cov, 0, None)
+    under = float((short * p.penalty[:, None]).sum())
+    shifts = roster.shifts
+    cost = 0.0
+    if len(shifts):
+        priced = price_shifts(
+            p.scenario,
+            p.calendars,
+            shifts[["agent_id", "site", "shift_date", "start", "end"]],
+            roster.breaks,
+        )
+        cost = float(priced.table["cost_reporting"].sum())
+    ev = evaluate(p, s)
+    w = p.scenario.weights
+    return {
+        "under_cover_penalty": round(under, 2),
+        "cost": round(w.cost * cost, 2),
+        "preference": round(ev.preference, 2),
+        "fairness": round(ev.fairness, 2),
+    }
+
+
+def _literal_count(p: Problem, cands: CandidateIndex) -> int:
+    return sum(len(c) for by in cands.by_day for c in by.values())
+
+
+def solve(
+    problem: Problem,
+    stop: StopCriteria | None = None,
+    seed: int = 0,
+    progress: Progress = no_progress,
+) -> SolveResult:
+    """Build a roster for `problem` within `stop` (see module doc)."""
+    p = problem
+    stop = stop or StopCriteria()
+    t_start = time.monotonic()
+    rng = random.Random(seed)
+
+    def emit(
+        phase: str, obj: float | None = None, bound: float | None = None, msg: str = ""
+    ) -> None:
+        progress(
+            ProgressEvent(
+                phase, time.monotonic() - t_start, obj, bound, relative_gap(obj, bound), msg
+            )
+        )
+
+    small = _literal_count(p, CandidateIndex(p, nominal_only=False)) <= FULL_MODEL_MAX_LITERALS
+    cands = CandidateIndex(p, nominal_only=not small)
+    emit("construct", msg=f"{p.n_agents} agents, {len(p.queue_ids)} queues, {p.grid.n} intervals")
+    state, failed = construct(p, cands, stop, seed)
+    if failed:
+        conflicts = find_conflicts(p, cands, failed)
+        if conflicts:
+            emit("infeasible", msg=f"{len(conflicts)} agent(s) with conflicting rules")
+            return SolveResult(
+                INFEASIBLE,
+                Roster.empty(),
+                solve_seconds=time.monotonic() - t_start,
+                conflicts=tuple(conflicts),
+            )
+    first_feasible = time.monotonic() - t_start
+    fair_target = fairness_targets(p, state)
+    best = evaluate(p, state, fair_target)
+    emit("construct", best.total, msg="first roster")
+
+    bound: float | None = None
+    bound_method = ""
+    status = FEASIBLE
+    stats: dict[str, object] = {
+        "agents": p.n_agents,
+        "queues": len(p.queue_ids),
+        "intervals": p.grid.n,
+    }
+    lp = lp_bound(p, time_limit=min(0.3 * stop.remaining(), 120.0))
+    bound, bound_method = lp.value, lp.method
+    stats["bound_seconds"] = round(lp.seconds, 2)
+    emit("bound", best.total, bound)
+    if small:
+        # a short neighbourhood search first, then the whole model from its best
+        lns_stop = StopCriteria(stop.remaining() * 0.4, stop.gap, stop.workers, stop.cancel)
+        state, best, lns_stats = _lns(
+            p, state, best, cands, lns_stop, rng, seed, fair_target, bound, emit
+        )
+        stats.update(lns_stats)
+        built = build(
+            p, state, list(range(p.n_agents)), range(p.n_days), cands, fair_target=fair_target
+        )
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.1, stop.remaining())
+        solver.parameters.num_workers = stop.workers
+        solver.parameters.random_seed = seed
+        solver.parameters.relative_gap_limit = stop.gap
+        solver.parameters.linearization_level = 2
+        code = solver.solve(built.model, _CpProgress(emit, best))
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            cand = read_solution(p, state, built, solver)
+            ev = evaluate(p, cand, fair_target)
+            if ev.total <= best.total + 1e-6:
+                state, best = cand, ev
+            offset = best.total - solver.objective_value / 100.0
+            cp_bound = solver.best_objective_bound / 100.0 + offset
+            if bound is None or cp_bound > bound:
+                bound, bound_method = cp_bound, "CP-SAT (full model)"
+            status = OPTIMAL if code == cp_model.OPTIMAL else FEASIBLE
+        stats["model"] = "lns + full"
+    else:
+        state, best, lns_stats = _lns(
+            p, state, best, cands, stop, rng, seed, fair_target, bound, emit
+        )
+        stats.update(lns_stats)
+        stats["model"] = "lns"
+
+    roster = activities(p, state)
+    terms = exact_objective(p, state, roster)
+    objective = round(sum(terms.values()), 2)
+    if bound is not None:
+        bound = min(bound, objective)
+    gap = relative_gap(objective, bound)
+    if status == OPTIMAL and gap is not None and gap > stop.gap + 1e-9:
+        status = FEASIBLE  # the exact overtime cost exceeded the model's estimate
+    emit("done", objective, bound)
+    stats["model_objective"] = round(best.total, 2)
+    return SolveResult(
+        status=status,
+        roster=roster,
+        objective=objective,
+        bound=None if bound is None else round(bound, 2),
+        gap=None if gap is None else round(gap, 6),
+        bound_method=bound_method,
+        solve_seconds=time.monotonic() - t_start,
+        first_feasible_seconds=round(first_feasible, 3),
+        terms=terms,
+        switches=count_switches(roster),
+        stats=stats,
+    )
+
+
+class _CpProgress(cp_model.CpSolverSolutionCallback):
+    """Forwards CP-SAT's improving solutions to the progress callback."""
+
+    def __init__(self, emit, best):  # type: ignore[no-untyped-def]
+        super().__init__()
+        self._emit = emit
+        self._offset = None
+        self._best = best
+
+    def on_solution_callback(self) -> None:
+        self._emit("search", self.objective_value / 100.0, self.best_objective_bound / 100.0)
+
+
+def _neighbourhood(
+    p: Problem, s: State, best_short: np.ndarray, rng: random.Random, size: int, span: int
+) -> tuple[list[int], range]:
+    """Agents and days to free: around the costliest shortfall, or at random."""
+    weight = best_short * p.penalty[:, None]
+    total = weight.sum()
+    if total > 0 and rng.random() < 0.75:
+        flat = weight.ravel() / total
+        cell = int(np.searchsorted(np.cumsum(flat), rng.random()))
+        q, t = divmod(min(cell, flat.size - 1), p.grid.n)
+        pool = np.flatnonzero(p.eligible[:, q])
+        day = int(np.clip((p.grid.starts[t] - p.grid.start) // 1440, 0, p.n_days - 1))
+    else:
+        g = rng.randrange(len(p.group_queues))
+        pool = np.flatnonzero(p.agent_group == g)
+        if len(pool) < size:
+            qs = p.group_queues[g]
+            pool = np.flatnonzero(p.eligible[:, qs].any(axis=1)) if len(qs) else pool
+        day = rng.randrange(p.n_days)
+    pool_list = [int(a) for a in pool]
+    rng.shuffle(pool_list)
+    agents = sorted(pool_list[:size])
+    lo = max(0, min(day - span // 2, p.n_days - span))
+    return agents, range(lo, min(p.n_days, lo + span))
+
+
+def _lns(p, state, best, cands, stop, rng, seed, fair_target, bound, emit):  # type: ignore[no-untyped-def]
+    """Large-neighbourhood search from `state` until `stop`."""
+    size, span = 12, 4
+    tried = improved = 0
+    while not stop.should_stop():
+        gap = relative_gap(best.total, bound)
+        if gap is not None and gap <= stop.gap:
+            break
+        agents, days = _neighbourhood(p, state, best.short, rng, size, span)
+        if not agents:
+            continue
+        built = build(p, state, agents, days, cands, fair_target=fair_target)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.1, min(2.0, stop.remaining()))
+        solver.parameters.num_workers = stop.workers
+        solver.parameters.random_seed = seed + tried
+        code = solver.solve(built.model)
+        tried += 1
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            size = max(4, size - 2)
+            continue
+        cand = read_solution(p, state, built, solver)
+        ev = evaluate(p, cand, fair_target)
+        if ev.total < best.total - 1e-6:
+            state, best = cand, ev
+            improved += 1
+            emit("improve", best.total, bound)
+        # adapt: grow while neighbourhoods solve to optimality fast, shrink otherwise
+        if code == cp_model.OPTIMAL and solver.wall_time < 1.0:
+            size, span = min(size + 2, 40), min(span + 1, 7)
+        elif code == cp_model.FEASIBLE:
+            size, span = max(4, size - 2), max(2, span - 1)
+    greedy_allocation_if_needed(p, state)
+    return state, best, {"lns_neighbourhoods": tried, "lns_improvements": improved}
+
+
+def greedy_allocation_if_needed(p: Problem, state: State) -> None:
+    """Allocation counts never exceed the agents on duty (sanity after LNS)."""
+    from optimizer.solve.state import on_duty
+
+    on = on_duty(p, state)
+    for g, al in enumerate(state.alloc):
+        if (al.sum(axis=0) > on[g]).any():
+            greedy_allocation(p, state)
+            return
+
+
+__all__ = ["solve"]

@@ -1,0 +1,160 @@
+"""The incumbent roster in array form, and its exact model objective.
+
+`works[a, d]` says whether agent a works horizon day d and `tpl[a, d]` which
+template of the agent's site (meaningful only where `works`). `alloc[g]` is
+the number of agents of group g on each of the group's queues per interval
+([len(group_queues[g]), T]). Objective terms are in the reporting currency.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from optimizer.solve.problem import Problem
+
+PREFERENCE_UNIT = (
+    10.0  # reporting currency per shift on a preferred day off, times weights.preference
+)
+FAIRNESS_UNIT = 10.0  # per unsocial shift above the site's average, times weights.fairness
+
+
+@dataclass
+class State:
+    works: np.ndarray  # [A, D] bool
+    tpl: np.ndarray  # [A, D] int64
+    alloc: list[np.ndarray]  # [G] → [Qg, T] int64
+
+    @classmethod
+    def empty(cls, p: Problem) -> State:
+        return cls(
+            np.zeros((p.n_agents, p.n_days), dtype=bool),
+            np.zeros((p.n_agents, p.n_days), dtype=np.int64),
+            [np.zeros((len(q), p.grid.n), dtype=np.int64) for q in p.group_queues],
+        )
+
+    def copy(self) -> State:
+        return State(self.works.copy(), self.tpl.copy(), [x.copy() for x in self.alloc])
+
+
+def shift_arrays(p: Problem, s: State) -> dict[str, np.ndarray]:
+    """Flat arrays of every worked shift: agent, day, template, site."""
+    a, d = np.nonzero(s.works)
+    k = s.tpl[a, d]
+    return {"agent": a, "day": d, "tpl": k, "site": p.agent_site[a]}
+
+
+def on_duty(p: Problem, s: State, mask: np.ndarray | None = None) -> np.ndarray:
+    """[G, T] agents of each group working (not on break) per interval.
+    `mask` [A, D] limits the count to some agent-days."""
+    works = s.works if mask is None else s.works & mask
+    a, d = np.nonzero(works)
+    G, T = len(p.group_queues), p.grid.n
+    diff = np.zeros((G, T + 1), dtype=np.int64)
+    if len(a) == 0:
+        return diff[:, :T]
+    k = s.tpl[a, d]
+    g = p.agent_group[a]
+    si = p.agent_site[a]
+    for site in np.unique(si):
+        sel = si == site
+        st = p.sites[site]
+        kk, gg = k[sel], g[sel]
+        np.add.at(diff, (gg, st.a[kk]), 1)
+        np.add.at(diff, (gg, st.b[kk]), -1)
+        has = st.tpl.brk_len[kk] > 0
+        np.add.at(diff, (gg[has], st.ba[kk][has]), -1)
+        np.add.at(diff, (gg[has], st.bb[kk][has]), 1)
+    return np.cumsum(diff, axis=1)[:, :T]
+
+
+def cover(p: Problem, s: State, skip_groups: set[int] | None = None) -> np.ndarray:
+    """[Q, T] agents allocated to each queue (over all groups but `skip_groups`)."""
+    out = np.zeros((len(p.queue_ids), p.grid.n), dtype=np.int64)
+    for g, qs in enumerate(p.group_queues):
+        if skip_groups and g in skip_groups:
+            continue
+        out[qs] += s.alloc[g]
+    return out
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The model objective of a state, by term (reporting currency)."""
+
+    under_cover: float
+    cost: float
+    overtime: float
+    preference: float
+    fairness: float
+    short: np.ndarray  # [Q, T]
+
+    @cached_property
+    def total(self) -> float:
+        return self.under_cover + self.cost + self.overtime + self.preference + self.fairness
+
+    def terms(self) -> dict[str, float]:
+        return {
+            "under_cover_penalty": round(self.under_cover, 2),
+            "cost": round(self.cost, 2),
+            "overtime_estimate": round(self.overtime, 2),
+            "preference": round(self.preference, 2),
+            "fairness": round(self.fairness, 2),
+        }
+
+
+def weekly_paid(p: Problem, s: State) -> np.ndarray:
+    """[A, W] paid minutes per agent and week."""
+    out = np.zeros((p.n_agents, p.n_weeks), dtype=np.int64)
+    sh = shift_arrays(p, s)
+    for site in np.unique(sh["site"]):
+        sel = sh["site"] == site
+        paid = p.sites[site].tpl.paid[sh["tpl"][sel]]
+        np.add.at(out, (sh["agent"][sel], p.week_of_day[sh["day"][sel]]), paid)
+    return out
+
+
+def unsocial_counts(p: Problem, s: State) -> np.ndarray:
+    """[A] shifts touching night, weekend or holiday premiums."""
+    out = np.zeros(p.n_agents, dtype=np.int64)
+    sh = shift_arrays(p, s)
+    for site in np.unique(sh["site"]):
+        sel = sh["site"] == site
+        np.add.at(out, sh["agent"][sel], p.sites[site].unsocial[sh["tpl"][sel]].astype(np.int64))
+    return out
+
+
+def fairness_targets(p: Problem, s: State) -> np.ndarray:
+    """[S] the average unsocial shifts per agent of each site, rounded up."""
+    u = unsocial_counts(p, s)
+    out = np.zeros(len(p.sites), dtype=np.int64)
+    for site in range(len(p.sites)):
+        sel = p.agent_site == site
+        if sel.any():
+            out[site] = int(np.ceil(u[sel].mean() - 1e-9))
+    return out
+
+
+def evaluate(p: Problem, s: State, fair_target: np.ndarray | None = None) -> Evaluation:
+    """Exact model objective of a state."""
+    w = p.scenario.weights
+    short = np.clip(p.required - cover(p, s), 0, None)
+    under = float((short * p.penalty[:, None]).sum())
+    sh = shift_arrays(p, s)
+    cost = 0.0
+    for site in np.unique(sh["site"]):
+        sel = sh["site"] == site
+        cost += float((p.rate[sh["agent"][sel]] * p.sites[site].tpl.weight[sh["tpl"][sel]]).sum())
+    paid = weekly_paid(p, s)
+    thr = p.ot_threshold[p.agent_site][:, None]
+    ot_min = np.clip(paid - thr, 0, None)
+    ot = float((ot_min * (p.rate * p.ot_extra[p.agent_site])[:, None]).sum())
+    pref = float(w.preference * PREFERENCE_UNIT * (s.works & p.pref_off).sum())
+    fair = 0.0
+    if w.fairness > 0:
+        target = fair_target if fair_target is not None else fairness_targets(p, s)
+        excess = np.clip(unsocial_counts(p, s) - target[p.agent_site], 0, None)
+        fair = float(w.fairness * FAIRNESS_UNIT * excess.sum())
+    return Evaluation(under, w.cost * cost, w.cost * ot, pref, fair, short)
