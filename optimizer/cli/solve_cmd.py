@@ -1,0 +1,93 @@
+"""`sunroster solve`: build a roster, show the search live, write the files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.live import Live
+from rich.table import Table
+
+from optimizer.cli.common import EXIT_INFEASIBLE, app, console, err_console, load
+from optimizer.pipeline import prepare, run, write_outputs
+from optimizer.solve.result import INFEASIBLE
+from optimizer.solve.stop import ProgressEvent, StopCriteria
+
+
+def _fmt(x: float | None, pct: bool = False) -> str:
+    if x is None:
+        return "—"
+    return f"{x:.2%}" if pct else f"{x:,.2f}"
+
+
+class LiveProgress:
+    """A Progress callback drawing phase, best objective, bound and gap."""
+
+    def __init__(self) -> None:
+        self.last = ProgressEvent("start", 0.0)
+        self.live = Live(self._render(), console=err_console, refresh_per_second=4, transient=False)
+
+    def _render(self) -> Table:
+        e = self.last
+        t = Table.grid(padding=(0, 2))
+        t.add_row(
+            f"[bold]{e.phase}[/]",
+            f"{e.elapsed:6.1f} s",
+            f"best {_fmt(e.objective)}",
+            f"bound {_fmt(e.bound)}",
+            f"gap {_fmt(e.gap, pct=True)}",
+            e.message,
+        )
+        return t
+
+    def __call__(self, event: ProgressEvent) -> None:
+        self.last = event
+        self.live.update(self._render())
+
+
+@app.command()
+def solve(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False)],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o", "--output", help="output folder (roster.csv, coverage.csv, summary.json)"
+        ),
+    ],
+    time_limit: Annotated[float, typer.Option("--time-limit", min=1.0, help="seconds")] = 120.0,
+    gap: Annotated[float, typer.Option("--gap", min=0.0, help="stop at this relative gap")] = 0.01,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="CP-SAT workers")] = 2,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", help="no live progress")] = False,
+) -> None:
+    """Solve a scenario and write roster.csv, coverage.csv and summary.json atomically."""
+    sc = load(scenario)
+    prep = prepare(sc)
+    stop = StopCriteria(time_limit=time_limit, gap=gap, workers=workers)
+    display = None if quiet or not err_console.is_terminal else LiveProgress()
+    try:
+        if display is not None:
+            with display.live:
+                out = run(prep, stop, seed=seed, progress=display)
+        else:
+            out = run(prep, stop, seed=seed)
+    except KeyboardInterrupt:
+        err_console.print("[yellow]interrupted[/]: nothing was written")
+        raise typer.Exit(130) from None
+    res = out.result
+    if res.status == INFEASIBLE:
+        err_console.print("[bold red]infeasible:[/] these hard rules cannot all hold:")
+        for c in res.conflicts:
+            err_console.print(f"  {c}", markup=False, highlight=False)
+        err_console.print("no roster was written")
+        raise typer.Exit(EXIT_INFEASIBLE)
+    write_outputs(output, out)
+    console.print(
+        f"[bold green]{res.status}[/] objective {_fmt(res.objective)} {sc.currency}, bound {_fmt(res.bound)} "
+        f"({res.bound_method}), gap {_fmt(res.gap, pct=True)}, {res.solve_seconds:.1f} s "
+        f"(first roster {res.first_feasible_seconds:.1f} s), {res.switches} queue switches"
+    )
+    for table in out.kpis.kpi_tables():
+        console.print(table)
+    console.print(f"wrote {output}/roster.csv, coverage.csv, summary.json")

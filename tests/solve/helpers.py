@@ -1,0 +1,83 @@
+"""Tiny solver cases: a one-site scenario with a requirement drawn by hand.
+
+`case()` gives scenario data with one Lisbon site (UTC+0 in early March),
+one Portuguese voice queue, a 60-minute grid, 4-hour shifts without break,
+no premiums and a base cost of 10 EUR/h, and a shortfall penalty of
+100 EUR per agent-hour — so objectives can be added up by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+
+from optimizer.calendars import calendars_of
+from optimizer.scenario.load import load_scenario
+from optimizer.scenario.model import Scenario
+from optimizer.solve.problem import Problem, build_problem
+from optimizer.solve.result import SolveResult
+from optimizer.solve.solver import solve
+from optimizer.solve.stop import StopCriteria
+from optimizer.staffing.requirements import Requirements
+from optimizer.timegrid import TimeGrid
+from tests import factory
+
+Q = "PT-pt-voice"
+
+
+def case(days: int = 2, agents: int = 1) -> dict:
+    d = factory.mini(days=days)
+    d["rules"]["PT"].update(
+        {
+            "shift_hours": [4],
+            "start_step_minutes": 60,
+            "min_rest_hours": 11,
+            "max_consecutive_days": 6,
+            "max_hours_week": 48,
+            "premiums": {"night": 1.0, "weekend": 1.0, "holiday": 1.0},
+        }
+    )
+    d["rules"]["PT"].pop("break")
+    d["agents"] = [
+        {"id": f"A{k + 1}", "site": "LIS", "languages": "pt", "channels": "voice", "min_hours_week": 0, "max_hours_week": 40}
+        for k in range(agents)
+    ]
+    return d
+
+
+def load(tmp: Path, data: dict) -> Scenario:
+    return load_scenario(factory.write(tmp, data))
+
+
+def requirement(sc: Scenario, cells: dict[tuple[int, int], int]) -> Requirements:
+    """`cells[(day, hour)] = agents` in Lisbon local time; the rest 0."""
+    grid = TimeGrid.of(sc)
+    req = np.zeros((len(sc.queues), grid.n), dtype=np.int64)
+    frame = grid.local("Europe/Lisbon")
+    start = sc.horizon.start.toordinal()
+    for (day, hour), n in cells.items():
+        req[0, (frame.ordinal == start + day) & (frame.minute == hour * 60)] = n
+    return Requirements(grid, tuple(q.id for q in sc.queues), req.astype(float), req > 0, req.astype(float), req.astype(float), req)
+
+
+def block(day: int, first: int, last: int, n: int = 1) -> dict[tuple[int, int], int]:
+    """n agents required in each hour from `first` to `last` (exclusive) on `day`."""
+    return {(day, h): n for h in range(first, last)}
+
+
+def problem(sc: Scenario, cells: dict[tuple[int, int], int]) -> Problem:
+    return build_problem(sc, requirement(sc, cells), calendars_of(sc))
+
+
+def run(sc: Scenario, cells: dict[tuple[int, int], int], seconds: float = 10.0) -> SolveResult:
+    return solve(problem(sc, cells), StopCriteria(time_limit=seconds, gap=0.0), seed=0)
+
+
+def shifts(result: SolveResult) -> list[tuple[str, dt.date, int, int]]:
+    """(agent, shift date, local start hour, paid hours) of each shift (Lisbon, UTC+0)."""
+    out = []
+    for r in result.roster.shifts.itertuples():
+        out.append((r.agent_id, r.shift_date, (r.start % 1440) // 60, r.work_minutes // 60))
+    return sorted(out)
