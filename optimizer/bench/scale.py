@@ -1,0 +1,217 @@
+"""Synthetic scenarios of a given size, for measuring how the solver scales.
+
+`write_synthetic(folder, agents, sites, markets, days, seed)` writes a valid
+scenario (YAML + agents.csv + demand.csv) through the public format, so a
+benchmark exercises the loader and everything after it. Sites and markets
+come from fixed lists spread over APAC, EMEA and AMER; demand has an
+intraday double peak in each market's clock and is scaled so the
+requirement is about `load` of the agents' weekly capacity.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from ruamel.yaml import YAML
+
+from optimizer.timegrid import grid_bounds, iso_utc
+from optimizer.tz import zone
+
+SITES = [  # id, country, tz, currency, fx, wage, region, rules
+    ("MNL", "PH", "Asia/Manila", "PHP", 0.0175, 260.0, "APAC", "PH"),
+    ("LIS", "PT", "Europe/Lisbon", "EUR", 1.08, 11.0, "EU", "EU"),
+    ("MEX", "MX", "America/Mexico_City", "MXN", 0.055, 110.0, "LATAM", "MX"),
+    ("KUL", "MY", "Asia/Kuala_Lumpur", "MYR", 0.22, 24.0, "APAC", "PH"),
+    ("KRK", "PL", "Europe/Warsaw", "PLN", 0.25, 42.0, "EU", "EU"),
+    ("BOG", "CO", "America/Bogota", "COP", 0.00025, 26000.0, "LATAM", "MX"),
+    ("CAI", "EG", "Africa/Cairo", "EGP", 0.02, 160.0, "MEA", "EG"),
+    ("DUB", "IE", "Europe/Dublin", "EUR", 1.08, 19.0, "EU", "EU"),
+]
+MARKETS = [  # id, country, tz, language, tier, residency
+    ("US", "US", "America/New_York", "en", "T1", None),
+    ("DE", "DE", "Europe/Berlin", "de", "T1", ["EU"]),
+    ("JP", "JP", "Asia/Tokyo", "ja", "T2", None),
+    ("MX", "MX", "America/Mexico_City", "es", "T2", None),
+    ("FR", "FR", "Europe/Paris", "fr", "T2", ["EU"]),
+    ("AU", "AU", "Australia/Sydney", "en", "T3", None),
+    ("BR", "BR", "America/Sao_Paulo", "pt", "T2", None),
+    ("SA", "SA", "Asia/Riyadh", "ar", "T3", None),
+    ("GB", "GB", "Europe/London", "en", "T1", None),
+    ("ES", "ES", "Europe/Madrid", "es", "T3", ["EU"]),
+    ("IT", "IT", "Europe/Rome", "it", "T3", ["EU"]),
+    ("SG", "SG", "Asia/Singapore", "en", "T3", None),
+]
+TIERS = {
+    "T1": {"hours": "24x7", "closed_on_holidays": False, "under_cover_penalty": 150, "max_occupancy": 0.85,
+           "sla": {"voice": {"level": 0.8, "seconds": 20}, "chat": {"level": 0.8, "seconds": 60, "concurrency": 2}, "email": {"hours": 4}}},
+    "T2": {"hours": "Mon-Fri 07:00-22:00; Sat-Sun 09:00-18:00", "closed_on_holidays": False, "under_cover_penalty": 80,
+           "max_occupancy": 0.85, "sla": {"voice": {"level": 0.8, "seconds": 30}, "email": {"hours": 8}}},
+    "T3": {"hours": "Mon-Fri 09:00-18:00", "closed_on_holidays": True, "under_cover_penalty": 40, "max_occupancy": 0.9,
+           "sla": {"chat": {"level": 0.8, "seconds": 90, "concurrency": 2}, "email": {"hours": 24}}},
+}  # fmt: skip
+RULES = {
+    "EU": {"min_rest_hours": 11, "max_hours_week": 48, "max_consecutive_days": 6, "shift_hours": [8],
+           "start_step_minutes": 30, "break": {"minutes": 30, "paid": False, "after_hours": [3, 5]},
+           "weekend": ["Sat", "Sun"], "night": {"from": "22:00", "to": "06:00"},
+           "premiums": {"night": 1.25, "weekend": 1.25, "holiday": 2.0, "overtime_after_hours_week": 40, "overtime": 1.5}},
+    "PH": {"min_rest_hours": 8, "max_hours_week": 48, "max_consecutive_days": 6, "shift_hours": [8],
+           "start_step_minutes": 60, "break": {"minutes": 60, "paid": False, "after_hours": [3, 5]},
+           "weekend": ["Sat", "Sun"], "night": {"from": "22:00", "to": "06:00"},
+           "premiums": {"night": 1.1, "weekend": 1.3, "holiday": 2.0, "overtime_after_hours_week": 40, "overtime": 1.25}},
+    "MX": {"min_rest_hours": 10, "max_hours_week": 48, "max_consecutive_days": 6, "shift_hours": [8],
+           "start_step_minutes": 60, "break": {"minutes": 30, "paid": True, "after_hours": [3, 5]},
+           "weekend": ["Sun"], "night": {"from": "20:00", "to": "06:00"},
+           "premiums": {"night": 1.15, "weekend": 1.25, "holiday": 3.0, "overtime_after_hours_week": 48, "overtime": 2.0}},
+    "EG": {"min_rest_hours": 12, "max_hours_week": 48, "max_consecutive_days": 6, "shift_hours": [8],
+           "start_step_minutes": 60, "break": {"minutes": 60, "paid": False, "after_hours": [3, 5]},
+           "weekend": ["Fri", "Sat"], "night": {"from": "22:00", "to": "06:00"},
+           "premiums": {"night": 1.2, "weekend": 1.5, "holiday": 2.0, "overtime_after_hours_week": 48, "overtime": 1.35}},
+}  # fmt: skip
+CHANNEL_AHT = {"voice": 360.0, "chat": 600.0, "email": 420.0}
+
+
+def _profile(minute: np.ndarray, weekday: np.ndarray) -> np.ndarray:
+    """Contacts shape in local time: peaks near 11:00 and 15:30, low at night, quieter weekends."""
+    h = minute / 60.0
+    shape = (
+        0.08 + np.exp(-0.5 * ((h - 11.0) / 2.0) ** 2) + 0.8 * np.exp(-0.5 * ((h - 15.5) / 2.2) ** 2)
+    )
+    return shape * np.where(weekday >= 5, 0.6, 1.0)
+
+
+def write_synthetic(
+    folder: Path,
+    agents: int,
+    sites: int = 4,
+    markets: int = 6,
+    days: int = 28,
+    seed: int = 7,
+    load: float = 0.7,
+    start: dt.date = dt.date(2027, 3, 1),
+    interval: int = 30,
+) -> Path:
+    """Write a synthetic scenario into `folder`; return the YAML path."""
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    site_rows = SITES[: max(1, min(sites, len(SITES)))]
+    market_rows = MARKETS[: max(1, min(markets, len(MARKETS)))]
+    queues = []
+    for mid, _c, _tz, lang, tier, _r in market_rows:
+        for ch in TIERS[tier]["sla"]:
+            queues.append(
+                {
+                    "id": f"{mid}-{lang}-{ch}",
+                    "market": mid,
+                    "language": lang,
+                    "channel": ch,
+                    "aht_seconds": CHANNEL_AHT[ch],
+                }
+            )
+    # agents: each speaks the language of one or two markets it may legally serve
+    langs_all = [m[3] for m in market_rows]
+    eu_only = {m[3] for m in market_rows if m[5]}
+    rows = []
+    for k in range(agents):
+        sid, _country, *_rest, region, _rules = site_rows[k % len(site_rows)]
+        pool = [lg for lg in langs_all if region == "EU" or lg not in eu_only] or ["en"]
+        primary = pool[int(rng.integers(len(pool)))]
+        second = pool[int(rng.integers(len(pool)))] if rng.random() < 0.3 else primary
+        langs = sorted({primary, second})
+        chans = (
+            ["voice", "chat", "email"]
+            if rng.random() < 0.6
+            else ["voice"]
+            if rng.random() < 0.5
+            else ["chat", "email"]
+        )
+        part = rng.random() < 0.15
+        leave = ""
+        if rng.random() < 0.12:
+            d0 = start + dt.timedelta(days=int(rng.integers(0, max(1, days - 5))))
+            leave = f"{d0.isoformat()}..{(d0 + dt.timedelta(days=4)).isoformat()}"
+        rows.append({
+            "id": f"{sid}{k:05d}", "name": f"Agent {k}", "site": sid, "languages": ";".join(langs),
+            "channels": ";".join(chans), "min_hours_week": 16 if part else 32, "max_hours_week": 24 if part else 40,
+            "hourly_cost": "", "earliest_start": "", "latest_end": "", "days_off": "", "leave": leave, "team": "",
+        })  # fmt: skip
+    with (folder / "agents.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]) if rows else ["id"])
+        w.writeheader()
+        w.writerows(rows)
+    # demand, scaled to `load` of capacity (agent-hours ≈ contacts × AHT / 3600 / 0.85 / 0.7)
+    zones = [s[2] for s in site_rows] + [m[2] for m in market_rows]
+    t0, t1 = grid_bounds(start, days, interval, zones)
+    ts = np.arange(t0, t1, interval, dtype=np.int64)
+    capacity_hours = sum(r["max_hours_week"] for r in rows) * days / 7.0 * 0.95
+    weights = []
+
+    utc = pd.to_datetime(ts * 60, unit="s", utc=True)
+    for q in queues:
+        m = next(x for x in market_rows if x[0] == q["market"])
+        local = utc.tz_convert(zone(m[2])).tz_localize(None)
+        minute = (local.hour * 60 + local.minute).to_numpy()
+        weights.append(
+            _profile(minute, local.weekday.to_numpy()) * (0.5 if q["channel"] == "email" else 1.0)
+        )
+    weights_arr = np.array(weights)
+    work_per_unit = (
+        weights_arr * np.array([q["aht_seconds"] for q in queues])[:, None]
+    ).sum() / 3600.0
+    scale = load * capacity_hours * 0.85 * 0.7 / max(work_per_unit, 1e-9)
+    with (folder / "demand.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["queue", "interval_start", "contacts"])
+        noise = rng.uniform(0.9, 1.1, size=weights_arr.shape)
+        values = np.round(weights_arr * scale * noise, 2)
+        for qi, q in enumerate(queues):
+            for ti in np.flatnonzero(values[qi] > 0):
+                w.writerow([q["id"], iso_utc(int(ts[ti])), f"{values[qi, ti]:.2f}"])
+    doc = {
+        "scenario": f"synthetic-{agents}",
+        "description": f"synthetic: {agents} agents, {len(site_rows)} sites, {len(market_rows)} markets, {days} days",
+        "horizon": {"start": start.isoformat(), "days": days, "interval_minutes": interval},
+        "currency": "USD",
+        "fx": {s[3]: s[4] for s in site_rows if s[3] != "USD"},
+        "shrinkage": 0.3,
+        "tiers": {k: v for k, v in TIERS.items() if any(m[4] == k for m in market_rows)},
+        "rules": {k: v for k, v in RULES.items() if any(s[7] == k for s in site_rows)},
+        "sites": [
+            {
+                "id": s[0],
+                "city": s[0],
+                "country": s[1],
+                "subdivision": None,
+                "timezone": s[2],
+                "currency": s[3],
+                "region": s[6],
+                "hourly_cost": s[5],
+                "rules": s[7],
+                "holidays": "premium",
+            }
+            for s in site_rows
+        ],
+        "markets": [
+            {
+                "id": m[0],
+                "country": m[1],
+                "timezone": m[2],
+                "tier": m[4],
+                "holiday_demand_factor": 0.6,
+                **({"residency": m[5]} if m[5] else {}),
+            }
+            for m in market_rows
+        ],
+        "queues": queues,
+        "agents": "agents.csv",
+        "demand": "demand.csv",
+    }
+    path = folder / "scenario.yaml"
+    yaml = YAML()
+    yaml.default_flow_style = False
+    with path.open("w", encoding="utf-8") as f:
+        yaml.dump(doc, f)
+    return path

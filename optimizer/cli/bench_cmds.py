@@ -1,0 +1,118 @@
+"""`sunroster bench …`: solver figures for BENCHMARKS.md.
+
+`bench solve` measures one scenario (time to the first roster, objective,
+bound, gap, peak memory); `bench scale` writes synthetic scenarios of growing
+size and measures each in its own process, so peak memory is per size.
+`bench curtois` (the published benchmark) lives in `optimizer.bench.curtois`.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from optimizer.cli.common import app, console, load
+from optimizer.pipeline import prepare, run
+from optimizer.solve.stop import StopCriteria
+
+bench_app = typer.Typer(
+    help="Benchmarks: solver scaling and the Curtois–Qu instances.", no_args_is_help=True
+)
+app.add_typer(bench_app, name="bench")
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+@bench_app.command("solve")
+def bench_solve(
+    scenario: Annotated[Path, typer.Argument(show_default=False)],
+    time_limit: Annotated[float, typer.Option("--time-limit")] = 300.0,
+    workers: Annotated[int, typer.Option("--workers")] = 2,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    gap: Annotated[float, typer.Option("--gap")] = 0.0,
+) -> None:
+    """Solve one scenario and print its figures as JSON."""
+    t0 = time.monotonic()
+    sc = load(scenario, quiet=True)
+    prep = prepare(sc)
+    prep_s = time.monotonic() - t0
+    out = run(prep, StopCriteria(time_limit=time_limit, gap=gap, workers=workers), seed=seed)
+    r = out.result
+    print(
+        json.dumps(
+            {
+                "scenario": sc.scenario,
+                "agents": len(sc.agents),
+                "queues": len(sc.queues),
+                "intervals": prep.grid.n,
+                "status": r.status,
+                "prepare_seconds": round(prep_s, 2),
+                "first_feasible_seconds": r.first_feasible_seconds,
+                "solve_seconds": round(r.solve_seconds, 2),
+                "objective": r.objective,
+                "bound": r.bound,
+                "bound_method": r.bound_method,
+                "gap": r.gap,
+                "peak_mib": round(_peak_mib(), 1),
+                "time_limit": time_limit,
+                "workers": workers,
+                "stats": r.stats,
+            }
+        )
+    )
+
+
+@bench_app.command("scale")
+def bench_scale(
+    agents: Annotated[
+        str, typer.Option("--agents", help="comma-separated sizes")
+    ] = "100,400,1000,2000",
+    time_limit: Annotated[float, typer.Option("--time-limit")] = 300.0,
+    workers: Annotated[int, typer.Option("--workers")] = 2,
+    days: Annotated[int, typer.Option("--days")] = 28,
+    markdown: Annotated[
+        Path | None, typer.Option("--markdown", help="append the table to this file")
+    ] = None,
+) -> None:
+    """Synthetic scenarios of each size, each solved in its own process."""
+    from optimizer.bench.scale import write_synthetic
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(x) for x in agents.split(",")):
+            sites, markets = (4, 6) if n <= 400 else (8, 12)
+            path = write_synthetic(Path(tmp) / f"s{n}", n, sites=sites, markets=markets, days=days)
+            cmd = [sys.executable, "-m", "optimizer.cli.main", "bench", "solve", str(path),
+                   "--time-limit", str(time_limit), "--workers", str(workers)]  # fmt: skip
+            proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            if proc.returncode != 0:
+                console.print(f"[red]size {n} failed[/]: {proc.stderr[-2000:]}")
+                continue
+            rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+            console.print(rows[-1])
+    table = [
+        "| agents | sites | queues | intervals | first roster (s) | objective | bound | gap | peak memory (MiB) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        gap = "—" if r["gap"] is None else f"{r['gap']:.2%}"
+        table.append(
+            f"| {r['agents']} | — | {r['queues']} | {r['intervals']} | {r['first_feasible_seconds']} | "
+            f"{r['objective']:,.0f} | {r['bound'] or 0:,.0f} | {gap} | {r['peak_mib']:,.0f} |"
+        )
+    text = "\n".join(table)
+    console.print(text)
+    if markdown is not None:
+        with markdown.open("a", encoding="utf-8") as f:
+            f.write(f"\n<!-- {platform.node()} {time.strftime('%Y-%m-%d')} -->\n{text}\n")
