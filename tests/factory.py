@@ -92,7 +92,13 @@ def mini(days: int = 7, start: str = "2027-03-01", interval: int = 60) -> dict[s
             }
         ],
         "queues": [
-            {"id": "PT-pt-voice", "market": "PT", "language": "pt", "channel": "voice", "aht_seconds": 360}
+            {
+                "id": "PT-pt-voice",
+                "market": "PT",
+                "language": "pt",
+                "channel": "voice",
+                "aht_seconds": 360,
+            }
         ],
         "agents": [
             {

@@ -14,13 +14,21 @@ MARCH = (dt.date(2027, 3, 1), dt.date(2027, 4, 1))
 @pytest.mark.parametrize(
     ("country", "subdivision", "expected"),
     [
-        ("PH", None, {"2027-03-09", "2027-03-25", "2027-03-26", "2027-03-27"}),  # Eid (est.), Holy Week
+        (
+            "PH",
+            None,
+            {"2027-03-09", "2027-03-25", "2027-03-26", "2027-03-27"},
+        ),  # Eid (est.), Holy Week
         ("PL", None, {"2027-03-28", "2027-03-29"}),  # Easter Sunday and Monday
         ("PT", None, {"2027-03-26", "2027-03-28"}),  # Good Friday, Easter Sunday
         ("IE", None, {"2027-03-17", "2027-03-29"}),  # St Patrick's Day, Easter Monday
         ("EG", None, {"2027-03-09", "2027-03-10"}),  # Eid al-Fitr (estimated)
         ("MX", None, {"2027-03-15"}),  # Benito Juárez's birthday (3rd Monday of March)
-        ("CO", None, {"2027-03-22", "2027-03-25", "2027-03-26"}),  # St Joseph (observed), Holy Thu/Fri
+        (
+            "CO",
+            None,
+            {"2027-03-22", "2027-03-25", "2027-03-26"},
+        ),  # St Joseph (observed), Holy Thu/Fri
         ("MY", None, {"2027-03-10", "2027-03-11"}),  # Hari Raya Aidilfitri
         ("DE", "BY", {"2027-03-26", "2027-03-29"}),  # Good Friday, Easter Monday
         ("SA", None, {"2027-03-09", "2027-03-10", "2027-03-11", "2027-03-12", "2027-03-14"}),

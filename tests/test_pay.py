@@ -34,7 +34,13 @@ def utc(date: str, hhmm: str) -> int:
 def shifts_frame(rows):
     return pd.DataFrame(
         [
-            {"agent_id": a, "site": "LIS", "shift_date": dt.date.fromisoformat(d), "start": s, "end": e}
+            {
+                "agent_id": a,
+                "site": "LIS",
+                "shift_date": dt.date.fromisoformat(d),
+                "start": s,
+                "end": e,
+            }
             for a, d, s, e in rows
         ]
     )
@@ -44,9 +50,16 @@ def test_night_shift_into_good_friday(mini):
     # Thu 25 Mar 22:00 → Fri 26 Mar 07:00 (UTC+0), break 02:00–03:00 unpaid.
     # Thu 22–24 night 120 min x1.25; Fri 00–02 and 03–07 holiday 360 min x2.0.
     s = shifts_frame([("A1", "2027-03-25", utc("2027-03-25", "22:00"), utc("2027-03-26", "07:00"))])
-    b = pd.DataFrame({"shift": [0], "start": [utc("2027-03-26", "02:00")], "end": [utc("2027-03-26", "03:00")]})
+    b = pd.DataFrame(
+        {"shift": [0], "start": [utc("2027-03-26", "02:00")], "end": [utc("2027-03-26", "03:00")]}
+    )
     t = price_shifts(mini, calendars_of(mini), s, b).table.iloc[0]
-    assert (t.paid_minutes, t.night_minutes, t.holiday_minutes, t.regular_minutes) == (480, 120, 360, 0)
+    assert (t.paid_minutes, t.night_minutes, t.holiday_minutes, t.regular_minutes) == (
+        480,
+        120,
+        360,
+        0,
+    )
     assert t.cost_site == pytest.approx(10 / 60 * (120 * 1.25 + 360 * 2.0))  # 145.0
     assert t.cost_reporting == pytest.approx(145.0)
 
@@ -58,9 +71,16 @@ def test_dst_night_lasts_its_real_length(mini):
     # break 02:00–03:00 WEST = 01:00–02:00Z; paid 7 h:
     # Sat 22–24 weekend x1.5 (120 min); Sun (Easter, a PT holiday) 300 min x2.0.
     s = shifts_frame([("A1", "2027-03-27", start, end)])
-    b = pd.DataFrame({"shift": [0], "start": [utc("2027-03-28", "02:00")], "end": [utc("2027-03-28", "03:00")]})
+    b = pd.DataFrame(
+        {"shift": [0], "start": [utc("2027-03-28", "02:00")], "end": [utc("2027-03-28", "03:00")]}
+    )
     t = price_shifts(mini, calendars_of(mini), s, b).table.iloc[0]
-    assert (t.paid_minutes, t.weekend_minutes, t.holiday_minutes, t.night_minutes) == (420, 120, 300, 0)
+    assert (t.paid_minutes, t.weekend_minutes, t.holiday_minutes, t.night_minutes) == (
+        420,
+        120,
+        300,
+        0,
+    )
     assert t.cost_site == pytest.approx(10 / 60 * (120 * 1.5 + 300 * 2.0))  # 130.0
 
 
@@ -94,8 +114,24 @@ def test_overtime_takes_the_last_minutes_in_time_order(mini, load, mini_data):
 
 def test_weeks_are_separate_and_agents_are_separate(mini):
     # Two agents, 5 x 8 h each in different weeks: no overtime anywhere.
-    rows = [("A1", f"2027-03-0{k + 1}", utc(f"2027-03-0{k + 1}", "09:00"), utc(f"2027-03-0{k + 1}", "17:00")) for k in range(5)]
-    rows += [("A2", f"2027-03-0{k + 1}", utc(f"2027-03-0{k + 1}", "09:00"), utc(f"2027-03-0{k + 1}", "17:00")) for k in range(5)]
+    rows = [
+        (
+            "A1",
+            f"2027-03-0{k + 1}",
+            utc(f"2027-03-0{k + 1}", "09:00"),
+            utc(f"2027-03-0{k + 1}", "17:00"),
+        )
+        for k in range(5)
+    ]
+    rows += [
+        (
+            "A2",
+            f"2027-03-0{k + 1}",
+            utc(f"2027-03-0{k + 1}", "09:00"),
+            utc(f"2027-03-0{k + 1}", "17:00"),
+        )
+        for k in range(5)
+    ]
     t = price_shifts(mini, calendars_of(mini), shifts_frame(rows)).table
     assert t.overtime_minutes.sum() == 0
     assert t.paid_minutes.sum() == 10 * 8 * 60  # no break rows given: all minutes paid

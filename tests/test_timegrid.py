@@ -118,7 +118,11 @@ def test_local_utc_local_round_trip(tz, day, minute):
 
 
 @settings(max_examples=100, deadline=None)
-@given(tz=st.sampled_from(ZONES), start=st.dates(min_value=HORIZON[0], max_value=dt.date(2027, 3, 31)), days=st.integers(1, 10))
+@given(
+    tz=st.sampled_from(ZONES),
+    start=st.dates(min_value=HORIZON[0], max_value=dt.date(2027, 3, 31)),
+    days=st.integers(1, 10),
+)
 def test_grid_local_frame_matches_zoneinfo(tz, start, days):
     g = TimeGrid.covering(start, days, 30, [tz])
     f = g.local(tz)

@@ -28,7 +28,10 @@ def one(errors: list[str], *needles: str) -> str:
 
 
 def test_valid_scenario_loads(mini_data, load):
-    mini_data["demand"] = [(VOICE, "2027-03-01T08:00:00Z", 10.5), (VOICE, "2027-03-01T09:00:00+00:00", 3)]
+    mini_data["demand"] = [
+        (VOICE, "2027-03-01T08:00:00Z", 10.5),
+        (VOICE, "2027-03-01T09:00:00+00:00", 3),
+    ]
     sc = load(mini_data, agents_csv=True)
     assert sc.scenario == "mini" and len(sc.agents) == 3
     assert sc.demand["contacts"].tolist() == [10.5, 3.0]
@@ -64,7 +67,11 @@ def test_missing_required_field(tmp_path, mini_data):
 
 def test_unknown_time_zone(tmp_path, mini_data):
     mini_data["markets"][0]["timezone"] = "Europe/Atlantis"
-    e = one(errors_of(tmp_path, mini_data), "markets[0].timezone", "'Europe/Atlantis' is not an IANA time zone")
+    e = one(
+        errors_of(tmp_path, mini_data),
+        "markets[0].timezone",
+        "'Europe/Atlantis' is not an IANA time zone",
+    )
     assert "scenario.yaml, line" in e
 
 
@@ -87,7 +94,13 @@ def test_unknown_references(tmp_path, mini_data, path, value, needle):
 
 def test_unknown_site_of_an_agent_names_the_row(tmp_path, mini_data):
     mini_data["agents"][1]["site"] = "NOPE"
-    one(errors_of(tmp_path, mini_data, agents_csv=True), "agents.csv", "row 2 (line 3)", "field 'site'", "unknown site 'NOPE'")
+    one(
+        errors_of(tmp_path, mini_data, agents_csv=True),
+        "agents.csv",
+        "row 2 (line 3)",
+        "field 'site'",
+        "unknown site 'NOPE'",
+    )
 
 
 def test_language_not_iso_639_1(tmp_path, mini_data):
@@ -115,7 +128,10 @@ def test_duplicate_ids(tmp_path, mini_data):
 
 
 def test_negative_and_non_numeric_contacts(tmp_path, mini_data):
-    mini_data["demand"] = [(VOICE, "2027-03-01T08:00:00Z", -1), (VOICE, "2027-03-01T09:00:00Z", "many")]
+    mini_data["demand"] = [
+        (VOICE, "2027-03-01T08:00:00Z", -1),
+        (VOICE, "2027-03-01T09:00:00Z", "many"),
+    ]
     errs = errors_of(tmp_path, mini_data)
     one(errs, "demand.csv", "row 1 (line 2)", "field 'contacts'", ">= 0")
     one(errs, "demand.csv", "row 2 (line 3)", "field 'contacts'", "'many' is not a number")
@@ -147,7 +163,11 @@ def test_empty_shift_hours(tmp_path, mini_data):
 
 def test_break_not_a_multiple_of_the_interval(tmp_path, mini_data):
     mini_data["rules"]["PT"]["break"]["minutes"] = 45
-    one(errors_of(tmp_path, mini_data), "rules.PT.break.minutes", "not a multiple of the 60-minute interval")
+    one(
+        errors_of(tmp_path, mini_data),
+        "rules.PT.break.minutes",
+        "not a multiple of the 60-minute interval",
+    )
 
 
 def test_site_offset_incompatible_with_grid_and_start_step(tmp_path, mini_data):
@@ -167,7 +187,9 @@ def test_kathmandu_is_fine_on_a_15_minute_grid(load, mini_data):
 def test_csv_not_utf8(tmp_path, mini_data):
     path = factory.write(tmp_path / "sc", mini_data, agents_csv=True)
     agents = path.parent / "agents.csv"
-    agents.write_bytes(agents.read_bytes() + "A9,Jos\xe9,LIS,pt,voice,0,40,,,,,,\n".encode("latin-1"))
+    agents.write_bytes(
+        agents.read_bytes() + "A9,Jos\xe9,LIS,pt,voice,0,40,,,,,,\n".encode("latin-1")
+    )
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
     one([str(i) for i in info.value.issues], "agents.csv", "line 5", "not UTF-8")
@@ -189,8 +211,12 @@ def test_yaml_12_scalars_stay_strings(load, mini_data):
 
 def test_agent_fields_and_leave_ranges(load, mini_data):
     mini_data["agents"][0].update(
-        {"leave": "2027-03-02;2027-03-04..2027-03-05", "days_off": "Sat;Sun",
-         "earliest_start": "22:00", "latest_end": "07:00"}
+        {
+            "leave": "2027-03-02;2027-03-04..2027-03-05",
+            "days_off": "Sat;Sun",
+            "earliest_start": "22:00",
+            "latest_end": "07:00",
+        }
     )
     a = load(mini_data, agents_csv=True).agents[0]
     assert [d.day for d in a.leave] == [2, 4, 5] and a.days_off == (5, 6)
@@ -199,4 +225,9 @@ def test_agent_fields_and_leave_ranges(load, mini_data):
 
 def test_bad_leave_range_names_the_field(tmp_path, mini_data):
     mini_data["agents"][0]["leave"] = "2027-03-09..2027-03-02"
-    one(errors_of(tmp_path, mini_data, agents_csv=True), "row 1", "field 'leave'", "ends before it starts")
+    one(
+        errors_of(tmp_path, mini_data, agents_csv=True),
+        "row 1",
+        "field 'leave'",
+        "ends before it starts",
+    )

@@ -23,7 +23,9 @@ WEIRD = st.one_of(
     st.text(max_size=12),
     st.lists(st.integers(-3, 3), max_size=3),
     st.dictionaries(st.text(max_size=4), st.integers(), max_size=2),
-    st.sampled_from(["22:00", "off", "NO", "2027-03-01", "-1", "Mon-Fri 09:00-17:00", "24x7", "xx"]),
+    st.sampled_from(
+        ["22:00", "off", "NO", "2027-03-01", "-1", "Mon-Fri 09:00-17:00", "24x7", "xx"]
+    ),
 )
 
 
@@ -41,7 +43,10 @@ def paths(node: Any, at: tuple = ()) -> list[tuple]:
 
 def base() -> dict:
     d = factory.mini()
-    d["demand"] = [("PT-pt-voice", "2027-03-01T08:00:00Z", 4), ("PT-pt-voice", "2027-03-01T09:00:00Z", 2)]
+    d["demand"] = [
+        ("PT-pt-voice", "2027-03-01T08:00:00Z", 4),
+        ("PT-pt-voice", "2027-03-01T09:00:00Z", 2),
+    ]
     return d
 
 
@@ -52,7 +57,11 @@ BASE_PATHS = [p for p in paths(base()) if p[0] != "demand"]
 def mutations(draw) -> list[tuple[str, tuple, Any]]:
     n = draw(st.integers(1, 4))
     return [
-        (draw(st.sampled_from(["remove", "retype"])), draw(st.sampled_from(BASE_PATHS)), draw(WEIRD))
+        (
+            draw(st.sampled_from(["remove", "retype"])),
+            draw(st.sampled_from(BASE_PATHS)),
+            draw(WEIRD),
+        )
         for _ in range(n)
     ]
 
@@ -111,7 +120,11 @@ def test_garbled_csv_rows_load_or_fail_clearly(row, garbage, target, mode):
         elif mode == "truncate":
             lines[k] = lines[k][: len(garbage) % max(1, len(lines[k]))]
         if mode == "bytes":
-            f.write_bytes(b"".join(x.encode() for x in lines) + b"\xff\xfe" + garbage.encode("utf-8", "replace"))
+            f.write_bytes(
+                b"".join(x.encode() for x in lines)
+                + b"\xff\xfe"
+                + garbage.encode("utf-8", "replace")
+            )
         else:
             f.write_text("".join(lines), encoding="utf-8")
         loads_or_clear_error(path)

@@ -41,7 +41,14 @@ def case(days: int = 2, agents: int = 1) -> dict:
     )
     d["rules"]["PT"].pop("break")
     d["agents"] = [
-        {"id": f"A{k + 1}", "site": "LIS", "languages": "pt", "channels": "voice", "min_hours_week": 0, "max_hours_week": 40}
+        {
+            "id": f"A{k + 1}",
+            "site": "LIS",
+            "languages": "pt",
+            "channels": "voice",
+            "min_hours_week": 0,
+            "max_hours_week": 40,
+        }
         for k in range(agents)
     ]
     return d
@@ -59,7 +66,15 @@ def requirement(sc: Scenario, cells: dict[tuple[int, int], int]) -> Requirements
     start = sc.horizon.start.toordinal()
     for (day, hour), n in cells.items():
         req[0, (frame.ordinal == start + day) & (frame.minute == hour * 60)] = n
-    return Requirements(grid, tuple(q.id for q in sc.queues), req.astype(float), req > 0, req.astype(float), req.astype(float), req)
+    return Requirements(
+        grid,
+        tuple(q.id for q in sc.queues),
+        req.astype(float),
+        req > 0,
+        req.astype(float),
+        req.astype(float),
+        req,
+    )
 
 
 def block(day: int, first: int, last: int, n: int = 1) -> dict[tuple[int, int], int]:
