@@ -75,7 +75,6 @@ def required_agents(
     interval_minutes: int,
 ) -> RequirementArrays:
     """Agents required per queue and interval (see module doc)."""
-    q_n, _ = contacts.shape
     secs = interval_minutes * 60.0
     channel = np.asarray(channel)
     aht_eff = effective_aht(channel, aht_seconds, concurrency)
@@ -91,7 +90,7 @@ def required_agents(
         workload[live] = traffic
         raw[live] = np.maximum(n, traffic / max_occupancy[live, None])
     for q in np.flatnonzero(is_email):
-        n_int = int(round(email_hours[q] * 60.0 / interval_minutes))
+        n_int = round(float(email_hours[q]) * 60.0 / interval_minutes)
         work = spread_email(contacts[q], open_mask[q], float(aht_seconds[q]), n_int) / secs
         workload[q] = work
         raw[q] = work / max_occupancy[q]

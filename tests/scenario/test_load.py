@@ -48,7 +48,7 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(ScenarioError, match="nope.yaml: file not found"):
+    with pytest.raises(ScenarioError, match=r"nope\.yaml: file not found"):
         load_scenario(tmp_path / "nope.yaml")
 
 
