@@ -110,6 +110,16 @@ class Roster:
         np.add.at(diff, (q, np.clip(b, 0, n)), -1)
         return np.cumsum(diff, axis=1)[:, :n]
 
+    def switches(self) -> int:
+        """Queue changes between consecutive work segments within a shift (breaks don't count)."""
+        work = self.segments[self.segments["activity"] != BREAK]
+        if work.empty:
+            return 0
+        same = (work["agent_id"] == work["agent_id"].shift()) & (
+            work["shift_date"] == work["shift_date"].shift()
+        )
+        return int((same & (work["activity"] != work["activity"].shift())).sum())
+
     # ------------------------------------------------------------ files
     def to_frame(self, scenario: Scenario) -> pd.DataFrame:
         """The roster.csv table (ISO instants in UTC and site local time)."""

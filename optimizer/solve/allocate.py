@@ -148,16 +148,3 @@ def activities(p: Problem, s: State) -> Roster:
     return Roster.from_segments(
         pd.DataFrame(rows, columns=["agent_id", "site", "shift_date", "start", "end", "activity"])
     )
-
-
-def count_switches(roster: Roster) -> int:
-    """Queue changes between consecutive work segments within a shift (breaks don't count)."""
-    seg = roster.segments
-    work = seg[seg["activity"] != BREAK]
-    if work.empty:
-        return 0
-    same_shift = (work["agent_id"] == work["agent_id"].shift()) & (
-        work["shift_date"] == work["shift_date"].shift()
-    )
-    changed = work["activity"] != work["activity"].shift()
-    return int((same_shift & changed).sum())

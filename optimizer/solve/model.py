@@ -43,6 +43,7 @@ class Built:
     groups: set[int] = field(default_factory=set)
     touched: np.ndarray | None = None  # intervals whose allocation is re-decided
     rule_lits: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)
+    constant: float = 0.0  # shortfall penalty the model cannot change (reporting currency)
 
 
 class CandidateIndex:
@@ -205,6 +206,8 @@ def _coverage(p: Problem, inc: State, built: Built) -> list:
                 y_at[(int(qs[j]), int(t))].append(v)
             model.add(sum(ys) <= int(fixed_on[g, t]) + sum(on_lits))
     pen = cents(p.penalty)
+    fixed_short = np.clip(p.required - base, 0, None) * p.penalty[:, None]
+    built.constant = float(fixed_short.sum()) - sum(float(fixed_short[q, t]) for q, t in y_at)
     for (q, t), ys in y_at.items():
         gap = int(p.required[q, t] - base[q, t])
         if gap <= 0:

@@ -27,7 +27,7 @@ from ortools.sat.python import cp_model
 
 from optimizer.pay import price_shifts
 from optimizer.roster import Roster
-from optimizer.solve.allocate import activities, count_switches, greedy_allocation
+from optimizer.solve.allocate import activities, greedy_allocation
 from optimizer.solve.bound import lp_bound
 from optimizer.solve.construct import construct
 from optimizer.solve.explain import find_conflicts
@@ -137,7 +137,7 @@ def solve(
         solver.parameters.random_seed = seed
         solver.parameters.relative_gap_limit = stop.gap
         solver.parameters.linearization_level = 2
-        code = solver.solve(built.model, _CpProgress(emit, best))
+        code = solver.solve(built.model, _CpProgress(emit, built.constant, bound, stop.gap))
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             cand = read_solution(p, state, built, solver)
             ev = evaluate(p, cand, fair_target)
@@ -162,7 +162,9 @@ def solve(
     if bound is not None:
         bound = min(bound, objective)
     gap = relative_gap(objective, bound)
-    if status == OPTIMAL and gap is not None and gap > stop.gap + 1e-9:
+    if gap is not None and gap <= 1e-9:
+        status = OPTIMAL  # the roster meets a proven lower bound
+    elif status == OPTIMAL and gap is not None and gap > stop.gap + 1e-9:
         status = FEASIBLE  # the exact overtime cost exceeded the model's estimate
     emit("done", objective, bound)
     stats["model_objective"] = round(best.total, 2)
@@ -176,22 +178,26 @@ def solve(
         solve_seconds=time.monotonic() - t_start,
         first_feasible_seconds=round(first_feasible, 3),
         terms=terms,
-        switches=count_switches(roster),
+        switches=roster.switches(),
         stats=stats,
     )
 
 
 class _CpProgress(cp_model.CpSolverSolutionCallback):
-    """Forwards CP-SAT's improving solutions to the progress callback."""
+    """Forwards CP-SAT's improving solutions to the progress callback, and
+    stops the search once a solution is within the gap of the LP bound."""
 
-    def __init__(self, emit, best):  # type: ignore[no-untyped-def]
+    def __init__(self, emit, offset: float, bound: float | None, gap: float):  # type: ignore[no-untyped-def]
         super().__init__()
-        self._emit = emit
-        self._offset = None
-        self._best = best
+        self._emit, self._offset, self._bound, self._gap = emit, offset, bound, gap
 
     def on_solution_callback(self) -> None:
-        self._emit("search", self.objective_value / 100.0, self.best_objective_bound / 100.0)
+        obj = self.objective_value / 100.0 + self._offset
+        bound = max(self.best_objective_bound / 100.0 + self._offset, self._bound or -np.inf)
+        self._emit("search", obj, bound)
+        g = relative_gap(obj, bound)
+        if g is not None and g <= self._gap:
+            self.stop_search()
 
 
 def _neighbourhood(
