@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from optimizer.calendars import calendars_of
+from optimizer.check import check_roster
 from optimizer.scenario.load import load_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.solve.problem import Problem, build_problem
@@ -87,7 +88,12 @@ def problem(sc: Scenario, cells: dict[tuple[int, int], int]) -> Problem:
 
 
 def run(sc: Scenario, cells: dict[tuple[int, int], int], seconds: float = 10.0) -> SolveResult:
-    return solve(problem(sc, cells), StopCriteria(time_limit=seconds, gap=0.0), seed=0)
+    """Solve, then check the roster with the independent checker: no violation allowed."""
+    result = solve(problem(sc, cells), StopCriteria(time_limit=seconds, gap=0.0), seed=0)
+    if result.status != "INFEASIBLE":
+        report = check_roster(sc, result.roster)
+        assert report.ok, report.to_text()
+    return result
 
 
 def shifts(result: SolveResult) -> list[tuple[str, dt.date, int, int]]:
