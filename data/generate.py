@@ -1,0 +1,321 @@
+"""Generate the bundled global scenario (deterministic: fixed seed).
+
+    python data/generate.py        # rewrites scenarios/global-baseline.yaml and data/baseline/*.csv
+
+Eight sites over APAC / EMEA / AMER in their currencies and under their
+countries' labour rules, twelve markets in three tiers with data residency
+for the EU markets, eight languages with realistic scarcity (Japanese,
+Arabic, French, Italian are few), ~400 agents with leave, days off,
+night-only agents and part-timers, and demand with an intraday double peak
+in each market's local time and a weekly pattern. Volumes are calibrated
+against Sunroster's own requirement computation so each language needs
+about its target share of its speakers' hours (printed when it runs).
+The figures and their basis are described in data/README.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from ruamel.yaml import YAML
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from optimizer.scenario.load import load_scenario  # noqa: E402
+from optimizer.staffing.requirements import compute_requirements  # noqa: E402
+from optimizer.timegrid import grid_bounds, iso_utc  # noqa: E402
+from optimizer.tz import zone  # noqa: E402
+
+SEED = 20270301
+START = dt.date(2027, 3, 1)
+DAYS = 28
+INTERVAL = 30
+
+# id, city, country, tz, currency, USD per unit, loaded hourly cost (local), region, rules, holidays
+SITES = [
+    ("MNL", "Manila", "PH", "Asia/Manila", "PHP", 0.0172, 235.0, "APAC", "PH", "premium"),
+    ("KUL", "Kuala Lumpur", "MY", "Asia/Kuala_Lumpur", "MYR", 0.225, 24.0, "APAC", "MY", "premium"),
+    ("KRK", "Kraków", "PL", "Europe/Warsaw", "PLN", 0.26, 46.0, "EU", "PL", "premium"),
+    ("LIS", "Lisbon", "PT", "Europe/Lisbon", "EUR", 1.08, 10.5, "EU", "PT", "premium"),
+    ("DUB", "Dublin", "IE", "Europe/Dublin", "EUR", 1.08, 21.0, "EU", "IE", "premium"),
+    ("CAI", "Cairo", "EG", "Africa/Cairo", "EGP", 0.0205, 115.0, "MEA", "EG", "off"),
+    ("MEX", "Mexico City", "MX", "America/Mexico_City", "MXN", 0.054, 105.0, "LATAM", "MX", "premium"),
+    ("BOG", "Bogotá", "CO", "America/Bogota", "COP", 0.00025, 22000.0, "LATAM", "CO", "premium"),
+]
+
+RULES = {
+    # PH Labor Code: 8 h day + 1 h unpaid meal; night differential 10 % (22:00–06:00);
+    # rest-day work +30 %; regular holiday 200 %; overtime +25 %.
+    "PH": {"min_rest_hours": 8, "max_hours_week": 48, "max_consecutive_days": 6, "shift_hours": [8],
+           "start_step_minutes": 30, "break": {"minutes": 60, "paid": False, "after_hours": [3, 5]},
+           "weekend": ["Sat", "Sun"], "night": {"from": "22:00", "to": "06:00"},
+           "premiums": {"night": 1.10, "weekend": 1.30, "holiday": 2.0, "overtime_after_hours_week": 40, "overtime": 1.25}},
+    # MY Employment Act (2022 amendment): 45 h week; rest day 1.5–2x; public holiday 2x; overtime 1.5x.
+    "MY": {"min_rest_hours": 8, "max_hours_week": 45, "max_consecutive_days": 6, "shift_hours": [8],
+           "start_step_minutes": 30, "break": {"minutes": 60, "paid": False, "after_hours": [3, 5]},
+           "weekend": ["Sat", "Sun"], "night": {"from": "22:00", "to": "06:00"},
+           "premiums": {"night": 1.0, "weekend": 1.5, "holiday": 2.0, "overtime_after_hours_week": 45, "overtime": 1.5}},
+    # PL Labour Code: 11 h daily rest, 48 h average week, night 21:00–07:00 (+20 % of minimum wage,
+    # about +15 % here), 15-min paid break rounded to the 30-min grid, overtime +50 %.
+    "PL": {"min_rest_hours": 11, "max_hours_week": 48, "max_consecutive_days": 6, "shift_hours": [8],
+           "start_step_minutes": 30, "break": {"minutes": 30, "paid": True, "after_hours": [3, 5]},
+           "weekend": ["Sat", "Sun"], "night": {"from": "21:00", "to": "07:00"},
+           "premiums": {"night": 1.15, "weekend": 1.0, "holiday": 2.0, "overtime_after_hours_week": 40, "overtime": 1.5}},
+    # PT Código do Trabalho: 11 h rest, 1–2 h unpaid break within 5 h, night 22:00–07:00 +25 %.
+    "PT": {"min_rest_hours": 11, "max_hours_week": 48, "max_consecutive_days": 6, "shift_hours": [8],
+           "start_step_minutes": 30, "break": {"minutes": 60, "paid": False, "after_hours": [3, 5]},
+           "weekend": ["Sat", "Sun"], "night": {"from": "22:00", "to": "07:00"},
+           "premiums": {"night": 1.25, "weekend": 1.0, "holiday": 2.0, "overtime_after_hours_week": 40, "overtime": 1.25}},
+    # IE Organisation of Working Time Act: 11 h rest, 48 h average, 30-min break after 6 h;
+    # Sunday premium and night rates by contract (typical call-centre figures).
+    "IE": {"min_rest_hours": 11, "max_hours_week": 48, "max_consecutive_days": 6, "shift_hours": [8],
+           "start_step_minutes": 30, "break": {"minutes": 30, "paid": False, "after_hours": [3, 5]},
+           "weekend": ["Sat", "Sun"], "night": {"from": "23:00", "to": "06:00"},
+           "premiums": {"night": 1.15, "weekend": 1.25, "holiday": 1.5, "overtime_after_hours_week": 40, "overtime": 1.25}},
+    # EG Labour Law 12/2003: 48 h week, Friday–Saturday weekend, holiday work double pay,
+    # overtime +35 % by day; rest of 12 h as company policy.
+    "EG": {"min_rest_hours": 12, "max_hours_week": 48, "max_consecutive_days": 6, "shift_hours": [8],
+           "start_step_minutes": 60, "break": {"minutes": 60, "paid": False, "after_hours": [3, 5]},
+           "weekend": ["Fri", "Sat"], "night": {"from": "22:00", "to": "06:00"},
+           "premiums": {"night": 1.10, "weekend": 1.5, "holiday": 2.0, "overtime_after_hours_week": 48, "overtime": 1.35}},
+    # MX Ley Federal del Trabajo: 48 h week, 30-min paid rest, Sunday premium 25 % (prima dominical),
+    # holiday work triple pay, overtime double.
+    "MX": {"min_rest_hours": 10, "max_hours_week": 48, "max_consecutive_days": 6, "shift_hours": [8],
+           "start_step_minutes": 60, "break": {"minutes": 30, "paid": True, "after_hours": [3, 5]},
+           "weekend": ["Sun"], "night": {"from": "20:00", "to": "06:00"},
+           "premiums": {"night": 1.15, "weekend": 1.25, "holiday": 3.0, "overtime_after_hours_week": 48, "overtime": 2.0}},
+    # CO Código Sustantivo (Ley 2101/2466): 42 h week from July 2026, night from 19:00 (+35 %),
+    # Sunday and holiday surcharge 100 % from July 2027 (90 % before; 100 % used), overtime +25 %.
+    "CO": {"min_rest_hours": 10, "max_hours_week": 42, "max_consecutive_days": 6, "shift_hours": [8],
+           "start_step_minutes": 60, "break": {"minutes": 60, "paid": False, "after_hours": [3, 5]},
+           "weekend": ["Sun"], "night": {"from": "19:00", "to": "06:00"},
+           "premiums": {"night": 1.35, "weekend": 1.9, "holiday": 1.9, "overtime_after_hours_week": 42, "overtime": 1.25}},
+}  # fmt: skip
+
+TIERS = {
+    "T1": {"hours": "24x7", "closed_on_holidays": False, "under_cover_penalty": 150, "max_occupancy": 0.85,
+           "shrinkage": 0.30,
+           "sla": {"voice": {"level": 0.80, "seconds": 20}, "chat": {"level": 0.80, "seconds": 60, "concurrency": 2},
+                   "email": {"hours": 4}}},
+    "T2": {"hours": "Mon-Fri 07:00-21:00; Sat 09:00-17:00", "closed_on_holidays": False, "under_cover_penalty": 80,
+           "max_occupancy": 0.85, "shrinkage": 0.30,
+           "sla": {"voice": {"level": 0.80, "seconds": 30}, "chat": {"level": 0.80, "seconds": 90, "concurrency": 2},
+                   "email": {"hours": 8}}},
+    "T3": {"hours": "Mon-Fri 09:00-18:00", "closed_on_holidays": True, "under_cover_penalty": 40,
+           "max_occupancy": 0.90, "shrinkage": 0.25,
+           "sla": {"chat": {"level": 0.70, "seconds": 120, "concurrency": 3}, "email": {"hours": 24}}},
+}  # fmt: skip
+
+# id, country, subdivision, tz, tier, language, channels, residency, holiday factor, relative volume
+MARKETS = [
+    ("US", "US", None, "America/New_York", "T1", "en", ("voice", "chat", "email"), None, 0.6, 1.00),
+    ("GB", "GB", None, "Europe/London", "T1", "en", ("voice", "chat", "email"), None, 0.6, 0.55),
+    ("DE", "DE", "BY", "Europe/Berlin", "T1", "de", ("voice", "chat", "email"), ["EU"], 0.5, 0.45),
+    ("AU", "AU", None, "Australia/Sydney", "T1", "en", ("voice", "chat", "email"), None, 0.6, 0.30),
+    ("JP", "JP", None, "Asia/Tokyo", "T2", "ja", ("voice", "email"), None, 0.5, 0.10),
+    ("FR", "FR", None, "Europe/Paris", "T2", "fr", ("voice", "email"), ["EU"], 0.5, 0.12),
+    ("ES", "ES", None, "Europe/Madrid", "T2", "es", ("voice", "chat", "email"), ["EU"], 0.6, 0.20),
+    ("MX", "MX", None, "America/Mexico_City", "T2", "es", ("voice", "chat", "email"), None, 0.6, 0.30),
+    ("BR", "BR", None, "America/Sao_Paulo", "T2", "pt", ("voice", "chat", "email"), None, 0.6, 0.25),
+    ("SA", "SA", None, "Asia/Riyadh", "T2", "ar", ("voice", "chat", "email"), None, 0.4, 0.15),
+    ("IT", "IT", None, "Europe/Rome", "T3", "it", ("chat", "email"), ["EU"], 0.5, 0.06),
+    ("CO", "CO", None, "America/Bogota", "T3", "es", ("chat", "email"), None, 0.5, 0.08),
+]
+AHT = {"voice": (360, 540), "chat": (600, 900), "email": (300, 480)}
+CHANNEL_SHARE = {"voice": 1.0, "chat": 0.6, "email": 0.35}
+
+# site → list of (count, languages, channels mix); languages "+" extra ones
+STAFF = {
+    "MNL": [(74, "en"), (10, "en;ja"), (6, "en;es")],
+    "KUL": [(30, "en"), (6, "en;ja")],
+    "KRK": [(30, "de;en"), (10, "en"), (4, "fr;en"), (4, "it;en")],
+    "LIS": [(18, "pt;es;en"), (10, "es;en"), (8, "fr;en"), (6, "en")],
+    "DUB": [(24, "en"), (16, "de;en"), (6, "fr;en"), (6, "it;en")],
+    "CAI": [(28, "ar;en"), (4, "ar;fr"), (6, "en")],
+    "MEX": [(24, "es"), (18, "es;en"), (4, "es;pt")],
+    "BOG": [(22, "es"), (12, "es;en"), (8, "pt;es")],
+}
+FIRST = {
+    "PH": ["Maria", "Jose", "Angelica", "Mark", "Kristine", "John Paul", "Rowena", "Carlo", "Jasmine", "Rafael"],
+    "MY": ["Nurul", "Ahmad", "Siti", "Wei Ling", "Kumar", "Aisyah", "Jun Hao", "Priya"],
+    "PL": ["Anna", "Piotr", "Katarzyna", "Tomasz", "Magdalena", "Michał", "Agnieszka", "Paweł"],
+    "PT": ["Ana", "João", "Mariana", "Pedro", "Inês", "Tiago", "Beatriz", "Rui"],
+    "IE": ["Aoife", "Seán", "Niamh", "Conor", "Ciara", "Darragh", "Emma", "Liam"],
+    "EG": ["Mohamed", "Nour", "Ahmed", "Mariam", "Omar", "Salma", "Youssef", "Hana"],
+    "MX": ["Guadalupe", "Juan", "Fernanda", "Luis", "Valeria", "Diego", "Ximena", "Carlos"],
+    "CO": ["Valentina", "Santiago", "Camila", "Andrés", "Daniela", "Sebastián", "Laura", "Felipe"],
+}
+LAST = {
+    "PH": ["Santos", "Reyes", "Cruz", "Bautista", "Garcia", "Mendoza", "Dela Cruz", "Ramos"],
+    "MY": ["Abdullah", "Tan", "Lim", "Rahman", "Wong", "Ismail", "Raj", "Lee"],
+    "PL": ["Nowak", "Kowalski", "Wiśniewska", "Wójcik", "Kamińska", "Lewandowski", "Zielińska", "Szymański"],
+    "PT": ["Silva", "Santos", "Ferreira", "Pereira", "Oliveira", "Costa", "Rodrigues", "Martins"],
+    "IE": ["Murphy", "Kelly", "O'Sullivan", "Walsh", "Byrne", "Ryan", "O'Brien", "Doyle"],
+    "EG": ["Hassan", "Mahmoud", "Ibrahim", "Ali", "Mostafa", "Sayed", "Abdelrahman", "Fathy"],
+    "MX": ["Hernández", "García", "Martínez", "López", "González", "Pérez", "Rodríguez", "Sánchez"],
+    "CO": ["Rodríguez", "Gómez", "González", "Martínez", "García", "López", "Hernández", "Díaz"],
+}
+UTIL_TARGET = {"en": 0.38, "es": 0.34, "pt": 0.45, "de": 0.55, "ja": 0.5, "ar": 0.5, "fr": 0.5, "it": 0.45}
+
+
+def agents(rng: np.random.Generator) -> list[dict[str, str]]:
+    rows = []
+    site_country = {s[0]: s[2] for s in SITES}
+    k = 0
+    for site, groups in STAFF.items():
+        country = site_country[site]
+        for count, langs in groups:
+            for _ in range(count):
+                k += 1
+                part = rng.random() < 0.15
+                night = not part and rng.random() < 0.06
+                mix = rng.random()
+                channels = "voice;chat;email" if mix < 0.55 else "voice" if mix < 0.8 else "chat;email"
+                leave = ""
+                if rng.random() < 0.15:
+                    d0 = START + dt.timedelta(days=int(rng.integers(0, DAYS - 5)))
+                    length = int(rng.integers(1, 6))
+                    leave = f"{d0.isoformat()}..{(d0 + dt.timedelta(days=length - 1)).isoformat()}" if length > 1 else d0.isoformat()
+                days_off = ""
+                if rng.random() < 0.12:
+                    days_off = str(rng.choice(["Sat;Sun", "Sun", "Fri", "Mon", "Wed"]))
+                senior = rng.random() < 0.05
+                base = next(s[6] for s in SITES if s[0] == site)
+                rows.append({
+                    "id": f"{site}-{k:04d}",
+                    "name": f"{rng.choice(FIRST[country])} {rng.choice(LAST[country])}",
+                    "site": site, "languages": langs, "channels": channels,
+                    "min_hours_week": "16" if part else "32", "max_hours_week": "24" if part else "40",
+                    "hourly_cost": f"{base * 1.25:.2f}" if senior else "",
+                    "earliest_start": "22:00" if night else "", "latest_end": "07:00" if night else "",
+                    "days_off": days_off, "leave": leave, "team": f"{site}-{langs.split(';')[0]}",
+                })  # fmt: skip
+    return rows
+
+
+def profile(minute: np.ndarray, weekday: np.ndarray, weekend: tuple[int, ...]) -> np.ndarray:
+    """Intraday double peak (late morning, mid-afternoon), quiet nights, quieter weekends, Monday busiest."""
+    h = minute / 60.0
+    shape = 0.06 + np.exp(-0.5 * ((h - 10.5) / 1.8) ** 2) + 0.85 * np.exp(-0.5 * ((h - 15.5) / 2.2) ** 2)
+    day = np.array([1.12, 1.0, 0.97, 0.95, 0.93, 0.7, 0.6])[weekday]
+    if weekend == (4, 5):  # Friday–Saturday weekend
+        day = np.array([1.0, 0.97, 0.95, 0.93, 0.65, 0.6, 1.12])[weekday]
+    return shape * day
+
+
+def demand(rng: np.random.Generator, scale: dict[str, float]) -> tuple[list[dict], pd.DataFrame]:
+    zones = [s[3] for s in SITES] + [m[3] for m in MARKETS]
+    t0, t1 = grid_bounds(START, DAYS, INTERVAL, zones)
+    ts = np.arange(t0, t1, INTERVAL, dtype=np.int64)
+    utc = pd.to_datetime(ts * 60, unit="s", utc=True)
+    queues, frames = [], []
+    noise_rng = np.random.default_rng(SEED + 1)
+    for mid, _c, _sub, tz, _tier, lang, channels, _res, _hf, rel in MARKETS:
+        local = utc.tz_convert(zone(tz)).tz_localize(None)
+        minute = (local.hour * 60 + local.minute).to_numpy()
+        wk = (4, 5) if mid == "SA" else (5, 6)
+        shape = profile(minute, local.day_of_week.to_numpy(), wk)
+        for ch in channels:
+            lo, hi = AHT[ch]
+            aht = float(rng.integers(lo // 30, hi // 30 + 1) * 30)
+            qid = f"{mid}-{lang}-{ch}"
+            queues.append({"id": qid, "market": mid, "language": lang, "channel": ch, "aht_seconds": aht})
+            base = 600.0 * rel * CHANNEL_SHARE[ch] * scale.get(lang, 1.0)
+            values = shape * base / shape.max() * noise_rng.uniform(0.9, 1.1, size=shape.shape)
+            frames.append(pd.DataFrame({"queue": qid, "t": ts, "contacts": np.round(values, 1)}))
+    table = pd.concat(frames, ignore_index=True)
+    return queues, table[table["contacts"] > 0]
+
+
+def scenario_doc(queues: list[dict]) -> dict:
+    return {
+        "scenario": "global-baseline",
+        "description": "Follow-the-sun baseline: 8 sites, 12 markets in 3 tiers, 8 languages, ~400 agents, March 2027",
+        "horizon": {"start": START.isoformat(), "days": DAYS, "interval_minutes": INTERVAL},
+        "currency": "USD",
+        "fx": {s[4]: s[5] for s in SITES if s[4] != "USD"},
+        "shrinkage": 0.30,
+        "tiers": TIERS,
+        "rules": RULES,
+        "sites": [
+            {"id": s[0], "city": s[1], "country": s[2], "subdivision": None, "timezone": s[3], "currency": s[4],
+             "region": s[7], "hourly_cost": s[6], "rules": s[8], "holidays": s[9]}
+            for s in SITES
+        ],  # noqa: RUF028
+        "markets": [
+            {"id": m[0], "country": m[1], "subdivision": m[2], "timezone": m[3], "tier": m[4],
+             **({"residency": m[7]} if m[7] else {}), "holiday_demand_factor": m[8]}
+            for m in MARKETS
+        ],  # noqa: RUF028
+        "queues": queues,
+        "agents": "../data/baseline/agents.csv",
+        "demand": "../data/baseline/demand.csv",
+        "weights": {"cost": 1.0, "preference": 0.0, "fairness": 0.0},
+    }
+
+
+def write(folder: Path, scen_dir: Path, doc: dict, agent_rows: list[dict], table: pd.DataFrame) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    scen_dir.mkdir(parents=True, exist_ok=True)
+    with (folder / "agents.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(agent_rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(agent_rows)
+    out = pd.DataFrame({"queue": table["queue"], "interval_start": [iso_utc(int(t)) for t in table["t"]],
+                        "contacts": table["contacts"].map(lambda x: f"{x:.1f}")})  # fmt: skip
+    out.to_csv(folder / "demand.csv", index=False, lineterminator="\n")
+    yaml = YAML()
+    yaml.default_flow_style = None
+    yaml.width = 120
+    path = scen_dir / "global-baseline.yaml"
+    with path.open("w", encoding="utf-8") as f:
+        f.write("# Generated by data/generate.py (seeded); see data/README.md for the figures' basis.\n")
+        yaml.dump(doc, f)
+    return path
+
+
+def utilisation(path: Path) -> pd.DataFrame:
+    sc = load_scenario(path)
+    req = compute_requirements(sc)
+    hours = req.agent_hours()
+    need = pd.Series(hours, index=[q.language for q in sc.queues]).groupby(level=0).sum()
+    cap: dict[str, float] = {}
+    for a in sc.agents:
+        hours = a.max_hours_week * DAYS / 7.0  # every speaker's full hours: scarce languages come first
+        for lang in a.languages:
+            cap[lang] = cap.get(lang, 0.0) + hours
+    frame = pd.DataFrame({"required_hours": need, "capacity_hours": pd.Series(cap)}).fillna(0.0)
+    frame["utilisation"] = frame["required_hours"] / frame["capacity_hours"]
+    return frame
+
+
+def main() -> None:
+    scale: dict[str, float] = {}
+    agent_rows = agents(np.random.default_rng(SEED))
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(3):  # calibrate volumes per language against the real requirement
+            queues, table = demand(np.random.default_rng(SEED + 2), scale)
+            path = write(Path(tmp) / "data" / "baseline", Path(tmp) / "scenarios", scenario_doc(queues), agent_rows, table)
+            u = utilisation(path)
+            for lang, row in u.iterrows():
+                target = UTIL_TARGET.get(str(lang), 0.6)
+                scale[str(lang)] = scale.get(str(lang), 1.0) * float(np.clip(target / max(row["utilisation"], 1e-6), 0.3, 3.0))
+    queues, table = demand(np.random.default_rng(SEED + 2), scale)
+    path = write(ROOT / "data" / "baseline", ROOT / "scenarios", scenario_doc(queues), agent_rows, table)
+    u = utilisation(path)
+    print(f"wrote {path.relative_to(ROOT)}: {len(agent_rows)} agents, {len(queues)} queues, {len(table)} demand rows")
+    print(u.round(2).to_string())
+    total = sum(a.max_hours_week for a in load_scenario(path).agents) * DAYS / 7.0
+    print(f"total: {u['required_hours'].sum():,.0f} required agent-hours of {total:,.0f} agents' maximum hours "
+          f"({u['required_hours'].sum() / total:.0%}); per language, capacity counts every speaker's hours")
+
+
+if __name__ == "__main__":
+    main()
