@@ -46,7 +46,18 @@ SITES = [
     ("LIS", "Lisbon", "PT", "Europe/Lisbon", "EUR", 1.08, 10.5, "EU", "PT", "premium"),
     ("DUB", "Dublin", "IE", "Europe/Dublin", "EUR", 1.08, 21.0, "EU", "IE", "premium"),
     ("CAI", "Cairo", "EG", "Africa/Cairo", "EGP", 0.0205, 115.0, "MEA", "EG", "off"),
-    ("MEX", "Mexico City", "MX", "America/Mexico_City", "MXN", 0.054, 105.0, "LATAM", "MX", "premium"),
+    (
+        "MEX",
+        "Mexico City",
+        "MX",
+        "America/Mexico_City",
+        "MXN",
+        0.054,
+        105.0,
+        "LATAM",
+        "MX",
+        "premium",
+    ),
     ("BOG", "Bogotá", "CO", "America/Bogota", "COP", 0.00025, 22000.0, "LATAM", "CO", "premium"),
 ]
 
@@ -122,8 +133,30 @@ MARKETS = [
     ("JP", "JP", None, "Asia/Tokyo", "T2", "ja", ("voice", "email"), None, 0.5, 0.10),
     ("FR", "FR", None, "Europe/Paris", "T2", "fr", ("voice", "email"), ["EU"], 0.5, 0.12),
     ("ES", "ES", None, "Europe/Madrid", "T2", "es", ("voice", "chat", "email"), ["EU"], 0.6, 0.20),
-    ("MX", "MX", None, "America/Mexico_City", "T2", "es", ("voice", "chat", "email"), None, 0.6, 0.30),
-    ("BR", "BR", None, "America/Sao_Paulo", "T2", "pt", ("voice", "chat", "email"), None, 0.6, 0.25),
+    (
+        "MX",
+        "MX",
+        None,
+        "America/Mexico_City",
+        "T2",
+        "es",
+        ("voice", "chat", "email"),
+        None,
+        0.6,
+        0.30,
+    ),
+    (
+        "BR",
+        "BR",
+        None,
+        "America/Sao_Paulo",
+        "T2",
+        "pt",
+        ("voice", "chat", "email"),
+        None,
+        0.6,
+        0.25,
+    ),
     ("SA", "SA", None, "Asia/Riyadh", "T2", "ar", ("voice", "chat", "email"), None, 0.4, 0.15),
     ("IT", "IT", None, "Europe/Rome", "T3", "it", ("chat", "email"), ["EU"], 0.5, 0.06),
     ("CO", "CO", None, "America/Bogota", "T3", "es", ("chat", "email"), None, 0.5, 0.08),
@@ -143,7 +176,18 @@ STAFF = {
     "BOG": [(22, "es"), (12, "es;en"), (8, "pt;es")],
 }
 FIRST = {
-    "PH": ["Maria", "Jose", "Angelica", "Mark", "Kristine", "John Paul", "Rowena", "Carlo", "Jasmine", "Rafael"],
+    "PH": [
+        "Maria",
+        "Jose",
+        "Angelica",
+        "Mark",
+        "Kristine",
+        "John Paul",
+        "Rowena",
+        "Carlo",
+        "Jasmine",
+        "Rafael",
+    ],
     "MY": ["Nurul", "Ahmad", "Siti", "Wei Ling", "Kumar", "Aisyah", "Jun Hao", "Priya"],
     "PL": ["Anna", "Piotr", "Katarzyna", "Tomasz", "Magdalena", "Michał", "Agnieszka", "Paweł"],
     "PT": ["Ana", "João", "Mariana", "Pedro", "Inês", "Tiago", "Beatriz", "Rui"],
@@ -155,14 +199,32 @@ FIRST = {
 LAST = {
     "PH": ["Santos", "Reyes", "Cruz", "Bautista", "Garcia", "Mendoza", "Dela Cruz", "Ramos"],
     "MY": ["Abdullah", "Tan", "Lim", "Rahman", "Wong", "Ismail", "Raj", "Lee"],
-    "PL": ["Nowak", "Kowalski", "Wiśniewska", "Wójcik", "Kamińska", "Lewandowski", "Zielińska", "Szymański"],
+    "PL": [
+        "Nowak",
+        "Kowalski",
+        "Wiśniewska",
+        "Wójcik",
+        "Kamińska",
+        "Lewandowski",
+        "Zielińska",
+        "Szymański",
+    ],
     "PT": ["Silva", "Santos", "Ferreira", "Pereira", "Oliveira", "Costa", "Rodrigues", "Martins"],
     "IE": ["Murphy", "Kelly", "O'Sullivan", "Walsh", "Byrne", "Ryan", "O'Brien", "Doyle"],
     "EG": ["Hassan", "Mahmoud", "Ibrahim", "Ali", "Mostafa", "Sayed", "Abdelrahman", "Fathy"],
     "MX": ["Hernández", "García", "Martínez", "López", "González", "Pérez", "Rodríguez", "Sánchez"],
     "CO": ["Rodríguez", "Gómez", "González", "Martínez", "García", "López", "Hernández", "Díaz"],
 }
-UTIL_TARGET = {"en": 0.38, "es": 0.34, "pt": 0.45, "de": 0.55, "ja": 0.5, "ar": 0.5, "fr": 0.5, "it": 0.45}
+UTIL_TARGET = {
+    "en": 0.38,
+    "es": 0.34,
+    "pt": 0.45,
+    "de": 0.55,
+    "ja": 0.5,
+    "ar": 0.5,
+    "fr": 0.5,
+    "it": 0.45,
+}
 
 
 def agents(rng: np.random.Generator) -> list[dict[str, str]]:
@@ -177,12 +239,18 @@ def agents(rng: np.random.Generator) -> list[dict[str, str]]:
                 part = rng.random() < 0.15
                 night = not part and rng.random() < 0.06
                 mix = rng.random()
-                channels = "voice;chat;email" if mix < 0.55 else "voice" if mix < 0.8 else "chat;email"
+                channels = (
+                    "voice;chat;email" if mix < 0.55 else "voice" if mix < 0.8 else "chat;email"
+                )
                 leave = ""
                 if rng.random() < 0.15:
                     d0 = START + dt.timedelta(days=int(rng.integers(0, DAYS - 5)))
                     length = int(rng.integers(1, 6))
-                    leave = f"{d0.isoformat()}..{(d0 + dt.timedelta(days=length - 1)).isoformat()}" if length > 1 else d0.isoformat()
+                    leave = (
+                        f"{d0.isoformat()}..{(d0 + dt.timedelta(days=length - 1)).isoformat()}"
+                        if length > 1
+                        else d0.isoformat()
+                    )
                 days_off = ""
                 if rng.random() < 0.12:
                     days_off = str(rng.choice(["Sat;Sun", "Sun", "Fri", "Mon", "Wed"]))
@@ -203,7 +271,11 @@ def agents(rng: np.random.Generator) -> list[dict[str, str]]:
 def profile(minute: np.ndarray, weekday: np.ndarray, weekend: tuple[int, ...]) -> np.ndarray:
     """Intraday double peak (late morning, mid-afternoon), quiet nights, quieter weekends, Monday busiest."""
     h = minute / 60.0
-    shape = 0.06 + np.exp(-0.5 * ((h - 10.5) / 1.8) ** 2) + 0.85 * np.exp(-0.5 * ((h - 15.5) / 2.2) ** 2)
+    shape = (
+        0.06
+        + np.exp(-0.5 * ((h - 10.5) / 1.8) ** 2)
+        + 0.85 * np.exp(-0.5 * ((h - 15.5) / 2.2) ** 2)
+    )
     day = np.array([1.12, 1.0, 0.97, 0.95, 0.93, 0.7, 0.6])[weekday]
     if weekend == (4, 5):  # Friday–Saturday weekend
         day = np.array([1.0, 0.97, 0.95, 0.93, 0.65, 0.6, 1.12])[weekday]
@@ -226,7 +298,9 @@ def demand(rng: np.random.Generator, scale: dict[str, float]) -> tuple[list[dict
             lo, hi = AHT[ch]
             aht = float(rng.integers(lo // 30, hi // 30 + 1) * 30)
             qid = f"{mid}-{lang}-{ch}"
-            queues.append({"id": qid, "market": mid, "language": lang, "channel": ch, "aht_seconds": aht})
+            queues.append(
+                {"id": qid, "market": mid, "language": lang, "channel": ch, "aht_seconds": aht}
+            )
             base = 600.0 * rel * CHANNEL_SHARE[ch] * scale.get(lang, 1.0)
             values = shape * base / shape.max() * noise_rng.uniform(0.9, 1.1, size=shape.shape)
             frames.append(pd.DataFrame({"queue": qid, "t": ts, "contacts": np.round(values, 1)}))
@@ -245,15 +319,32 @@ def scenario_doc(queues: list[dict]) -> dict:
         "tiers": TIERS,
         "rules": RULES,
         "sites": [
-            {"id": s[0], "city": s[1], "country": s[2], "subdivision": None, "timezone": s[3], "currency": s[4],
-             "region": s[7], "hourly_cost": s[6], "rules": s[8], "holidays": s[9]}
+            {
+                "id": s[0],
+                "city": s[1],
+                "country": s[2],
+                "subdivision": None,
+                "timezone": s[3],
+                "currency": s[4],
+                "region": s[7],
+                "hourly_cost": s[6],
+                "rules": s[8],
+                "holidays": s[9],
+            }
             for s in SITES
-        ],  # noqa: RUF028
+        ],
         "markets": [
-            {"id": m[0], "country": m[1], "subdivision": m[2], "timezone": m[3], "tier": m[4],
-             **({"residency": m[7]} if m[7] else {}), "holiday_demand_factor": m[8]}
+            {
+                "id": m[0],
+                "country": m[1],
+                "subdivision": m[2],
+                "timezone": m[3],
+                "tier": m[4],
+                **({"residency": m[7]} if m[7] else {}),
+                "holiday_demand_factor": m[8],
+            }
             for m in MARKETS
-        ],  # noqa: RUF028
+        ],
         "queues": queues,
         "agents": "../data/baseline/agents.csv",
         "demand": "../data/baseline/demand.csv",
@@ -261,7 +352,9 @@ def scenario_doc(queues: list[dict]) -> dict:
     }
 
 
-def write(folder: Path, scen_dir: Path, doc: dict, agent_rows: list[dict], table: pd.DataFrame) -> Path:
+def write(
+    folder: Path, scen_dir: Path, doc: dict, agent_rows: list[dict], table: pd.DataFrame
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     scen_dir.mkdir(parents=True, exist_ok=True)
     with (folder / "agents.csv").open("w", newline="", encoding="utf-8") as f:
@@ -276,7 +369,9 @@ def write(folder: Path, scen_dir: Path, doc: dict, agent_rows: list[dict], table
     yaml.width = 120
     path = scen_dir / "global-baseline.yaml"
     with path.open("w", encoding="utf-8") as f:
-        f.write("# Generated by data/generate.py (seeded); see data/README.md for the figures' basis.\n")
+        f.write(
+            "# Generated by data/generate.py (seeded); see data/README.md for the figures' basis.\n"
+        )
         yaml.dump(doc, f)
     return path
 
@@ -288,7 +383,9 @@ def utilisation(path: Path) -> pd.DataFrame:
     need = pd.Series(hours, index=[q.language for q in sc.queues]).groupby(level=0).sum()
     cap: dict[str, float] = {}
     for a in sc.agents:
-        hours = a.max_hours_week * DAYS / 7.0  # every speaker's full hours: scarce languages come first
+        hours = (
+            a.max_hours_week * DAYS / 7.0
+        )  # every speaker's full hours: scarce languages come first
         for lang in a.languages:
             cap[lang] = cap.get(lang, 0.0) + hours
     frame = pd.DataFrame({"required_hours": need, "capacity_hours": pd.Series(cap)}).fillna(0.0)
@@ -302,19 +399,33 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(3):  # calibrate volumes per language against the real requirement
             queues, table = demand(np.random.default_rng(SEED + 2), scale)
-            path = write(Path(tmp) / "data" / "baseline", Path(tmp) / "scenarios", scenario_doc(queues), agent_rows, table)
+            path = write(
+                Path(tmp) / "data" / "baseline",
+                Path(tmp) / "scenarios",
+                scenario_doc(queues),
+                agent_rows,
+                table,
+            )
             u = utilisation(path)
             for lang, row in u.iterrows():
                 target = UTIL_TARGET.get(str(lang), 0.6)
-                scale[str(lang)] = scale.get(str(lang), 1.0) * float(np.clip(target / max(row["utilisation"], 1e-6), 0.3, 3.0))
+                scale[str(lang)] = scale.get(str(lang), 1.0) * float(
+                    np.clip(target / max(row["utilisation"], 1e-6), 0.3, 3.0)
+                )
     queues, table = demand(np.random.default_rng(SEED + 2), scale)
-    path = write(ROOT / "data" / "baseline", ROOT / "scenarios", scenario_doc(queues), agent_rows, table)
+    path = write(
+        ROOT / "data" / "baseline", ROOT / "scenarios", scenario_doc(queues), agent_rows, table
+    )
     u = utilisation(path)
-    print(f"wrote {path.relative_to(ROOT)}: {len(agent_rows)} agents, {len(queues)} queues, {len(table)} demand rows")
+    print(
+        f"wrote {path.relative_to(ROOT)}: {len(agent_rows)} agents, {len(queues)} queues, {len(table)} demand rows"
+    )
     print(u.round(2).to_string())
     total = sum(a.max_hours_week for a in load_scenario(path).agents) * DAYS / 7.0
-    print(f"total: {u['required_hours'].sum():,.0f} required agent-hours of {total:,.0f} agents' maximum hours "
-          f"({u['required_hours'].sum() / total:.0%}); per language, capacity counts every speaker's hours")
+    print(
+        f"total: {u['required_hours'].sum():,.0f} required agent-hours of {total:,.0f} agents' maximum hours "
+        f"({u['required_hours'].sum() / total:.0%}); per language, capacity counts every speaker's hours"
+    )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,6 @@ from __future__ import annotations
 from optimizer.cli.common import app
 
 # command modules register themselves on import
-from optimizer.cli import bench_cmds, check_cmd, scenario_cmds, solve_cmd  # noqa: E402,F401  isort: skip
+from optimizer.cli import bench_cmds, check_cmd, scenario_cmds, solve_cmd  # noqa: F401  isort: skip
 
 __all__ = ["app"]
