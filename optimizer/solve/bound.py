@@ -1,6 +1,7 @@
 """A proven lower bound: the LP relaxation of the aggregate coverage problem.
 
-Agents of a group (same site, same queues) are pooled: `n[g, f]` is how many
+Agents are pooled by site and languages — each pool may serve the union of
+its members' queues, which only relaxes further: `n[g, f]` is how many
 of them work shift family f (a start and a paid length on a local date),
 `y[g, j, t]` how many serve the group's j-th queue in interval t, and
 `short[q, t]` the shortfall. Every real roster gives a feasible point of this
@@ -73,7 +74,13 @@ def lp_bound(p: Problem, time_limit: float = 60.0) -> Bound:
         return first
 
     need = p.required
-    G = len(p.group_queues)
+    pools: dict[tuple[int, tuple[str, ...]], list[int]] = {}
+    for a, ag in enumerate(p.scenario.agents):
+        pools.setdefault((int(p.agent_site[a]), ag.languages), []).append(a)
+    pool_members = [np.array(m, dtype=np.int64) for m in pools.values()]
+    pool_site = [site for site, _ in pools]
+    pool_queues = [np.flatnonzero(p.eligible[m].any(axis=0)) for m in pool_members]
+    G = len(pool_members)
     # families per site: cheapest break variant, full span, working intervals
     fam_of_site = []
     for st in p.sites:
@@ -93,8 +100,8 @@ def lp_bound(p: Problem, time_limit: float = 60.0) -> Bound:
     short_first = add_vars(int(pos.sum()), need[pos], (p.penalty[:, None] * np.ones((1, T)))[pos])
     add_entries(cover_row[pos], short_first + np.arange(int(pos.sum())), 1.0)
     cap_row = np.full((G, T), -1, dtype=np.int64)
-    for g, qs in enumerate(p.group_queues):
-        members = np.flatnonzero(p.agent_group == g)
+    for g, qs in enumerate(pool_queues):
+        members = pool_members[g]
         if len(qs) == 0 or len(members) == 0:
             continue
         m = need[qs] > 0  # [Qg, T]
@@ -113,8 +120,8 @@ def lp_bound(p: Problem, time_limit: float = 60.0) -> Bound:
         add_entries(np.full(cnt, work_row), yi, 1.0)
 
         # families the group's members may work, with their count as upper bound
-        st = p.sites[int(p.group_site[g])]
-        fam = fam_of_site[int(p.group_site[g])]
+        st = p.sites[pool_site[g]]
+        fam = fam_of_site[pool_site[g]]
         counts = np.zeros(fam.max() + 1 if len(fam) else 0, dtype=np.int64)
         for a in members:
             counts[np.unique(fam[p.cand[a]])] += 1
@@ -150,7 +157,7 @@ def lp_bound(p: Problem, time_limit: float = 60.0) -> Bound:
         w0 = add_rows(p.n_weeks, p.wmin[members].sum(axis=0), p.wmax[members].sum(axis=0))
         add_entries(w0 + p.week_of_day[days], ni, st.tpl.paid[k].astype(float))
         # consecutive days: any M+1 days hold at most M shifts per member
-        mc = int(p.maxcons[int(p.group_site[g])])
+        mc = int(p.maxcons[pool_site[g]])
         if mc < p.n_days:
             nwin = p.n_days - mc
             c0 = add_rows(nwin, -np.inf, float(mc * len(members)))

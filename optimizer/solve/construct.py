@@ -50,7 +50,7 @@ def construct(
     residual = p.required.astype(np.int64).copy()
     all_days = range(p.n_days)
     order = agent_order(p)
-    budget = max(0.05, min(1.0, 0.5 * stop.remaining() / max(1, p.n_agents)))
+    budget = max(0.02, min(0.05, 0.25 * stop.remaining() / max(1, p.n_agents)))  # seconds per agent
     for a in order:
         a = int(a)
         qs = np.flatnonzero(p.eligible[a])

@@ -20,6 +20,7 @@ counted from the roster, plus weighted soft terms. No file I/O, no printing.
 from __future__ import annotations
 
 import random
+import threading
 import time
 
 import numpy as np
@@ -28,7 +29,7 @@ from ortools.sat.python import cp_model
 from optimizer.pay import price_shifts
 from optimizer.roster import Roster
 from optimizer.solve.allocate import activities, greedy_allocation
-from optimizer.solve.bound import lp_bound
+from optimizer.solve.bound import Bound, lp_bound
 from optimizer.solve.construct import construct
 from optimizer.solve.explain import find_conflicts
 from optimizer.solve.model import CandidateIndex, build, read_solution
@@ -90,6 +91,14 @@ def solve(
             )
         )
 
+    bound_box: dict[str, Bound] = {}
+    lp_thread = threading.Thread(
+        target=lambda: bound_box.setdefault(
+            "lp", lp_bound(p, time_limit=max(1.0, stop.remaining()))
+        ),
+        daemon=True,
+    )
+    lp_thread.start()
     small = _literal_count(p, CandidateIndex(p, nominal_only=False)) <= FULL_MODEL_MAX_LITERALS
     cands = CandidateIndex(p, nominal_only=not small)
     emit("construct", msg=f"{p.n_agents} agents, {len(p.queue_ids)} queues, {p.grid.n} intervals")
@@ -117,9 +126,9 @@ def solve(
         "queues": len(p.queue_ids),
         "intervals": p.grid.n,
     }
-    lp = lp_bound(p, time_limit=min(0.3 * stop.remaining(), 120.0))
-    bound, bound_method = lp.value, lp.method
-    stats["bound_seconds"] = round(lp.seconds, 2)
+    if small:  # small LPs take milliseconds: wait for the bound before searching
+        lp_thread.join()
+    bound, bound_method = _bound_so_far(bound_box)
     emit("bound", best.total, bound)
     if small:
         # a short neighbourhood search first, then the whole model from its best
@@ -156,6 +165,14 @@ def solve(
         stats.update(lns_stats)
         stats["model"] = "lns"
 
+    lp_thread.join(timeout=max(0.0, stop.remaining()) + 1.0)
+    lp_b, lp_method = _bound_so_far(bound_box)
+    if lp_b is not None and (bound is None or lp_b > bound):
+        bound, bound_method = lp_b, lp_method
+    elif bound is None:
+        bound_method = lp_method
+    if "lp" in bound_box:
+        stats["bound_seconds"] = round(bound_box["lp"].seconds, 2)
     roster = activities(p, state)
     terms = exact_objective(p, state, roster)
     objective = round(sum(terms.values()), 2)
@@ -200,6 +217,13 @@ class _CpProgress(cp_model.CpSolverSolutionCallback):
             self.stop_search()
 
 
+def _bound_so_far(box: dict[str, Bound]) -> tuple[float | None, str]:
+    b = box.get("lp")
+    if b is None:
+        return None, "LP relaxation (GLOP): still running when the search stopped"
+    return b.value, b.method
+
+
 def _neighbourhood(
     p: Problem, s: State, best_short: np.ndarray, rng: random.Random, size: int, span: int
 ) -> tuple[list[int], range]:
@@ -226,11 +250,14 @@ def _neighbourhood(
     return agents, range(lo, min(p.n_days, lo + span))
 
 
-def _lns(p, state, best, cands, stop, rng, seed, fair_target, bound, emit):  # type: ignore[no-untyped-def]
+def _lns(p, state, best, cands, stop, rng, seed, fair_target, bound, emit, bound_box=None):  # type: ignore[no-untyped-def]
     """Large-neighbourhood search from `state` until `stop`."""
     size, span = 12, 4
     tried = improved = 0
     while not stop.should_stop():
+        if bound is None and bound_box is not None and "lp" in bound_box:
+            bound = bound_box["lp"].value
+            emit("bound", best.total, bound)
         gap = relative_gap(best.total, bound)
         if gap is not None and gap <= stop.gap:
             break
@@ -240,7 +267,8 @@ def _lns(p, state, best, cands, stop, rng, seed, fair_target, bound, emit):  # t
         built = build(p, state, agents, days, cands, fair_target=fair_target)
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.1, min(2.0, stop.remaining()))
-        solver.parameters.num_workers = stop.workers
+        lp_running = bound_box is not None and "lp" not in bound_box
+        solver.parameters.num_workers = max(1, stop.workers - 1) if lp_running else stop.workers
         solver.parameters.random_seed = seed + tried
         code = solver.solve(built.model)
         tried += 1
