@@ -76,8 +76,13 @@ def solve(
         err_console.print("[yellow]interrupted[/]: nothing was written")
         raise typer.Exit(130) from None
     res = out.result
-    if res.status == INFEASIBLE:
-        err_console.print("[bold red]infeasible:[/] these hard rules cannot all hold:")
+    if res.roster.segments.empty and res.conflicts:
+        what = (
+            "these hard rules cannot all hold"
+            if res.status == INFEASIBLE
+            else "no complete roster was found"
+        )
+        err_console.print(f"[bold red]{res.status.lower()}:[/] {what}:")
         for c in res.conflicts:
             err_console.print(f"  {c}", markup=False, highlight=False)
         err_console.print("no roster was written")

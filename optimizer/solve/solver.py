@@ -34,7 +34,7 @@ from optimizer.solve.construct import construct
 from optimizer.solve.explain import find_conflicts
 from optimizer.solve.model import CandidateIndex, build, read_solution
 from optimizer.solve.problem import Problem
-from optimizer.solve.result import FEASIBLE, INFEASIBLE, OPTIMAL, SolveResult
+from optimizer.solve.result import FEASIBLE, INFEASIBLE, OPTIMAL, UNKNOWN, Conflict, SolveResult
 from optimizer.solve.state import State, evaluate, fairness_targets
 from optimizer.solve.stop import Progress, ProgressEvent, StopCriteria, no_progress, relative_gap
 
@@ -104,15 +104,29 @@ def solve(
     emit("construct", msg=f"{p.n_agents} agents, {len(p.queue_ids)} queues, {p.grid.n} intervals")
     state, failed = construct(p, cands, stop, seed)
     if failed:
-        conflicts = find_conflicts(p, cands, failed)
-        if conflicts:
-            emit("infeasible", msg=f"{len(conflicts)} agent(s) with conflicting rules")
-            return SolveResult(
-                INFEASIBLE,
-                Roster.empty(),
-                solve_seconds=time.monotonic() - t_start,
-                conflicts=tuple(conflicts),
-            )
+        # construction gives up on an agent only when its own rules conflict, or after 20 s
+        conflicts = find_conflicts(p, cands, failed, time_per_agent=60.0)
+        status = INFEASIBLE
+        if not conflicts:
+            status = UNKNOWN
+            conflicts = [
+                Conflict(
+                    p.agent_ids[a],
+                    ("time limit",),
+                    "no schedule meeting this agent's rules was found in time",
+                )
+                for a in failed
+            ]
+        emit(
+            "infeasible" if status == INFEASIBLE else "unknown",
+            msg=f"{len(conflicts)} agent(s) without a schedule",
+        )
+        return SolveResult(
+            status,
+            Roster.empty(),
+            solve_seconds=time.monotonic() - t_start,
+            conflicts=tuple(conflicts),
+        )
     first_feasible = time.monotonic() - t_start
     fair_target = fairness_targets(p, state)
     best = evaluate(p, state, fair_target)
