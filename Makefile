@@ -7,7 +7,7 @@ SCENARIO ?= scenarios/global-baseline.yaml
 OUT     ?= out/baseline
 TIME_LIMIT ?= 120
 
-.PHONY: install demo test lint bench dashboard clean
+.PHONY: install demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -26,16 +26,13 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check optimizer dashboard tests data
-	$(BIN)/ruff format --check optimizer dashboard tests data
+	$(BIN)/ruff check optimizer tests data
+	$(BIN)/ruff format --check optimizer tests data
 
 bench: $(STAMP)
-	$(BIN)/pip install --quiet -e '.[bench]'
-	$(BIN)/sunroster bench curtois --time-limit 60
+	$(BIN)/sunroster bench solve $(SCENARIO) --time-limit 300 --workers 2
+	$(BIN)/sunroster bench scale --agents 100,400,1000,2000 --time-limit 300 --workers 2
 	$(BIN)/python -m pytest -q -m slow tests
-
-dashboard: $(STAMP)
-	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port 8501 -- $(SCENARIO)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache

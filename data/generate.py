@@ -28,6 +28,7 @@ from ruamel.yaml import YAML
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from optimizer.bench.scale import demand_shape  # noqa: E402
 from optimizer.scenario.load import load_scenario  # noqa: E402
 from optimizer.staffing.requirements import compute_requirements  # noqa: E402
 from optimizer.timegrid import grid_bounds, iso_utc  # noqa: E402
@@ -268,20 +269,6 @@ def agents(rng: np.random.Generator) -> list[dict[str, str]]:
     return rows
 
 
-def profile(minute: np.ndarray, weekday: np.ndarray, weekend: tuple[int, ...]) -> np.ndarray:
-    """Intraday double peak (late morning, mid-afternoon), quiet nights, quieter weekends, Monday busiest."""
-    h = minute / 60.0
-    shape = (
-        0.06
-        + np.exp(-0.5 * ((h - 10.5) / 1.8) ** 2)
-        + 0.85 * np.exp(-0.5 * ((h - 15.5) / 2.2) ** 2)
-    )
-    day = np.array([1.12, 1.0, 0.97, 0.95, 0.93, 0.7, 0.6])[weekday]
-    if weekend == (4, 5):  # Friday–Saturday weekend
-        day = np.array([1.0, 0.97, 0.95, 0.93, 0.65, 0.6, 1.12])[weekday]
-    return shape * day
-
-
 def demand(rng: np.random.Generator, scale: dict[str, float]) -> tuple[list[dict], pd.DataFrame]:
     zones = [s[3] for s in SITES] + [m[3] for m in MARKETS]
     t0, t1 = grid_bounds(START, DAYS, INTERVAL, zones)
@@ -293,7 +280,7 @@ def demand(rng: np.random.Generator, scale: dict[str, float]) -> tuple[list[dict
         local = utc.tz_convert(zone(tz)).tz_localize(None)
         minute = (local.hour * 60 + local.minute).to_numpy()
         wk = (4, 5) if mid == "SA" else (5, 6)
-        shape = profile(minute, local.day_of_week.to_numpy(), wk)
+        shape = demand_shape(minute, local.day_of_week.to_numpy(), wk)
         for ch in channels:
             lo, hi = AHT[ch]
             aht = float(rng.integers(lo // 30, hi // 30 + 1) * 30)
@@ -393,8 +380,17 @@ def utilisation(path: Path) -> pd.DataFrame:
     return frame
 
 
-def small_demand(path: Path, queues: list[dict], markets: dict[str, str], start: dt.date, days: int,
-                 interval: int, zones: list[str], peak: dict[str, float], seed: int) -> None:
+def small_demand(
+    path: Path,
+    queues: list[dict],
+    markets: dict[str, str],
+    start: dt.date,
+    days: int,
+    interval: int,
+    zones: list[str],
+    peak: dict[str, float],
+    seed: int,
+) -> None:
     """Demand CSV for a small scenario: the baseline's shape at a given peak per queue."""
     rng = np.random.default_rng(seed)
     t0, t1 = grid_bounds(start, days, interval, zones)
@@ -403,9 +399,15 @@ def small_demand(path: Path, queues: list[dict], markets: dict[str, str], start:
     rows = []
     for q in queues:
         local = utc.tz_convert(zone(markets[q["market"]])).tz_localize(None)
-        shape = profile((local.hour * 60 + local.minute).to_numpy(), local.day_of_week.to_numpy(), (5, 6))
-        values = np.round(shape / shape.max() * peak[q["id"]] * rng.uniform(0.9, 1.1, size=shape.shape), 1)
-        rows += [(q["id"], iso_utc(int(t)), f"{v:.1f}") for t, v in zip(ts, values, strict=True) if v > 0]
+        shape = demand_shape(
+            (local.hour * 60 + local.minute).to_numpy(), local.day_of_week.to_numpy()
+        )
+        values = np.round(
+            shape / shape.max() * peak[q["id"]] * rng.uniform(0.9, 1.1, size=shape.shape), 1
+        )
+        rows += [
+            (q["id"], iso_utc(int(t)), f"{v:.1f}") for t, v in zip(ts, values, strict=True) if v > 0
+        ]
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["queue", "interval_start", "contacts"])
@@ -421,12 +423,40 @@ def small_scenarios() -> None:
     # tiny: one site, a 24x7 Portuguese voice queue and a business-hours Spanish email queue, 8 agents, 7 days
     tiers = {"T1": TIERS["T1"], "T3": TIERS["T3"]}
     queues = [
-        {"id": "PT-pt-voice", "market": "PT", "language": "pt", "channel": "voice", "aht_seconds": 360},
-        {"id": "ES-es-email", "market": "ES", "language": "es", "channel": "email", "aht_seconds": 420},
+        {
+            "id": "PT-pt-voice",
+            "market": "PT",
+            "language": "pt",
+            "channel": "voice",
+            "aht_seconds": 360,
+        },
+        {
+            "id": "ES-es-email",
+            "market": "ES",
+            "language": "es",
+            "channel": "email",
+            "aht_seconds": 420,
+        },
     ]
     markets = [
-        {"id": "PT", "country": "PT", "subdivision": None, "timezone": "Europe/Lisbon", "tier": "T1", "residency": ["EU"], "holiday_demand_factor": 0.6},
-        {"id": "ES", "country": "ES", "subdivision": None, "timezone": "Europe/Madrid", "tier": "T3", "residency": ["EU"], "holiday_demand_factor": 0.5},
+        {
+            "id": "PT",
+            "country": "PT",
+            "subdivision": None,
+            "timezone": "Europe/Lisbon",
+            "tier": "T1",
+            "residency": ["EU"],
+            "holiday_demand_factor": 0.6,
+        },
+        {
+            "id": "ES",
+            "country": "ES",
+            "subdivision": None,
+            "timezone": "Europe/Madrid",
+            "tier": "T3",
+            "residency": ["EU"],
+            "holiday_demand_factor": 0.5,
+        },
     ]
     rules = {"PT": dict(RULES["PT"], shift_hours=[4, 8])}
     agents_tiny = [
@@ -447,20 +477,62 @@ def small_scenarios() -> None:
             "horizon": {"start": "2027-03-01", "days": 7, "interval_minutes": 60}, "currency": "EUR", "fx": {}, "shrinkage": 0.3,
             "tiers": tiers, "rules": rules, "sites": [lis], "markets": markets, "queues": queues, "agents": agents_tiny,
             "demand": "tiny-demand.csv"}  # fmt: skip
-    small_demand(ROOT / "scenarios" / "tiny-demand.csv", queues, {"PT": "Europe/Lisbon", "ES": "Europe/Madrid"},
-                 dt.date(2027, 3, 1), 7, 60, ["Europe/Lisbon", "Europe/Madrid"], {"PT-pt-voice": 14.0, "ES-es-email": 6.0}, SEED + 3)
+    small_demand(
+        ROOT / "scenarios" / "tiny-demand.csv",
+        queues,
+        {"PT": "Europe/Lisbon", "ES": "Europe/Madrid"},
+        dt.date(2027, 3, 1),
+        7,
+        60,
+        ["Europe/Lisbon", "Europe/Madrid"],
+        {"PT-pt-voice": 14.0, "ES-es-email": 6.0},
+        SEED + 3,
+    )
     with (ROOT / "scenarios" / "tiny.yaml").open("w", encoding="utf-8") as f:
         f.write("# Generated by data/generate.py: a small scenario that solves in seconds.\n")
         yaml.dump(tiny, f)
     # dst-weekend: Lisbon nights across 2027-03-28 (WET → WEST) and a US market already on EDT
     queues = [
-        {"id": "PT-pt-voice", "market": "PT", "language": "pt", "channel": "voice", "aht_seconds": 360},
-        {"id": "PT-pt-chat", "market": "PT", "language": "pt", "channel": "chat", "aht_seconds": 600},
-        {"id": "US-en-voice", "market": "US", "language": "en", "channel": "voice", "aht_seconds": 420},
+        {
+            "id": "PT-pt-voice",
+            "market": "PT",
+            "language": "pt",
+            "channel": "voice",
+            "aht_seconds": 360,
+        },
+        {
+            "id": "PT-pt-chat",
+            "market": "PT",
+            "language": "pt",
+            "channel": "chat",
+            "aht_seconds": 600,
+        },
+        {
+            "id": "US-en-voice",
+            "market": "US",
+            "language": "en",
+            "channel": "voice",
+            "aht_seconds": 420,
+        },
     ]
     markets = [
-        {"id": "PT", "country": "PT", "subdivision": None, "timezone": "Europe/Lisbon", "tier": "T1", "residency": ["EU"], "holiday_demand_factor": 0.6},
-        {"id": "US", "country": "US", "subdivision": None, "timezone": "America/New_York", "tier": "T2", "holiday_demand_factor": 0.6},
+        {
+            "id": "PT",
+            "country": "PT",
+            "subdivision": None,
+            "timezone": "Europe/Lisbon",
+            "tier": "T1",
+            "residency": ["EU"],
+            "holiday_demand_factor": 0.6,
+        },
+        {
+            "id": "US",
+            "country": "US",
+            "subdivision": None,
+            "timezone": "America/New_York",
+            "tier": "T2",
+            "holiday_demand_factor": 0.6,
+        },
     ]
     rng = np.random.default_rng(SEED + 4)
     agents_dst = []
@@ -475,9 +547,17 @@ def small_scenarios() -> None:
            "horizon": {"start": "2027-03-22", "days": 7, "interval_minutes": 30}, "currency": "EUR", "fx": {}, "shrinkage": 0.3,
            "tiers": {"T1": TIERS["T1"], "T2": TIERS["T2"]}, "rules": {"PT": RULES["PT"]}, "sites": [lis], "markets": markets,
            "queues": queues, "agents": agents_dst, "demand": "dst-weekend-demand.csv"}  # fmt: skip
-    small_demand(ROOT / "scenarios" / "dst-weekend-demand.csv", queues, {"PT": "Europe/Lisbon", "US": "America/New_York"},
-                 dt.date(2027, 3, 22), 7, 30, ["Europe/Lisbon", "America/New_York"],
-                 {"PT-pt-voice": 22.0, "PT-pt-chat": 14.0, "US-en-voice": 18.0}, SEED + 5)
+    small_demand(
+        ROOT / "scenarios" / "dst-weekend-demand.csv",
+        queues,
+        {"PT": "Europe/Lisbon", "US": "America/New_York"},
+        dt.date(2027, 3, 22),
+        7,
+        30,
+        ["Europe/Lisbon", "America/New_York"],
+        {"PT-pt-voice": 22.0, "PT-pt-chat": 14.0, "US-en-voice": 18.0},
+        SEED + 5,
+    )
     with (ROOT / "scenarios" / "dst-weekend.yaml").open("w", encoding="utf-8") as f:
         f.write("# Generated by data/generate.py: a week around the EU DST change.\n")
         yaml.dump(dst, f)

@@ -74,13 +74,24 @@ RULES = {
 CHANNEL_AHT = {"voice": 360.0, "chat": 600.0, "email": 420.0}
 
 
-def _profile(minute: np.ndarray, weekday: np.ndarray) -> np.ndarray:
-    """Contacts shape in local time: peaks near 11:00 and 15:30, low at night, quieter weekends."""
+def demand_shape(
+    minute: np.ndarray, weekday: np.ndarray, weekend: tuple[int, ...] = (5, 6)
+) -> np.ndarray:
+    """Contacts shape in a market's local time: an intraday double peak (late
+    morning, mid-afternoon), quiet nights, Monday busiest, quieter weekends
+    (`weekend` = (4, 5) for a Friday–Saturday weekend)."""
     h = minute / 60.0
     shape = (
-        0.08 + np.exp(-0.5 * ((h - 11.0) / 2.0) ** 2) + 0.8 * np.exp(-0.5 * ((h - 15.5) / 2.2) ** 2)
+        0.06
+        + np.exp(-0.5 * ((h - 10.5) / 1.8) ** 2)
+        + 0.85 * np.exp(-0.5 * ((h - 15.5) / 2.2) ** 2)
     )
-    return shape * np.where(weekday >= 5, 0.6, 1.0)
+    by_day = (
+        [1.12, 1.0, 0.97, 0.95, 0.93, 0.7, 0.6]
+        if weekend == (5, 6)
+        else [1.0, 0.97, 0.95, 0.93, 0.65, 0.6, 1.12]
+    )
+    return shape * np.array(by_day)[weekday]
 
 
 def write_synthetic(
@@ -155,7 +166,8 @@ def write_synthetic(
         local = utc.tz_convert(zone(m[2])).tz_localize(None)
         minute = (local.hour * 60 + local.minute).to_numpy()
         weights.append(
-            _profile(minute, local.weekday.to_numpy()) * (0.5 if q["channel"] == "email" else 1.0)
+            demand_shape(minute, local.day_of_week.to_numpy())
+            * (0.5 if q["channel"] == "email" else 1.0)
         )
     weights_arr = np.array(weights)
     work_per_unit = (

@@ -58,6 +58,7 @@ def activities(p: Problem, s: State) -> Roster:
             continue
         site = int(p.group_site[g])
         st = p.sites[site]
+        site_id = p.scenario.sites[site].id
         # per member: the interval span of each worked shift and its break
         spans = []
         for a in members:
@@ -107,7 +108,9 @@ def activities(p: Problem, s: State) -> Roster:
             start, end = int(st.tpl.start[k]), int(st.tpl.end[k])
             b0, b1 = int(st.tpl.brk_start[k]), int(st.tpl.brk_start[k] + st.tpl.brk_len[k])
             date = p.dates[d]
+
             # walk the shift's intervals (the shift may run past the grid's end)
+            runs: list[tuple[str, int, int]] = []  # (activity, from, to)
             cur_q, cur_from = None, start
             tt = start
             while tt < end:
@@ -123,27 +126,20 @@ def activities(p: Problem, s: State) -> Roster:
                         q = p.queue_ids[qs[home[i]]]
                 if q != cur_q:
                     if cur_q is not None:
-                        rows.append(
-                            {
-                                "agent_id": p.agent_ids[a],
-                                "site": p.scenario.sites[site].id,
-                                "shift_date": date,
-                                "start": cur_from,
-                                "end": tt,
-                                "activity": cur_q,
-                            }
-                        )
+                        runs.append((cur_q, cur_from, tt))
                     cur_q, cur_from = q, tt
                 tt += step
-            rows.append(
+            runs.append((cur_q, cur_from, end))
+            rows.extend(
                 {
                     "agent_id": p.agent_ids[a],
-                    "site": p.scenario.sites[site].id,
+                    "site": site_id,
                     "shift_date": date,
-                    "start": cur_from,
-                    "end": end,
-                    "activity": cur_q,
+                    "start": f,
+                    "end": t,
+                    "activity": q,
                 }
+                for q, f, t in runs
             )
     return Roster.from_segments(
         pd.DataFrame(rows, columns=["agent_id", "site", "shift_date", "start", "end", "activity"])
