@@ -55,11 +55,10 @@ class Requirements:
 
 def contacts_on_grid(scenario: Scenario, grid: TimeGrid) -> np.ndarray:
     """The demand table as a dense [Q, T] array (zero where absent)."""
-    qidx = {q.id: i for i, q in enumerate(scenario.queues)}
     out = np.zeros((len(scenario.queues), grid.n))
     d = scenario.demand
     if len(d):
-        rows = d["queue"].map(qidx).to_numpy(np.int64)
+        rows = pd.Index([q.id for q in scenario.queues]).get_indexer(d["queue"])
         cols = grid.index(d["t"].to_numpy(np.int64))
         np.add.at(out, (rows, cols), d["contacts"].to_numpy(float))
     return out
@@ -77,10 +76,15 @@ def market_holiday_mask(
     return out
 
 
-def open_mask(scenario: Scenario, grid: TimeGrid, calendars: Calendars) -> np.ndarray:
+def open_mask(
+    scenario: Scenario,
+    grid: TimeGrid,
+    calendars: Calendars,
+    holiday: dict[str, np.ndarray] | None = None,
+) -> np.ndarray:
     """[Q, T] bool: the interval's start, in the market's clock, is inside the
     tier's service hours and not on a holiday of a tier closed on holidays."""
-    holiday = market_holiday_mask(scenario, grid, calendars)
+    holiday = holiday if holiday is not None else market_holiday_mask(scenario, grid, calendars)
     rows = []
     cache: dict[str, np.ndarray] = {}
     for q in scenario.queues:
@@ -109,7 +113,7 @@ def compute_requirements(
         m = scenario.market_by_id[q.market]
         factor[i, holiday[m.id]] = m.holiday_demand_factor
     contacts = contacts * factor
-    is_open = open_mask(scenario, grid, calendars)
+    is_open = open_mask(scenario, grid, calendars, holiday)
     tiers = [scenario.tier_of(q) for q in scenario.queues]
     slas = [t.sla[q.channel] for t, q in zip(tiers, scenario.queues, strict=True)]
     arr = kernels.required_agents(
