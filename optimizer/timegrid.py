@@ -2,9 +2,10 @@
 
 Inside Sunroster every instant is an integer count of minutes since
 1970-01-01T00:00Z ("epoch minutes"). Local time appears only where a rule is
-local by nature — shift starts, night windows, weekends, holidays, weeks — and
-is derived here, vectorised over the grid with pandas' zone conversion (the
-zone rules are those of the pinned tzdata package, see `optimizer.tz`).
+local by nature — shift starts, night windows, weekends, holidays, weeks.
+Single conversions at the edges (a local wall time to UTC, an instant to
+local ISO text) use pendulum; whole-grid views are vectorised with pandas'
+zone conversion. Both read the pinned tzdata package (see `optimizer.tz`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
+import pendulum
 
 from optimizer.tz import zone
 
@@ -41,23 +43,26 @@ def iso_utc(minutes: int) -> str:
 
 
 def iso_local(minutes: int, tz: str) -> str:
-    """Epoch minutes → local ISO 8601 with the zone's offset at that instant."""
-    return from_epoch_minutes(minutes).astimezone(zone(tz)).isoformat()
+    """Epoch minutes → local ISO 8601 with the zone's offset at that instant (pendulum)."""
+    return pendulum.from_timestamp(int(minutes) * 60).in_timezone(tz).isoformat()
 
 
 def local_to_utc(tz: str, date: dt.date, minute_of_day: int) -> int | None:
-    """Local wall time `date` + `minute_of_day` in `tz` → epoch minutes.
+    """Local wall time `date` + `minute_of_day` in `tz` → epoch minutes (pendulum).
 
     Returns None for a wall time that does not exist (the hour skipped when
     clocks go forward). An ambiguous wall time (clocks going back) is read as
     its first occurrence.
     """
     naive = dt.datetime.combine(date, dt.time()) + dt.timedelta(minutes=minute_of_day)
-    aware = naive.replace(tzinfo=zone(tz))
-    back = aware.astimezone(dt.UTC).astimezone(zone(tz)).replace(tzinfo=None)
-    if back != naive:
-        return None
-    return to_epoch_minutes(aware)
+    local = pendulum.datetime(
+        naive.year, naive.month, naive.day, naive.hour, naive.minute, tz=tz, fold=0
+    )
+    if (local.year, local.month, local.day, local.hour, local.minute) != (
+        naive.year, naive.month, naive.day, naive.hour, naive.minute,
+    ):  # fmt: skip
+        return None  # pendulum moved a skipped wall time past the gap
+    return int(local.int_timestamp // 60)
 
 
 def local_midnight_utc(tz: str, date: dt.date) -> int:
