@@ -98,8 +98,9 @@ def solve(
         ),
         daemon=True,
     )
-    lp_thread.start()
     small = _literal_count(p, CandidateIndex(p, nominal_only=False)) <= FULL_MODEL_MAX_LITERALS
+    if small:
+        lp_thread.start()  # milliseconds; on large problems it starts after construction (2 cores)
     cands = CandidateIndex(p, nominal_only=not small)
     emit("construct", msg=f"{p.n_agents} agents, {len(p.queue_ids)} queues, {p.grid.n} intervals")
     state, failed = construct(p, cands, stop, seed)
@@ -128,6 +129,8 @@ def solve(
             conflicts=tuple(conflicts),
         )
     first_feasible = time.monotonic() - t_start
+    if not small:
+        lp_thread.start()
     fair_target = fairness_targets(p, state)
     best = evaluate(p, state, fair_target)
     emit("construct", best.total, msg="first roster")
