@@ -122,22 +122,24 @@ def write_synthetic(
                     "aht_seconds": CHANNEL_AHT[ch],
                 }
             )
-    # agents: each speaks the language of one or two markets it may legally serve
-    langs_all = [m[3] for m in market_rows]
-    eu_only = {m[3] for m in market_rows if m[5]}
+    # agents: each speaks one or two languages of markets its site may legally serve,
+    # and works channels those markets' queues offer (so every agent can be rostered)
+    residency = {m[0]: m[5] for m in market_rows}
     rows = []
     for k in range(agents):
         sid, _country, *_rest, region, _rules = site_rows[k % len(site_rows)]
-        pool = [lg for lg in langs_all if region == "EU" or lg not in eu_only] or ["en"]
+        allowed = [
+            q for q in queues if not residency[q["market"]] or region in residency[q["market"]]
+        ]
+        pool = sorted({q["language"] for q in allowed})
         primary = pool[int(rng.integers(len(pool)))]
         second = pool[int(rng.integers(len(pool)))] if rng.random() < 0.3 else primary
         langs = sorted({primary, second})
+        offered = sorted({q["channel"] for q in allowed if q["language"] in langs})
         chans = (
-            ["voice", "chat", "email"]
-            if rng.random() < 0.6
-            else ["voice"]
-            if rng.random() < 0.5
-            else ["chat", "email"]
+            offered
+            if rng.random() < 0.6 or len(offered) == 1
+            else [offered[int(rng.integers(len(offered)))]]
         )
         part = rng.random() < 0.15
         leave = ""
