@@ -102,14 +102,16 @@ def bench_scale(
             rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
             console.print(rows[-1])
     table = [
-        "| agents | sites | queues | intervals | first roster (s) | objective | bound | gap | peak memory (MiB) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| agents | queues | intervals | first roster (s) | objective | bound | gap | peak memory (MiB) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         gap = "—" if r["gap"] is None else f"{r['gap']:.2%}"
+        bound = "none in time" if r["bound"] is None else f"{r['bound']:,.0f}"
+        objective = "—" if r["objective"] is None else f"{r['objective']:,.0f}"
         table.append(
-            f"| {r['agents']} | — | {r['queues']} | {r['intervals']} | {r['first_feasible_seconds']} | "
-            f"{r['objective']:,.0f} | {r['bound'] or 0:,.0f} | {gap} | {r['peak_mib']:,.0f} |"
+            f"| {r['agents']} | {r['queues']} | {r['intervals']} | {r['first_feasible_seconds']} | "
+            f"{objective} | {bound} | {gap} | {r['peak_mib']:,.0f} |"
         )
     text = "\n".join(table)
     console.print(text)
