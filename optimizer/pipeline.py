@@ -4,7 +4,6 @@ and sweeps call this; none of them re-implements a step."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,7 +91,3 @@ def write_outputs(outdir: str | Path, out: RunOutput) -> None:
         out.roster.to_frame(out.scenario).to_csv(tmp / "roster.csv", index=False)
         out.coverage.to_csv(tmp / "coverage.csv", index=False)
         write_json(tmp / "summary.json", out.summary())
-
-
-def read_summary(outdir: str | Path) -> dict[str, Any]:
-    return json.loads((Path(outdir) / "summary.json").read_text(encoding="utf-8"))

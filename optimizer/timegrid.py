@@ -106,10 +106,6 @@ class LocalFrame:
     minute: np.ndarray  # minute of the local day at the interval's start, int16
     offset: np.ndarray  # UTC offset in minutes at the interval's start, int16
 
-    def dates(self) -> np.ndarray:
-        """Local dates as numpy datetime64[D]."""
-        return (self.ordinal - dt.date(1970, 1, 1).toordinal()).astype("datetime64[D]")
-
 
 @dataclass(frozen=True)
 class TimeGrid:
@@ -179,29 +175,3 @@ def _local_frame(start: int, interval: int, n: int, tz: str) -> LocalFrame:
 def week_start(date: dt.date) -> dt.date:
     """The Monday of `date`'s local Mon–Sun week."""
     return date - dt.timedelta(days=date.weekday())
-
-
-def minutes_in_window(
-    start_local: np.ndarray, length: np.ndarray, window_from: int, window_to: int
-) -> np.ndarray:
-    """Minutes of `[start, start+length)` (local minute of day, may exceed a
-    day) inside a daily window `from`→`to` that may wrap midnight. Vectorised."""
-    start_local = np.asarray(start_local, dtype=np.int64)
-    length = np.asarray(length, dtype=np.int64)
-    total = np.zeros(np.broadcast(start_local, length).shape, dtype=np.int64)
-    if window_from == window_to:
-        return total
-    spans = (
-        [(window_from, window_to)]
-        if window_from < window_to
-        else [(0, window_to), (window_from, 1440)]
-    )
-    end_local = start_local + length
-    first_day = start_local // 1440
-    last_day = (end_local - 1) // 1440
-    for d in range(int(first_day.min(initial=0)), int(last_day.max(initial=0)) + 1):
-        for a, b in spans:
-            lo = np.maximum(start_local, d * 1440 + a)
-            hi = np.minimum(end_local, d * 1440 + b)
-            total += np.clip(hi - lo, 0, None)
-    return total

@@ -111,8 +111,9 @@ def find_conflicts(
         ]
         detail = _week_capacity(p, a, cands)
         avail = _availability_detail(p, a)
-        if avail:
-            names.append(avail.split(" ")[0] if "," not in avail else "availability")
+        ag = p.scenario.agents[a]
+        names += [name for name, present in (("days_off", ag.days_off), ("leave", ag.leave),
+                                             ("earliest_start/latest_end", ag.earliest_start is not None)) if present]  # fmt: skip
         text = "; ".join(detail) if detail else "no schedule satisfies these rules together"
         if avail:
             text += f" (with {avail})"

@@ -35,7 +35,7 @@ from optimizer.solve.explain import find_conflicts
 from optimizer.solve.model import CandidateIndex, build, read_solution
 from optimizer.solve.problem import Problem
 from optimizer.solve.result import FEASIBLE, INFEASIBLE, OPTIMAL, UNKNOWN, Conflict, SolveResult
-from optimizer.solve.state import State, evaluate, fairness_targets
+from optimizer.solve.state import State, evaluate, fairness_targets, on_duty
 from optimizer.solve.stop import Progress, ProgressEvent, StopCriteria, no_progress, relative_gap
 
 FULL_MODEL_MAX_LITERALS = 40_000
@@ -309,8 +309,6 @@ def _lns(p, state, best, cands, stop, rng, seed, fair_target, bound, emit, bound
 
 def greedy_allocation_if_needed(p: Problem, state: State) -> None:
     """Allocation counts never exceed the agents on duty (sanity after LNS)."""
-    from optimizer.solve.state import on_duty
-
     on = on_duty(p, state)
     for g, al in enumerate(state.alloc):
         if (al.sum(axis=0) > on[g]).any():

@@ -41,12 +41,6 @@ class Templates:
     def __len__(self) -> int:
         return len(self.day)
 
-    def work_mask(self, grid: TimeGrid, k: int) -> np.ndarray:
-        """Grid intervals in which template k works (not on break)."""
-        t = grid.starts
-        m = (t >= self.start[k]) & (t < self.end[k])
-        return m & ~((t >= self.brk_start[k]) & (t < self.brk_start[k] + self.brk_len[k]))
-
 
 def break_rule_applies(rules: RuleSet, paid_hours: float) -> bool:
     return rules.break_ is not None and paid_hours >= BREAK_MIN_PAID_HOURS

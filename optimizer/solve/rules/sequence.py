@@ -29,10 +29,6 @@ class AgentDays:
     days: dict[int, Options]
     free: set[int] = field(default_factory=set)
 
-    def work(self, model: cp_model.CpModel, d: int) -> cp_model.LinearExprT:
-        """1 if the agent works day d, as a linear expression."""
-        return sum(lit for _, lit in self.days.get(d, ()))
-
 
 def _enforced(ct: cp_model.Constraint, enforce: Lit | None) -> cp_model.Constraint:
     return ct.only_enforce_if(enforce) if enforce is not None else ct
