@@ -7,12 +7,12 @@ SCENARIO ?= scenarios/global-baseline.yaml
 OUT     ?= out/baseline
 TIME_LIMIT ?= 120
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench dashboard clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,postgres]'
+	$(BIN)/pip install --quiet -e '.[test,postgres,sweep]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -33,6 +33,9 @@ bench: $(STAMP)
 	$(BIN)/sunroster bench solve $(SCENARIO) --time-limit 300 --workers 2
 	$(BIN)/sunroster bench scale --agents 100,400,1000,2000 --time-limit 300 --workers 2
 	$(BIN)/python -m pytest -q -m slow tests
+
+dashboard: $(STAMP)
+	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port 8501 --server.headless true -- $(SCENARIO)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache

@@ -139,6 +139,24 @@ def paid_minutes(shifts: pd.DataFrame, breaks: pd.DataFrame, scenario: Scenario)
     return pd.DataFrame({"shift": idx[keep], "t": t[keep]})
 
 
+@dataclass(frozen=True)
+class PricedMinutes:
+    """Every paid minute of a set of shifts, priced.
+
+    `shift` (row position in the shifts), `t` (UTC epoch minute), `kind`
+    (index into PREMIUM_TYPES), `multiplier` (premium × overtime), `overtime`
+    (bool) and `cost_site` (site currency). Exports that split cost finer
+    than a shift (by queue, by market) start from here.
+    """
+
+    shift: np.ndarray
+    t: np.ndarray
+    kind: np.ndarray
+    multiplier: np.ndarray
+    overtime: np.ndarray
+    cost_site: np.ndarray
+
+
 def price_shifts(
     scenario: Scenario,
     calendars: Calendars,
@@ -152,8 +170,32 @@ def price_shifts(
     (UTC epoch minutes). `breaks`: `shift` (row position in `shifts`),
     `start, end`. `fx` overrides the scenario's rates (what-ifs). Returns the
     shifts with `week_start`, minutes by type, `overtime_minutes`,
-    `paid_minutes`, `cost_site`, `currency`, `cost_reporting` added.
+    `paid_minutes`, `cost_site`, `currency`, `cost_reporting` added, and the
+    cost split in the site currency: `cost_<type>` (the minutes of each
+    premium type, overtime included; they sum to `cost_site`) and
+    `base_cost` + `uplift_<night|weekend|holiday|overtime>` (what each
+    premium adds on top of the base rate; these also sum to `cost_site`).
     """
+    return _price(scenario, calendars, shifts, breaks, fx)[0]
+
+
+def price_minutes(
+    scenario: Scenario,
+    calendars: Calendars,
+    shifts: pd.DataFrame,
+    breaks: pd.DataFrame | None = None,
+) -> PricedMinutes:
+    """The minute-level prices behind `price_shifts` (same arguments)."""
+    return _price(scenario, calendars, shifts, breaks, None)[1]
+
+
+def _price(
+    scenario: Scenario,
+    calendars: Calendars,
+    shifts: pd.DataFrame,
+    breaks: pd.DataFrame | None,
+    fx: dict[str, float] | None,
+) -> tuple[PricedShifts, PricedMinutes]:
     shifts = shifts.reset_index(drop=True)
     if breaks is None:
         breaks = pd.DataFrame({"shift": [], "start": [], "end": []}, dtype=np.int64)
@@ -206,6 +248,8 @@ def price_shifts(
     out["overtime_minutes"] = overtime
 
     # a minute is overtime if it is among the last `overtime` paid minutes of its shift
+    is_ot = np.zeros(len(minutes), dtype=bool)
+    premium = mult
     if len(minutes):
         pos_from_end = (
             np.repeat(np.cumsum(paid), paid) - np.arange(len(minutes)) - 1
@@ -220,10 +264,31 @@ def price_shifts(
         if n
         else np.zeros(0)
     )
-    weighted = np.bincount(shift_of_min, weights=mult, minlength=n)
-    out["cost_site"] = base / 60.0 * weighted
+    rate = base[shift_of_min] / 60.0 if len(minutes) else np.zeros(0)
+    minute_cost = rate * mult
+    out["cost_site"] = np.bincount(shift_of_min, weights=minute_cost, minlength=n)
+    for k, name in enumerate(PREMIUM_TYPES):
+        sel = kind == k
+        out[f"cost_{name}"] = np.bincount(shift_of_min[sel], weights=minute_cost[sel], minlength=n)
+    out["base_cost"] = base / 60.0 * paid
+    for k, name in enumerate(PREMIUM_TYPES[1:], start=1):
+        sel = kind == k
+        out[f"uplift_{name}"] = np.bincount(
+            shift_of_min[sel], weights=rate[sel] * (premium[sel] - 1.0), minlength=n
+        )
+    out["uplift_overtime"] = np.bincount(
+        shift_of_min[is_ot], weights=minute_cost[is_ot] - rate[is_ot] * premium[is_ot], minlength=n
+    )
     cur = {s.id: s.currency for s in scenario.sites}
     out["currency"] = out["site"].map(cur)
     rates = {**{c: scenario.fx_rate(c) for c in set(cur.values())}, **(fx or {})}
     out["cost_reporting"] = out["cost_site"] * out["currency"].map(rates).astype(float)
-    return PricedShifts(out)
+    priced_minutes = PricedMinutes(
+        shift=shift_of_min,
+        t=minutes["t"].to_numpy(),
+        kind=kind,
+        multiplier=mult,
+        overtime=is_ot,
+        cost_site=minute_cost,
+    )
+    return PricedShifts(out), priced_minutes

@@ -1,13 +1,18 @@
 """The `sunroster` command line: thin commands over the layers below.
 
-Each module here registers its commands on `app`; none holds business logic.
+Every module here named `*_cmd.py` or `*_cmds.py` registers its commands on
+`app` when imported; none holds business logic.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from optimizer.cli.common import app
 
-# command modules register themselves on import
-from optimizer.cli import bench_cmds, check_cmd, scenario_cmds, solve_cmd  # noqa: F401  isort: skip
+for _mod in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+    if _mod.name.endswith(("_cmd", "_cmds")):
+        importlib.import_module(f"{__name__}.{_mod.name}")
 
 __all__ = ["app"]

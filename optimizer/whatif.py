@@ -1,0 +1,262 @@
+"""What-ifs: named, validated changes to a scenario, applied before solving.
+
+One `WhatIf` holds every lever a planner or a sweep can pull — volume, AHT,
+service-level targets, shrinkage, exchange rates, a site outage, hiring,
+service hours. `apply(scenario, whatif)` returns a new, re-validated
+`Scenario`; the original is untouched. Overrides have a flat text form
+(`volume=+10%`, `fx.EUR=1.1`, `hire.MNL.ja=4`, `outage.LIS=2027-03-01..2027-03-03`,
+`sla.gold=0.9`, `aht=-5%`, `shrinkage=0.35`, `hours.silver=Mon-Fri 08:00-20:00`)
+so that the dashboard, the CLI and the run store all speak the same language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from optimizer.scenario.clock import parse_service_hours
+from optimizer.scenario.model import Agent, ChannelSla, Scenario, Tier
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Outage(_Frozen):
+    """A site closed from `start` to `end` (local dates, both inclusive)."""
+
+    site: str
+    start: dt.date
+    end: dt.date
+
+    def dates(self) -> list[dt.date]:
+        n = (self.end - self.start).days
+        if n < 0:
+            raise ValueError(f"outage of {self.site}: end {self.end} is before start {self.start}")
+        return [self.start + dt.timedelta(days=i) for i in range(n + 1)]
+
+
+class Hire(_Frozen):
+    """`count` new agents at `site` speaking `languages`.
+
+    They take the site's rule set (weekly maximum from it), the channels the
+    site's agents already serve, the site's hourly cost and no weekly minimum.
+    """
+
+    site: str
+    languages: tuple[str, ...]
+    count: Annotated[int, Field(ge=0)]
+    channels: tuple[str, ...] | None = None
+
+
+class WhatIf(_Frozen):
+    """A set of changes to a scenario; every field's default changes nothing."""
+
+    volume: Annotated[float, Field(gt=-1)] = 0.0  # relative: +0.10 = 10 % more contacts
+    aht: Annotated[float, Field(gt=-1)] = 0.0  # relative change of every queue's AHT
+    sla: dict[str, Annotated[float, Field(gt=0, lt=1)]] = {}  # tier → service-level target
+    shrinkage: Annotated[float, Field(ge=0, lt=1)] | None = None  # replaces every tier's
+    fx: dict[str, Annotated[float, Field(gt=0)]] = {}  # currency → reporting value of 1 unit
+    outages: tuple[Outage, ...] = ()
+    hires: tuple[Hire, ...] = ()
+    hours: dict[str, str] = {}  # tier → service hours text
+
+    @field_validator("hours")
+    @classmethod
+    def _hours_parse(cls, v: dict[str, str]) -> dict[str, str]:
+        for text in v.values():
+            parse_service_hours(text)
+        return v
+
+    def is_empty(self) -> bool:
+        return self == WhatIf()
+
+    def to_pairs(self) -> dict[str, str]:
+        """The flat text form (`volume=+10%` …), inverse of `from_pairs`."""
+        out: dict[str, str] = {}
+        if self.volume:
+            out["volume"] = _pct(self.volume)
+        if self.aht:
+            out["aht"] = _pct(self.aht)
+        for k, v in sorted(self.sla.items()):
+            out[f"sla.{k}"] = f"{v:g}"
+        if self.shrinkage is not None:
+            out["shrinkage"] = f"{self.shrinkage:g}"
+        for k, v in sorted(self.fx.items()):
+            out[f"fx.{k}"] = f"{v:g}"
+        for o in self.outages:
+            out[f"outage.{o.site}"] = f"{o.start.isoformat()}..{o.end.isoformat()}"
+        for h in self.hires:
+            out[f"hire.{h.site}.{'+'.join(h.languages)}"] = str(h.count)
+        for k, v in sorted(self.hours.items()):
+            out[f"hours.{k}"] = v
+        return out
+
+    @classmethod
+    def from_pairs(cls, pairs: Mapping[str, Any] | Iterable[str]) -> WhatIf:
+        """Build from `{"volume": "+10%", "fx.EUR": 1.1}` or `["volume=+10%", …]`."""
+        if not isinstance(pairs, Mapping):
+            items: list[tuple[str, Any]] = []
+            for text in pairs:
+                if "=" not in text:
+                    raise ValueError(f"what-if {text!r}: expected KEY=VALUE")
+                k, v = text.split("=", 1)
+                items.append((k.strip(), v.strip()))
+        else:
+            items = list(pairs.items())
+        fields: dict[str, Any] = {"sla": {}, "fx": {}, "hours": {}, "outages": [], "hires": []}
+        for key, value in items:
+            head, _, rest = key.partition(".")
+            if head in ("volume", "aht") and not rest:
+                fields[head] = parse_relative(value)
+            elif head == "shrinkage" and not rest:
+                fields["shrinkage"] = float(value)
+            elif head in ("sla", "fx", "hours") and rest:
+                fields[head][rest] = value if head == "hours" else float(value)
+            elif head == "outage" and rest:
+                a, _, b = str(value).partition("..")
+                fields["outages"].append(
+                    Outage(
+                        site=rest, start=dt.date.fromisoformat(a), end=dt.date.fromisoformat(b or a)
+                    )
+                )
+            elif head == "hire" and "." in rest:
+                site, langs = rest.split(".", 1)
+                fields["hires"].append(
+                    Hire(site=site, languages=tuple(langs.split("+")), count=int(float(value)))
+                )
+            else:
+                raise ValueError(
+                    f"what-if {key!r}: unknown lever (volume, aht, sla.TIER, shrinkage, "
+                    "fx.CUR, outage.SITE, hire.SITE.LANG, hours.TIER)"
+                )
+        return cls(**fields)
+
+
+_REL = re.compile(r"^\s*([+-]?\d+(?:\.\d*)?|[+-]?\.\d+)\s*(%?)\s*$")
+
+
+def parse_relative(value: Any) -> float:
+    """`'+10%'` → 0.10, `'-5%'` → -0.05, `0.1` → 0.1 (a bare number is a fraction)."""
+    if isinstance(value, int | float):
+        return float(value)
+    m = _REL.match(str(value))
+    if not m:
+        raise ValueError(f"expected a relative change like '+10%' or '-0.05', got {value!r}")
+    x = float(m.group(1))
+    return x / 100.0 if m.group(2) else x
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:+g}%"
+
+
+def apply(scenario: Scenario, whatif: WhatIf) -> Scenario:
+    """A new scenario with the what-if's changes; raises ValueError naming a bad reference."""
+    if whatif.is_empty():
+        return scenario
+    s = scenario
+    update: dict[str, Any] = {}
+    if whatif.volume:
+        demand = s.demand.copy()
+        demand["contacts"] = demand["contacts"] * (1.0 + whatif.volume)
+        update["demand"] = demand
+    if whatif.aht:
+        update["queues"] = tuple(
+            q.model_copy(update={"aht_seconds": q.aht_seconds * (1.0 + whatif.aht)})
+            for q in s.queues
+        )
+    if whatif.fx:
+        fx = dict(s.fx)
+        for cur, rate in whatif.fx.items():
+            if cur == s.currency:
+                raise ValueError(f"fx.{cur}: the reporting currency's rate is 1 by definition")
+            if cur not in fx:
+                raise ValueError(f"fx.{cur}: the scenario uses no currency {cur}")
+            fx[cur] = rate
+        update["fx"] = fx
+    tiers = dict(s.tiers)
+    for tid in {*whatif.sla, *whatif.hours}:
+        if tid not in tiers:
+            raise ValueError(f"tier {tid!r} is not in the scenario (tiers: {', '.join(tiers)})")
+    for tid, level in whatif.sla.items():
+        tiers[tid] = _with_sla(tiers[tid], level)
+    for tid, text in whatif.hours.items():
+        tiers[tid] = tiers[tid].model_copy(update={"hours": parse_service_hours(text)})
+    if whatif.shrinkage is not None:
+        update["shrinkage"] = whatif.shrinkage
+        tiers = {k: t.model_copy(update={"shrinkage": None}) for k, t in tiers.items()}
+    if tiers != dict(s.tiers):
+        update["tiers"] = tiers
+    agents = list(s.agents)
+    if whatif.outages:
+        agents = _close_sites(s, agents, whatif.outages)
+    if whatif.hires:
+        agents += _hired(s, whatif.hires)
+    if agents != list(s.agents):
+        update["agents"] = tuple(agents)
+    data = {name: getattr(s, name) for name in type(s).model_fields}
+    data.update(update)
+    data["scenario"] = s.scenario
+    return type(s).model_validate(data)
+
+
+def _with_sla(tier: Tier, level: float) -> Tier:
+    """Set the service-level target of every channel of the tier that has one."""
+    sla: dict[Any, ChannelSla] = {}
+    for ch, c in tier.sla.items():
+        sla[ch] = c.model_copy(update={"level": level}) if c.level is not None else c
+    return tier.model_copy(update={"sla": sla})
+
+
+def _close_sites(s: Scenario, agents: list[Agent], outages: Iterable[Outage]) -> list[Agent]:
+    closed: dict[str, set[dt.date]] = {}
+    for o in outages:
+        if o.site not in s.site_by_id:
+            raise ValueError(f"outage.{o.site}: no such site")
+        closed.setdefault(o.site, set()).update(o.dates())
+    out = []
+    for a in agents:
+        extra = closed.get(a.site)
+        if extra:
+            a = a.model_copy(
+                update={"leave": tuple(sorted({*a.leave, *extra})), "min_hours_week": 0.0}
+            )
+        out.append(a)
+    return out
+
+
+def _hired(s: Scenario, hires: Iterable[Hire]) -> list[Agent]:
+    out: list[Agent] = []
+    taken = {a.id for a in s.agents}
+    for h in hires:
+        site = s.site_by_id.get(h.site)
+        if site is None:
+            raise ValueError(f"hire.{h.site}: no such site")
+        rules = s.rules_of(site)
+        channels = h.channels or tuple(
+            sorted({c for a in s.agents if a.site == site.id for c in a.channels})
+            or sorted({q.channel for q in s.queues})
+        )
+        for i in range(h.count):
+            n = i + 1
+            aid = f"HIRE-{site.id}-{'-'.join(h.languages)}-{n}"
+            while aid in taken:
+                n += 1
+                aid = f"HIRE-{site.id}-{'-'.join(h.languages)}-{n}"
+            taken.add(aid)
+            out.append(
+                Agent(
+                    id=aid,
+                    name=f"New hire {n} ({site.id}, {'/'.join(h.languages)})",
+                    site=site.id,
+                    languages=h.languages,
+                    channels=channels,
+                    max_hours_week=rules.max_hours_week,
+                )
+            )
+    return out
