@@ -34,10 +34,19 @@ class Bound:
     status: str
 
 
-def lp_bound(p: Problem, time_limit: float = 60.0) -> Bound:
-    """Solve the LP relaxation (see module doc); None if not solved in time."""
+def lp_bound(
+    p: Problem, time_limit: float = 60.0, block: int = 1, solver_name: str = "GLOP"
+) -> Bound:
+    """Solve the LP relaxation (see module doc); None if not solved in time.
+
+    `block` > 1 sums the coverage and capacity rows over blocks of that many
+    intervals (and the shortfall with them): a coarser relaxation — an
+    agent too many in one interval may offset one too few in the next of
+    the same block — that is smaller and still a valid lower bound.
+    """
     t0 = time.monotonic()
-    T = p.grid.n
+    T0 = p.grid.n
+    T = -(-T0 // block)
     rows_i: list[np.ndarray] = []
     cols_i: list[np.ndarray] = []
     vals: list[np.ndarray] = []
@@ -73,7 +82,9 @@ def lp_bound(p: Problem, time_limit: float = 60.0) -> Bound:
         obj.append(np.broadcast_to(np.asarray(cost, float), (count,)).copy())
         return first
 
-    need = p.required
+    need = np.zeros((len(p.queue_ids), T * block), dtype=np.int64)
+    need[:, :T0] = p.required
+    need = need.reshape(len(p.queue_ids), T, block).sum(axis=2)
     pools: dict[tuple[int, tuple[str, ...]], list[int]] = {}
     for a, ag in enumerate(p.scenario.agents):
         pools.setdefault((int(p.agent_site[a]), ag.languages), []).append(a)
@@ -108,7 +119,7 @@ def lp_bound(p: Problem, time_limit: float = 60.0) -> Bound:
         cnt = int(m.sum())
         if cnt == 0:
             continue
-        y0 = add_vars(cnt, np.minimum(need[qs][m], len(members)), 0.0)
+        y0 = add_vars(cnt, np.minimum(need[qs][m], len(members) * block), 0.0)
         y_first[g] = y0
         jj, tt = np.nonzero(m)
         yi = y0 + np.arange(cnt)
@@ -131,7 +142,7 @@ def lp_bound(p: Problem, time_limit: float = 60.0) -> Bound:
         first_k = pd.Series(np.arange(len(fam))).groupby(fam).first().to_numpy()
         min_w = pd.Series(st.tpl.weight).groupby(fam).min().to_numpy()
         k = first_k[fams]
-        rate = float(p.rate[members].min())
+        rate = float(p.rate[members].min()) * p.scenario.weights.cost
         n0 = add_vars(len(fams), counts[fams], rate * min_w[fams])
         ni = n0 + np.arange(len(fams))
         # capacity over the full span
@@ -141,6 +152,7 @@ def lp_bound(p: Problem, time_limit: float = 60.0) -> Bound:
         tt = np.repeat(a, length) + (
             np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
         )
+        tt = tt // block
         ok = cap_row[g, tt] >= 0
         add_entries(cap_row[g, tt[ok]], ni[rep[ok]], -1.0)
         # total working time (breaks count here)
@@ -175,10 +187,11 @@ def lp_bound(p: Problem, time_limit: float = 60.0) -> Bound:
         np.concatenate(var_lb), np.concatenate(var_ub), np.concatenate(obj),
         np.concatenate(lo), np.concatenate(hi), A,
     )  # fmt: skip
-    solver = mb.Solver("GLOP")
+    solver = mb.Solver(solver_name)
     solver.set_time_limit_in_seconds(max(1.0, time_limit - (time.monotonic() - t0)))
     status = solver.solve(model)
     seconds = time.monotonic() - t0
     if status == mb.SolveStatus.OPTIMAL:
-        return Bound(float(solver.objective_value), "LP relaxation (GLOP)", seconds, "OPTIMAL")
-    return Bound(None, "LP relaxation (GLOP): not solved in time", seconds, str(status))
+        what = f"LP relaxation ({solver_name}{f', {block}-interval blocks' if block > 1 else ''})"
+        return Bound(float(solver.objective_value), what, seconds, "OPTIMAL")
+    return Bound(None, f"LP relaxation ({solver_name}): not solved in time", seconds, str(status))

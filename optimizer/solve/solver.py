@@ -5,11 +5,15 @@
 2. Small problems: one CP-SAT model with every agent and day free, hinted
    with the construction — solved to a proven optimum when time allows; its
    bound is CP-SAT's.
-3. Large problems: a lower bound from the LP relaxation of the aggregate
-   coverage problem (`bound.py`, OR-Tools GLOP), then large-neighbourhood
-   search: repeatedly free a few agents over a few days around the costliest
-   shortfall (or at random), re-solve that neighbourhood exactly with CP-SAT
-   from the incumbent, keep it if better.
+3. Large problems: large-neighbourhood search: repeatedly free a few
+   agents over a few days around the costliest shortfall (or at random),
+   re-solve that neighbourhood exactly with CP-SAT from the incumbent, keep
+   it if better.
+   Meanwhile a background thread proves a lower bound: the LP relaxation of
+   the aggregate coverage problem (`bound.py`, GLOP) on small problems, and
+   on every problem the Lagrangian relaxation of the coverage rows
+   (`lagrange.py`), improved step by step towards the incumbent; the best
+   of the bounds (and CP-SAT's own, for the full model) is reported.
 4. Activities: each worked interval gets one queue, with few switches.
 
 The reported objective is the final roster's exact objective: the pay
@@ -32,6 +36,7 @@ from optimizer.solve.allocate import activities, greedy_allocation
 from optimizer.solve.bound import Bound, lp_bound
 from optimizer.solve.construct import construct
 from optimizer.solve.explain import find_conflicts
+from optimizer.solve.lagrange import lagrangian_bound
 from optimizer.solve.model import CandidateIndex, build, read_solution
 from optimizer.solve.problem import Problem
 from optimizer.solve.result import FEASIBLE, INFEASIBLE, OPTIMAL, UNKNOWN, Conflict, SolveResult
@@ -39,6 +44,7 @@ from optimizer.solve.state import State, evaluate, fairness_targets, on_duty
 from optimizer.solve.stop import Progress, ProgressEvent, StopCriteria, no_progress, relative_gap
 
 FULL_MODEL_MAX_LITERALS = 40_000
+LP_BLOCKS = (8, 4, 2, 1)  # coverage summed over blocks of this many intervals, coarse to fine
 
 
 def exact_objective(p: Problem, s: State, roster: Roster) -> dict[str, float]:
@@ -91,20 +97,16 @@ def solve(
             )
         )
 
-    bound_box: dict[str, Bound] = {}
-    lp_thread = threading.Thread(
-        target=lambda: bound_box.setdefault(
-            "lp", lp_bound(p, time_limit=max(1.0, stop.remaining()))
-        ),
-        daemon=True,
-    )
     small = _literal_count(p, CandidateIndex(p, nominal_only=False)) <= FULL_MODEL_MAX_LITERALS
+    bounds = _BoundWorker(p, stop, with_lp=small)
+    lp_thread = bounds.thread
     if small:
         lp_thread.start()  # milliseconds; on large problems it starts after construction (2 cores)
     cands = CandidateIndex(p, nominal_only=not small)
     emit("construct", msg=f"{p.n_agents} agents, {len(p.queue_ids)} queues, {p.grid.n} intervals")
     state, failed = construct(p, cands, stop, seed)
     if failed:
+        bounds.finish()
         # construction gives up on an agent only when its own rules conflict, or after 20 s
         conflicts = find_conflicts(p, cands, failed, time_per_agent=60.0)
         status = INFEASIBLE
@@ -133,6 +135,7 @@ def solve(
         lp_thread.start()
     fair_target = fairness_targets(p, state)
     best = evaluate(p, state, fair_target)
+    bounds.upper = best.total
     emit("construct", best.total, msg="first roster")
 
     bound: float | None = None
@@ -143,15 +146,15 @@ def solve(
         "queues": len(p.queue_ids),
         "intervals": p.grid.n,
     }
-    if small:  # small LPs take milliseconds: wait for the bound before searching
-        lp_thread.join()
-    bound, bound_method = _bound_so_far(bound_box)
+    if small:  # small LPs take milliseconds: wait for the LP bound before searching
+        bounds.lp_done.wait(timeout=max(0.0, stop.remaining()))
+    bound, bound_method = bounds.best()
     emit("bound", best.total, bound)
     if small:
         # a short neighbourhood search first, then the whole model from its best
         lns_stop = StopCriteria(stop.remaining() * 0.4, stop.gap, stop.workers, stop.cancel)
         state, best, lns_stats = _lns(
-            p, state, best, cands, lns_stop, rng, seed, fair_target, bound, emit
+            p, state, best, cands, lns_stop, rng, seed, fair_target, bound, emit, bounds
         )
         stats.update(lns_stats)
         built = build(
@@ -163,7 +166,7 @@ def solve(
         solver.parameters.random_seed = seed
         solver.parameters.relative_gap_limit = stop.gap
         solver.parameters.linearization_level = 2
-        code = solver.solve(built.model, _CpProgress(emit, built.constant, bound, stop.gap))
+        code = solver.solve(built.model, _CpProgress(emit, built.constant, bounds, stop.gap))
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             cand = read_solution(p, state, built, solver)
             ev = evaluate(p, cand, fair_target)
@@ -177,19 +180,18 @@ def solve(
         stats["model"] = "lns + full"
     else:
         state, best, lns_stats = _lns(
-            p, state, best, cands, stop, rng, seed, fair_target, bound, emit
+            p, state, best, cands, stop, rng, seed, fair_target, bound, emit, bounds
         )
         stats.update(lns_stats)
         stats["model"] = "lns"
 
-    lp_thread.join(timeout=max(0.0, stop.remaining()) + 1.0)
-    lp_b, lp_method = _bound_so_far(bound_box)
-    if lp_b is not None and (bound is None or lp_b > bound):
-        bound, bound_method = lp_b, lp_method
+    bounds.finish()
+    b_value, b_method = bounds.best()
+    if b_value is not None and (bound is None or b_value > bound):
+        bound, bound_method = b_value, b_method
     elif bound is None:
-        bound_method = lp_method
-    if "lp" in bound_box:
-        stats["bound_seconds"] = round(bound_box["lp"].seconds, 2)
+        bound_method = b_method
+    stats.update(bounds.stats())
     roster = activities(p, state)
     terms = exact_objective(p, state, roster)
     objective = round(sum(terms.values()), 2)
@@ -221,24 +223,105 @@ class _CpProgress(cp_model.CpSolverSolutionCallback):
     """Forwards CP-SAT's improving solutions to the progress callback, and
     stops the search once a solution is within the gap of the LP bound."""
 
-    def __init__(self, emit, offset: float, bound: float | None, gap: float):  # type: ignore[no-untyped-def]
+    def __init__(self, emit, offset: float, bounds: _BoundWorker, gap: float):  # type: ignore[no-untyped-def]
         super().__init__()
-        self._emit, self._offset, self._bound, self._gap = emit, offset, bound, gap
+        self._emit, self._offset, self._bounds, self._gap = emit, offset, bounds, gap
 
     def on_solution_callback(self) -> None:
         obj = self.objective_value / 100.0 + self._offset
-        bound = max(self.best_objective_bound / 100.0 + self._offset, self._bound or -np.inf)
+        self._bounds.upper = min(self._bounds.upper or np.inf, obj)
+        other = self._bounds.best()[0]
+        bound = max(self.best_objective_bound / 100.0 + self._offset, other or -np.inf)
         self._emit("search", obj, bound)
         g = relative_gap(obj, bound)
         if g is not None and g <= self._gap:
             self.stop_search()
 
 
-def _bound_so_far(box: dict[str, Bound]) -> tuple[float | None, str]:
-    b = box.get("lp")
-    if b is None:
-        return None, "LP relaxation (GLOP): still running when the search stopped"
-    return b.value, b.method
+class _BoundWorker:
+    """The lower bounds, proved in a background thread while the search runs.
+
+    Small problems: the LP relaxation first (milliseconds), then the
+    Lagrangian; large ones: the LP with coverage summed over blocks of 8
+    intervals, then 4, 2, 1 while time remains (the exact LP does not solve
+    in time there), then the Lagrangian. `upper` is the incumbent objective the Lagrangian steps
+    towards; `best()` is the best bound so far and how it was proved.
+    """
+
+    def __init__(self, p: Problem, stop: StopCriteria, with_lp: bool) -> None:
+        self.p, self.stop, self.with_lp = p, stop, with_lp
+        self.upper: float | None = None
+        self.lp_done = threading.Event()
+        self._halt = threading.Event()
+        self._lock = threading.Lock()
+        self._value: float | None = None
+        self._method = "no bound proved yet"
+        self._lp: Bound | None = None
+        self._lagrange: Bound | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _offer(self, value: float | None, method: str) -> None:
+        if value is None:
+            return
+        with self._lock:
+            if self._value is None or value > self._value:
+                self._value, self._method = value, method
+
+    def _run(self) -> None:
+        # small problems: the exact-interval LP (milliseconds); large ones: coarse
+        # blocks first (a valid, smaller LP), finer while time remains
+        for block in (1,) if self.with_lp else LP_BLOCKS:
+            if self._halt.is_set() or self.stop.remaining() < 1.0:
+                break
+            lp = lp_bound(self.p, time_limit=max(1.0, self.stop.remaining()), block=block)
+            if lp.value is None:
+                break
+            self._lp = lp
+            self._offer(lp.value, lp.method)
+            if not self.with_lp:
+                self.lp_done.set()
+        self.lp_done.set()
+        if self._halt.is_set():
+            return
+        self._lagrange = lagrangian_bound(
+            self.p,
+            time_limit=max(0.5, self.stop.remaining()),
+            upper=lambda: self.upper,
+            target_gap=self.stop.gap / 2,
+            on_improve=lambda v: self._offer(v, "Lagrangian relaxation of coverage"),
+            halt=self._halt,
+        )
+        self._offer(self._lagrange.value, self._lagrange.method)
+
+    def running(self) -> bool:
+        return self.thread.is_alive()
+
+    def best(self) -> tuple[float | None, str]:
+        with self._lock:
+            return self._value, self._method
+
+    def finish(self) -> None:
+        """Stop the bound search and wait for its last value."""
+        self._halt.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout=10.0)
+        if self._lagrange is not None:
+            self._offer(self._lagrange.value, self._lagrange.method)
+        with self._lock:
+            if self._lagrange is not None and self._value == self._lagrange.value:
+                self._method = self._lagrange.method
+
+    def stats(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        if self._lp is not None:
+            out["lp_bound"] = None if self._lp.value is None else round(self._lp.value, 2)
+            out["lp_seconds"] = round(self._lp.seconds, 2)
+        if self._lagrange is not None:
+            out["lagrangian_bound"] = (
+                None if self._lagrange.value is None else round(self._lagrange.value, 2)
+            )
+            out["lagrangian_seconds"] = round(self._lagrange.seconds, 2)
+        return out
 
 
 def _neighbourhood(
@@ -267,13 +350,14 @@ def _neighbourhood(
     return agents, range(lo, min(p.n_days, lo + span))
 
 
-def _lns(p, state, best, cands, stop, rng, seed, fair_target, bound, emit, bound_box=None):  # type: ignore[no-untyped-def]
-    """Large-neighbourhood search from `state` until `stop`."""
+def _lns(p, state, best, cands, stop, rng, seed, fair_target, bound, emit, bounds):  # type: ignore[no-untyped-def]
+    """Large-neighbourhood search from `state` until `stop` (or the gap is closed)."""
     size, span = 12, 4
     tried = improved = 0
     while not stop.should_stop():
-        if bound is None and bound_box is not None and "lp" in bound_box:
-            bound = bound_box["lp"].value
+        latest = bounds.best()[0]
+        if latest is not None and (bound is None or latest > bound + 1e-9):
+            bound = latest
             emit("bound", best.total, bound)
         gap = relative_gap(best.total, bound)
         if gap is not None and gap <= stop.gap:
@@ -284,8 +368,10 @@ def _lns(p, state, best, cands, stop, rng, seed, fair_target, bound, emit, bound
         built = build(p, state, agents, days, cands, fair_target=fair_target)
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.1, min(2.0, stop.remaining()))
-        lp_running = bound_box is not None and "lp" not in bound_box
-        solver.parameters.num_workers = max(1, stop.workers - 1) if lp_running else stop.workers
+        # one core is the bound thread's while it runs
+        solver.parameters.num_workers = (
+            max(1, stop.workers - 1) if bounds.running() else stop.workers
+        )
         solver.parameters.random_seed = seed + tried
         code = solver.solve(built.model)
         tried += 1
@@ -296,6 +382,7 @@ def _lns(p, state, best, cands, stop, rng, seed, fair_target, bound, emit, bound
         ev = evaluate(p, cand, fair_target)
         if ev.total < best.total - 1e-6:
             state, best = cand, ev
+            bounds.upper = best.total
             improved += 1
             emit("improve", best.total, bound)
         # adapt: grow while neighbourhoods solve to optimality fast, shrink otherwise

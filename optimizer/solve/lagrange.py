@@ -1,0 +1,305 @@
+"""A proven lower bound by Lagrangian relaxation of the coverage rows.
+
+Price every (queue, interval) cell that needs agents at λ[q, t], between 0
+and the queue's under-cover penalty. With coverage priced, the agents fall
+apart: each one, on his own, picks the schedule that earns the most value
+(for each interval on duty, the best price among the queues he may serve)
+less its cost. The dual function
+
+    L(λ) = Σ λ[q,t] · need[q,t]  −  Σ_agents max_schedule (value − cost)
+
+is a lower bound of the roster objective for every λ in the box (weak
+duality: a roster's under-cover penalty is ≥ Σ λ·(need − cover) because
+λ ≤ penalty, and its cost is what the agents' schedules cost). Each agent's
+best schedule is solved exactly by a dynamic programme over the days of
+each local week with the state (paid minutes so far, shifts so far): one
+shift per day from the agent's own candidate shifts (leave, days off,
+windows and holidays already folded in), weekly minimum and maximum paid
+minutes, runs of at most `max_consecutive_days` days inside the week, and overtime at
+its cheapest (overtime minutes × base rate × (overtime − 1)). Minimum rest
+and runs of consecutive days across weeks are dropped, and preference,
+fairness and switch terms count as zero; dropping rules only lowers the
+bound, so it stays valid.
+
+λ is improved by projected subgradient steps (Polyak's step towards the
+best roster known). Each step is a few vectorised numpy passes, so
+hundreds of steps fit where the LP relaxation of the same problem does not
+solve at all on the baseline scenario.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.solve.bound import Bound
+from optimizer.solve.problem import Problem
+
+NEG = -1e18
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    """Every (agent, candidate template) pair, flattened, sorted by (agent, day, length)."""
+
+    agent: np.ndarray
+    group: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    ba: np.ndarray
+    bb: np.ndarray
+    cost: np.ndarray  # base rate × premium-weighted paid minutes (reporting currency)
+    cell: np.ndarray  # (agent × D + day) × nL + length index
+    starts: np.ndarray  # first entry of each distinct cell (for reduceat)
+    cells: np.ndarray  # the distinct cells
+    lengths: np.ndarray  # paid minutes of each length index
+
+
+def _candidates(p: Problem) -> _Candidates:
+    parts: dict[str, list[np.ndarray]] = {
+        k: [] for k in ("agent", "a", "b", "ba", "bb", "cost", "day", "paid")
+    }
+    for i, ks in enumerate(p.cand):
+        st = p.sites[int(p.agent_site[i])]
+        parts["agent"].append(np.full(len(ks), i, dtype=np.int64))
+        parts["a"].append(st.a[ks])
+        parts["b"].append(st.b[ks])
+        parts["ba"].append(st.ba[ks])
+        parts["bb"].append(st.bb[ks])
+        parts["cost"].append(p.scenario.weights.cost * p.rate[i] * st.tpl.weight[ks])
+        parts["day"].append(st.tpl.day[ks])
+        parts["paid"].append(st.tpl.paid[ks])
+    cat = {k: np.concatenate(v) if v else np.zeros(0) for k, v in parts.items()}
+    lengths = np.unique(cat["paid"]).astype(np.int64)
+    li = np.searchsorted(lengths, cat["paid"])
+    cell = (cat["agent"].astype(np.int64) * p.n_days + cat["day"]) * max(1, len(lengths)) + li
+    order = np.argsort(cell, kind="stable")
+    cell = cell[order]
+    starts = (
+        np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]]) if len(cell) else np.zeros(0, np.int64)
+    )
+    agent = cat["agent"][order].astype(np.int64)
+    return _Candidates(
+        agent=agent,
+        group=p.agent_group[agent],
+        a=cat["a"][order].astype(np.int64),
+        b=cat["b"][order].astype(np.int64),
+        ba=cat["ba"][order].astype(np.int64),
+        bb=cat["bb"][order].astype(np.int64),
+        cost=cat["cost"][order].astype(float),
+        cell=cell,
+        starts=starts,
+        cells=cell[starts] if len(cell) else cell,
+        lengths=lengths,
+    )
+
+
+class _AgentDP:
+    """Each agent's best schedule for given interval values, per local week."""
+
+    def __init__(self, p: Problem, c: _Candidates) -> None:
+        self.p, self.c = p, c
+        unit = int(np.gcd.reduce(c.lengths)) if len(c.lengths) else 30
+        self.unit = unit
+        self.steps = (c.lengths // unit).astype(np.int64)
+        self.H = int(p.wmax.max() // unit) + 1 if p.wmax.size else 1
+        self.n_len = max(1, len(c.lengths))
+        A = p.n_agents
+        self.maxcons = p.maxcons[p.agent_site]
+        site = p.agent_site
+        self.ot_thr = p.ot_threshold[site]
+        # per overtime minute, at least (the minute's premium is ≥ 1)
+        self.ot_cost = p.scenario.weights.cost * p.rate * p.ot_extra[site]
+        self.h_minutes = np.arange(self.H) * unit
+        self.days_of_week = [np.flatnonzero(p.week_of_day == w) for w in range(p.n_weeks)]
+        self.A = A
+
+    def solve(self, best: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`best[A, D, nL]`: net value of the agent's best shift of that length
+        that day (NEG if none). Returns each agent's total best net value and
+        the chosen length index per agent and day (-1 = off).
+
+        State per agent: (paid units so far this week, current run of
+        consecutive working days); a run may not pass `max_consecutive_days`
+        (runs start afresh each week: a relaxation)."""
+        p, A, H, n_len = self.p, self.A, self.H, self.n_len
+        total = np.zeros(A)
+        choice = np.full((A, p.n_days), -1, dtype=np.int64)
+        ar = np.arange(A)
+        C = int(min(7, self.maxcons.max(initial=0))) + 1  # runs of 0..7 days fit a week
+        run_ok = np.arange(C)[None, :] <= self.maxcons[:, None]  # [A, C]
+        for w, days in enumerate(self.days_of_week):
+            f = np.full((A, H, C), NEG)
+            f[:, 0, 0] = 0.0
+            back: list[tuple[np.ndarray, np.ndarray]] = []
+            for d in days:
+                g = np.full((A, H, C), NEG)
+                arg = np.full((A, H, C), -1, dtype=np.int8)
+                g[:, :, 0] = f.max(axis=2)
+                off_from = f.argmax(axis=2)
+                for li in range(n_len):
+                    s = int(self.steps[li]) if li < len(self.steps) else 0
+                    if s <= 0 or s >= H:
+                        continue
+                    v = best[:, d, li][:, None, None]
+                    cand = f[:, : H - s, : C - 1] + v
+                    better = (cand > g[:, s:, 1:]) & run_ok[:, None, 1:]
+                    g[:, s:, 1:] = np.where(better, cand, g[:, s:, 1:])
+                    arg[:, s:, 1:] = np.where(better, li, arg[:, s:, 1:])
+                back.append((arg, off_from))
+                f = g
+            # weekly rules at the end of the week
+            hmin = self.h_minutes[None, :]
+            ok_h = (hmin >= p.wmin[:, w][:, None]) & (hmin <= p.wmax[:, w][:, None])
+            ot = np.maximum(0, hmin - self.ot_thr[:, None]) * self.ot_cost[:, None]
+            val = f.max(axis=2) - ot  # [A, H]
+            run_at = f.argmax(axis=2)
+            final = np.where(ok_h, val, NEG)
+            k = final.argmax(axis=1)
+            bestv = final[ar, k]
+            # an agent whose weekly minimum the relaxation cannot meet: drop the minimum
+            lost = bestv <= NEG / 2
+            if lost.any():
+                alt = np.where(hmin <= p.wmax[:, w][:, None], val, NEG)
+                k2 = alt.argmax(axis=1)
+                k = np.where(lost, k2, k)
+                bestv = np.where(lost, alt[ar, k2], bestv)
+            total += bestv
+            h, r = k, run_at[ar, k]
+            for j in range(len(days) - 1, -1, -1):
+                arg, off_from = back[j]
+                li = arg[ar, h, r].astype(np.int64)
+                worked = li >= 0
+                choice[:, days[j]] = li
+                prev_r_off = off_from[ar, h]
+                h = h - np.where(worked, self.steps[np.maximum(li, 0)], 0)
+                r = np.where(worked, r - 1, prev_r_off)
+        return total, choice
+
+
+def lagrangian_bound(
+    p: Problem,
+    time_limit: float = 60.0,
+    upper: Callable[[], float | None] | None = None,
+    max_iterations: int = 100_000,
+    target_gap: float = 0.0,
+    on_improve: Callable[[float], None] | None = None,
+    halt: threading.Event | None = None,
+    start: np.ndarray | None = None,
+) -> Bound:
+    """Best L(λ) found in `time_limit` seconds (see module doc).
+
+    `upper()` gives the best roster objective known (Polyak's target); the
+    loop stops early when the bound is within `target_gap` of it, or when
+    `halt` is set. `start` are first prices [Q, T] (e.g. from the incumbent:
+    the penalty where it is short, zero where it over-covers).
+    """
+    t0 = time.monotonic()
+    c = _candidates(p)
+    dp = _AgentDP(p, c)
+    Q, T = p.required.shape
+    need = p.required.astype(float)
+    live = need > 0
+    pen = np.broadcast_to(p.penalty[:, None], (Q, T))
+    # start: price each needed cell at the cheapest agent's cost of an interval
+    unit_cost = float(np.min(p.rate)) * p.scenario.weights.cost * p.interval if len(p.rate) else 0.0
+    if start is not None:
+        lam = np.where(live, np.clip(start, 0.0, pen), 0.0)
+    else:
+        lam = np.where(live, np.minimum(pen, unit_cost * 1.1), 0.0)
+    G = len(p.group_queues)
+    best_bound = -math.inf
+    best_lam = lam.copy()
+    theta = 0.1
+    alpha = 0.1
+    cover_bar: np.ndarray | None = None
+    since = 0
+    it = 0
+    status = "NOT_RUN"
+    D, n_len = p.n_days, dp.n_len
+    while it < max_iterations and time.monotonic() - t0 < time_limit:
+        if halt is not None and halt.is_set():
+            break
+        it += 1
+        # value of an interval on duty for each group, and the queue that earns it
+        vmax = np.zeros((G, T))
+        argq = np.zeros((G, T), dtype=np.int64)
+        for g, qs in enumerate(p.group_queues):
+            if len(qs):
+                sub = lam[qs]
+                j = sub.argmax(axis=0)
+                vmax[g] = sub[j, np.arange(T)]
+                argq[g] = qs[j]
+        P = np.zeros((G, T + 1))
+        np.cumsum(vmax, axis=1, out=P[:, 1:])
+        val = (P[c.group, c.b] - P[c.group, c.a] - P[c.group, c.bb] + P[c.group, c.ba]) - c.cost
+        if len(val):
+            mx = np.maximum.reduceat(val, c.starts)
+            hit = val == np.repeat(mx, np.diff(np.r_[c.starts, len(val)]))
+            first = np.minimum.reduceat(np.where(hit, np.arange(len(val)), len(val)), c.starts)
+        else:
+            mx = first = np.zeros(0)
+        best = np.full(p.n_agents * D * n_len, NEG)
+        best[c.cells] = mx
+        best = best.reshape(p.n_agents, D, n_len)
+        arg_entry = np.full(p.n_agents * D * n_len, -1, dtype=np.int64)
+        arg_entry[c.cells] = first
+        total, choice = dp.solve(best)
+        value = float((lam * need).sum() - total.sum())
+        if value > best_bound + 1e-9:
+            improved = value - best_bound if math.isfinite(best_bound) else math.inf
+            best_bound, best_lam = value, lam.copy()
+            since = 0
+            theta = min(theta * 1.1, 2.0)
+            if on_improve is not None:
+                on_improve(best_bound)
+            status = "IMPROVING" if improved > 1e-6 * max(1.0, abs(value)) else status
+        else:
+            since += 1
+            if since >= 20:
+                theta, since = max(theta * 0.66, 1e-4), 0
+        ub = upper() if upper is not None else None
+        if ub is not None and target_gap > 0 and ub - best_bound <= target_gap * abs(ub):
+            status = "TARGET_GAP"
+            break
+        # coverage of the chosen schedules → subgradient
+        ai, di = np.nonzero(choice >= 0)
+        e = arg_entry[(ai * D + di) * n_len + choice[ai, di]]
+        on = np.zeros((G, T + 1))
+        g_e = c.group[e]
+        np.add.at(on, (g_e, c.a[e]), 1.0)
+        np.add.at(on, (g_e, c.b[e]), -1.0)
+        np.add.at(on, (g_e, c.ba[e]), -1.0)
+        np.add.at(on, (g_e, c.bb[e]), 1.0)
+        on = np.cumsum(on, axis=1)[:, :T]
+        cover = np.zeros((Q, T))
+        gg, tt = np.nonzero(on > 0)
+        np.add.at(cover, (argq[gg, tt], tt), on[gg, tt])
+        # volume algorithm: step along the averaged coverage (smoother than the last one)
+        cover_bar = cover if cover_bar is None else alpha * cover + (1 - alpha) * cover_bar
+        sub = np.where(live, need - cover_bar, 0.0)
+        # a price at a bound stays there when the step would push it out
+        sub = np.where((lam <= 0) & (sub < 0), 0.0, sub)
+        sub = np.where((lam >= pen) & (sub > 0), 0.0, sub)
+        norm = float((sub * sub).sum())
+        if norm <= 0:
+            status = "OPTIMAL"  # λ is a fixed point: no violated coverage at all
+            break
+        target = ub if ub is not None and ub > value else max(value, best_bound) * 1.05 + 1.0
+        step = theta * (target - value) / norm
+        lam = np.clip(best_lam + step * sub, 0.0, pen)
+        lam[~live] = 0.0
+    seconds = time.monotonic() - t0
+    if not math.isfinite(best_bound):
+        return Bound(None, "Lagrangian relaxation: no iteration in time", seconds, "NOT_RUN")
+    return Bound(
+        best_bound,
+        f"Lagrangian relaxation of coverage ({it} subgradient steps)",
+        seconds,
+        status,
+    )
