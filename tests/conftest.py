@@ -37,3 +37,9 @@ def mini(load, mini_data) -> Scenario:
 @pytest.fixture
 def mini_calendars(mini):
     return calendars_of(mini)
+
+
+@pytest.fixture(autouse=True)
+def _private_run_store(tmp_path, monkeypatch):
+    """Solves in tests record into a throw-away store, never the user's."""
+    monkeypatch.setenv("SUNROSTER_DB_URL", f"sqlite:///{tmp_path / 'runs.sqlite'}")

@@ -10,7 +10,7 @@ from rich.live import Live
 from rich.table import Table
 
 from optimizer.cli.common import EXIT_INFEASIBLE, app, console, err_console, load
-from optimizer.pipeline import prepare, run, write_outputs
+from optimizer.pipeline import RunOutput, prepare, run, write_outputs
 from optimizer.solve.result import INFEASIBLE
 from optimizer.solve.stop import ProgressEvent, StopCriteria
 
@@ -46,6 +46,19 @@ class LiveProgress:
         self.live.update(self._render())
 
 
+def record_run(out: RunOutput, store: str | None, **info: object) -> None:
+    """Record a solve in the run store; a store problem is a warning, never a failure
+    (the files are already written)."""
+    try:
+        from optimizer.store import RunStore
+
+        with RunStore(store) as st:
+            run_id = st.save(out, **info)  # type: ignore[arg-type]
+        console.print(f"recorded as run {run_id} (sunroster runs show {run_id})")
+    except Exception as exc:
+        err_console.print(f"[yellow]warning:[/] the run was not recorded in the store: {exc}")
+
+
 @app.command()
 def solve(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file", show_default=False)],
@@ -60,6 +73,16 @@ def solve(
     workers: Annotated[int, typer.Option("--workers", min=1, help="CP-SAT workers")] = 2,
     seed: Annotated[int, typer.Option("--seed")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", help="no live progress")] = False,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            help="record the run here: SQLite file or SQLAlchemy URL "
+            "(default: $SUNROSTER_DB_URL, else the user data folder)",
+            show_default=False,
+        ),
+    ] = None,
+    no_store: Annotated[bool, typer.Option("--no-store", help="do not record the run")] = False,
 ) -> None:
     """Solve a scenario and write roster.csv, coverage.csv and summary.json atomically."""
     sc = load(scenario)
@@ -96,3 +119,6 @@ def solve(
     for table in out.kpis.kpi_tables():
         console.print(table)
     console.print(f"wrote {output}/roster.csv, coverage.csv, summary.json")
+    if not no_store:
+        params = {"time_limit": time_limit, "gap": gap, "workers": workers, "seed": seed}
+        record_run(out, store, params=params, scenario_path=str(scenario.resolve()))
