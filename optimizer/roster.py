@@ -21,7 +21,7 @@ import pandas as pd
 
 from optimizer.scenario.errors import IssueLog
 from optimizer.scenario.model import Scenario
-from optimizer.timegrid import iso_local, iso_utc
+from optimizer.timegrid import iso_local_many, iso_utc_many
 
 BREAK = "BREAK"
 ROSTER_COLUMNS = (
@@ -124,20 +124,23 @@ class Roster:
     def to_frame(self, scenario: Scenario) -> pd.DataFrame:
         """The roster.csv table (ISO instants in UTC and site local time)."""
         s = self.segments
-        tz = {x.id: x.timezone for x in scenario.sites}
+        start_local = np.full(len(s), "", dtype=object)
+        end_local = start_local.copy()
+        site_of = s["site"].to_numpy()
+        for site in scenario.sites:
+            sel = site_of == site.id
+            if sel.any():
+                start_local[sel] = iso_local_many(s["start"].to_numpy()[sel], site.timezone)
+                end_local[sel] = iso_local_many(s["end"].to_numpy()[sel], site.timezone)
         return pd.DataFrame(
             {
                 "agent_id": s["agent_id"],
                 "site": s["site"],
                 "shift_date": [d.isoformat() for d in s["shift_date"]],
-                "start_utc": [iso_utc(t) for t in s["start"]],
-                "end_utc": [iso_utc(t) for t in s["end"]],
-                "start_local": [
-                    iso_local(t, tz[x]) for t, x in zip(s["start"], s["site"], strict=True)
-                ],
-                "end_local": [
-                    iso_local(t, tz[x]) for t, x in zip(s["end"], s["site"], strict=True)
-                ],
+                "start_utc": iso_utc_many(s["start"].to_numpy()),
+                "end_utc": iso_utc_many(s["end"].to_numpy()),
+                "start_local": start_local,
+                "end_local": end_local,
                 "activity": s["activity"],
             },
             columns=list(ROSTER_COLUMNS),

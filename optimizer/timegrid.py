@@ -47,6 +47,19 @@ def iso_local(minutes: int, tz: str) -> str:
     return pendulum.from_timestamp(int(minutes) * 60).in_timezone(tz).isoformat()
 
 
+def iso_utc_many(minutes: np.ndarray) -> np.ndarray:
+    """Vectorised `iso_utc`: epoch minutes → `2027-03-01T08:00:00Z` strings."""
+    utc = pd.Series(pd.to_datetime(np.asarray(minutes, dtype=np.int64) * 60, unit="s", utc=True))
+    return utc.dt.strftime("%Y-%m-%dT%H:%M:%SZ").to_numpy(dtype=object)
+
+
+def iso_local_many(minutes: np.ndarray, tz: str) -> np.ndarray:
+    """Vectorised `iso_local`: local ISO 8601 with the zone's offset at each instant."""
+    utc = pd.Series(pd.to_datetime(np.asarray(minutes, dtype=np.int64) * 60, unit="s", utc=True))
+    s = utc.dt.tz_convert(zone(tz)).dt.strftime("%Y-%m-%dT%H:%M:%S%z")
+    return (s.str[:-2] + ":" + s.str[-2:]).to_numpy(dtype=object)
+
+
 def local_to_utc(tz: str, date: dt.date, minute_of_day: int) -> int | None:
     """Local wall time `date` + `minute_of_day` in `tz` → epoch minutes (pendulum).
 

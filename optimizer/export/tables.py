@@ -16,7 +16,7 @@ from optimizer.calendars import Calendars, calendars_of
 from optimizer.pay import PREMIUM_TYPES, local_clock, price_shifts
 from optimizer.roster import BREAK, Roster
 from optimizer.scenario.model import Scenario
-from optimizer.timegrid import iso_local, iso_utc
+from optimizer.timegrid import iso_local_many, iso_utc_many
 
 _EPOCH = dt.date(1970, 1, 1)
 
@@ -52,6 +52,14 @@ def local_hhmm(tz_of_row: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.nda
         day[sel], minute[sel] = d, m
     dates = np.array([_EPOCH + dt.timedelta(days=int(x)) for x in day], dtype=object)
     return dates, hhmm(minute)
+
+
+def _local_iso(t: np.ndarray, tz_of_row: np.ndarray) -> np.ndarray:
+    out = np.full(len(t), "", dtype=object)
+    for tz in np.unique(tz_of_row):
+        sel = tz_of_row == tz
+        out[sel] = iso_local_many(t[sel], str(tz))
+    return out
 
 
 def paid_minutes_of(scenario: Scenario, roster: Roster) -> np.ndarray:
@@ -113,16 +121,16 @@ def local_shifts(scenario: Scenario, roster: Roster) -> pd.DataFrame:
             "timezone": tz,
             "shift_date": [d.isoformat() for d in sh["shift_date"]],
             "weekday": [d.strftime("%a") for d in sh["shift_date"]],
-            "start_local": [iso_local(t, z) for t, z in zip(sh["start"], tz, strict=True)],
-            "end_local": [iso_local(t, z) for t, z in zip(sh["end"], tz, strict=True)],
+            "start_local": _local_iso(sh["start"].to_numpy(), tz),
+            "end_local": _local_iso(sh["end"].to_numpy(), tz),
             "shift": shift_txt,
             "break": break_txt,
             "paid_hours": paid_minutes_of(scenario, roster) / 60.0,
             "queues": queues.reindex(pd.MultiIndex.from_frame(sh[["agent_id", "shift_date"]]))
             .fillna("")
             .to_numpy(),
-            "start_utc": [iso_utc(t) for t in sh["start"]],
-            "end_utc": [iso_utc(t) for t in sh["end"]],
+            "start_utc": iso_utc_many(sh["start"].to_numpy()),
+            "end_utc": iso_utc_many(sh["end"].to_numpy()),
         }
     )
     return out.sort_values(["site", "agent_id", "start_utc"], kind="stable").reset_index(drop=True)

@@ -32,6 +32,7 @@ class Bound:
     method: str
     seconds: float
     status: str
+    prices: np.ndarray | None = None  # [Q, T] dual prices of the coverage rows (LP only)
 
 
 def lp_bound(
@@ -193,5 +194,11 @@ def lp_bound(
     seconds = time.monotonic() - t0
     if status == mb.SolveStatus.OPTIMAL:
         what = f"LP relaxation ({solver_name}{f', {block}-interval blocks' if block > 1 else ''})"
-        return Bound(float(solver.objective_value), what, seconds, "OPTIMAL")
+        prices = np.zeros((len(p.queue_ids), T))
+        rows = cover_row >= 0
+        if rows.any():
+            duals = solver.dual_values(model.get_linear_constraints()).to_numpy()
+            prices[rows] = duals[cover_row[rows]]
+        prices = np.repeat(prices, block, axis=1)[:, :T0]
+        return Bound(float(solver.objective_value), what, seconds, "OPTIMAL", prices)
     return Bound(None, f"LP relaxation ({solver_name}): not solved in time", seconds, str(status))

@@ -44,6 +44,59 @@ def template_values(p: Problem, a: int, marginal: np.ndarray) -> np.ndarray:
     return v
 
 
+def best_schedule(
+    p: Problem,
+    s: State,
+    a: int,
+    residual: np.ndarray,
+    cands: CandidateIndex,
+    seed: int,
+    budgets: tuple[float, ...] = (0.2, 2.0, 20.0),
+) -> tuple[State, np.ndarray, np.ndarray] | None:
+    """Agent a's best schedule against `residual` need, every other agent as in `s`.
+
+    Each template is worth the penalties it would save (the most penalised
+    queue with residual need the agent can serve, interval by interval) less
+    its cost; first over the TOP_K most valuable templates per day (a small
+    model, solved in milliseconds), over all candidates only if that leaves
+    the agent without a schedule. Returns the new state, the per-interval
+    marginal value and the queue it goes to; None if the agent's own rules
+    admit no schedule (in the time given).
+    """
+    qs = np.flatnonzero(p.eligible[a])
+    gain = np.where(residual[qs] > 0, p.penalty[qs, None], 0.0)
+    marginal = gain.max(axis=0)
+    best_q = qs[gain.argmax(axis=0)]
+    values = {a: template_values(p, a, marginal)}
+    st = p.sites[p.agent_site[a]].tpl
+    net = values[a] - p.rate[a] * st.weight
+    short_list = copy.copy(cands)
+    short_list.by_day = list(cands.by_day)
+    short_list.by_day[a] = {
+        d: ks[np.argsort(-net[ks], kind="stable")[:TOP_K]] for d, ks in cands.by_day[a].items()
+    }
+    pools = (short_list, *([cands] * (len(budgets) - 1)))
+    for pool, limit in zip(pools, budgets, strict=True):
+        built = build(p, s, [a], range(p.n_days), pool, coverage=False, values=values)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = seed
+        solver.parameters.max_time_in_seconds = limit
+        status = solver.solve(built.model)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return read_solution(p, s, built, solver), marginal, best_q
+    return None
+
+
+def worked_intervals(p: Problem, a: int, k: int) -> np.ndarray:
+    """Grid intervals agent a is on duty (not on break) in template k of its site."""
+    st = p.sites[p.agent_site[a]]
+    t = np.arange(st.a[k], st.b[k])
+    if st.tpl.brk_len[k] > 0:
+        t = t[(t < st.ba[k]) | (t >= st.bb[k])]
+    return t
+
+
 def construct(
     p: Problem, cands: CandidateIndex, stop: StopCriteria, seed: int
 ) -> tuple[State, list[int]]:
@@ -52,50 +105,20 @@ def construct(
     failed: list[int] = []
     s = State.empty(p)
     residual = p.required.astype(np.int64).copy()
-    all_days = range(p.n_days)
-    order = agent_order(p)
-    budget = 0.2  # seconds per agent for the short-listed model
-    for a in order:
+    for a in agent_order(p):
         a = int(a)
-        qs = np.flatnonzero(p.eligible[a])
-        if len(qs) == 0:
+        if not p.eligible[a].any():
             if p.wmin[a].any():
                 failed.append(a)
             continue
-        gain = np.where(residual[qs] > 0, p.penalty[qs, None], 0.0)
-        marginal = gain.max(axis=0)
-        best_q = qs[gain.argmax(axis=0)]
-        values = {a: template_values(p, a, marginal)}
-        # first the TOP_K most valuable templates per day (a small model, solved in
-        # milliseconds); all candidates only if that leaves the agent without a schedule
-        st = p.sites[p.agent_site[a]].tpl
-        net = values[a] - p.rate[a] * st.weight
-        short_list = copy.copy(cands)
-        short_list.by_day = list(cands.by_day)
-        short_list.by_day[a] = {
-            d: ks[np.argsort(-net[ks], kind="stable")[:TOP_K]] for d, ks in cands.by_day[a].items()
-        }
-        status = cp_model.UNKNOWN
-        for pool, limit in ((short_list, budget), (cands, 2.0), (cands, 20.0)):
-            built = build(p, s, [a], all_days, pool, coverage=False, values=values)
-            solver = cp_model.CpSolver()
-            solver.parameters.num_workers = 1
-            solver.parameters.random_seed = seed
-            solver.parameters.max_time_in_seconds = limit
-            status = solver.solve(built.model)
-            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                break
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        found = best_schedule(p, s, a, residual, cands, seed)
+        if found is None:
             failed.append(a)  # this agent's own rules conflict: explain.py says which
             continue
-        s = read_solution(p, s, built, solver)
+        s, marginal, best_q = found
         # the agent's on-duty intervals cover the queue it helps most
-        st = p.sites[p.agent_site[a]]
         for d in np.flatnonzero(s.works[a]):
-            k = s.tpl[a, d]
-            t = np.arange(st.a[k], st.b[k])
-            if st.tpl.brk_len[k] > 0:
-                t = t[(t < st.ba[k]) | (t >= st.bb[k])]
+            t = worked_intervals(p, a, int(s.tpl[a, d]))
             useful = marginal[t] > 0
             np.subtract.at(residual, (best_q[t[useful]], t[useful]), 1)
         # no early exit: every agent needs a schedule meeting its own minimums

@@ -5,15 +5,18 @@
 2. Small problems: one CP-SAT model with every agent and day free, hinted
    with the construction — solved to a proven optimum when time allows; its
    bound is CP-SAT's.
-3. Large problems: large-neighbourhood search: repeatedly free a few
+3. Large problems: agent passes (`improve.py`): each agent in turn re-planned
+   over the whole horizon against what the others leave uncovered, while a
+   pass gains ≥ 0.5 %; then large-neighbourhood search: repeatedly free a few
    agents over a few days around the costliest shortfall (or at random),
    re-solve that neighbourhood exactly with CP-SAT from the incumbent, keep
    it if better.
    Meanwhile a background thread proves a lower bound: the LP relaxation of
-   the aggregate coverage problem (`bound.py`, GLOP) on small problems, and
-   on every problem the Lagrangian relaxation of the coverage rows
-   (`lagrange.py`), improved step by step towards the incumbent; the best
-   of the bounds (and CP-SAT's own, for the full model) is reported.
+   the aggregate coverage problem (`bound.py`, GLOP; on large problems with
+   coverage summed over blocks of intervals), then the Lagrangian
+   relaxation of the coverage rows (`lagrange.py`) started from the LP's
+   prices and improved step by step towards the incumbent; the best of the
+   bounds (and CP-SAT's own, for the full model) is reported.
 4. Activities: each worked interval gets one queue, with few switches.
 
 The reported objective is the final roster's exact objective: the pay
@@ -34,8 +37,9 @@ from optimizer.pay import price_shifts
 from optimizer.roster import Roster
 from optimizer.solve.allocate import activities, greedy_allocation
 from optimizer.solve.bound import Bound, lp_bound
-from optimizer.solve.construct import construct
+from optimizer.solve.construct import agent_order, construct
 from optimizer.solve.explain import find_conflicts
+from optimizer.solve.improve import reoptimise_agents
 from optimizer.solve.lagrange import lagrangian_bound
 from optimizer.solve.model import CandidateIndex, build, read_solution
 from optimizer.solve.problem import Problem
@@ -44,7 +48,7 @@ from optimizer.solve.state import State, evaluate, fairness_targets, on_duty
 from optimizer.solve.stop import Progress, ProgressEvent, StopCriteria, no_progress, relative_gap
 
 FULL_MODEL_MAX_LITERALS = 40_000
-LP_BLOCKS = (8, 4, 2, 1)  # coverage summed over blocks of this many intervals, coarse to fine
+LP_BLOCK = 8  # large problems: the LP sums coverage over blocks of this many intervals
 
 
 def exact_objective(p: Problem, s: State, roster: Roster) -> dict[str, float]:
@@ -179,11 +183,15 @@ def solve(
             status = OPTIMAL if code == cp_model.OPTIMAL else FEASIBLE
         stats["model"] = "lns + full"
     else:
+        state, best, agent_stats = _agent_passes(
+            p, state, best, cands, stop, rng, seed, fair_target, emit, bounds
+        )
+        stats.update(agent_stats)
         state, best, lns_stats = _lns(
             p, state, best, cands, stop, rng, seed, fair_target, bound, emit, bounds
         )
         stats.update(lns_stats)
-        stats["model"] = "lns"
+        stats["model"] = "agent passes + lns"
 
     bounds.finish()
     b_value, b_method = bounds.best()
@@ -241,10 +249,10 @@ class _CpProgress(cp_model.CpSolverSolutionCallback):
 class _BoundWorker:
     """The lower bounds, proved in a background thread while the search runs.
 
-    Small problems: the LP relaxation first (milliseconds), then the
-    Lagrangian; large ones: the LP with coverage summed over blocks of 8
-    intervals, then 4, 2, 1 while time remains (the exact LP does not solve
-    in time there), then the Lagrangian. `upper` is the incumbent objective the Lagrangian steps
+    First the LP relaxation — exact on small problems (milliseconds), with
+    coverage summed over blocks of 8 intervals on large ones (the exact LP
+    does not solve in time there) — then the Lagrangian, started from the
+    LP's coverage prices, for the rest of the solve. `upper` is the incumbent objective the Lagrangian steps
     towards; `best()` is the best bound so far and how it was proved.
     """
 
@@ -268,21 +276,18 @@ class _BoundWorker:
                 self._value, self._method = value, method
 
     def _run(self) -> None:
-        # small problems: the exact-interval LP (milliseconds); large ones: coarse
-        # blocks first (a valid, smaller LP), finer while time remains
-        for block in (1,) if self.with_lp else LP_BLOCKS:
-            if self._halt.is_set() or self.stop.remaining() < 1.0:
-                break
-            lp = lp_bound(self.p, time_limit=max(1.0, self.stop.remaining()), block=block)
-            if lp.value is None:
-                break
+        # small problems: the exact-interval LP (milliseconds); large ones: coverage
+        # summed over blocks of intervals (a smaller, still valid LP)
+        block = 1 if self.with_lp else LP_BLOCK
+        lp = lp_bound(self.p, time_limit=max(1.0, self.stop.remaining()), block=block)
+        if lp.value is not None:
             self._lp = lp
             self._offer(lp.value, lp.method)
-            if not self.with_lp:
-                self.lp_done.set()
         self.lp_done.set()
-        if self._halt.is_set():
+        if self._halt.is_set() or self.stop.remaining() < 0.5:
             return
+        # the LP's coverage prices are a strong start for the Lagrangian: its value
+        # there is already ≥ the LP's (integral agents instead of pooled fractions)
         self._lagrange = lagrangian_bound(
             self.p,
             time_limit=max(0.5, self.stop.remaining()),
@@ -290,6 +295,7 @@ class _BoundWorker:
             target_gap=self.stop.gap / 2,
             on_improve=lambda v: self._offer(v, "Lagrangian relaxation of coverage"),
             halt=self._halt,
+            start=lp.prices,
         )
         self._offer(self._lagrange.value, self._lagrange.method)
 
@@ -348,6 +354,30 @@ def _neighbourhood(
     agents = sorted(pool_list[:size])
     lo = max(0, min(day - span // 2, p.n_days - span))
     return agents, range(lo, min(p.n_days, lo + span))
+
+
+def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bounds):  # type: ignore[no-untyped-def]
+    """Re-plan agents one at a time over the whole horizon (`improve.py`) while
+    a pass still gains ≥ 0.5 %: last-constructed first, then in random order."""
+    order = [int(a) for a in agent_order(p)][::-1]
+    passes = changed = 0
+
+    def improved(ev):  # type: ignore[no-untyped-def]
+        bounds.upper = ev.total
+        emit("improve", ev.total, bounds.best()[0])
+
+    while not stop.should_stop():
+        before = best.total
+        state, best, n = reoptimise_agents(
+            p, state, best, cands, order, stop, seed + passes, fair_target, improved
+        )
+        passes += 1
+        changed += n
+        gap = relative_gap(best.total, bounds.best()[0])
+        if before - best.total < 0.005 * before or (gap is not None and gap <= stop.gap):
+            break
+        rng.shuffle(order)
+    return state, best, {"agent_passes": passes, "agent_changes": changed}
 
 
 def _lns(p, state, best, cands, stop, rng, seed, fair_target, bound, emit, bounds):  # type: ignore[no-untyped-def]
