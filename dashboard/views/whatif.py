@@ -1,0 +1,100 @@
+"""What-ifs: change volume, AHT, SL targets, shrinkage, FX, close a site for
+some dates, hire at a site, change a tier's service hours; re-solve in a
+background thread with a time limit and live progress (cancellable). Each
+result is saved as a named variant (and in the run store when there is one)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard import data, state
+
+ws, v = state.current_variant()
+state.page_header("What-ifs", v, ws)
+sc = ws.scenario
+h = sc.horizon
+tiers_with_sl = {
+    tid: next(c.level for c in t.sla.values() if c.level is not None)
+    for tid, t in sc.tiers.items()
+    if any(c.level is not None for c in t.sla.values())
+}
+fx_now = data.scenario_fx(sc)
+
+with st.form("whatif"):
+    name = st.text_input("Variant name", value=f"what-if {len(ws.jobs) + 1}", key="wi_name")
+    a, b = st.columns(2)
+    volume = a.slider("Volume (%)", -50, 100, 0, step=5, key="wi_volume")
+    aht = b.slider("AHT (%)", -30, 50, 0, step=5, key="wi_aht")
+    st.markdown("**Service-level target per tier** (voice and chat)")
+    cols = st.columns(max(1, len(tiers_with_sl)))
+    sla = {
+        tid: cols[i].slider(tid, 0.50, 0.99, float(lvl), step=0.01, key=f"wi_sla_{tid}")
+        for i, (tid, lvl) in enumerate(tiers_with_sl.items())
+    }
+    a, b = st.columns(2)
+    use_shrink = a.checkbox("Override shrinkage (every tier)", key="wi_use_shrink")
+    shrink = b.slider("Shrinkage", 0.0, 0.6, float(sc.shrinkage), step=0.01, key="wi_shrink")
+    fx_cols = [c for c in fx_now if c != sc.currency]
+    fx = {}
+    if fx_cols:
+        st.markdown(f"**Exchange rates** (1 unit in {sc.currency})")
+        cols = st.columns(min(4, len(fx_cols)))
+        for i, c in enumerate(fx_cols):
+            fx[c] = cols[i % len(cols)].number_input(
+                c, min_value=0.0, value=float(fx_now[c]), format="%.6g", key=f"wi_fx_{c}"
+            )
+    st.markdown("**Site outage** (agents of the site on leave for these local dates)")
+    a, b, c = st.columns([1, 1, 2])
+    use_outage = a.checkbox("Close a site", key="wi_use_outage")
+    out_site = b.selectbox("Site", [s.id for s in sc.sites], key="wi_out_site")
+    out_dates = c.date_input(
+        "Dates", value=(h.start, h.start), min_value=h.start,
+        max_value=h.end - dt.timedelta(days=1), key="wi_out_dates",
+    )  # fmt: skip
+    st.markdown("**Hiring**")
+    a, b, c = st.columns([1, 2, 1])
+    hire_site = a.selectbox("Site", [s.id for s in sc.sites], key="wi_hire_site")
+    hire_langs = b.multiselect(
+        "Languages", sorted({q.language for q in sc.queues}), key="wi_hire_langs"
+    )
+    hire_n = c.number_input("Agents", 0, 500, 0, key="wi_hire_n")
+    st.markdown("**Service hours per tier** (market local time)")
+    cols = st.columns(max(1, len(sc.tiers)))
+    hours = {
+        tid: cols[i].text_input(tid, value=t.hours.text, key=f"wi_hours_{tid}")
+        for i, (tid, t) in enumerate(sc.tiers.items())
+    }
+    a, b = st.columns([3, 1])
+    limit = a.slider("Time limit (s)", 5, 600, 30, step=5, key="wi_limit")
+    workers = b.number_input("Workers", 1, 2, 1, key="wi_workers")
+    submitted = st.form_submit_button("Re-solve", type="primary")
+
+if submitted:
+    outages = []
+    if use_outage and isinstance(out_dates, tuple | list) and out_dates:
+        outages.append((out_site, out_dates[0], out_dates[-1]))
+    try:
+        wi = data.whatif_from_form(
+            sc, volume_pct=volume, aht_pct=aht, sla=sla, shrinkage=shrink if use_shrink else None,
+            fx=fx, outages=outages, hires=[(hire_site, hire_langs, int(hire_n))], hours=hours,
+        )  # fmt: skip
+    except ValueError as exc:
+        st.error(f"This what-if is not valid: {exc}")
+    else:
+        job_name = ws.unique_name(name.strip() or "what-if")
+        ws.start_job(job_name, wi, float(limit), int(workers))
+        st.session_state["wi_last"] = job_name
+        changes = wi.to_pairs()
+        st.info(
+            f"Solving **{job_name}** in the background: "
+            + (", ".join(f"`{k}={x}`" for k, x in changes.items()) or "no change (a re-solve)")
+        )
+
+st.subheader("Solves")
+jobs = [n for n in ws.jobs]
+if not jobs:
+    st.caption("No what-if solved yet in this session.")
+for n in reversed(jobs):
+    state.job_progress(ws, n)
