@@ -182,50 +182,33 @@ class _AgentDP:
         return total, choice
 
 
-def lagrangian_bound(
-    p: Problem,
-    time_limit: float = 60.0,
-    upper: Callable[[], float | None] | None = None,
-    max_iterations: int = 100_000,
-    target_gap: float = 0.0,
-    on_improve: Callable[[float], None] | None = None,
-    halt: threading.Event | None = None,
-    start: np.ndarray | None = None,
-) -> Bound:
-    """Best L(λ) found in `time_limit` seconds (see module doc).
+@dataclass(frozen=True)
+class Priced:
+    """The agents' best answer to prices λ: the dual value and what they chose."""
 
-    `upper()` gives the best roster objective known (Polyak's target); the
-    loop stops early when the bound is within `target_gap` of it, or when
-    `halt` is set. `start` are first prices [Q, T] (e.g. from the incumbent:
-    the penalty where it is short, zero where it over-covers).
-    """
-    t0 = time.monotonic()
-    c = _candidates(p)
-    dp = _AgentDP(p, c)
-    Q, T = p.required.shape
-    need = p.required.astype(float)
-    live = need > 0
-    pen = np.broadcast_to(p.penalty[:, None], (Q, T))
-    # start: price each needed cell at the cheapest agent's cost of an interval
-    unit_cost = float(np.min(p.rate)) * p.scenario.weights.cost * p.interval if len(p.rate) else 0.0
-    if start is not None:
-        lam = np.where(live, np.clip(start, 0.0, pen), 0.0)
-    else:
-        lam = np.where(live, np.minimum(pen, unit_cost * 1.1), 0.0)
-    G = len(p.group_queues)
-    best_bound = -math.inf
-    best_lam = lam.copy()
-    theta = 0.1
-    alpha = 0.1
-    cover_bar: np.ndarray | None = None
-    since = 0
-    it = 0
-    status = "NOT_RUN"
-    D, n_len = p.n_days, dp.n_len
-    while it < max_iterations and time.monotonic() - t0 < time_limit:
-        if halt is not None and halt.is_set():
-            break
-        it += 1
+    value: float  # L(λ), a lower bound of the roster objective
+    net: np.ndarray  # [A] each agent's best value − cost
+    agent: np.ndarray  # chosen shifts: agent …
+    entry: np.ndarray  # … and candidate entry (into _Candidates)
+    argq: np.ndarray  # [G, T] queue each group's interval goes to
+    cover: np.ndarray  # [Q, T] coverage of the chosen schedules
+
+
+class AgentPricing:
+    """Solves every agent's schedule problem for given cell prices (see module doc)."""
+
+    def __init__(self, p: Problem) -> None:
+        self.p = p
+        self.c = _candidates(p)
+        self.dp = _AgentDP(p, self.c)
+        self.need = p.required.astype(float)
+        self.live = self.need > 0
+        self.pen = np.broadcast_to(p.penalty[:, None], p.required.shape)
+
+    def price(self, lam: np.ndarray) -> Priced:
+        p, c, dp = self.p, self.c, self.dp
+        Q, T = p.required.shape
+        G, D, n_len = len(p.group_queues), p.n_days, dp.n_len
         # value of an interval on duty for each group, and the queue that earns it
         vmax = np.zeros((G, T))
         argq = np.zeros((G, T), dtype=np.int64)
@@ -250,7 +233,62 @@ def lagrangian_bound(
         arg_entry = np.full(p.n_agents * D * n_len, -1, dtype=np.int64)
         arg_entry[c.cells] = first
         total, choice = dp.solve(best)
-        value = float((lam * need).sum() - total.sum())
+        value = float((lam * self.need).sum() - total.sum())
+        ai, di = np.nonzero(choice >= 0)
+        e = arg_entry[(ai * D + di) * n_len + choice[ai, di]]
+        on = np.zeros((G, T + 1))
+        g_e = c.group[e]
+        np.add.at(on, (g_e, c.a[e]), 1.0)
+        np.add.at(on, (g_e, c.b[e]), -1.0)
+        np.add.at(on, (g_e, c.ba[e]), -1.0)
+        np.add.at(on, (g_e, c.bb[e]), 1.0)
+        on = np.cumsum(on, axis=1)[:, :T]
+        cover = np.zeros((Q, T))
+        gg, tt = np.nonzero(on > 0)
+        np.add.at(cover, (argq[gg, tt], tt), on[gg, tt])
+        return Priced(value, total, ai, e, argq, cover)
+
+
+def lagrangian_bound(
+    p: Problem,
+    time_limit: float = 60.0,
+    upper: Callable[[], float | None] | None = None,
+    max_iterations: int = 100_000,
+    target_gap: float = 0.0,
+    on_improve: Callable[[float], None] | None = None,
+    halt: threading.Event | None = None,
+    start: np.ndarray | None = None,
+) -> Bound:
+    """Best L(λ) found in `time_limit` seconds (see module doc).
+
+    `upper()` gives the best roster objective known (Polyak's target); the
+    loop stops early when the bound is within `target_gap` of it, or when
+    `halt` is set. `start` are first prices [Q, T] (e.g. from the incumbent:
+    the penalty where it is short, zero where it over-covers).
+    """
+    t0 = time.monotonic()
+    pricing = AgentPricing(p)
+    need, live, pen = pricing.need, pricing.live, pricing.pen
+    # start: price each needed cell at the cheapest agent's cost of an interval
+    unit_cost = float(np.min(p.rate)) * p.scenario.weights.cost * p.interval if len(p.rate) else 0.0
+    if start is not None:
+        lam = np.where(live, np.clip(start, 0.0, pen), 0.0)
+    else:
+        lam = np.where(live, np.minimum(pen, unit_cost * 1.1), 0.0)
+    best_bound = -math.inf
+    best_lam = lam.copy()
+    theta = 0.1
+    alpha = 0.1
+    cover_bar: np.ndarray | None = None
+    since = 0
+    it = 0
+    status = "NOT_RUN"
+    while it < max_iterations and time.monotonic() - t0 < time_limit:
+        if halt is not None and halt.is_set():
+            break
+        it += 1
+        priced = pricing.price(lam)
+        value, cover = priced.value, priced.cover
         if value > best_bound + 1e-9:
             improved = value - best_bound if math.isfinite(best_bound) else math.inf
             best_bound, best_lam = value, lam.copy()
@@ -267,19 +305,6 @@ def lagrangian_bound(
         if ub is not None and target_gap > 0 and ub - best_bound <= target_gap * abs(ub):
             status = "TARGET_GAP"
             break
-        # coverage of the chosen schedules → subgradient
-        ai, di = np.nonzero(choice >= 0)
-        e = arg_entry[(ai * D + di) * n_len + choice[ai, di]]
-        on = np.zeros((G, T + 1))
-        g_e = c.group[e]
-        np.add.at(on, (g_e, c.a[e]), 1.0)
-        np.add.at(on, (g_e, c.b[e]), -1.0)
-        np.add.at(on, (g_e, c.ba[e]), -1.0)
-        np.add.at(on, (g_e, c.bb[e]), 1.0)
-        on = np.cumsum(on, axis=1)[:, :T]
-        cover = np.zeros((Q, T))
-        gg, tt = np.nonzero(on > 0)
-        np.add.at(cover, (argq[gg, tt], tt), on[gg, tt])
         # volume algorithm: step along the averaged coverage (smoother than the last one)
         cover_bar = cover if cover_bar is None else alpha * cover + (1 - alpha) * cover_bar
         sub = np.where(live, need - cover_bar, 0.0)

@@ -37,6 +37,7 @@ from optimizer.pay import price_shifts
 from optimizer.roster import Roster
 from optimizer.solve.allocate import activities, greedy_allocation
 from optimizer.solve.bound import Bound, lp_bound
+from optimizer.solve.colgen import column_generation_bound
 from optimizer.solve.construct import agent_order, construct
 from optimizer.solve.explain import find_conflicts
 from optimizer.solve.improve import reoptimise_agents
@@ -286,14 +287,18 @@ class _BoundWorker:
         self.lp_done.set()
         if self._halt.is_set() or self.stop.remaining() < 0.5:
             return
-        # the LP's coverage prices are a strong start for the Lagrangian: its value
-        # there is already ≥ the LP's (integral agents instead of pooled fractions)
-        self._lagrange = lagrangian_bound(
+        # the LP's coverage prices are a strong start for the Lagrangian (integral
+        # agents instead of pooled fractions); small problems: prices from column
+        # generation (converges in a fraction of a second), large ones: subgradient
+        # steps (a master LP round there takes seconds)
+        search = column_generation_bound if self.with_lp else lagrangian_bound
+        self._lagrange = search(
             self.p,
             time_limit=max(0.5, self.stop.remaining()),
             upper=lambda: self.upper,
             target_gap=self.stop.gap / 2,
             on_improve=lambda v: self._offer(v, "Lagrangian relaxation of coverage"),
+            **({"block": 1} if self.with_lp else {}),
             halt=self._halt,
             start=lp.prices,
         )
