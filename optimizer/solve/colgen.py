@@ -86,14 +86,8 @@ def column_generation_bound(
     convex = [lp.Constraint(1.0, 1.0) for _ in range(p.n_agents)]
     lp.Objective().SetMinimization()
 
-    pen_qt = pricing.pen
-    live = pricing.live
-    unit = float(np.min(p.rate)) * p.scenario.weights.cost * p.interval if len(p.rate) else 0.0
-    lam = (
-        np.where(live, np.clip(start, 0.0, pen_qt), 0.0)
-        if start is not None
-        else np.where(live, np.minimum(pen_qt, 1.1 * unit), 0.0)
-    )
+    pen_qt, live = pricing.pen, pricing.live
+    lam = pricing.first_prices(start)
     best, it, n_cols, status = -math.inf, 0, 0, "NOT_RUN"
     center = lam
     while time.monotonic() - t0 < time_limit and not (halt is not None and halt.is_set()):
@@ -128,7 +122,6 @@ def column_generation_bound(
             duals[q, bk] = ct.dual_value()
         new_lam = np.repeat(duals, block, axis=1)[:, :T]
         new_lam = np.where(live, np.clip(new_lam, 0.0, pen_qt), 0.0)
-        mu = np.array([ct.dual_value() for ct in convex])
         # reduced costs at the new duals are only known after pricing; stop when the
         # master's value meets the bound (no column can improve it)
         if lp.Objective().Value() - best <= 1e-9 * max(1.0, abs(best)):
@@ -137,7 +130,6 @@ def column_generation_bound(
         # Wentges smoothing: step from the best prices towards the master's duals
         # (a round that did not improve the bound — a mispricing — takes the duals as they are)
         lam = SMOOTHING * center + (1.0 - SMOOTHING) * new_lam if improved else new_lam
-        del mu
     seconds = time.monotonic() - t0
     if not math.isfinite(best):
         return Bound(None, "column generation: no iteration in time", seconds, "NOT_RUN")

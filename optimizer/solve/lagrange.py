@@ -205,6 +205,15 @@ class AgentPricing:
         self.live = self.need > 0
         self.pen = np.broadcast_to(p.penalty[:, None], p.required.shape)
 
+    def first_prices(self, start: np.ndarray | None) -> np.ndarray:
+        """`start` clipped to the box, or each needed cell at the cheapest agent's
+        cost of an interval (10 % above)."""
+        p = self.p
+        if start is not None:
+            return np.where(self.live, np.clip(start, 0.0, self.pen), 0.0)
+        unit = float(np.min(p.rate)) * p.scenario.weights.cost * p.interval if len(p.rate) else 0.0
+        return np.where(self.live, np.minimum(self.pen, 1.1 * unit), 0.0)
+
     def price(self, lam: np.ndarray) -> Priced:
         p, c, dp = self.p, self.c, self.dp
         Q, T = p.required.shape
@@ -269,12 +278,7 @@ def lagrangian_bound(
     t0 = time.monotonic()
     pricing = AgentPricing(p)
     need, live, pen = pricing.need, pricing.live, pricing.pen
-    # start: price each needed cell at the cheapest agent's cost of an interval
-    unit_cost = float(np.min(p.rate)) * p.scenario.weights.cost * p.interval if len(p.rate) else 0.0
-    if start is not None:
-        lam = np.where(live, np.clip(start, 0.0, pen), 0.0)
-    else:
-        lam = np.where(live, np.minimum(pen, unit_cost * 1.1), 0.0)
+    lam = pricing.first_prices(start)
     best_bound = -math.inf
     best_lam = lam.copy()
     theta = 0.1

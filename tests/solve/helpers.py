@@ -102,3 +102,35 @@ def shifts(result: SolveResult) -> list[tuple[str, dt.date, int, int]]:
     for r in result.roster.shifts.itertuples():
         out.append((r.agent_id, r.shift_date, (r.start % 1440) // 60, r.work_minutes // 60))
     return sorted(out)
+
+
+def random_cases(max_days: int = 4, max_agents: int = 4, max_cells: int = 30):  # type: ignore[no-untyped-def]
+    """A hypothesis strategy of small random cases: (scenario data, requirement cells).
+
+    Rest, maximum consecutive days and weekly minimum vary; sometimes the first
+    agent may only work nights (a personal window across midnight)."""
+    from hypothesis import strategies as st
+
+    @st.composite
+    def build(draw):  # type: ignore[no-untyped-def]
+        days = draw(st.integers(1, max_days))
+        data = case(days=days, agents=draw(st.integers(1, max_agents)))
+        data["rules"]["PT"].update({
+            "min_rest_hours": draw(st.sampled_from([0, 8, 11])),
+            "max_consecutive_days": draw(st.integers(1, 6)),
+        })  # fmt: skip
+        minimum = draw(st.sampled_from([0, 4, 8, 16]))
+        for a in data["agents"]:
+            a["min_hours_week"] = minimum
+        if draw(st.booleans()):
+            data["agents"][0].update({"earliest_start": "20:00", "latest_end": "06:00"})
+        cells = draw(
+            st.dictionaries(
+                st.tuples(st.integers(0, days - 1), st.integers(0, 23)),
+                st.integers(1, 3),
+                max_size=max_cells,
+            )
+        )
+        return data, cells
+
+    return build()

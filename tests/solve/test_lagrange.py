@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from optimizer.solve.colgen import column_generation_bound
 from optimizer.solve.lagrange import lagrangian_bound
@@ -15,27 +14,9 @@ from tests.solve import helpers as h
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    agents=st.integers(1, 4),
-    days=st.integers(1, 8),
-    rest=st.sampled_from([0, 11]),
-    maxcons=st.integers(1, 6),
-    min_hours=st.sampled_from([0, 8, 16]),
-    cells=st.dictionaries(
-        st.tuples(st.integers(0, 7), st.integers(0, 23)), st.integers(1, 3), max_size=40
-    ),
-    night_only=st.booleans(),
-)
-def test_bound_never_exceeds_a_solved_roster(
-    agents, days, rest, maxcons, min_hours, cells, night_only
-):
-    data = h.case(days=days, agents=agents)
-    data["rules"]["PT"].update({"min_rest_hours": rest, "max_consecutive_days": maxcons})
-    for a in data["agents"]:
-        a["min_hours_week"] = min_hours
-    if night_only:
-        data["agents"][0].update({"earliest_start": "20:00", "latest_end": "06:00"})
-    cells = {k: v for k, v in cells.items() if k[0] < days}
+@given(h.random_cases(max_days=8, max_cells=40))
+def test_bound_never_exceeds_a_solved_roster(case):
+    data, cells = case
     with tempfile.TemporaryDirectory() as tmp:
         sc = h.load(Path(tmp), data)
         p = h.problem(sc, cells)
