@@ -9,6 +9,8 @@ no cheaper-or-equal run reaches a service level as high.
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -103,6 +105,10 @@ def write_frontier(
     try:
         import kaleido  # noqa: F401
 
+        # kaleido renders with a Chrome; use the system's Chromium (Debian) if there is one
+        system = shutil.which("chromium") or shutil.which("chromium-browser")
+        if system and "BROWSER_PATH" not in os.environ:
+            os.environ["BROWSER_PATH"] = system
         fig.write_image(outdir / "frontier.png", width=1000, height=650)
         written.append(outdir / "frontier.png")
     except ImportError:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -75,6 +76,8 @@ def test_interrupted_sweep_keeps_finished_points_and_resumes_on_ray(tmp_path):
     assert all(r.status in ("OPTIMAL", "FEASIBLE") and r.params["time_limit"] == 5.0 for r in runs)
     assert len(stored.roster) > 0 and len(stored.coverage) == 2 * 7 * 24 + 2
     assert (tmp_path / "out" / "frontier.html").stat().st_size > 10_000
+    if shutil.which("chromium"):  # kaleido draws the PNG with the system's Chromium
+        assert (tmp_path / "out" / "frontier.png").stat().st_size > 5_000
     assert (tmp_path / "out" / "sweep.csv").exists()
 
 
