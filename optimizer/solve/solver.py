@@ -50,6 +50,7 @@ from optimizer.solve.stop import Progress, ProgressEvent, StopCriteria, no_progr
 
 FULL_MODEL_MAX_LITERALS = 40_000
 LP_BLOCK = 8  # large problems: the LP sums coverage over blocks of this many intervals
+LP_SHARE = 0.4  # … and may use this share of the remaining time (the Lagrangian gets the rest)
 
 
 def exact_objective(p: Problem, s: State, roster: Roster) -> dict[str, float]:
@@ -280,7 +281,9 @@ class _BoundWorker:
         # small problems: the exact-interval LP (milliseconds); large ones: coverage
         # summed over blocks of intervals (a smaller, still valid LP)
         block = 1 if self.with_lp else LP_BLOCK
-        lp = lp_bound(self.p, time_limit=max(1.0, self.stop.remaining()), block=block)
+        # the LP may take at most part of the time: the Lagrangian needs the rest
+        budget = self.stop.remaining() if self.with_lp else LP_SHARE * self.stop.remaining()
+        lp = lp_bound(self.p, time_limit=max(1.0, budget), block=block)
         if lp.value is not None:
             self._lp = lp
             self._offer(lp.value, lp.method)
