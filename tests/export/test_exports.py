@@ -103,7 +103,9 @@ def test_ics_events_land_on_the_right_utc_instants(hand):
     real = dst.decoded("dtend").astimezone(dt.UTC) - dst.decoded("dtstart").astimezone(dt.UTC)
     assert real == dt.timedelta(hours=9)
     assert "Break: 02:00–03:00" in str(dst.get("description"))
-    paid = [float(str(e.get("description")).split("Paid hours: ")[1].split("\n")[0]) for e in events]
+    paid = [
+        float(str(e.get("description")).split("Paid hours: ")[1].split("\n")[0]) for e in events
+    ]
     assert sum(paid) == 48  # the hand-computed week, as in the payroll
 
 

@@ -1,24 +1,29 @@
-"""Solving strategy for a Curtois–Qu instance: construct, improve, prove.
+"""Solving strategy for a Curtois–Qu instance: construct, bound, improve, prove.
 
 Every hard rule concerns one employee, and one employee changes each cover
-count by at most one, so the best roster of a single employee with the
-others fixed is an exact small CP-SAT model (`model.build` with only that
-row free). The strategy builds on that:
+count by at most one, so the best row of a single employee with the others
+fixed is a pricing problem: each (day, shift) cell is worth its exact
+marginal cover value (WeightUnder while under-covered, −WeightOver after).
+The strategy builds on that:
 
 1. Construction: each employee in turn gets their best row given the rows
-   already placed (cover still missing is worth 100 a shift, over-cover
-   costs 1). Because rows are placed one by one under their own rules, the
-   roster is feasible as soon as every row is placed — even on the 52-week
-   instances, where the full model alone finds nothing in minutes.
-2. LNS: free a neighbourhood — a few employees' whole rows, or every
-   employee over a window of days — and re-solve it with the rest fixed and
-   the incumbent as a complete hint; keep the result when it is no worse.
-   The neighbourhood size adapts: grow after a sub-solve proven optimal,
-   shrink after one that timed out.
-3. Full model: the whole instance with the incumbent as hint, for the bound
-   (and the proof of optimality on the small instances) and any improvement
-   CP-SAT's own search still finds.
+   already placed — from the cached single-employee CP-SAT models
+   (`colgen.RowModels`), or on horizons over 12 weeks from the DP
+   (`dp.RowDP`), because a 52-week single-row CP-SAT model often finds no
+   row at all in seconds. Rows are placed under their own rules, so the
+   roster is feasible as soon as every row is placed.
+2. Column generation (up to 12 weeks): the master LP over generated rows
+   gives the lower bound reported (`colgen.ColumnGeneration`), valid at every
+   iteration; then the restricted master IP over the generated rows.
+3. Long horizons: DP descent, re-placing one employee at a time on the DP's
+   row for the exact marginal prices.
+4. LNS: free a few employees' whole rows, or every employee over a window
+   of days, and re-solve with the rest fixed and the incumbent as hint; the
+   neighbourhood size adapts.
+5. Full model (small instances): the whole instance with the incumbent as
+   hint, for improvements and CP-SAT's own bound.
 
+Every phase stops as soon as the roster meets the bound (proven optimal).
 Identical employees (symmetry) get an order constraint in the full model;
 none of the 24 instances has any, so it never fires there.
 """
@@ -33,7 +38,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
-from optimizer.bench.curtois.evaluate import evaluate
+from optimizer.bench.curtois.colgen import ColumnGeneration, RowModels, marginal_prices, master_ip
+from optimizer.bench.curtois.dp import RowDP
+from optimizer.bench.curtois.evaluate import cover_counts, evaluate
 from optimizer.bench.curtois.model import build
 from optimizer.bench.curtois.parse import Instance
 
@@ -90,28 +97,100 @@ def _solve_free(
     return built.roster(s.boolean_value), round(s.objective_value), st == cp_model.OPTIMAL
 
 
-def construct(
-    inst: Instance, clock: _Clock, budget: float, workers: int, seed: int
+def _dp_row(
+    inst: Instance, dps: dict[int, RowDP], e: int, cost: np.ndarray, seed: int
 ) -> np.ndarray | None:
-    """Place employees one at a time, each on their best row given the others
-    (employees with the fewest options first; a row not found in its share of
-    `budget` is retried with four times the time); None if time runs out."""
+    """A resource-feasible row of employee e from the DP: weekends blocked
+    greedily, else counted exactly (slower), with a second noise seed."""
+    if e not in dps:
+        dps[e] = RowDP(inst, e)
+    for k, exact in enumerate((False, True, True)):
+        row, _ = dps[e].best_row(cost, iterations=60, seed=seed + 1000 * k, exact_weekends=exact)
+        if row is not None:
+            return row
+    return None
+
+
+def construct(
+    inst: Instance,
+    clock: _Clock,
+    budget: float,
+    workers: int,
+    seed: int,
+    rows: RowModels | None = None,
+    dps: dict[int, RowDP] | None = None,
+) -> np.ndarray | None:
+    """Place employees one at a time, each on their best row given the rows
+    already placed (a cell is worth WeightUnder while under-covered and costs
+    WeightOver once covered), employees with the fewest options first. Rows
+    come from the cached single-employee CP-SAT models of `rows`, or, when
+    `dps` is given (long horizons), from the DP, CP-SAT only where the DP
+    finds no feasible row. A CP-SAT row not found in its share of `budget` is
+    retried with four times the time; None if time runs out."""
+    rows = RowModels(inst) if rows is None else rows
     roster = np.full((inst.n_staff, inst.horizon), -1, dtype=np.int64)
     options = (inst.max_shifts > 0).sum(axis=1) * (~inst.days_off).sum(axis=1)
     order = np.argsort(options, kind="stable")
     end = clock.elapsed() + budget
     for i, e in enumerate(order):
-        share = max(1.0, (end - clock.elapsed()) / (len(order) - i))
-        free = np.zeros_like(roster, dtype=bool)
-        free[e] = True
-        new = None
-        while new is None and clock.left() > 0:  # no row yet: try again, longer
-            new, _, _ = _solve_free(inst, roster, free, min(share, clock.left()), workers, seed)
-            share *= 4
-        if new is None:
+        if clock.left() <= 0:
             return None
-        roster = new
+        share = max(0.2, (end - clock.elapsed()) / (len(order) - i))
+        prices = marginal_prices(inst, cover_counts(inst, roster))
+        row = None
+        if dps is not None:
+            row = _dp_row(inst, dps, int(e), rows.cost[e] - prices, seed)
+        while row is None and clock.left() > 0:  # no row yet: try again, longer
+            row, _, _ = rows.price(int(e), prices, min(share, clock.left()), workers=workers)
+            share *= 4
+        if row is None:
+            return None
+        roster[e] = row
     return roster
+
+
+def dp_descent(
+    inst: Instance,
+    roster: np.ndarray,
+    best: int,
+    clock: _Clock,
+    until: float,
+    dps: dict[int, RowDP],
+    rows: RowModels,
+    seed: int,
+    history: list[tuple[float, int, str]],
+) -> tuple[np.ndarray, int]:
+    """Re-place one employee at a time on the DP's row for the exact marginal
+    prices given everybody else (one employee moves each cover count by at
+    most one, so the row's price change is the objective's change); keep it
+    when cheaper. Rounds over all employees until a round finds nothing or
+    `until`."""
+    rng = np.random.default_rng(seed)
+    improved = True
+    while improved and clock.elapsed() < until:
+        improved = False
+        for e in rng.permutation(inst.n_staff):
+            if clock.elapsed() >= until:
+                break
+            e = int(e)
+            counts = cover_counts(inst, roster)
+            old = roster[e]
+            d = np.flatnonzero(old >= 0)
+            counts[d, old[d]] -= 1
+            cost = rows.cost[e] - marginal_prices(inst, counts)
+            row = _dp_row(inst, dps, e, cost, seed)
+            if row is None:
+                continue
+            nd = np.flatnonzero(row >= 0)
+            delta = cost[nd, row[nd]].sum() - cost[d, old[d]].sum()
+            if delta < -1e-9:
+                roster = roster.copy()
+                roster[e] = row
+                best = evaluate(inst, roster).objective
+                improved = True
+        if improved:
+            history.append((round(clock.elapsed(), 2), best, "dp descent"))
+    return roster, best
 
 
 def _neighbourhood(
@@ -141,12 +220,14 @@ def lns(
     workers: int,
     seed: int,
     history: list[tuple[float, int, str]],
+    bound: int | None = None,
 ) -> tuple[np.ndarray, int]:
-    """Improve `roster` by re-solving neighbourhoods until `clock.elapsed() ≥ until`."""
+    """Improve `roster` by re-solving neighbourhoods until `clock.elapsed() ≥ until`
+    or the objective reaches `bound` (proven optimal)."""
     rng = random.Random(seed)
     size = float(min(inst.n_staff * inst.horizon, max(60, 4 * inst.horizon)))
     it = 0
-    while clock.elapsed() < until - 0.5:
+    while clock.elapsed() < until - 0.5 and (bound is None or best > bound):
         free, kind = _neighbourhood(inst, rng, int(size), roster)
         limit = min(max(0.5, until - clock.elapsed()), 1.0 + 0.0005 * size)
         new, obj, optimal = _solve_free(inst, roster, free, limit, workers, seed + it)
@@ -163,15 +244,48 @@ def lns(
 class _Tracker(cp_model.CpSolverSolutionCallback):
     """Records when the full model improves on the incumbent."""
 
-    def __init__(self, clock: _Clock, best: int | None, history: list) -> None:
+    def __init__(
+        self, clock: _Clock, best: int | None, history: list, bound: int | None = None
+    ) -> None:
         super().__init__()
-        self.clock, self.best, self.history = clock, best, history
+        self.clock, self.best, self.history, self.bound = clock, best, history, bound
 
     def on_solution_callback(self) -> None:
         obj = round(self.objective_value)
         if self.best is None or obj < self.best:
             self.best = obj
             self.history.append((round(self.clock.elapsed(), 2), obj, "full"))
+        if self.bound is not None and obj <= self.bound:
+            self.stop_search()  # the column-generation bound proves it optimal
+
+
+def _column_generation(
+    inst: Instance,
+    roster: np.ndarray,
+    best: int,
+    clock: _Clock,
+    budget: float,
+    workers: int,
+    seed: int,
+    history: list[tuple[float, int, str]],
+    rows: RowModels,
+) -> tuple[np.ndarray, int, int | None]:
+    """Column generation for the bound (at most `budget` s), then the restricted
+    master IP over the generated rows for a better roster; (roster, objective,
+    bound)."""
+    cg = ColumnGeneration(inst, rows)
+    for e in range(inst.n_staff):
+        cg.add(e, roster[e])
+    cg.run(time.monotonic() + budget, price_limit=max(0.2, budget / 20), target=best)
+    bound = cg.integer_bound
+    if bound is not None and best <= bound:
+        return roster, best, bound
+    limit = min(0.2 * clock.left(), max(2.0, 0.25 * budget))
+    new, obj = master_ip(inst, cg.columns, roster, limit, workers, seed, stop_at=bound)
+    if new is not None and obj is not None and obj < best:
+        roster, best = new, obj
+        history.append((round(clock.elapsed(), 2), best, "master ip"))
+    return roster, best, bound
 
 
 def solve(
@@ -180,42 +294,68 @@ def solve(
     workers: int = 2,
     seed: int = 0,
     full_share: float | None = None,
+    cg_share: float | None = None,
 ) -> Outcome:
-    """Construct, improve by LNS, then run the full model with the incumbent
-    as hint. `full_share` is the fraction of the time left after construction
-    given to the full model (default: all of it on small instances, a third
-    on larger ones, half; none on the 26–52-week ones, whose full model is too
-    big to load in the time)."""
+    """Construct; column generation for a bound and a price-and-branch roster
+    (`cg_share` of the time left: default 35 % up to 600 cells, 25 % up to
+    2,000, 30 % up to 84 days when given at least 300 s, else none); LNS;
+    then the full model with the incumbent as hint. Every phase stops as soon
+    as the roster meets the bound. `full_share` is the fraction of the time
+    left after that given to the full model (default: all of it on small
+    instances, half on mid-sized ones, none on the big ones, whose full model
+    is too big to load in the time)."""
     clock = _Clock(time_limit)
     history: list[tuple[float, int, str]] = []
     cells = inst.n_staff * inst.horizon
-    roster = construct(inst, clock, min(0.25 * time_limit, 0.02 * cells), workers, seed)
+    rows = RowModels(inst)
+    dps: dict[int, RowDP] | None = {} if inst.horizon > 84 else None
+    budget = min(0.25 * time_limit, 0.02 * cells)
+    roster = construct(inst, clock, budget, workers, seed, rows, dps)
     best = None
     if roster is not None:
         best = evaluate(inst, roster).objective
         history.append((round(clock.elapsed(), 2), best, "construct"))
+    if cg_share is None:
+        if cells <= 600:
+            cg_share = 0.35
+        elif cells <= 2000:
+            cg_share = 0.25
+        else:  # pricing 30+ rows a round converges in minutes, not seconds
+            cg_share = 0.3 if inst.horizon <= 84 and time_limit >= 300 else 0.0
+    bound = None
+    if roster is not None and cg_share > 0 and clock.left() > 2.0:
+        roster, best, bound = _column_generation(
+            inst, roster, best, clock, cg_share * clock.left(), workers, seed, history, rows
+        )
     if full_share is None:
         full_share = 1.0 if cells <= 2000 else 0.5 if cells <= 6000 else 0.0
-    if roster is not None and full_share < 1.0:
+    proven = best is not None and bound is not None and best <= bound
+    if roster is not None and dps is not None:  # long horizons: DP moves first
+        until = clock.elapsed() + 0.5 * clock.left()
+        roster, best = dp_descent(inst, roster, best, clock, until, dps, rows, seed, history)
+    if roster is not None and full_share < 1.0 and not proven:
         until = clock.elapsed() + (1 - full_share) * clock.left()
-        roster, best = lns(inst, roster, best, clock, until, workers, seed, history)
+        roster, best = lns(inst, roster, best, clock, until, workers, seed, history, bound)
+        proven = bound is not None and best <= bound
 
-    bound = None
     status = "FEASIBLE" if roster is not None else "UNKNOWN"
-    if full_share > 0 and clock.left() > 1.0:
+    if full_share > 0 and clock.left() > 1.0 and not proven:
         built = build(inst)
         if roster is not None:
             built.hint(roster)
         s = _params(clock.left(), workers, seed)
-        tracker = _Tracker(clock, best, history)
+        tracker = _Tracker(clock, best, history, bound)
         st = s.solve(built.model, tracker)
         if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            bound = math.ceil(s.best_objective_bound - 1e-6)
+            full_bound = math.ceil(s.best_objective_bound - 1e-6)
+            bound = full_bound if bound is None else max(bound, full_bound)
             obj = round(s.objective_value)
             if best is None or obj <= best:
                 roster, best = built.roster(s.boolean_value), obj
-            if st == cp_model.OPTIMAL or (best is not None and bound >= best):
-                status, bound = "OPTIMAL", best
+            if st == cp_model.OPTIMAL:
+                bound = best
+    if best is not None and bound is not None and best <= bound:
+        status, bound = "OPTIMAL", best
     seconds_to_best = None
     if best is not None:
         seconds_to_best = next(t for t, o, _ in history if o == best) if history else None

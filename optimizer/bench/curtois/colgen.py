@@ -1,0 +1,350 @@
+"""Per-employee pricing, column generation lower bound and restricted master IP.
+
+Every hard rule concerns one employee, so the problem is "choose one feasible
+row (schedule) per employee, minimise request penalties plus cover
+penalties". Column generation works on that form:
+
+* `RowModels` keeps one CP-SAT model per employee with only that employee's
+  row and hard rules (built once, `model.py`'s rule functions); `price`
+  re-sets its objective to a price per (day, shift) cell and returns the
+  best row and a proven lower bound on its value.
+* `ColumnGeneration` solves the master LP (GLOP) over the rows found so far:
+  cover rows `Σ a·λ + under − over = requirement` (duals π) and one
+  convexity row per employee. Any π with −WeightOver ≤ π ≤ WeightUnder gives
+  the Lagrangian lower bound `Σ π·requirement + Σ_e min_row (cost − π·a)`
+  (relax the cover rows; under/over then vanish), valid at every iteration
+  as long as each employee's minimum is bounded from below — which CP-SAT's
+  objective bound does even when pricing times out. Pricing costs are
+  rounded down to 1/SCALE so CP-SAT sees integers and the bound stays valid.
+* `master_ip` picks one generated row per employee with CP-SAT
+  ("price and branch"), hinted with the incumbent.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
+from optimizer.bench.curtois.model import HARD_RULES, make_cells
+from optimizer.bench.curtois.parse import Instance
+
+SCALE = 100_000  # pricing costs are rounded down to multiples of 1/SCALE
+
+
+def request_costs(inst: Instance) -> tuple[np.ndarray, np.ndarray]:
+    """Per employee: constant (all on-request weights) and `(E, H, T)` cost of
+    working each cell (−weight for an on-request, +weight for an off-request),
+    so a row's request penalty is `constant + Σ_worked cost`."""
+    const = np.zeros(inst.n_staff, dtype=np.int64)
+    cost = np.zeros((inst.n_staff, inst.horizon, inst.n_shifts), dtype=np.int64)
+    on, off = inst.on_requests, inst.off_requests
+    if len(on):
+        np.add.at(const, on[:, 0], on[:, 3])
+        np.add.at(cost, (on[:, 0], on[:, 1], on[:, 2]), -on[:, 3])
+    if len(off):
+        np.add.at(cost, (off[:, 0], off[:, 1], off[:, 2]), off[:, 3])
+    return const, cost
+
+
+def row_request_cost(const: np.ndarray, cost: np.ndarray, e: int, row: np.ndarray) -> int:
+    """Request penalty of employee e working `row` (-1 = off)."""
+    d = np.flatnonzero(row >= 0)
+    return int(const[e] + cost[e, d, row[d]].sum())
+
+
+class RowModels:
+    """One cached single-employee CP-SAT model per employee (hard rules only)."""
+
+    def __init__(self, inst: Instance) -> None:
+        self.inst = inst
+        self.const, self.cost = request_costs(inst)
+        self._models: dict[int, tuple[cp_model.CpModel, list, np.ndarray, np.ndarray]] = {}
+
+    def _get(self, e: int) -> tuple[cp_model.CpModel, list, np.ndarray, np.ndarray]:
+        if e not in self._models:
+            inst = self.inst
+            model = cp_model.CpModel()
+            free = np.zeros((inst.n_staff, inst.horizon), dtype=bool)
+            free[e] = True
+            cells = make_cells(model, inst, free, None)
+            for fn in HARD_RULES:
+                fn(model, cells)
+            lits, days, shifts = [], [], []
+            for (_, d), opts in cells.x.items():
+                for t, lit in opts.items():
+                    lits.append(lit)
+                    days.append(d)
+                    shifts.append(t)
+            self._models[e] = (model, lits, np.array(days, int), np.array(shifts, int))
+        return self._models[e]
+
+    def price(
+        self,
+        e: int,
+        prices: np.ndarray,
+        limit: float,
+        hint: np.ndarray | None = None,
+        workers: int = 1,
+    ) -> tuple[np.ndarray | None, float, bool]:
+        """Best row of employee e when working cell (d, t) is worth `prices[d, t]`
+        (minimise request penalty − Σ_worked price). Returns the row found (None
+        if none in `limit`), a proven lower bound on the minimum, and whether
+        the row is proven optimal."""
+        model, lits, days, shifts = self._get(e)
+        if not lits:  # never works: the all-off row
+            return np.full(self.inst.horizon, -1, dtype=np.int64), float(self.const[e]), True
+        true = self.cost[e, days, shifts] - prices[days, shifts]
+        coef = np.floor(true * SCALE + 1e-9).astype(np.int64)
+        model.minimize(cp_model.LinearExpr.weighted_sum(lits, coef.tolist()))
+        model.clear_hints()
+        if hint is not None:
+            for lit, d, t in zip(lits, days, shifts, strict=True):
+                model.add_hint(lit, bool(hint[d] == t))
+        s = cp_model.CpSolver()
+        s.parameters.max_time_in_seconds = max(0.01, limit)
+        s.parameters.num_workers = workers
+        st = s.solve(model)
+        lb = float(self.const[e]) + math.ceil(s.best_objective_bound - 1e-6) / SCALE
+        if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if st == cp_model.INFEASIBLE:
+                raise RuntimeError(f"{self.inst.staff_ids[e]}: no feasible row")
+            return None, lb, False
+        row = np.full(self.inst.horizon, -1, dtype=np.int64)
+        for lit, d, t in zip(lits, days, shifts, strict=True):
+            if s.boolean_value(lit):
+                row[d] = t
+        return row, lb, st == cp_model.OPTIMAL
+
+
+def marginal_prices(inst: Instance, counts: np.ndarray) -> np.ndarray:
+    """Worth of one more employee on each (day, shift) given `counts` already
+    there: WeightUnder while under-covered, −WeightOver otherwise (the exact
+    marginal change of the cover penalty)."""
+    return np.where(counts < inst.cover, inst.weight_under, -inst.weight_over).astype(float)
+
+
+@dataclass
+class Column:
+    employee: int
+    row: np.ndarray
+    cost: int  # request penalty
+
+
+@dataclass
+class ColumnGeneration:
+    """Column generation state: the master LP, its columns, the best bound."""
+
+    inst: Instance
+    rows: RowModels
+    columns: list[Column] = field(default_factory=list)
+    bound: float = -math.inf
+    lp_value: float | None = None
+    converged: bool = False
+    iterations: int = 0
+    _seen: set = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        inst = self.inst
+        self.lp = pywraplp.Solver.CreateSolver("GLOP")
+        h, nt = inst.horizon, inst.n_shifts
+        self.cover_ct = {}
+        obj = self.lp.Objective()
+        for d in range(h):
+            for t in range(nt):
+                req = float(inst.cover[d, t])
+                ct = self.lp.Constraint(req, req)
+                u = self.lp.NumVar(0, self.lp.infinity(), "")
+                o = self.lp.NumVar(0, self.lp.infinity(), "")
+                ct.SetCoefficient(u, 1)
+                ct.SetCoefficient(o, -1)
+                obj.SetCoefficient(u, float(inst.weight_under[d, t]))
+                obj.SetCoefficient(o, float(inst.weight_over[d, t]))
+                self.cover_ct[d, t] = ct
+        self.conv_ct = [self.lp.Constraint(1, 1) for _ in range(inst.n_staff)]
+        obj.SetMinimization()
+        self.lam: list = []
+
+    def add(self, e: int, row: np.ndarray) -> bool:
+        """Add employee e's `row` as a column (False when already there)."""
+        key = (e, row.tobytes())
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        cost = row_request_cost(self.rows.const, self.rows.cost, e, row)
+        self.columns.append(Column(e, row.copy(), cost))
+        v = self.lp.NumVar(0, self.lp.infinity(), "")
+        self.lp.Objective().SetCoefficient(v, float(cost))
+        self.conv_ct[e].SetCoefficient(v, 1)
+        for d in np.flatnonzero(row >= 0):
+            self.cover_ct[int(d), int(row[d])].SetCoefficient(v, 1)
+        self.lam.append(v)
+        return True
+
+    def duals(self) -> np.ndarray:
+        """π[d, t] of the cover rows after a solve (clipped to their valid range)."""
+        inst = self.inst
+        pi = np.zeros((inst.horizon, inst.n_shifts))
+        for (d, t), ct in self.cover_ct.items():
+            pi[d, t] = ct.dual_value()
+        return np.clip(pi, -inst.weight_over, inst.weight_under)
+
+    def run(
+        self,
+        deadline: float,
+        price_limit: float = 2.0,
+        target: int | None = None,
+        smoothing: float = 0.5,
+        threads: int = 2,
+    ) -> None:
+        """Iterate until pricing proves the LP optimal, the deadline (a
+        `time.monotonic()` value) passes, or the bound reaches `target`
+        (the incumbent: nothing left to prove). Wentges smoothing: price at
+        `α·π_centre + (1−α)·π_LP`, the centre being the duals of the best bound."""
+        inst = self.inst
+        req = inst.cover.astype(float)
+        centre: np.ndarray | None = None
+        with ThreadPoolExecutor(max_workers=threads) as self._pool:
+            self._loop(deadline, price_limit, target, smoothing, req, centre)
+
+    def _loop(self, deadline, price_limit, target, smoothing, req, centre) -> None:
+        inst = self.inst
+        while time.monotonic() < deadline:
+            status = self.lp.Solve()
+            if status != pywraplp.Solver.OPTIMAL:
+                break
+            self.iterations += 1
+            self.lp_value = self.lp.Objective().Value()
+            pi_lp = self.duals()
+            mu = np.array([ct.dual_value() for ct in self.conv_ct])
+            added = 0
+            alpha = smoothing if centre is not None else 0.0
+            while True:  # mispricing: retry with the pure LP duals
+                pi = alpha * centre + (1 - alpha) * pi_lp if alpha else pi_lp
+                lb_total = float((pi * req).sum())
+                all_exact = True
+                if deadline - time.monotonic() <= 0:
+                    return
+                limit = min(price_limit, deadline - time.monotonic())
+                priced = list(
+                    self._pool.map(
+                        lambda e, pi=pi, limit=limit: self.rows.price(e, pi, limit),
+                        range(inst.n_staff),
+                    )
+                )
+                if time.monotonic() > deadline + 0.5 * price_limit:
+                    return
+                for e, (row, lb, optimal) in enumerate(priced):
+                    lb_total += lb
+                    all_exact &= optimal
+                    if row is None:
+                        continue
+                    d = np.flatnonzero(row >= 0)
+                    rc_lp = (
+                        row_request_cost(self.rows.const, self.rows.cost, e, row)
+                        - pi_lp[d, row[d]].sum()
+                        - mu[e]
+                    )
+                    if rc_lp < -1e-6 and self.add(e, row):
+                        added += 1
+                if lb_total > self.bound:
+                    self.bound = lb_total
+                    centre = pi.copy()
+                if target is not None and math.ceil(self.bound - 1e-6) >= target:
+                    return
+                if added or alpha == 0.0:
+                    break
+                alpha = 0.0  # no column at the smoothed point: price at the LP duals
+            if not added and all_exact:
+                self.converged = True  # LP optimal (up to the cost rounding)
+                return
+
+    def rounded(self) -> np.ndarray | None:
+        """The roster taking each employee's column of largest LP weight (the
+        LP optimum is often almost integral here); None before a solve."""
+        if self.lp_value is None:
+            return None
+        inst = self.inst
+        roster = np.full((inst.n_staff, inst.horizon), -1, dtype=np.int64)
+        weight = np.full(inst.n_staff, -1.0)
+        for v, c in zip(self.lam, self.columns, strict=True):
+            x = v.solution_value()
+            if x > weight[c.employee]:
+                weight[c.employee] = x
+                roster[c.employee] = c.row
+        return roster
+
+    @property
+    def integer_bound(self) -> int | None:
+        """The bound rounded up (the objective is an integer); None before any round."""
+        if self.bound == -math.inf:
+            return None
+        return math.ceil(self.bound - 1e-4)
+
+
+def master_ip(
+    inst: Instance,
+    columns: list[Column],
+    incumbent: np.ndarray | None,
+    limit: float,
+    workers: int,
+    seed: int = 0,
+    stop_at: int | None = None,
+) -> tuple[np.ndarray | None, int | None]:
+    """One column per employee, minimising request + cover penalties (CP-SAT);
+    (roster, objective) of the best found, None when nothing in `limit`."""
+    model = cp_model.CpModel()
+    h, nt = inst.horizon, inst.n_shifts
+    by_emp: dict[int, list[tuple[cp_model.IntVar, Column]]] = {}
+    cells: dict[tuple[int, int], list] = {}
+    terms, coefs = [], []
+    for c in columns:
+        b = model.new_bool_var("")
+        by_emp.setdefault(c.employee, []).append((b, c))
+        terms.append(b)
+        coefs.append(c.cost)
+        for d in np.flatnonzero(c.row >= 0):
+            cells.setdefault((int(d), int(c.row[d])), []).append(b)
+    if len(by_emp) < inst.n_staff:
+        return None, None
+    for opts in by_emp.values():
+        model.add_exactly_one([b for b, _ in opts])
+    const = 0
+    for d in range(h):
+        for t in range(nt):
+            req = int(inst.cover[d, t])
+            wu, wo = int(inst.weight_under[d, t]), int(inst.weight_over[d, t])
+            vs = cells.get((d, t), [])
+            if not vs:
+                const += wu * req
+                continue
+            under = model.new_int_var(0, req, "")
+            over = model.new_int_var(0, len(vs), "")
+            model.add(sum(vs) - req == over - under)
+            terms += [under, over]
+            coefs += [wu, wo]
+    model.minimize(const + cp_model.LinearExpr.weighted_sum(terms, coefs))
+    if incumbent is not None:
+        for opts in by_emp.values():
+            for b, c in opts:
+                model.add_hint(b, bool(np.array_equal(c.row, incumbent[c.employee])))
+    s = cp_model.CpSolver()
+    s.parameters.max_time_in_seconds = max(0.1, limit)
+    s.parameters.num_workers = workers
+    s.parameters.random_seed = seed
+    if stop_at is not None:
+        s.parameters.absolute_gap_limit = 0.5
+    st = s.solve(model)
+    if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, None
+    roster = np.full((inst.n_staff, h), -1, dtype=np.int64)
+    for opts in by_emp.values():
+        for b, c in opts:
+            if s.boolean_value(b):
+                roster[c.employee] = c.row
+    return roster, round(s.objective_value)
