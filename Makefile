@@ -35,7 +35,7 @@ bench: $(STAMP)
 	$(BIN)/sunroster bench curtois --instances 1-12 --time-limit 60 --workers 2
 	$(BIN)/sunroster bench curtois --instances 13-19 --time-limit 600 --workers 2
 	$(BIN)/sunroster bench curtois --instances 20-24 --time-limit 300 --workers 2
-	$(BIN)/python -m optimizer.sweep.bench scenarios/tiny.yaml --vary 'volume=-15%..+20%:5%' --time-limit 10 --parallel 2
+	$(BIN)/python -m optimizer.sweep.bench scenarios/dst-weekend.yaml --vary 'volume=-15%..+20%:5%' --time-limit 10 --parallel 2
 	PYTHONPATH=. $(BIN)/python -m dashboard.bench $(SCENARIO) $(OUT) --browser
 	$(BIN)/python -m pytest -q -m slow tests
 
