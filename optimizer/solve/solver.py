@@ -105,9 +105,8 @@ def solve(
 
     small = _literal_count(p, CandidateIndex(p, nominal_only=False)) <= FULL_MODEL_MAX_LITERALS
     bounds = _BoundWorker(p, stop, with_lp=small)
-    lp_thread = bounds.thread
     if small:
-        lp_thread.start()  # milliseconds; on large problems it starts after construction (2 cores)
+        bounds.thread.start()  # small: at once; large: after construction (2 cores)
     cands = CandidateIndex(p, nominal_only=not small)
     emit("construct", msg=f"{p.n_agents} agents, {len(p.queue_ids)} queues, {p.grid.n} intervals")
     state, failed = construct(p, cands, stop, seed)
@@ -138,7 +137,7 @@ def solve(
         )
     first_feasible = time.monotonic() - t_start
     if not small:
-        lp_thread.start()
+        bounds.thread.start()
     fair_target = fairness_targets(p, state)
     best = evaluate(p, state, fair_target)
     bounds.upper = best.total

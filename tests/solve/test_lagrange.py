@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from optimizer.check import check_roster
 from optimizer.solve.colgen import column_generation_bound
 from optimizer.solve.lagrange import lagrangian_bound
 from tests.solve import helpers as h
@@ -78,3 +79,4 @@ def test_column_generation_proves_the_bundled_tiny_roster_optimal():
     assert cg.value == pytest.approx(38934.0, abs=0.01)
     assert out.result.objective == pytest.approx(38934.0, abs=0.01)
     assert out.result.status == "OPTIMAL" and out.result.gap == 0
+    assert check_roster(prep.scenario, out.roster).ok  # the roster, checked independently
