@@ -29,6 +29,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from functools import partial
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -230,7 +231,7 @@ def solve(
 
 class _CpProgress(cp_model.CpSolverSolutionCallback):
     """Forwards CP-SAT's improving solutions to the progress callback, and
-    stops the search once a solution is within the gap of the LP bound."""
+    stops the search once a solution is within the gap of the best bound."""
 
     def __init__(self, emit, offset: float, bounds: _BoundWorker, gap: float):  # type: ignore[no-untyped-def]
         super().__init__()
@@ -253,8 +254,9 @@ class _BoundWorker:
     First the LP relaxation — exact on small problems (milliseconds), with
     coverage summed over blocks of 8 intervals on large ones (the exact LP
     does not solve in time there) — then the Lagrangian, started from the
-    LP's coverage prices, for the rest of the solve. `upper` is the incumbent objective the Lagrangian steps
-    towards; `best()` is the best bound so far and how it was proved.
+    LP's coverage prices, for the rest of the solve. `upper` is the incumbent
+    objective the Lagrangian steps towards; `best()` is the best bound so far
+    and how it was proved.
     """
 
     def __init__(self, p: Problem, stop: StopCriteria, with_lp: bool) -> None:
@@ -293,14 +295,13 @@ class _BoundWorker:
         # agents instead of pooled fractions); small problems: prices from column
         # generation (converges in a fraction of a second), large ones: subgradient
         # steps (a master LP round there takes seconds)
-        search = column_generation_bound if self.with_lp else lagrangian_bound
+        search = partial(column_generation_bound, block=1) if self.with_lp else lagrangian_bound
         self._lagrange = search(
             self.p,
             time_limit=max(0.5, self.stop.remaining()),
             upper=lambda: self.upper,
             target_gap=self.stop.gap / 2,
             on_improve=lambda v: self._offer(v, "Lagrangian relaxation of coverage"),
-            **({"block": 1} if self.with_lp else {}),
             halt=self._halt,
             start=lp.prices,
         )
