@@ -2,10 +2,9 @@
 agents → activity segments with few switches.
 
 Between solver steps the allocation of on-duty agents to queues is a
-transportation problem per interval; `greedy_allocation` fills the most
-penalised queues first from the least flexible groups (vectorised over all
-intervals). `activities` then gives each named agent one queue per interval,
-keeping an agent on the queue it already serves whenever the counts allow,
+transportation problem per interval; `optimal_allocation` solves it exactly
+for many intervals at once as one min-cost flow. `activities` then gives
+each named agent one queue per interval, keeping an agent on the queue it already serves whenever the counts allow,
 so segments stay long; agents beyond the counts stay on the queue they last
 served (or the group's neediest one) — paid time is never left without an
 activity.
@@ -15,35 +14,103 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from ortools.graph.python import min_cost_flow
 
 from optimizer.roster import BREAK, Roster
 from optimizer.solve.problem import Problem
 from optimizer.solve.state import State, on_duty
 
 
-def greedy_allocation(
-    p: Problem, s: State, groups: list[int] | None = None, base_cover: np.ndarray | None = None
-) -> None:
-    """Recompute `s.alloc` for `groups` (all by default) in place, against
-    the requirement left after `base_cover` (the other groups' allocation)."""
-    on = on_duty(p, s)
-    groups = list(range(len(p.group_queues))) if groups is None else groups
-    need = p.required.copy() if base_cover is None else np.clip(p.required - base_cover, 0, None)
-    left = {g: on[g].copy() for g in groups}
-    for g in groups:
-        s.alloc[g][:] = 0
-    order_q = np.argsort(-p.penalty, kind="stable")
-    flex = {g: len(p.group_queues[g]) for g in groups}
-    by_queue: dict[int, list[tuple[int, int]]] = {}
-    for g in groups:
-        for j, q in enumerate(p.group_queues[g]):
-            by_queue.setdefault(int(q), []).append((g, j))
-    for q in order_q:
-        for g, j in sorted(by_queue.get(int(q), []), key=lambda gj: flex[gj[0]]):
-            take = np.minimum(left[g], need[q])
-            s.alloc[g][j] += take
-            left[g] -= take
-            need[q] -= take
+def _queue_classes(group_queues: tuple[np.ndarray, ...]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Groups with the same queues are interchangeable for allocation: the
+    class of each group, and each class's queues."""
+    keys = [tuple(int(q) for q in qs) for qs in group_queues]
+    index: dict[tuple[int, ...], int] = {}
+    cls = np.array([index.setdefault(k, len(index)) for k in keys], dtype=np.int64)
+    return cls, [np.array(k, dtype=np.int64) for k in index]
+
+
+def allocate_counts(
+    on: np.ndarray, need: np.ndarray, penalty: np.ndarray, group_queues: tuple[np.ndarray, ...]
+) -> list[np.ndarray]:
+    """The allocation that saves the most shortfall penalty, per interval.
+
+    `on[g, t]` agents of group g are on duty, `need[q, t]` are required in
+    queue q, and each agent placed in q (up to its need) saves `penalty[q]`;
+    group g may serve the queues `group_queues[g]`. Returns, per group, the
+    agents it puts in each of its queues ([len(group_queues[g]), n]).
+
+    Per interval this is a transportation problem; all intervals are solved
+    at once as one min-cost flow (OR-Tools `SimpleMinCostFlow`, integral by
+    total unimodularity). Groups with the same queues are pooled first, and
+    the pool's flow is split among them in any way their counts allow.
+    Filling queues greedily by penalty is not exact: it may put a bilingual
+    agent on a common language and leave the agent's rare language short
+    while monolingual agents stand idle.
+    """
+    G, n = on.shape
+    out = [np.zeros((len(qs), n), dtype=np.int64) for qs in group_queues]
+    cls, class_queues = _queue_classes(group_queues)
+    if not class_queues:
+        return out
+    pool = np.zeros((len(class_queues), n), dtype=np.int64)
+    np.add.at(pool, cls, on)
+    pc = np.concatenate([np.full(len(qs), c) for c, qs in enumerate(class_queues)]).astype(np.int64)
+    pq = np.concatenate(class_queues).astype(np.int64)
+    # arcs (pool-queue pair, interval) where the pool is on duty and the queue needs someone
+    pi, ti = np.nonzero((pool[pc] > 0) & (need[pq] > 0))
+    if len(pi) == 0:
+        return out
+    c_key = np.unique(pc[pi] * n + ti)  # pool nodes in use
+    q_key = np.unique(pq[pi] * n + ti)  # queue nodes in use
+    cc, ct = np.divmod(c_key, n)
+    qq, qt = np.divmod(q_key, n)
+    supply = int(pool[cc, ct].sum())
+    pen = np.round(np.asarray(penalty, float) * 100).astype(np.int64)
+    if (pen > 0).any():
+        pen //= int(np.gcd.reduce(pen[pen > 0]))  # smaller costs solve faster
+    f = min_cost_flow.SimpleMinCostFlow()
+    source, sink = 0, 1
+    f.add_arcs_with_capacity_and_unit_cost(
+        np.full(len(c_key), source), 2 + np.arange(len(c_key)), pool[cc, ct], np.zeros(len(c_key))
+    )
+    pair_arcs = f.add_arcs_with_capacity_and_unit_cost(
+        2 + np.searchsorted(c_key, pc[pi] * n + ti),
+        2 + len(c_key) + np.searchsorted(q_key, pq[pi] * n + ti),
+        pool[pc[pi], ti],
+        np.zeros(len(pi)),
+    )
+    f.add_arcs_with_capacity_and_unit_cost(
+        2 + len(c_key) + np.arange(len(q_key)), np.full(len(q_key), sink), need[qq, qt], -pen[qq]
+    )
+    f.add_arc_with_capacity_and_unit_cost(source, sink, supply, 0)  # agents nobody needs
+    f.set_node_supply(source, supply)
+    f.set_node_supply(sink, -supply)
+    if f.solve() != f.OPTIMAL:  # cannot happen: the bypass arc keeps it feasible
+        raise RuntimeError("allocation flow not optimal")
+    flow = np.zeros((len(pq), n), dtype=np.int64)
+    flow[pi, ti] = f.flows(pair_arcs)
+    first = np.concatenate([[0], np.cumsum([len(qs) for qs in class_queues])])
+    for g in range(G):  # split each pool's flow among its groups
+        c = int(cls[g])
+        left = on[g].copy()
+        for j in range(len(class_queues[c])):
+            take = np.minimum(left, flow[first[c] + j])
+            out[g][j] = take
+            left -= take
+            flow[first[c] + j] -= take
+    return out
+
+
+def optimal_allocation(p: Problem, s: State, intervals: np.ndarray | None = None) -> None:
+    """Recompute `s.alloc` in place on `intervals` (a bool mask over the
+    grid; all by default) with the exact allocation of `allocate_counts`."""
+    ts = np.arange(p.grid.n) if intervals is None else np.flatnonzero(intervals)
+    if len(ts) == 0:
+        return
+    counts = allocate_counts(on_duty(p, s)[:, ts], p.required[:, ts], p.penalty, p.group_queues)
+    for al, c in zip(s.alloc, counts, strict=True):
+        al[:, ts] = c
 
 
 def activities(p: Problem, s: State) -> Roster:

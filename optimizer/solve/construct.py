@@ -17,7 +17,7 @@ import copy
 import numpy as np
 from ortools.sat.python import cp_model
 
-from optimizer.solve.allocate import greedy_allocation
+from optimizer.solve.allocate import optimal_allocation
 from optimizer.solve.model import CandidateIndex, build, read_solution
 from optimizer.solve.problem import Problem
 from optimizer.solve.state import State
@@ -122,5 +122,5 @@ def construct(
             useful = marginal[t] > 0
             np.subtract.at(residual, (best_q[t[useful]], t[useful]), 1)
         # no early exit: every agent needs a schedule meeting its own minimums
-    greedy_allocation(p, s)
+    optimal_allocation(p, s)
     return s, failed

@@ -2,12 +2,17 @@
 against what the others leave uncovered.
 
 The construction plans agents one after another, so the first ones never
-saw the later ones. Here each agent in turn is taken out of the incumbent
-(its group's allocation redone without it), gets its best schedule against
-the residual need from the same one-agent model as the construction (every
-rule of the agent exact), and the change is kept when the whole roster's
-objective improves. A full-horizon move for one agent is a neighbourhood
-the day-window LNS does not have.
+saw the later ones. Here each agent in turn is taken out of the incumbent,
+gets its best schedule against the residual need from the same one-agent
+model as the construction (every rule of the agent exact), and the change
+is kept when the whole roster's objective improves. A full-horizon move for
+one agent is a neighbourhood the day-window LNS does not have.
+
+Inside a pass the allocation is updated locally (the agent leaves the
+least penalised queue its group serves, and joins the queue it was planned
+for); the exact allocation (`allocate.optimal_allocation`) is redone for
+the whole horizon at the end of the pass — a min-cost flow too slow to run
+for every agent, and never worse than the local updates.
 """
 
 from __future__ import annotations
@@ -16,12 +21,53 @@ from collections.abc import Callable
 
 import numpy as np
 
-from optimizer.solve.allocate import greedy_allocation
-from optimizer.solve.construct import best_schedule
+from optimizer.solve.allocate import optimal_allocation
+from optimizer.solve.construct import best_schedule, worked_intervals
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.problem import Problem
-from optimizer.solve.state import Evaluation, State, cover, evaluate
+from optimizer.solve.state import Evaluation, State, cover, evaluate, on_duty
 from optimizer.solve.stop import StopCriteria
+
+
+def _duty(p: Problem, s: State, a: int) -> np.ndarray:
+    """Grid intervals agent a is on duty in `s` (breaks excluded)."""
+    days = np.flatnonzero(s.works[a])
+    if len(days) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.concatenate([worked_intervals(p, a, int(s.tpl[a, d])) for d in days])
+
+
+def release(p: Problem, s: State, a: int, on_group: np.ndarray) -> None:
+    """Take agent a out of `s.alloc` where its group has nobody spare: one
+    agent fewer in the least penalised queue the group serves there.
+    `on_group` is the group's on-duty count [T] with the agent."""
+    g = int(p.agent_group[a])
+    t = _duty(p, s, a)
+    al = s.alloc[g]
+    if len(t) == 0 or al.shape[0] == 0:
+        return
+    full = al[:, t].sum(axis=0) >= on_group[t]
+    t = t[full]
+    pen = np.where(al[:, t] > 0, p.penalty[p.group_queues[g]][:, None], np.inf)
+    j = pen.argmin(axis=0)
+    has = np.isfinite(pen[j, np.arange(len(t))])
+    np.subtract.at(al, (j[has], t[has]), 1)
+
+
+def assign(p: Problem, s: State, a: int, best_q: np.ndarray, residual: np.ndarray) -> None:
+    """Put agent a (on duty as in `s`) into `s.alloc`: in each interval, the
+    queue it was planned for (`best_q[t]`) while that queue is still short."""
+    g = int(p.agent_group[a])
+    t = _duty(p, s, a)
+    if len(t) == 0:
+        return
+    q = best_q[t]
+    useful = residual[q, t] > 0
+    pos = np.full(len(p.queue_ids), -1, dtype=np.int64)
+    pos[p.group_queues[g]] = np.arange(len(p.group_queues[g]))
+    j = pos[q]
+    useful &= j >= 0
+    np.add.at(s.alloc[g], (j[useful], t[useful]), 1)
 
 
 def reoptimise_agents(
@@ -35,8 +81,8 @@ def reoptimise_agents(
     fair_target: np.ndarray | None = None,
     on_improve: Callable[[Evaluation], None] | None = None,
 ) -> tuple[State, Evaluation, int]:
-    """One pass over `agents`; returns the new incumbent, its evaluation and
-    how many agents' schedules changed for the better."""
+    """One pass over `agents`; returns the new incumbent (exactly allocated),
+    its evaluation and how many agents' schedules changed for the better."""
     improved = 0
     for a in agents:
         if stop.should_stop():
@@ -44,22 +90,27 @@ def reoptimise_agents(
         if not p.eligible[a].any():
             continue
         trial = state.copy()
+        release(p, trial, a, on_duty(p, state)[p.agent_group[a]])
         trial.works[a] = False
-        greedy_allocation(p, trial)
         residual = p.required - cover(p, trial)
         found = best_schedule(p, trial, a, residual, cands, seed, budgets=(0.2,))
         if found is None:
             continue
-        trial = found[0]
+        trial, _marginal, best_q = found
         if np.array_equal(trial.works[a], state.works[a]) and np.array_equal(
             trial.tpl[a][trial.works[a]], state.tpl[a][state.works[a]]
         ):
             continue
-        greedy_allocation(p, trial)
+        assign(p, trial, a, best_q, residual)
         ev = evaluate(p, trial, fair_target)
         if ev.total < best.total - 1e-6:
             state, best = trial, ev
             improved += 1
             if on_improve is not None:
                 on_improve(best)
-    return state, best, improved
+    state = state.copy()
+    optimal_allocation(p, state)
+    exact = evaluate(p, state, fair_target)
+    if exact.total < best.total - 1e-6 and on_improve is not None:
+        on_improve(exact)
+    return state, exact, improved

@@ -36,7 +36,7 @@ from ortools.sat.python import cp_model
 
 from optimizer.pay import price_shifts
 from optimizer.roster import Roster
-from optimizer.solve.allocate import activities, greedy_allocation
+from optimizer.solve.allocate import activities, optimal_allocation
 from optimizer.solve.bound import Bound, lp_bound
 from optimizer.solve.colgen import column_generation_bound
 from optimizer.solve.construct import agent_order, construct
@@ -46,7 +46,7 @@ from optimizer.solve.lagrange import lagrangian_bound
 from optimizer.solve.model import CandidateIndex, build, read_solution
 from optimizer.solve.problem import Problem
 from optimizer.solve.result import FEASIBLE, INFEASIBLE, OPTIMAL, UNKNOWN, Conflict, SolveResult
-from optimizer.solve.state import State, evaluate, fairness_targets, on_duty
+from optimizer.solve.state import State, evaluate, fairness_targets
 from optimizer.solve.stop import Progress, ProgressEvent, StopCriteria, no_progress, relative_gap
 
 FULL_MODEL_MAX_LITERALS = 40_000
@@ -202,6 +202,8 @@ def solve(
     elif bound is None:
         bound_method = b_method
     stats.update(bounds.stats())
+    optimal_allocation(p, state)  # exact for every interval, whatever the last step was
+    best = evaluate(p, state, fair_target)
     roster = activities(p, state)
     terms = exact_objective(p, state, roster)
     objective = round(sum(terms.values()), 2)
@@ -417,6 +419,8 @@ def _lns(p, state, best, cands, stop, rng, seed, fair_target, bound, emit, bound
             size = max(4, size - 2)
             continue
         cand = read_solution(p, state, built, solver)
+        # the model re-allocated only the neighbourhood's groups: now all of them
+        optimal_allocation(p, cand, built.touched)
         ev = evaluate(p, cand, fair_target)
         if ev.total < best.total - 1e-6:
             state, best = cand, ev
@@ -428,17 +432,7 @@ def _lns(p, state, best, cands, stop, rng, seed, fair_target, bound, emit, bound
             size, span = min(size + 2, 40), min(span + 1, 7)
         elif code == cp_model.FEASIBLE:
             size, span = max(4, size - 2), max(2, span - 1)
-    greedy_allocation_if_needed(p, state)
     return state, best, {"lns_neighbourhoods": tried, "lns_improvements": improved}
-
-
-def greedy_allocation_if_needed(p: Problem, state: State) -> None:
-    """Allocation counts never exceed the agents on duty (sanity after LNS)."""
-    on = on_duty(p, state)
-    for g, al in enumerate(state.alloc):
-        if (al.sum(axis=0) > on[g]).any():
-            greedy_allocation(p, state)
-            return
 
 
 __all__ = ["solve"]
