@@ -114,3 +114,44 @@ def reoptimise_agents(
     if exact.total < best.total - 1e-6 and on_improve is not None:
         on_improve(exact)
     return state, exact, improved
+
+
+def guided_pass(
+    p: Problem,
+    state: State,
+    cands: CandidateIndex,
+    agents: list[int],
+    prices: np.ndarray,
+    stop: StopCriteria,
+    seed: int,
+    fair_target: np.ndarray | None = None,
+) -> tuple[State, Evaluation]:
+    """Re-plan every agent of `agents` in turn valuing the cells still needed
+    at `prices` (e.g. the LP's coverage duals) instead of the queues'
+    penalties, keeping every change; then allocate exactly.
+
+    Penalties make an agent fill whatever is short that pays most, so a
+    rare-language agent stays on a common language when that pays more —
+    although a common-language agent could take that slot. Dual prices know
+    which cells are cheap to cover by others. The result is a perturbation:
+    the caller repairs it with ordinary passes and keeps it only if better.
+    """
+    trial = state.copy()
+    for a in agents:
+        if stop.should_stop():
+            break
+        if not p.eligible[a].any():
+            continue
+        release(p, trial, a, on_duty(p, trial)[p.agent_group[a]])
+        saved = trial.works[a].copy()
+        trial.works[a] = False
+        residual = p.required - cover(p, trial)
+        found = best_schedule(p, trial, a, residual, cands, seed, budgets=(0.2,), prices=prices)
+        if found is None:
+            trial.works[a] = saved
+            optimal_allocation(p, trial, None)
+            continue
+        trial, _marginal, best_q = found
+        assign(p, trial, a, best_q, residual)
+    optimal_allocation(p, trial)
+    return trial, evaluate(p, trial, fair_target)

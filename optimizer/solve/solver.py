@@ -343,27 +343,51 @@ class _BoundWorker:
 def _neighbourhood(
     p: Problem, s: State, best_short: np.ndarray, rng: random.Random, size: int, span: int
 ) -> tuple[list[int], range]:
-    """Agents and days to free: around the costliest shortfall, or at random."""
+    """Agents and days to free: around the costliest shortfall, or at random.
+
+    Around a shortfall in queue q, half the agents are ones who may serve q
+    and half are ones who may stand in for them: agents of the queues q's
+    agents serve on those days. That lets the search move a rare-language
+    agent from a common language onto q while someone else takes over,
+    a two-agent move neither agent can make alone."""
     weight = best_short * p.penalty[:, None]
     total = weight.sum()
     if total > 0 and rng.random() < 0.75:
         flat = weight.ravel() / total
         cell = int(np.searchsorted(np.cumsum(flat), rng.random()))
         q, t = divmod(min(cell, flat.size - 1), p.grid.n)
-        pool = np.flatnonzero(p.eligible[:, q])
         day = int(np.clip((p.grid.starts[t] - p.grid.start) // 1440, 0, p.n_days - 1))
-    else:
-        g = rng.randrange(len(p.group_queues))
-        pool = np.flatnonzero(p.agent_group == g)
-        if len(pool) < size:
+        lo = max(0, min(day - span // 2, p.n_days - span))
+        days = range(lo, min(p.n_days, lo + span))
+        pool = [int(a) for a in np.flatnonzero(p.eligible[:, q])]
+        rng.shuffle(pool)
+        agents = pool[: max(1, size // 2)]
+        # the queues those agents' groups serve in the window, bar q: their stand-ins
+        t0 = min(lo * 1440 // p.interval, p.grid.n)
+        t1 = min(t0 + span * 1440 // p.interval, p.grid.n)
+        served = np.zeros(len(p.queue_ids), dtype=bool)
+        for g in {int(p.agent_group[a]) for a in agents}:
             qs = p.group_queues[g]
-            pool = np.flatnonzero(p.eligible[:, qs].any(axis=1)) if len(qs) else pool
-        day = rng.randrange(p.n_days)
-    pool_list = [int(a) for a in pool]
-    rng.shuffle(pool_list)
-    agents = sorted(pool_list[:size])
+            served[qs[s.alloc[g][:, t0:t1].sum(axis=1) > 0]] = True
+        served[q] = False
+        others = [
+            int(a) for a in np.flatnonzero(p.eligible[:, served].any(axis=1) & ~p.eligible[:, q])
+        ]
+        rng.shuffle(others)
+        agents += others[: size - len(agents)]
+        if len(agents) < size:
+            agents += [a for a in pool if a not in agents][: size - len(agents)]
+        return sorted(agents), days
+    g = rng.randrange(len(p.group_queues))
+    pool_arr = np.flatnonzero(p.agent_group == g)
+    if len(pool_arr) < size:
+        qs = p.group_queues[g]
+        pool_arr = np.flatnonzero(p.eligible[:, qs].any(axis=1)) if len(qs) else pool_arr
+    day = rng.randrange(p.n_days)
+    pool = [int(a) for a in pool_arr]
+    rng.shuffle(pool)
     lo = max(0, min(day - span // 2, p.n_days - span))
-    return agents, range(lo, min(p.n_days, lo + span))
+    return sorted(pool[:size]), range(lo, min(p.n_days, lo + span))
 
 
 def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bounds):  # type: ignore[no-untyped-def]

@@ -84,6 +84,14 @@ class RowModels:
             self._models[e] = (model, lits, np.array(days, int), np.array(shifts, int))
         return self._models[e]
 
+    def _trivial_bound(self, e: int, days: np.ndarray, coef: np.ndarray) -> float:
+        """A lower bound without search: the cheapest shift or the day off on
+        every day. Used when CP-SAT stops before any row, whose reported
+        objective bound is then not a bound (0 in the response)."""
+        low = np.zeros(self.inst.horizon)
+        np.minimum.at(low, days, coef)
+        return float(self.const[e]) + float(low.sum()) / SCALE
+
     def price(
         self,
         e: int,
@@ -109,12 +117,13 @@ class RowModels:
         s = cp_model.CpSolver()
         s.parameters.max_time_in_seconds = max(0.01, limit)
         s.parameters.num_workers = workers
+        s.parameters.linearization_level = 2  # measured ~1.5× faster on these rows
         st = s.solve(model)
-        lb = float(self.const[e]) + math.ceil(s.best_objective_bound - 1e-6) / SCALE
         if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if st == cp_model.INFEASIBLE:
                 raise RuntimeError(f"{self.inst.staff_ids[e]}: no feasible row")
-            return None, lb, False
+            return None, self._trivial_bound(e, days, coef), False
+        lb = float(self.const[e]) + math.ceil(s.best_objective_bound - 1e-6) / SCALE
         row = np.full(self.inst.horizon, -1, dtype=np.int64)
         for lit, d, t in zip(lits, days, shifts, strict=True):
             if s.boolean_value(lit):
@@ -147,6 +156,7 @@ class ColumnGeneration:
     lp_value: float | None = None
     converged: bool = False
     iterations: int = 0
+    fixed: dict[int, int] = field(default_factory=dict)  # employee → its only column
     _seen: set = field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -184,7 +194,46 @@ class ColumnGeneration:
         for d in np.flatnonzero(row >= 0):
             self.cover_ct[int(d), int(row[d])].SetCoefficient(v, 1)
         self.lam.append(v)
+        if e in self.fixed:  # a fixed employee keeps its one column
+            v.SetUb(0.0)
         return True
+
+    def fix(self, e: int, j: int) -> None:
+        """Hold employee e on column j (every other column of e gets weight 0);
+        pricing then skips e."""
+        for k, c in enumerate(self.columns):
+            if c.employee == e:
+                self.lam[k].SetUb(self.lp.infinity() if k == j else 0.0)
+        self.fixed[e] = j
+
+    def unfix_all(self) -> None:
+        """Free every employee again (all columns back in the master)."""
+        for v in self.lam:
+            v.SetUb(self.lp.infinity())
+        self.fixed.clear()
+
+    def weights(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per employee: the largest LP weight of one of its columns and that
+        column's index (after a solve)."""
+        n = self.inst.n_staff
+        best, arg = np.full(n, -1.0), np.full(n, -1, dtype=np.int64)
+        for k, (v, c) in enumerate(zip(self.lam, self.columns, strict=True)):
+            x = v.solution_value()
+            if x > best[c.employee]:
+                best[c.employee], arg[c.employee] = x, k
+        return best, arg
+
+    def cell_values(self) -> np.ndarray:
+        """`(E, H, T + 1)` LP value of each employee working each shift on each
+        day (last index: off), summed over the columns (after a solve)."""
+        inst = self.inst
+        x = np.zeros((inst.n_staff, inst.horizon, inst.n_shifts + 1))
+        days = np.arange(inst.horizon)
+        for v, c in zip(self.lam, self.columns, strict=True):
+            val = v.solution_value()
+            if val > 1e-9:
+                x[c.employee, days, c.row] += val  # row −1 (off) lands on index T
+        return x
 
     def duals(self) -> np.ndarray:
         """π[d, t] of the cover rows after a solve (clipped to their valid range)."""
@@ -201,20 +250,38 @@ class ColumnGeneration:
         target: int | None = None,
         smoothing: float = 0.5,
         threads: int = 2,
+        max_rounds: int | None = None,
     ) -> None:
         """Iterate until pricing proves the LP optimal, the deadline (a
         `time.monotonic()` value) passes, or the bound reaches `target`
         (the incumbent: nothing left to prove). Wentges smoothing: price at
-        `α·π_centre + (1−α)·π_LP`, the centre being the duals of the best bound."""
+        `α·π_centre + (1−α)·π_LP`, the centre being the duals of the best bound.
+        `max_rounds` caps the LP solves of this call (the dive's few rounds).
+        Fixed employees are not priced: their one column's reduced cost enters
+        the bound, which is then a bound of the restricted problem only."""
         inst = self.inst
         req = inst.cover.astype(float)
         centre: np.ndarray | None = None
         with ThreadPoolExecutor(max_workers=threads) as self._pool:
-            self._loop(deadline, price_limit, target, smoothing, req, centre)
+            self._loop(deadline, price_limit, target, smoothing, req, centre, max_rounds)
 
-    def _loop(self, deadline, price_limit, target, smoothing, req, centre) -> None:
+    def _fixed_reduced_cost(self, pi: np.ndarray) -> float:
+        """Σ over fixed employees of their column's cost − π·a."""
+        total = 0.0
+        for j in self.fixed.values():
+            c = self.columns[j]
+            d = np.flatnonzero(c.row >= 0)
+            total += c.cost - pi[d, c.row[d]].sum()
+        return total
+
+    def _loop(self, deadline, price_limit, target, smoothing, req, centre, max_rounds) -> None:
         inst = self.inst
+        free = [e for e in range(inst.n_staff) if e not in self.fixed]
+        rounds = 0
         while time.monotonic() < deadline:
+            if max_rounds is not None and rounds >= max_rounds:
+                return
+            rounds += 1
             status = self.lp.Solve()
             if status != pywraplp.Solver.OPTIMAL:
                 break
@@ -226,7 +293,7 @@ class ColumnGeneration:
             alpha = smoothing if centre is not None else 0.0
             while True:  # mispricing: retry with the pure LP duals
                 pi = alpha * centre + (1 - alpha) * pi_lp if alpha else pi_lp
-                lb_total = float((pi * req).sum())
+                lb_total = float((pi * req).sum()) + self._fixed_reduced_cost(pi)
                 all_exact = True
                 if deadline - time.monotonic() <= 0:
                     return
@@ -234,12 +301,12 @@ class ColumnGeneration:
                 priced = list(
                     self._pool.map(
                         lambda e, pi=pi, limit=limit: self.rows.price(e, pi, limit),
-                        range(inst.n_staff),
+                        free,
                     )
                 )
                 if time.monotonic() > deadline + 0.5 * price_limit:
                     return
-                for e, (row, lb, optimal) in enumerate(priced):
+                for e, (row, lb, optimal) in zip(free, priced, strict=True):
                     lb_total += lb
                     all_exact &= optimal
                     if row is None:

@@ -36,9 +36,11 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from optimizer.bench.curtois.colgen import ColumnGeneration, RowModels, marginal_prices, master_ip
+from optimizer.bench.curtois.dive import dive, lp_agreement_free
 from optimizer.bench.curtois.dp import RowDP
 from optimizer.bench.curtois.evaluate import cover_counts, evaluate
 from optimizer.bench.curtois.model import build
@@ -269,10 +271,13 @@ def _column_generation(
     seed: int,
     history: list[tuple[float, int, str]],
     rows: RowModels,
+    dive_share: float,
 ) -> tuple[np.ndarray, int, int | None]:
-    """Column generation for the bound (at most `budget` s), then the restricted
-    master IP over the generated rows for a better roster; (roster, objective,
-    bound)."""
+    """Column generation for the bound (at most `budget` s); then, unless the
+    roster already meets it, a price-and-branch dive (`dive_share` of the time
+    left), the restricted master IP over every generated row, and a RINS-like
+    re-solve of the cells where the LP disagrees with the roster; (roster,
+    objective, bound)."""
     cg = ColumnGeneration(inst, rows)
     for e in range(inst.n_staff):
         cg.add(e, roster[e])
@@ -280,12 +285,43 @@ def _column_generation(
     bound = cg.integer_bound
     if bound is not None and best <= bound:
         return roster, best, bound
+    if dive_share > 0:
+        new, obj, _ = dive(cg, roster, best, time.monotonic() + dive_share * clock.left())
+        if obj < best:
+            roster, best = new, obj
+            history.append((round(clock.elapsed(), 2), best, "dive"))
+    stop = bound is not None and best <= bound
     limit = min(0.2 * clock.left(), max(2.0, 0.25 * budget))
-    new, obj = master_ip(inst, cg.columns, roster, limit, workers, seed, stop_at=bound)
+    new, obj = (None, None) if stop else master_ip(inst, cg.columns, roster, limit, workers, seed)
     if new is not None and obj is not None and obj < best:
         roster, best = new, obj
         history.append((round(clock.elapsed(), 2), best, "master ip"))
+    if dive_share > 0 and not (bound is not None and best <= bound):
+        roster, best = _rins(inst, cg, roster, best, clock, workers, seed, history)
     return roster, best, bound
+
+
+def _rins(
+    inst: Instance,
+    cg: ColumnGeneration,
+    roster: np.ndarray,
+    best: int,
+    clock: _Clock,
+    workers: int,
+    seed: int,
+    history: list[tuple[float, int, str]],
+) -> tuple[np.ndarray, int]:
+    """Re-solve with CP-SAT every cell where the master LP (all employees
+    free) puts less than 0.9 on the roster's value; the rest stays fixed."""
+    if cg.lp.Solve() != pywraplp.Solver.OPTIMAL:
+        return roster, best
+    free = lp_agreement_free(cg, roster, 0.9)
+    limit = min(0.25 * clock.left(), 10.0)
+    new, obj, _ = _solve_free(inst, roster, free, limit, workers, seed)
+    if new is not None and obj is not None and obj < best:
+        roster, best = new, obj
+        history.append((round(clock.elapsed(), 2), best, "rins"))
+    return roster, best
 
 
 def solve(
@@ -295,6 +331,7 @@ def solve(
     seed: int = 0,
     full_share: float | None = None,
     cg_share: float | None = None,
+    dive_share: float | None = None,
 ) -> Outcome:
     """Construct; column generation for a bound and a price-and-branch roster
     (`cg_share` of the time left: default 35 % up to 600 cells, 25 % up to
@@ -316,16 +353,17 @@ def solve(
         best = evaluate(inst, roster).objective
         history.append((round(clock.elapsed(), 2), best, "construct"))
     if cg_share is None:
-        if cells <= 600:
-            cg_share = 0.35
-        elif cells <= 2000:
-            cg_share = 0.25
+        if cells <= 2000:
+            cg_share = 0.4
         else:  # pricing 30+ rows a round converges in minutes, not seconds
             cg_share = 0.3 if inst.horizon <= 84 and time_limit >= 300 else 0.0
+    if dive_share is None:
+        dive_share = 0.4 if cells <= 2000 else 0.0
     bound = None
     if roster is not None and cg_share > 0 and clock.left() > 2.0:
+        budget = cg_share * clock.left()
         roster, best, bound = _column_generation(
-            inst, roster, best, clock, cg_share * clock.left(), workers, seed, history, rows
+            inst, roster, best, clock, budget, workers, seed, history, rows, dive_share
         )
     if full_share is None:
         full_share = 1.0 if cells <= 2000 else 0.5 if cells <= 6000 else 0.0
