@@ -59,14 +59,18 @@ def load(tmp: Path, data: dict) -> Scenario:
     return load_scenario(factory.write(tmp, data))
 
 
-def requirement(sc: Scenario, cells: dict[tuple[int, int], int]) -> Requirements:
-    """`cells[(day, hour)] = agents` in Lisbon local time; the rest 0."""
+def requirement(
+    sc: Scenario, cells: dict[tuple[int, int], int], more: dict[int, dict] | None = None
+) -> Requirements:
+    """`cells[(day, hour)] = agents` of the first queue in Lisbon local time;
+    `more[i]` the same for queue i; the rest 0."""
     grid = TimeGrid.of(sc)
     req = np.zeros((len(sc.queues), grid.n), dtype=np.int64)
     frame = grid.local("Europe/Lisbon")
     start = sc.horizon.start.toordinal()
-    for (day, hour), n in cells.items():
-        req[0, (frame.ordinal == start + day) & (frame.minute == hour * 60)] = n
+    for q, by_cell in {0: cells, **(more or {})}.items():
+        for (day, hour), n in by_cell.items():
+            req[q, (frame.ordinal == start + day) & (frame.minute == hour * 60)] = n
     return Requirements(
         grid,
         tuple(q.id for q in sc.queues),
@@ -83,8 +87,10 @@ def block(day: int, first: int, last: int, n: int = 1) -> dict[tuple[int, int], 
     return {(day, h): n for h in range(first, last)}
 
 
-def problem(sc: Scenario, cells: dict[tuple[int, int], int]) -> Problem:
-    return build_problem(sc, requirement(sc, cells), calendars_of(sc))
+def problem(
+    sc: Scenario, cells: dict[tuple[int, int], int], more: dict[int, dict] | None = None
+) -> Problem:
+    return build_problem(sc, requirement(sc, cells, more), calendars_of(sc))
 
 
 def run(sc: Scenario, cells: dict[tuple[int, int], int], seconds: float = 10.0) -> SolveResult:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optimizer.check import check_roster
 from optimizer.solve.allocate import activities
 from optimizer.solve.construct import construct
-from optimizer.solve.improve import reoptimise_agents
+from optimizer.solve.improve import guided_pass, reoptimise_agents
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.state import State, evaluate
 from optimizer.solve.stop import StopCriteria
@@ -67,3 +68,56 @@ def test_a_pass_moves_a_badly_placed_shift_onto_the_demand():
         )
         assert changed == 1 and after.total == 40.0  # 4 h x 10 EUR, nothing short
         assert st.tpl.local_start[new.tpl[0, 0]] == 8 * 60
+
+
+def test_a_guided_pass_moves_the_bilingual_agent_to_the_rare_language():
+    # Day 0, 08:00-12:00 Lisbon: one agent needed in Portuguese (penalty
+    # 100/h) and one in Spanish (40/h). A1 speaks both, A2 only Portuguese.
+    # Start: A1 works 08-12 (on Portuguese: it pays more), A2 14-18 (useless).
+    # Ordinary passes are stuck: A1 alone would leave Portuguese short, and
+    # A2 cannot serve Spanish. At prices saying Portuguese is cheaper to
+    # cover (20/h, above an agent's 10/h) than Spanish (40/h), A1 goes to
+    # Spanish and A2 then takes Portuguese: nothing short, cost 2 shifts x
+    # 4 h x 10 EUR = 80.
+    data = h.case(days=1, agents=2)
+    data["tiers"]["T2"] = {**data["tiers"]["T1"], "under_cover_penalty": 40}
+    data["markets"].append({**data["markets"][0], "id": "ES", "country": "ES", "tier": "T2"})
+    data["queues"].append(
+        {
+            "id": "ES-es-voice",
+            "market": "ES",
+            "language": "es",
+            "channel": "voice",
+            "aht_seconds": 360,
+        }
+    )
+    data["agents"][0]["languages"] = "pt;es"
+    with tempfile.TemporaryDirectory() as tmp:
+        sc = h.load(Path(tmp), data)
+        p = h.problem(sc, h.block(0, 8, 12, 1), {1: h.block(0, 8, 12, 1)})
+        cands = CandidateIndex(p, nominal_only=False)
+        st = p.sites[0]
+
+        def at(hour: int) -> int:
+            return next(
+                int(k)
+                for k in p.cand[0]
+                if st.tpl.day[k] == 0 and st.tpl.local_start[k] == hour * 60
+            )
+
+        state = State.empty(p)
+        state.works[:, 0] = True
+        state.tpl[0, 0], state.tpl[1, 0] = at(8), at(14)
+        from optimizer.solve.allocate import optimal_allocation
+
+        optimal_allocation(p, state)
+        before = evaluate(p, state)
+        assert before.total == 80.0 + 160.0  # Spanish 4 h short at 40
+        _, stuck, _ = reoptimise_agents(
+            p, state, before, cands, [0, 1], StopCriteria(time_limit=10), 0
+        )
+        assert stuck.under_cover == 160.0  # A2's useless shift goes, Spanish stays short
+        prices = np.where(np.arange(2)[:, None] == 0, 20.0, 40.0) * (p.required > 0)
+        guided, ev = guided_pass(p, state, cands, [0, 1], prices, StopCriteria(time_limit=10), 0)
+        assert ev.total == 80.0
+        assert check_roster(sc, activities(p, guided)).ok

@@ -366,7 +366,7 @@ def solve(
             inst, roster, best, clock, budget, workers, seed, history, rows, dive_share
         )
     if full_share is None:
-        full_share = 1.0 if cells <= 2000 else 0.5 if cells <= 6000 else 0.0
+        full_share = 0.5 if cells <= 600 else 0.0 if cells <= 2000 else 0.5 if cells <= 6000 else 0.0
     proven = best is not None and bound is not None and best <= bound
     if roster is not None and dps is not None:  # long horizons: DP moves first
         until = clock.elapsed() + 0.5 * clock.left()
