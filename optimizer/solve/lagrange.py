@@ -29,6 +29,7 @@ solve at all on the baseline scenario.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 import time
@@ -194,10 +195,60 @@ class Priced:
     cover: np.ndarray  # [Q, T] coverage of the chosen schedules
 
 
-class AgentPricing:
-    """Solves every agent's schedule problem for given cell prices (see module doc)."""
+def identical_agents(p: Problem) -> tuple[np.ndarray, np.ndarray]:
+    """Agents whose schedule problems are the same — group, candidate shifts,
+    weekly limits and rate — answer the same prices the same way: one of
+    each kind (indices) and how many there are."""
+    keys: dict[tuple, int] = {}
+    rep: list[int] = []
+    mult: list[int] = []
+    for a in range(p.n_agents):
+        key = (
+            int(p.agent_group[a]),
+            p.cand[a].tobytes(),
+            p.wmin[a].tobytes(),
+            p.wmax[a].tobytes(),
+            float(p.rate[a]),
+        )
+        if key in keys:
+            mult[keys[key]] += 1
+        else:
+            keys[key] = len(rep)
+            rep.append(a)
+            mult.append(1)
+    return np.array(rep, dtype=np.int64), np.array(mult, dtype=float)
 
-    def __init__(self, p: Problem) -> None:
+
+def _only(p: Problem, agents: np.ndarray) -> Problem:
+    """The problem restricted to some agents (for pricing: the rest is unchanged)."""
+    return dataclasses.replace(
+        p,
+        agent_ids=tuple(p.agent_ids[a] for a in agents),
+        agent_site=p.agent_site[agents],
+        agent_group=p.agent_group[agents],
+        rate=p.rate[agents],
+        eligible=p.eligible[agents],
+        cand=tuple(p.cand[a] for a in agents),
+        wmax=p.wmax[agents],
+        wmin=p.wmin[agents],
+        pref_off=p.pref_off[agents],
+    )
+
+
+class AgentPricing:
+    """Solves every agent's schedule problem for given cell prices (see module doc).
+
+    With `aggregate`, identical agents (`identical_agents`) are priced once
+    and counted as many times as there are of them; `net`, `agent` and
+    `entry` of the answer then refer to the representatives."""
+
+    def __init__(self, p: Problem, aggregate: bool = False) -> None:
+        self.full = p
+        if aggregate:
+            reps, self.mult = identical_agents(p)
+            p = _only(p, reps)
+        else:
+            self.mult = np.ones(p.n_agents)
         self.p = p
         self.c = _candidates(p)
         self.dp = _AgentDP(p, self.c)
@@ -242,15 +293,16 @@ class AgentPricing:
         arg_entry = np.full(p.n_agents * D * n_len, -1, dtype=np.int64)
         arg_entry[c.cells] = first
         total, choice = dp.solve(best)
-        value = float((lam * self.need).sum() - total.sum())
+        value = float((lam * self.need).sum() - (self.mult * total).sum())
         ai, di = np.nonzero(choice >= 0)
         e = arg_entry[(ai * D + di) * n_len + choice[ai, di]]
         on = np.zeros((G, T + 1))
         g_e = c.group[e]
-        np.add.at(on, (g_e, c.a[e]), 1.0)
-        np.add.at(on, (g_e, c.b[e]), -1.0)
-        np.add.at(on, (g_e, c.ba[e]), -1.0)
-        np.add.at(on, (g_e, c.bb[e]), 1.0)
+        m = self.mult[ai]
+        np.add.at(on, (g_e, c.a[e]), m)
+        np.add.at(on, (g_e, c.b[e]), -m)
+        np.add.at(on, (g_e, c.ba[e]), -m)
+        np.add.at(on, (g_e, c.bb[e]), m)
         on = np.cumsum(on, axis=1)[:, :T]
         cover = np.zeros((Q, T))
         gg, tt = np.nonzero(on > 0)
@@ -267,16 +319,18 @@ def lagrangian_bound(
     on_improve: Callable[[float], None] | None = None,
     halt: threading.Event | None = None,
     start: np.ndarray | None = None,
+    on_prices: Callable[[np.ndarray], None] | None = None,
 ) -> Bound:
     """Best L(λ) found in `time_limit` seconds (see module doc).
 
     `upper()` gives the best roster objective known (Polyak's target); the
     loop stops early when the bound is within `target_gap` of it, or when
     `halt` is set. `start` are first prices [Q, T] (e.g. from the incumbent:
-    the penalty where it is short, zero where it over-covers).
+    the penalty where it is short, zero where it over-covers). `on_prices`
+    receives a copy of the prices each time the bound improves.
     """
     t0 = time.monotonic()
-    pricing = AgentPricing(p)
+    pricing = AgentPricing(p, aggregate=True)
     need, live, pen = pricing.need, pricing.live, pricing.pen
     lam = pricing.first_prices(start)
     best_bound = -math.inf
@@ -300,6 +354,8 @@ def lagrangian_bound(
             theta = min(theta * 1.1, 2.0)
             if on_improve is not None:
                 on_improve(best_bound)
+            if on_prices is not None:
+                on_prices(best_lam.copy())
             status = "IMPROVING" if improved > 1e-6 * max(1.0, abs(value)) else status
         else:
             since += 1

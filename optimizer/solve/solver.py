@@ -7,12 +7,14 @@
    bound is CP-SAT's.
 3. Large problems: agent passes (`improve.py`): each agent in turn re-planned
    over the whole horizon against what the others leave uncovered, while a
-   pass gains ≥ 0.5 %; then large-neighbourhood search: repeatedly free a few
-   agents over a few days around the costliest shortfall (or at random),
-   re-solve that neighbourhood exactly with CP-SAT from the incumbent, keep
-   it if better.
-   Meanwhile a background thread proves a lower bound: the LP relaxation of
-   the aggregate coverage problem (`bound.py`, GLOP; on large problems with
+   pass gains ≥ 0.5 %; guided rounds (a pass valuing cells at the bound's
+   coverage prices, repaired by ordinary passes); then large-neighbourhood
+   search: repeatedly free a few agents (and stand-ins for them) over a few
+   days around the costliest shortfall (or at random), re-solve that
+   neighbourhood exactly with CP-SAT from the incumbent, keep it if better.
+   Meanwhile `bounds.py` proves a lower bound beside the search (a thread,
+   or a child process on large problems): the LP relaxation of the
+   aggregate coverage problem (`bound.py`, GLOP; on large problems with
    coverage summed over blocks of intervals), then the Lagrangian
    relaxation of the coverage rows (`lagrange.py`) started from the LP's
    prices and improved step by step towards the incumbent; the best of the
@@ -27,9 +29,7 @@ counted from the roster, plus weighted soft terms. No file I/O, no printing.
 from __future__ import annotations
 
 import random
-import threading
 import time
-from functools import partial
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -37,12 +37,10 @@ from ortools.sat.python import cp_model
 from optimizer.pay import price_shifts
 from optimizer.roster import Roster
 from optimizer.solve.allocate import activities, optimal_allocation
-from optimizer.solve.bound import Bound, lp_bound
-from optimizer.solve.colgen import column_generation_bound
+from optimizer.solve.bounds import BoundWorker
 from optimizer.solve.construct import agent_order, construct
 from optimizer.solve.explain import find_conflicts
 from optimizer.solve.improve import guided_pass, reoptimise_agents
-from optimizer.solve.lagrange import lagrangian_bound
 from optimizer.solve.model import CandidateIndex, build, read_solution
 from optimizer.solve.problem import Problem
 from optimizer.solve.result import FEASIBLE, INFEASIBLE, OPTIMAL, UNKNOWN, Conflict, SolveResult
@@ -50,8 +48,6 @@ from optimizer.solve.state import State, evaluate, fairness_targets
 from optimizer.solve.stop import Progress, ProgressEvent, StopCriteria, no_progress, relative_gap
 
 FULL_MODEL_MAX_LITERALS = 40_000
-LP_BLOCK = 8  # large problems: the LP sums coverage over blocks of this many intervals
-LP_SHARE = 0.4  # … and may use this share of the remaining time (the Lagrangian gets the rest)
 
 
 def exact_objective(p: Problem, s: State, roster: Roster) -> dict[str, float]:
@@ -105,9 +101,9 @@ def solve(
         )
 
     small = _literal_count(p, CandidateIndex(p, nominal_only=False)) <= FULL_MODEL_MAX_LITERALS
-    bounds = _BoundWorker(p, stop, with_lp=small)
+    bounds = BoundWorker(p, stop, small=small)
     if small:
-        bounds.thread.start()  # small: at once; large: after construction (2 cores)
+        bounds.start()  # small: at once; large: after construction (2 cores)
     cands = CandidateIndex(p, nominal_only=not small)
     emit("construct", msg=f"{p.n_agents} agents, {len(p.queue_ids)} queues, {p.grid.n} intervals")
     state, failed = construct(p, cands, stop, seed)
@@ -138,7 +134,7 @@ def solve(
         )
     first_feasible = time.monotonic() - t_start
     if not small:
-        bounds.thread.start()
+        bounds.start()
     fair_target = fairness_targets(p, state)
     best = evaluate(p, state, fair_target)
     bounds.upper = best.total
@@ -235,7 +231,7 @@ class _CpProgress(cp_model.CpSolverSolutionCallback):
     """Forwards CP-SAT's improving solutions to the progress callback, and
     stops the search once a solution is within the gap of the best bound."""
 
-    def __init__(self, emit, offset: float, bounds: _BoundWorker, gap: float):  # type: ignore[no-untyped-def]
+    def __init__(self, emit, offset: float, bounds: BoundWorker, gap: float):  # type: ignore[no-untyped-def]
         super().__init__()
         self._emit, self._offset, self._bounds, self._gap = emit, offset, bounds, gap
 
@@ -248,98 +244,6 @@ class _CpProgress(cp_model.CpSolverSolutionCallback):
         g = relative_gap(obj, bound)
         if g is not None and g <= self._gap:
             self.stop_search()
-
-
-class _BoundWorker:
-    """The lower bounds, proved in a background thread while the search runs.
-
-    First the LP relaxation — exact on small problems (milliseconds), with
-    coverage summed over blocks of 8 intervals on large ones (the exact LP
-    does not solve in time there) — then the Lagrangian, started from the
-    LP's coverage prices, for the rest of the solve. `upper` is the incumbent
-    objective the Lagrangian steps towards; `best()` is the best bound so far
-    and how it was proved.
-    """
-
-    def __init__(self, p: Problem, stop: StopCriteria, with_lp: bool) -> None:
-        self.p, self.stop, self.with_lp = p, stop, with_lp
-        self.upper: float | None = None
-        self.lp_done = threading.Event()
-        self._halt = threading.Event()
-        self._lock = threading.Lock()
-        self._value: float | None = None
-        self._method = "no bound proved yet"
-        self._lp: Bound | None = None
-        self._lagrange: Bound | None = None
-        self.prices: np.ndarray | None = None  # the LP's coverage duals [Q, T], once solved
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def _offer(self, value: float | None, method: str) -> None:
-        if value is None:
-            return
-        with self._lock:
-            if self._value is None or value > self._value:
-                self._value, self._method = value, method
-
-    def _run(self) -> None:
-        # small problems: the exact-interval LP (milliseconds); large ones: coverage
-        # summed over blocks of intervals (a smaller, still valid LP)
-        block = 1 if self.with_lp else LP_BLOCK
-        # the LP may take at most part of the time: the Lagrangian needs the rest
-        budget = self.stop.remaining() if self.with_lp else LP_SHARE * self.stop.remaining()
-        lp = lp_bound(self.p, time_limit=max(1.0, budget), block=block)
-        if lp.value is not None:
-            self._lp = lp
-            self.prices = lp.prices
-            self._offer(lp.value, lp.method)
-        self.lp_done.set()
-        if self._halt.is_set() or self.stop.remaining() < 0.5:
-            return
-        # the LP's coverage prices are a strong start for the Lagrangian (integral
-        # agents instead of pooled fractions); small problems: prices from column
-        # generation (converges in a fraction of a second), large ones: subgradient
-        # steps (a master LP round there takes seconds)
-        search = partial(column_generation_bound, block=1) if self.with_lp else lagrangian_bound
-        self._lagrange = search(
-            self.p,
-            time_limit=max(0.5, self.stop.remaining()),
-            upper=lambda: self.upper,
-            target_gap=self.stop.gap / 2,
-            on_improve=lambda v: self._offer(v, "Lagrangian relaxation of coverage"),
-            halt=self._halt,
-            start=lp.prices,
-        )
-        self._offer(self._lagrange.value, self._lagrange.method)
-
-    def running(self) -> bool:
-        return self.thread.is_alive()
-
-    def best(self) -> tuple[float | None, str]:
-        with self._lock:
-            return self._value, self._method
-
-    def finish(self) -> None:
-        """Stop the bound search and wait for its last value."""
-        self._halt.set()
-        if self.thread.is_alive():
-            self.thread.join(timeout=10.0)
-        if self._lagrange is not None:
-            self._offer(self._lagrange.value, self._lagrange.method)
-        with self._lock:
-            if self._lagrange is not None and self._value == self._lagrange.value:
-                self._method = self._lagrange.method
-
-    def stats(self) -> dict[str, object]:
-        out: dict[str, object] = {}
-        if self._lp is not None:
-            out["lp_bound"] = None if self._lp.value is None else round(self._lp.value, 2)
-            out["lp_seconds"] = round(self._lp.seconds, 2)
-        if self._lagrange is not None:
-            out["lagrangian_bound"] = (
-                None if self._lagrange.value is None else round(self._lagrange.value, 2)
-            )
-            out["lagrangian_seconds"] = round(self._lagrange.seconds, 2)
-        return out
 
 
 def _neighbourhood(

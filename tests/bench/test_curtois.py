@@ -20,6 +20,7 @@ from optimizer.bench.curtois.colgen import (
     request_costs,
     row_request_cost,
 )
+from optimizer.bench.curtois.dive import dive, lp_agreement_free
 from optimizer.bench.curtois.dp import RowDP
 from optimizer.bench.curtois.evaluate import evaluate
 from optimizer.bench.curtois.model import build
@@ -337,3 +338,93 @@ def test_long_horizon_construction_by_dp_is_feasible():
     roster = construct(inst, _Clock(120), 60, 2, 0, rows, dps={})
     assert roster is not None
     assert evaluate(inst, roster).feasible
+
+
+def _employee_violations(inst, e, row):
+    roster = np.full((inst.n_staff, inst.horizon), -1)
+    roster[e] = row
+    return [v for v in evaluate(inst, roster).violations if v.employee == inst.staff_ids[e]]
+
+
+@needs_bench
+def test_pricing_bound_without_a_row_is_still_a_lower_bound():
+    # CP-SAT reports an objective bound of 0 when stopped before any solution;
+    # the pricing must fall back to a bound that holds (here: below the optimum)
+    inst = parse_instance(instance_path(BENCH, 8))
+    rows, rng = RowModels(inst), np.random.default_rng(3)
+    prices = rng.integers(0, 100, (inst.horizon, inst.n_shifts)).astype(float)
+    _, _, days, shifts = rows._get(0)
+    coef = np.floor((rows.cost[0, days, shifts] - prices[days, shifts]) * 100_000).astype(int)
+    _, lb, optimal = rows.price(0, prices, 10)
+    assert optimal
+    assert rows._trivial_bound(0, days, coef) <= lb < 0
+
+
+@needs_bench
+def test_pricing_rows_passed_through_are_feasible_and_end_with_the_best():
+    inst = parse_instance(instance_path(BENCH, 5))
+    rows, rng = RowModels(inst), np.random.default_rng(4)
+    for e in range(0, inst.n_staff, 5):
+        prices = rng.integers(-20, 60, (inst.horizon, inst.n_shifts)).astype(float)
+        found: list[np.ndarray] = []
+        row, _, _ = rows.price(e, prices, 10, found=found)
+        assert found and np.array_equal(found[-1], row)
+        cost = rows.cost[e] - prices
+        values = [_value(cost, r) for r in found]
+        assert values == sorted(values, reverse=True)  # each solution improves
+        assert not any(_employee_violations(inst, e, r) for r in found)
+
+
+def _converged_master(n, seconds=20):
+    """Instance n, a constructed (feasible) roster and the master LP from its rows."""
+    inst = parse_instance(instance_path(BENCH, n))
+    rows = RowModels(inst)
+    start = construct(inst, _Clock(60), 5, 2, 0, rows)
+    cg = ColumnGeneration(inst, rows)
+    for e in range(inst.n_staff):
+        cg.add(e, start[e])
+    cg.run(time.monotonic() + seconds, price_limit=5)
+    return inst, cg, start
+
+
+@needs_bench
+def test_fixed_employee_keeps_its_column_and_unfix_restores_the_lp():
+    _, cg, _ = _converged_master(2)
+    assert cg.lp.Solve() == 0
+    lp = cg.lp.Objective().Value()
+    j = 0  # employee 0's constructed row, the first column
+    assert cg.columns[j].employee == 0
+    cg.fix(0, j)
+    assert cg.lp.Solve() == 0
+    weight, arg = cg.weights()
+    assert arg[0] == j and weight[0] == pytest.approx(1.0)
+    assert cg.lp.Objective().Value() >= lp - 1e-6
+    x = cg.cell_values()
+    assert np.allclose(x.sum(axis=2), 1.0)  # one value per employee and day
+    cg.unfix_all()
+    cg.lp.Solve()
+    assert cg.lp.Objective().Value() == pytest.approx(lp) and not cg.fixed
+
+
+@needs_bench
+def test_dive_roster_is_scored_as_reported_and_the_master_is_restored():
+    inst, cg, start = _converged_master(3)
+    bound, best = cg.bound, evaluate(inst, start).objective
+    roster, obj, steps = dive(cg, start, best, time.monotonic() + 20)
+    ev = evaluate(inst, roster)
+    assert ev.feasible and ev.objective == obj < best and steps >= 1
+    assert obj >= 1001  # Instance3's optimum
+    assert cg.bound == bound and not cg.fixed
+
+
+@needs_bench
+def test_lp_agreement_mask_frees_exactly_the_cells_the_lp_doubts():
+    _, cg, _ = _converged_master(2)
+    cg.lp.Solve()
+    roster = cg.rounded()
+    x = cg.cell_values()
+    free = lp_agreement_free(x, roster, 0.9)
+    e, d = np.nonzero(~free)
+    assert (x[e, d, roster[e, d]] >= 0.9).all()
+    e, d = np.nonzero(free)
+    assert (x[e, d, roster[e, d]] < 0.9).all()

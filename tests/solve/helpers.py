@@ -55,6 +55,26 @@ def case(days: int = 2, agents: int = 1) -> dict:
     return d
 
 
+def two_languages() -> dict:
+    """`case(days=1, agents=2)` plus a Spanish voice queue (tier T2, penalty
+    40/h against Portuguese's 100/h); A1 speaks Portuguese and Spanish, A2
+    only Portuguese."""
+    data = case(days=1, agents=2)
+    data["tiers"]["T2"] = {**data["tiers"]["T1"], "under_cover_penalty": 40}
+    data["markets"].append({**data["markets"][0], "id": "ES", "country": "ES", "tier": "T2"})
+    data["queues"].append(
+        {
+            "id": "ES-es-voice",
+            "market": "ES",
+            "language": "es",
+            "channel": "voice",
+            "aht_seconds": 360,
+        }
+    )
+    data["agents"][0]["languages"] = "pt;es"
+    return data
+
+
 def load(tmp: Path, data: dict) -> Scenario:
     return load_scenario(factory.write(tmp, data))
 

@@ -80,3 +80,28 @@ def test_column_generation_proves_the_bundled_tiny_roster_optimal():
     assert out.result.objective == pytest.approx(38934.0, abs=0.01)
     assert out.result.status == "OPTIMAL" and out.result.gap == 0
     assert check_roster(prep.scenario, out.roster).ok  # the roster, checked independently
+
+
+def test_identical_agents_are_priced_once_and_counted_as_many():
+    """Three identical agents and one with leave: pricing the two kinds once
+    each, counted by multiplicity, gives the same dual value and coverage
+    as pricing all four."""
+    import numpy as np
+
+    from optimizer.solve.lagrange import AgentPricing, identical_agents
+
+    data = h.case(days=3, agents=4)
+    data["agents"][3]["leave"] = "2027-03-02"
+    cells = {**h.block(0, 6, 14, 2), **h.block(1, 9, 12, 3), **h.block(2, 18, 23, 1)}
+    with tempfile.TemporaryDirectory() as tmp:
+        sc = h.load(Path(tmp), data)
+        p = h.problem(sc, cells)
+        reps, mult = identical_agents(p)
+        assert reps.tolist() == [0, 3] and mult.tolist() == [3.0, 1.0]
+        rng = np.random.default_rng(0)
+        one, many = AgentPricing(p), AgentPricing(p, aggregate=True)
+        for _ in range(5):
+            lam = rng.uniform(0, 1, p.required.shape) * p.penalty[:, None] * (p.required > 0)
+            a, b = one.price(lam), many.price(lam)
+            assert b.value == pytest.approx(a.value)
+            assert np.allclose(b.cover, a.cover)

@@ -271,19 +271,22 @@ class ColumnGeneration:
         smoothing: float = 0.5,
         threads: int = 2,
         max_rounds: int | None = None,
+        gap: float = 0.0,
     ) -> None:
         """Iterate until pricing proves the LP optimal, the deadline (a
         `time.monotonic()` value) passes, or the bound reaches `target`
         (the incumbent: nothing left to prove). Wentges smoothing: price at
         `α·π_centre + (1−α)·π_LP`, the centre being the duals of the best bound.
-        `max_rounds` caps the LP solves of this call (the dive's few rounds).
+        `max_rounds` caps the LP solves of this call; `gap` > 0 also stops once
+        the bound is within that fraction of the LP value (the tail of column
+        generation moves the LP little and costs most of the rounds).
         Fixed employees are not priced: their one column's reduced cost enters
         the bound, which is then a bound of the restricted problem only."""
         inst = self.inst
         req = inst.cover.astype(float)
         centre: np.ndarray | None = None
         with ThreadPoolExecutor(max_workers=threads) as self._pool:
-            self._loop(deadline, price_limit, target, smoothing, req, centre, max_rounds)
+            self._loop(deadline, price_limit, target, smoothing, req, centre, max_rounds, gap)
 
     def _reduced_cost(self, e: int, row: np.ndarray, pi: np.ndarray, mu: np.ndarray) -> float:
         """LP reduced cost of employee e's `row` under duals π (cover) and μ (convexity)."""
@@ -301,7 +304,7 @@ class ColumnGeneration:
             total += c.cost - pi[d, c.row[d]].sum()
         return total
 
-    def _loop(self, deadline, price_limit, target, smoothing, req, centre, max_rounds) -> None:
+    def _loop(self, deadline, price_limit, target, smoothing, req, centre, max_rounds, gap) -> None:
         inst = self.inst
         free = [e for e in range(inst.n_staff) if e not in self.fixed]
         rounds = 0
@@ -346,6 +349,8 @@ class ColumnGeneration:
                     self.bound = lb_total
                     centre = pi.copy()
                 if target is not None and math.ceil(self.bound - 1e-6) >= target:
+                    return
+                if gap > 0 and self.lp_value - self.bound <= gap * abs(self.lp_value):
                     return
                 if added or alpha == 0.0:
                     break

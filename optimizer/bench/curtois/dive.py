@@ -11,7 +11,7 @@
   (valid for the restricted problem only) meets the incumbent.
 * `lp_agreement_free` (RINS-like): the cells where the LP solution is
   (almost) integral and agrees with the incumbent stay fixed; the rest is
-  re-solved with CP-SAT (`solve._solve_free`).
+  re-solved with CP-SAT (`solve._solve_free`, also inside `solve.lns`).
 """
 
 from __future__ import annotations
@@ -87,10 +87,10 @@ def dive(
     return roster, best, steps
 
 
-def lp_agreement_free(cg: ColumnGeneration, incumbent: np.ndarray, level: float) -> np.ndarray:
+def lp_agreement_free(x: np.ndarray, incumbent: np.ndarray, level: float) -> np.ndarray:
     """Free mask for a RINS-like neighbourhood: a cell stays fixed when the LP
-    puts weight ≥ `level` on the incumbent's value there (after a solve)."""
-    x = cg.cell_values()
+    puts weight ≥ `level` on the incumbent's value there (`x`: the master's
+    `cell_values()`)."""
     e, d = np.indices(incumbent.shape)
     agree = x[e, d, incumbent] >= level  # incumbent −1 (off) reads index T
     return ~agree

@@ -39,7 +39,12 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
-from optimizer.bench.curtois.colgen import ColumnGeneration, RowModels, marginal_prices, master_ip
+from optimizer.bench.curtois.colgen import (
+    ColumnGeneration,
+    RowModels,
+    marginal_prices,
+    master_ip,
+)
 from optimizer.bench.curtois.dive import dive, lp_agreement_free
 from optimizer.bench.curtois.dp import RowDP
 from optimizer.bench.curtois.evaluate import cover_counts, evaluate
@@ -196,13 +201,24 @@ def dp_descent(
 
 
 def _neighbourhood(
-    inst: Instance, rng: random.Random, size: int, roster: np.ndarray
+    inst: Instance,
+    rng: random.Random,
+    size: int,
+    roster: np.ndarray,
+    lp_x: np.ndarray | None = None,
 ) -> tuple[np.ndarray, str]:
-    """A free mask of about `size` cells: whole rows of random employees
-    (often ones sharing a day with an under- or over-covered shift), or every
-    employee over a window of consecutive days."""
+    """A free mask of about `size` cells: whole rows of random employees,
+    every employee over a window of consecutive days, or (given the master
+    LP's cell values `lp_x`, a third of the time) the cells where the LP puts
+    less than 0.9 on the roster's value plus a window of days (RINS-like)."""
     e_n, h = inst.n_staff, inst.horizon
     free = np.zeros((e_n, h), dtype=bool)
+    if lp_x is not None and rng.random() < 1 / 3:
+        free = lp_agreement_free(lp_x, roster, 0.9)
+        width = max(1, min(h, round(max(0, size - free.sum()) / e_n)))
+        d0 = rng.randrange(0, h - width + 1)
+        free[:, d0 : d0 + width] = True
+        return free, f"lp+days×{width}"
     if rng.random() < 0.5:
         k = max(2, min(e_n, round(size / h)))
         free[rng.sample(range(e_n), k)] = True
@@ -223,14 +239,16 @@ def lns(
     seed: int,
     history: list[tuple[float, int, str]],
     bound: int | None = None,
+    lp_x: np.ndarray | None = None,
 ) -> tuple[np.ndarray, int]:
     """Improve `roster` by re-solving neighbourhoods until `clock.elapsed() ≥ until`
-    or the objective reaches `bound` (proven optimal)."""
+    or the objective reaches `bound` (proven optimal); `lp_x` adds LP-guided
+    neighbourhoods (`_neighbourhood`)."""
     rng = random.Random(seed)
     size = float(min(inst.n_staff * inst.horizon, max(60, 4 * inst.horizon)))
     it = 0
     while clock.elapsed() < until - 0.5 and (bound is None or best > bound):
-        free, kind = _neighbourhood(inst, rng, int(size), roster)
+        free, kind = _neighbourhood(inst, rng, int(size), roster, lp_x)
         limit = min(max(0.5, until - clock.elapsed()), 1.0 + 0.0005 * size)
         new, obj, optimal = _solve_free(inst, roster, free, limit, workers, seed + it)
         it += 1
@@ -272,56 +290,47 @@ def _column_generation(
     history: list[tuple[float, int, str]],
     rows: RowModels,
     dive_share: float,
-) -> tuple[np.ndarray, int, int | None]:
+) -> tuple[np.ndarray, int, int | None, np.ndarray | None]:
     """Column generation for the bound (at most `budget` s); then, unless the
     roster already meets it, a price-and-branch dive (`dive_share` of the time
     left), the restricted master IP over every generated row, and a RINS-like
     re-solve of the cells where the LP disagrees with the roster; (roster,
-    objective, bound)."""
+    objective, bound, the master LP's cell values or None)."""
     cg = ColumnGeneration(inst, rows)
     for e in range(inst.n_staff):
         cg.add(e, roster[e])
-    cg.run(time.monotonic() + budget, price_limit=max(0.2, budget / 20), target=best)
+    # a near-converged LP is enough to dive; small instances go on for the proof
+    gap = 0.005 if dive_share > 0 and inst.n_staff * inst.horizon > 600 else 0.0
+    price_limit = max(0.2, budget / 20)
+    cg.run(time.monotonic() + budget, price_limit=price_limit, target=best, gap=gap)
     bound = cg.integer_bound
     if bound is not None and best <= bound:
-        return roster, best, bound
+        return roster, best, bound, None
+    if cg.lp_value is not None and cg.lp_value - cg.bound > 0.05 * abs(cg.lp_value):
+        dive_share /= 2  # LP far from converged: its dive is weak, leave more to LNS
     if dive_share > 0:
         new, obj, _ = dive(cg, roster, best, time.monotonic() + dive_share * clock.left())
         if obj < best:
             roster, best = new, obj
             history.append((round(clock.elapsed(), 2), best, "dive"))
     stop = bound is not None and best <= bound
-    limit = min(0.2 * clock.left(), max(2.0, 0.25 * budget))
+    limit = min(0.1 * clock.left(), max(2.0, 0.1 * budget))
     new, obj = (None, None) if stop else master_ip(inst, cg.columns, roster, limit, workers, seed)
     if new is not None and obj is not None and obj < best:
         roster, best = new, obj
         history.append((round(clock.elapsed(), 2), best, "master ip"))
-    if dive_share > 0 and not (bound is not None and best <= bound):
-        roster, best = _rins(inst, cg, roster, best, clock, workers, seed, history)
-    return roster, best, bound
-
-
-def _rins(
-    inst: Instance,
-    cg: ColumnGeneration,
-    roster: np.ndarray,
-    best: int,
-    clock: _Clock,
-    workers: int,
-    seed: int,
-    history: list[tuple[float, int, str]],
-) -> tuple[np.ndarray, int]:
-    """Re-solve with CP-SAT every cell where the master LP (all employees
-    free) puts less than 0.9 on the roster's value; the rest stays fixed."""
-    if cg.lp.Solve() != pywraplp.Solver.OPTIMAL:
-        return roster, best
-    free = lp_agreement_free(cg, roster, 0.9)
-    limit = min(0.25 * clock.left(), 10.0)
-    new, obj, _ = _solve_free(inst, roster, free, limit, workers, seed)
-    if new is not None and obj is not None and obj < best:
-        roster, best = new, obj
-        history.append((round(clock.elapsed(), 2), best, "rins"))
-    return roster, best
+    lp_x = cg.cell_values() if cg.lp.Solve() == pywraplp.Solver.OPTIMAL else None
+    if dive_share > 0 and lp_x is not None and not (bound is not None and best <= bound):
+        free = lp_agreement_free(lp_x, roster, 0.9)
+        new, obj, _ = _solve_free(inst, roster, free, min(0.25 * clock.left(), 10.0), workers, seed)
+        if new is not None and obj is not None and obj < best:
+            roster, best = new, obj
+            history.append((round(clock.elapsed(), 2), best, "rins"))
+    if gap > 0 and bound is not None and bound < best <= bound + 0.01 * best:
+        # close to a proof: resume pricing (the dive's columns help) for the bound
+        cg.run(time.monotonic() + 0.2 * clock.left(), price_limit=price_limit, target=best)
+        bound = cg.integer_bound
+    return roster, best, bound, lp_x
 
 
 def solve(
@@ -359,21 +368,34 @@ def solve(
             cg_share = 0.3 if inst.horizon <= 84 and time_limit >= 300 else 0.0
     if dive_share is None:
         dive_share = 0.4 if cells <= 2000 else 0.0
-    bound = None
+    bound, lp_x = None, None
     if roster is not None and cg_share > 0 and clock.left() > 2.0:
         budget = cg_share * clock.left()
-        roster, best, bound = _column_generation(
+        roster, best, bound, lp_x = _column_generation(
             inst, roster, best, clock, budget, workers, seed, history, rows, dive_share
         )
     if full_share is None:
-        full_share = 0.5 if cells <= 600 else 0.0 if cells <= 2000 else 0.5 if cells <= 6000 else 0.0
+        full_share = (
+            1.0 if cells <= 600 else 0.0 if cells <= 2000 else 0.5 if cells <= 6000 else 0.0
+        )
     proven = best is not None and bound is not None and best <= bound
     if roster is not None and dps is not None:  # long horizons: DP moves first
         until = clock.elapsed() + 0.5 * clock.left()
         roster, best = dp_descent(inst, roster, best, clock, until, dps, rows, seed, history)
     if roster is not None and full_share < 1.0 and not proven:
         until = clock.elapsed() + (1 - full_share) * clock.left()
-        roster, best = lns(inst, roster, best, clock, until, workers, seed, history, bound)
+        roster, best = lns(
+            inst,
+            roster,
+            best,
+            clock,
+            until,
+            workers,
+            seed,
+            history,
+            bound,
+            lp_x if dive_share else None,
+        )
         proven = bound is not None and best <= bound
 
     status = "FEASIBLE" if roster is not None else "UNKNOWN"

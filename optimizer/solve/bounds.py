@@ -1,0 +1,223 @@
+"""Lower bounds proved beside the search, and the worker that runs them.
+
+First the LP relaxation (`bound.py`) — exact on small problems
+(milliseconds), with coverage summed over blocks of `LP_BLOCK` intervals on
+large ones (the exact LP does not solve in time there) — then, from the
+LP's coverage prices, the Lagrangian dual: column generation on small
+problems (converges in a fraction of a second), subgradient steps on large
+ones (a master LP round there takes seconds).
+
+On small problems this runs in a thread. On large ones it runs in a child
+process: the subgradient steps are numpy passes that would otherwise fight
+the search for Python's global interpreter lock (on the 394-agent baseline
+the thread managed a fifth of the steps the same code makes alone). The
+child reports bounds and its best prices through a pipe and reads the
+incumbent objective (the target of its steps) from it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from optimizer.solve.bound import Bound, lp_bound
+from optimizer.solve.colgen import column_generation_bound
+from optimizer.solve.lagrange import lagrangian_bound
+from optimizer.solve.problem import Problem
+from optimizer.solve.stop import StopCriteria
+
+LP_BLOCK = 8  # large problems: the LP sums coverage over blocks of this many intervals
+LP_SHARE = 0.4  # … and may use this share of the remaining time (the Lagrangian gets the rest)
+PRICES_EVERY = 3.0  # seconds between price updates sent from the child process
+
+Report = Callable[[tuple[Any, ...]], None]
+
+
+def prove(
+    p: Problem,
+    time_limit: float,
+    gap: float,
+    small: bool,
+    report: Report,
+    upper: Callable[[], float | None],
+    halt: threading.Event,
+) -> None:
+    """The bound sequence (module doc). `report` receives ("lp", Bound),
+    ("value", float), ("prices", array) and ("final", Bound | None)."""
+    t0 = time.monotonic()
+    budget = time_limit if small else LP_SHARE * time_limit
+    lp = lp_bound(p, time_limit=max(1.0, budget), block=1 if small else LP_BLOCK)
+    report(("lp", lp))
+    left = time_limit - (time.monotonic() - t0)
+    if halt.is_set() or left < 0.5:
+        report(("final", None))
+        return
+    search = (
+        partial(column_generation_bound, block=1)
+        if small
+        else partial(lagrangian_bound, on_prices=lambda lam: report(("prices", lam)))
+    )
+    final = search(
+        p,
+        time_limit=max(0.5, left),
+        upper=upper,
+        target_gap=gap / 2,
+        on_improve=lambda v: report(("value", v)),
+        halt=halt,
+        start=lp.prices,
+    )
+    report(("final", final))
+
+
+def _child(p: Problem, time_limit: float, gap: float, conn: Any) -> None:
+    """`prove` in a child process, talking to the parent through `conn`."""
+    halt = threading.Event()
+    incumbent: list[float | None] = [None]
+    sent = [-np.inf]
+
+    def upper() -> float | None:
+        while conn.poll():
+            msg = conn.recv()
+            if msg[0] == "upper":
+                incumbent[0] = msg[1]
+            elif msg[0] == "halt":
+                halt.set()
+        return incumbent[0]
+
+    def report(msg: tuple[Any, ...]) -> None:
+        if msg[0] == "prices":  # large arrays: not more often than every few seconds
+            if time.monotonic() - sent[0] < PRICES_EVERY:
+                return
+            sent[0] = time.monotonic()
+        conn.send(msg)
+
+    try:
+        prove(p, time_limit, gap, False, report, upper, halt)
+    finally:
+        conn.send(("done",))
+        conn.close()
+
+
+class BoundWorker:
+    """Runs `prove` beside the search (a thread, or a child process for large
+    problems — module doc). `upper` is the incumbent objective the Lagrangian
+    steps towards; `best()` the best bound so far and how it was proved;
+    `prices` the best coverage prices known ([Q, T], or None)."""
+
+    def __init__(self, p: Problem, stop: StopCriteria, small: bool) -> None:
+        self.p, self.stop, self.small = p, stop, small
+        self.upper: float | None = None
+        self.prices: np.ndarray | None = None
+        self.lp_done = threading.Event()
+        self._halt = threading.Event()
+        self._lock = threading.Lock()
+        self._value: float | None = None
+        self._method = "no bound proved yet"
+        self._lp: Bound | None = None
+        self._lagrange: Bound | None = None
+        self.in_process = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def _offer(self, value: float | None, method: str) -> None:
+        if value is None:
+            return
+        with self._lock:
+            if self._value is None or value > self._value:
+                self._value, self._method = value, method
+
+    def _on(self, msg: tuple[Any, ...]) -> None:
+        kind = msg[0]
+        if kind == "lp":
+            lp: Bound = msg[1]
+            if lp.value is not None:
+                self._lp, self.prices = lp, lp.prices
+                self._offer(lp.value, lp.method)
+            self.lp_done.set()
+        elif kind == "value":
+            self._offer(msg[1], "Lagrangian relaxation of coverage")
+        elif kind == "prices":
+            self.prices = msg[1]  # the Lagrangian's best prices: finer than the block LP's
+        elif kind == "final" and msg[1] is not None:
+            self._lagrange = msg[1]
+            self._offer(msg[1].value, msg[1].method)
+
+    def _run(self) -> None:
+        limit = self.stop.remaining()
+        if not self.small:
+            try:
+                self._run_process(limit)
+                return
+            except (OSError, AssertionError, EOFError):  # no child possible here: a thread then
+                pass
+        prove(self.p, limit, self.stop.gap, self.small, self._on, lambda: self.upper, self._halt)
+        self.lp_done.set()
+
+    def _run_process(self, limit: float) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        here, there = ctx.Pipe()
+        proc = ctx.Process(target=_child, args=(self.p, limit, self.stop.gap, there), daemon=True)
+        proc.start()
+        self.in_process = True
+        there.close()
+        told: float | None = None
+        halted = False
+        try:
+            while True:
+                if here.poll(0.2):
+                    msg = here.recv()
+                    if msg[0] == "done":
+                        break
+                    self._on(msg)
+                elif not proc.is_alive():
+                    break
+                if self._halt.is_set() and not halted:
+                    here.send(("halt",))
+                    halted = True
+                elif self.upper is not None and self.upper != told and not halted:
+                    told = self.upper
+                    here.send(("upper", told))
+        except (EOFError, BrokenPipeError, OSError):
+            pass
+        finally:
+            self.lp_done.set()
+            proc.join(timeout=5.0)
+            if proc.is_alive():
+                proc.terminate()
+            here.close()
+
+    def running(self) -> bool:
+        return self.thread.is_alive()
+
+    def best(self) -> tuple[float | None, str]:
+        with self._lock:
+            return self._value, self._method
+
+    def finish(self) -> None:
+        """Stop the bound search and wait for its last value."""
+        self._halt.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout=15.0)
+        with self._lock:
+            if self._lagrange is not None and self._value == self._lagrange.value:
+                self._method = self._lagrange.method
+
+    def stats(self) -> dict[str, object]:
+        out: dict[str, object] = {"bound_in_process": self.in_process}
+        if self._lp is not None:
+            out["lp_bound"] = None if self._lp.value is None else round(self._lp.value, 2)
+            out["lp_seconds"] = round(self._lp.seconds, 2)
+        if self._lagrange is not None:
+            out["lagrangian_bound"] = (
+                None if self._lagrange.value is None else round(self._lagrange.value, 2)
+            )
+            out["lagrangian_seconds"] = round(self._lagrange.seconds, 2)
+        return out
