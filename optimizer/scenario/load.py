@@ -620,6 +620,9 @@ def _read_csv(
     except StopIteration:
         log.error(str(path), "", "", "file is empty (expected a header row)")
         return None
+    except csv.Error as exc:
+        log.error(str(path), "header (line 1)", "", f"CSV error: {exc}")
+        return None
     if not _check_header(path, header, required, known, log):
         return None
     rows: list[tuple[int, dict[str, str]]] = []
@@ -649,7 +652,11 @@ def _read_csv_frame(path: Path, log: IssueLog, required: tuple[str, ...]) -> pd.
     if text is None:
         return None
     first = text.split("\n", 1)[0]
-    header = [h.strip() for h in next(csv.reader([first]))] if first.strip() else []
+    try:
+        header = [h.strip() for h in next(csv.reader([first]))] if first.strip() else []
+    except csv.Error as exc:
+        log.error(str(path), "header (line 1)", "", f"CSV error: {exc}")
+        return None
     if not header:
         log.error(str(path), "", "", "file is empty (expected a header row)")
         return None

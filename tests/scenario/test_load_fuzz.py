@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from optimizer.scenario.errors import ScenarioError
@@ -107,6 +107,9 @@ def test_mutated_yaml_loads_or_fails_clearly(muts, as_csv):
     target=st.sampled_from(["agents.csv", "demand.csv"]),
     mode=st.sampled_from(["replace", "insert", "truncate", "bytes"]),
 )
+# a lone carriage return in the header once escaped as a csv.Error traceback
+@example(row=0, garbage="\r0", target="demand.csv", mode="replace")
+@example(row=0, garbage="\r0", target="agents.csv", mode="replace")
 def test_garbled_csv_rows_load_or_fail_clearly(row, garbage, target, mode):
     with tempfile.TemporaryDirectory() as tmp:
         path = factory.write(Path(tmp), base(), agents_csv=True)
