@@ -151,29 +151,34 @@ class BoundWorker:
             self._offer(msg[1].value, msg[1].method)
 
     def _run(self) -> None:
-        limit = self.stop.remaining()
         if not self.small:
             try:
-                self._run_process(limit)
-                return
-            except (OSError, AssertionError, EOFError):  # no child possible here: a thread then
+                if self._run_process(self.stop.remaining()):
+                    return
+            except (OSError, AssertionError):  # no child possible here: a thread then
                 pass
+            if self._halt.is_set():
+                self.lp_done.set()
+                return
+        limit = self.stop.remaining()
         prove(self.p, limit, self.stop.gap, self.small, self._on, lambda: self.upper, self._halt)
         self.lp_done.set()
 
-    def _run_process(self, limit: float) -> None:
+    def _run_process(self, limit: float) -> bool:
+        """`prove` in a child process; False if the child said nothing at all
+        (it could not start here: the caller falls back to a thread)."""
         ctx = multiprocessing.get_context("spawn")
         here, there = ctx.Pipe()
         proc = ctx.Process(target=_child, args=(self.p, limit, self.stop.gap, there), daemon=True)
         proc.start()
-        self.in_process = True
         there.close()
         told: float | None = None
-        halted = False
+        halted = heard = False
         try:
             while True:
                 if here.poll(0.2):
                     msg = here.recv()
+                    heard = True
                     if msg[0] == "done":
                         break
                     self._on(msg)
@@ -188,11 +193,14 @@ class BoundWorker:
         except (EOFError, BrokenPipeError, OSError):
             pass
         finally:
-            self.lp_done.set()
             proc.join(timeout=5.0)
             if proc.is_alive():
                 proc.terminate()
             here.close()
+        self.in_process = heard
+        if heard:
+            self.lp_done.set()
+        return heard
 
     def running(self) -> bool:
         return self.thread.is_alive()

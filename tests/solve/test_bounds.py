@@ -1,0 +1,36 @@
+"""The bound worker: in a child process for large problems, with the same bounds as in a thread."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from optimizer.solve.bounds import BoundWorker
+from optimizer.solve.stop import StopCriteria
+from tests.solve import helpers as h
+
+
+def test_the_child_process_proves_the_same_kind_of_bound_and_hears_the_incumbent():
+    # one agent, one 4-hour shift needed 08-12 at 100/h short, 10/h cost: the
+    # optimum is 40, and the Lagrangian proves it from the incumbent's target
+    data = h.case(days=1, agents=1)
+    with tempfile.TemporaryDirectory() as tmp:
+        sc = h.load(Path(tmp), data)
+        p = h.problem(sc, h.block(0, 8, 12, 1))
+        worker = BoundWorker(p, StopCriteria(time_limit=20, gap=0.0), small=False)
+        worker.upper = 40.0
+        worker.start()
+        assert worker.lp_done.wait(timeout=20)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and (worker.best()[0] or 0) < 40.0 - 1e-3:
+            time.sleep(0.1)
+        worker.finish()
+    value, method = worker.best()
+    assert worker.in_process
+    assert value == pytest.approx(40.0, abs=1e-3) and value <= 40.0 + 1e-6
+    assert "Lagrangian" in method or "LP" in method
+    assert worker.prices is not None and worker.prices.shape == p.required.shape
+    assert not worker.running()
