@@ -14,12 +14,15 @@ The strategy builds on that:
    roster is feasible as soon as every row is placed.
 2. Column generation (up to 12 weeks): the master LP over generated rows
    gives the lower bound reported (`colgen.ColumnGeneration`), valid at every
-   iteration; then the restricted master IP over the generated rows.
+   iteration. Then (up to 2,000 cells) a price-and-branch dive (`dive.dive`:
+   fix the most integral employees, re-price the others, repeat), the
+   restricted master IP over every generated row, and a RINS-like re-solve
+   of the cells where the LP disagrees with the roster.
 3. Long horizons: DP descent, re-placing one employee at a time on the DP's
    row for the exact marginal prices.
-4. LNS: free a few employees' whole rows, or every employee over a window
-   of days, and re-solve with the rest fixed and the incumbent as hint; the
-   neighbourhood size adapts.
+4. LNS: free a few employees' whole rows, every employee over a window of
+   days, or (after a dive) the cells the LP doubts, and re-solve with the
+   rest fixed and the incumbent as hint; the neighbourhood size adapts.
 5. Full model (small instances): the whole instance with the incumbent as
    hint, for improvements and CP-SAT's own bound.
 
@@ -200,6 +203,29 @@ def dp_descent(
     return roster, best
 
 
+def _lp_neighbourhood(
+    inst: Instance, rng: random.Random, size: int, roster: np.ndarray, lp_x: np.ndarray
+) -> tuple[np.ndarray, str]:
+    """RINS-like: the cells where the master LP puts less than 0.9 on the
+    roster's value, of random employees until about `size` cells; when the LP
+    doubts fewer cells than that, all of them plus a window of days."""
+    e_n, h = inst.n_staff, inst.horizon
+    doubt = lp_agreement_free(lp_x, roster, 0.9)
+    if doubt.sum() <= size:
+        width = max(1, min(h, round((size - doubt.sum()) / e_n)))
+        d0 = rng.randrange(0, h - width + 1)
+        doubt[:, d0 : d0 + width] = True
+        return doubt, f"lp+days×{width}"
+    free = np.zeros_like(doubt)
+    emps = [int(e) for e in np.flatnonzero(doubt.any(axis=1))]
+    rng.shuffle(emps)
+    k = 0
+    while free.sum() < size:
+        free[emps[k]] = doubt[emps[k]]
+        k += 1
+    return free, f"lp rows×{k}"
+
+
 def _neighbourhood(
     inst: Instance,
     rng: random.Random,
@@ -209,16 +235,11 @@ def _neighbourhood(
 ) -> tuple[np.ndarray, str]:
     """A free mask of about `size` cells: whole rows of random employees,
     every employee over a window of consecutive days, or (given the master
-    LP's cell values `lp_x`, a third of the time) the cells where the LP puts
-    less than 0.9 on the roster's value plus a window of days (RINS-like)."""
+    LP's cell values `lp_x`, a third of the time) `_lp_neighbourhood`."""
     e_n, h = inst.n_staff, inst.horizon
     free = np.zeros((e_n, h), dtype=bool)
     if lp_x is not None and rng.random() < 1 / 3:
-        free = lp_agreement_free(lp_x, roster, 0.9)
-        width = max(1, min(h, round(max(0, size - free.sum()) / e_n)))
-        d0 = rng.randrange(0, h - width + 1)
-        free[:, d0 : d0 + width] = True
-        return free, f"lp+days×{width}"
+        return _lp_neighbourhood(inst, rng, size, roster, lp_x)
     if rng.random() < 0.5:
         k = max(2, min(e_n, round(size / h)))
         free[rng.sample(range(e_n), k)] = True
@@ -306,7 +327,8 @@ def _column_generation(
     bound = cg.integer_bound
     if bound is not None and best <= bound:
         return roster, best, bound, None
-    if cg.lp_value is not None and cg.lp_value - cg.bound > 0.05 * abs(cg.lp_value):
+    far = cg.lp_value is not None and cg.lp_value - cg.bound > 0.05 * abs(cg.lp_value)
+    if far:
         dive_share /= 2  # LP far from converged: its dive is weak, leave more to LNS
     if dive_share > 0:
         new, obj, _ = dive(cg, roster, best, time.monotonic() + dive_share * clock.left())
@@ -322,7 +344,10 @@ def _column_generation(
     lp_x = cg.cell_values() if cg.lp.Solve() == pywraplp.Solver.OPTIMAL else None
     if dive_share > 0 and lp_x is not None and not (bound is not None and best <= bound):
         free = lp_agreement_free(lp_x, roster, 0.9)
-        new, obj, _ = _solve_free(inst, roster, free, min(0.25 * clock.left(), 10.0), workers, seed)
+        # small instances: keep most of the time for the full model, which does well there
+        limit = min(0.5 * clock.left(), 15.0) if gap > 0 else min(0.2 * clock.left(), 5.0)
+        limit = min(limit, 3.0) if far else limit  # an unconverged LP guides RINS poorly
+        new, obj, _ = _solve_free(inst, roster, free, limit, workers, seed)
         if new is not None and obj is not None and obj < best:
             roster, best = new, obj
             history.append((round(clock.elapsed(), 2), best, "rins"))
@@ -342,14 +367,17 @@ def solve(
     cg_share: float | None = None,
     dive_share: float | None = None,
 ) -> Outcome:
-    """Construct; column generation for a bound and a price-and-branch roster
-    (`cg_share` of the time left: default 35 % up to 600 cells, 25 % up to
-    2,000, 30 % up to 84 days when given at least 300 s, else none); LNS;
+    """Construct; column generation for a bound (`cg_share` of the time left:
+    default 40 % up to 2,000 cells, 30 % up to 84 days when given at least
+    300 s, else none), then a dive (`dive_share` of the time left after it:
+    default 25 % up to 600 cells, 40 % up to 2,000, else none), master IP
+    and RINS; LNS;
     then the full model with the incumbent as hint. Every phase stops as soon
     as the roster meets the bound. `full_share` is the fraction of the time
-    left after that given to the full model (default: all of it on small
-    instances, half on mid-sized ones, none on the big ones, whose full model
-    is too big to load in the time)."""
+    left after that given to the full model (default: all of it up to 600
+    cells, where it is fast and gives CP-SAT's bound, none up to 2,000 cells,
+    where LNS from the dive's roster does better, half up to 6,000, none on
+    the big ones, whose full model is too big to load in the time)."""
     clock = _Clock(time_limit)
     history: list[tuple[float, int, str]] = []
     cells = inst.n_staff * inst.horizon
@@ -367,7 +395,7 @@ def solve(
         else:  # pricing 30+ rows a round converges in minutes, not seconds
             cg_share = 0.3 if inst.horizon <= 84 and time_limit >= 300 else 0.0
     if dive_share is None:
-        dive_share = 0.4 if cells <= 2000 else 0.0
+        dive_share = 0.25 if cells <= 600 else 0.4 if cells <= 2000 else 0.0
     bound, lp_x = None, None
     if roster is not None and cg_share > 0 and clock.left() > 2.0:
         budget = cg_share * clock.left()
