@@ -35,6 +35,7 @@ from optimizer.solve.stop import StopCriteria
 LP_BLOCK = 8  # large problems: the LP sums coverage over blocks of this many intervals
 LP_SHARE = 0.4  # … and may use this share of the remaining time (the Lagrangian gets the rest)
 PRICES_EVERY = 3.0  # seconds between price updates sent from the child process
+UPPER_EVERY = 1.0  # seconds between incumbent updates sent to it
 
 Report = Callable[[tuple[Any, ...]], None]
 
@@ -175,29 +176,42 @@ class BoundWorker:
         proc.start()
         there.close()
         told: float | None = None
-        halted = heard = False
+        told_at = -np.inf
+        halted = heard = lp_heard = False
         try:
             while True:
                 if here.poll(0.2):
                     msg = here.recv()
                     heard = True
+                    lp_heard = lp_heard or msg[0] == "lp"
                     if msg[0] == "done":
                         break
                     self._on(msg)
                 elif not proc.is_alive():
                     break
+                # the child reads the pipe only between its Lagrangian steps: talking
+                # to it during the LP would fill the pipe and block both sides
                 if self._halt.is_set() and not halted:
+                    if not lp_heard:
+                        break  # still in the LP, which cannot be interrupted: stop it
                     here.send(("halt",))
                     halted = True
-                elif self.upper is not None and self.upper != told and not halted:
-                    told = self.upper
+                elif (
+                    lp_heard
+                    and not halted
+                    and self.upper is not None
+                    and self.upper != told
+                    and time.monotonic() - told_at >= UPPER_EVERY
+                ):
+                    told, told_at = self.upper, time.monotonic()
                     here.send(("upper", told))
         except (EOFError, BrokenPipeError, OSError):
             pass
         finally:
-            proc.join(timeout=5.0)
+            proc.join(timeout=5.0 if halted else 0.0)
             if proc.is_alive():
                 proc.terminate()
+                proc.join(timeout=5.0)
             here.close()
         self.in_process = heard
         if heard:
