@@ -26,7 +26,7 @@ from optimizer.bench.curtois.evaluate import evaluate
 from optimizer.bench.curtois.model import build
 from optimizer.bench.curtois.parse import instance_path, parse_instance
 from optimizer.bench.curtois.run import best_known, check_outcome, parse_selection
-from optimizer.bench.curtois.solve import _Clock, construct, solve
+from optimizer.bench.curtois.solve import _Clock, _lp_neighbourhood, construct, solve
 from optimizer.cli import app
 
 REPO = Path(__file__).resolve().parents[2]
@@ -428,3 +428,20 @@ def test_lp_agreement_mask_frees_exactly_the_cells_the_lp_doubts():
     assert (x[e, d, roster[e, d]] >= 0.9).all()
     e, d = np.nonzero(free)
     assert (x[e, d, roster[e, d]] < 0.9).all()
+
+
+def test_lp_neighbourhood_frees_doubted_cells_of_whole_employees_or_adds_days(tiny):
+    import random
+
+    h, nt = tiny.horizon, tiny.n_shifts
+    lp_x = np.zeros((2, h, nt + 1))
+    e, d = np.indices(ROSTER.shape)
+    lp_x[e, d, ROSTER] = 1.0  # the LP agrees everywhere ...
+    lp_x[0, 1:5, ROSTER[0, 1:5]] = 0.5  # ... but on 4 cells of A and 2 of B
+    lp_x[1, 2:4, ROSTER[1, 2:4]] = 0.5
+    free, kind = _lp_neighbourhood(tiny, random.Random(0), 3, ROSTER, lp_x)
+    assert kind.startswith("lp rows×")  # 6 doubted cells > 3: whole employees' doubts
+    assert free.sum() >= 3 and not (free & (lp_x[e, d, ROSTER] >= 0.9)).any()
+    free, kind = _lp_neighbourhood(tiny, random.Random(0), 8, ROSTER, lp_x)
+    assert kind.startswith("lp+days")  # 6 doubted cells < 8: all, plus a day window
+    assert free[0, 1:5].all() and free[1, 2:4].all() and free.sum() >= 8
