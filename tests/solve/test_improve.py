@@ -79,19 +79,7 @@ def test_a_guided_pass_moves_the_bilingual_agent_to_the_rare_language():
     # cover (20/h, above an agent's 10/h) than Spanish (40/h), A1 goes to
     # Spanish and A2 then takes Portuguese: nothing short, cost 2 shifts x
     # 4 h x 10 EUR = 80.
-    data = h.case(days=1, agents=2)
-    data["tiers"]["T2"] = {**data["tiers"]["T1"], "under_cover_penalty": 40}
-    data["markets"].append({**data["markets"][0], "id": "ES", "country": "ES", "tier": "T2"})
-    data["queues"].append(
-        {
-            "id": "ES-es-voice",
-            "market": "ES",
-            "language": "es",
-            "channel": "voice",
-            "aht_seconds": 360,
-        }
-    )
-    data["agents"][0]["languages"] = "pt;es"
+    data = h.two_languages()
     with tempfile.TemporaryDirectory() as tmp:
         sc = h.load(Path(tmp), data)
         p = h.problem(sc, h.block(0, 8, 12, 1), {1: h.block(0, 8, 12, 1)})
