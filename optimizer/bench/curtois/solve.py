@@ -451,7 +451,7 @@ def solve(
         instance=inst.name,
         roster=roster,
         objective=best,
-        bound=bound,
+        bound=None if bound is None else max(bound, 0),  # every penalty is ≥ 0
         status=status,
         seconds_to_best=seconds_to_best,
         seconds=round(clock.elapsed(), 2),
