@@ -173,11 +173,15 @@ def test_instance1_all_days_off_scores_7137():
 
 
 @needs_bench
-def test_instance1_is_solved_to_its_optimum_607():
-    inst = parse_instance(instance_path(BENCH, 1))
-    out = solve(inst, time_limit=20, workers=2)
+@pytest.mark.parametrize(
+    ("n", "seconds", "optimum"),
+    [(1, 20, 607), (2, 30, 828)],  # 2: proven by the column-generation bound
+)
+def test_small_instances_are_solved_and_proven_at_their_optimum(n, seconds, optimum):
+    inst = parse_instance(instance_path(BENCH, n))
+    out = solve(inst, time_limit=seconds, workers=2)
     check_outcome(out, inst)
-    assert (out.objective, out.bound, out.status) == (607, 607, "OPTIMAL")
+    assert (out.objective, out.bound, out.status) == (optimum, optimum, "OPTIMAL")
 
 
 @needs_bench
@@ -321,14 +325,6 @@ def test_the_lagrangian_bound_is_valid_from_the_first_round():
     cg.run(time.monotonic() + 0.3, price_limit=0.5)  # stopped early, or converged
     assert cg.iterations >= 1
     assert cg.integer_bound is not None and cg.integer_bound <= 828
-
-
-@needs_bench
-def test_instance2_is_proven_optimal_by_the_column_generation_bound():
-    inst = parse_instance(instance_path(BENCH, 2))
-    out = solve(inst, time_limit=30, workers=2)
-    check_outcome(out, inst)
-    assert (out.objective, out.bound, out.status) == (828, 828, "OPTIMAL")
 
 
 @needs_bench
