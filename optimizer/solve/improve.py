@@ -70,6 +70,30 @@ def assign(p: Problem, s: State, a: int, best_q: np.ndarray, residual: np.ndarra
     np.add.at(s.alloc[g], (j[useful], t[useful]), 1)
 
 
+def replan(
+    p: Problem,
+    s: State,
+    a: int,
+    cands: CandidateIndex,
+    seed: int,
+    prices: np.ndarray | None = None,
+) -> State | None:
+    """A copy of `s` with agent a re-planned over the whole horizon against
+    what the others leave uncovered (cells valued at `prices` if given, else
+    at the queues' penalties), allocation updated locally; None if the
+    agent's model finds no schedule in its time."""
+    trial = s.copy()
+    release(p, trial, a, on_duty(p, s)[p.agent_group[a]])
+    trial.works[a] = False
+    residual = p.required - cover(p, trial)
+    found = best_schedule(p, trial, a, residual, cands, seed, budgets=(0.2,), prices=prices)
+    if found is None:
+        return None
+    trial, _marginal, best_q = found
+    assign(p, trial, a, best_q, residual)
+    return trial
+
+
 def reoptimise_agents(
     p: Problem,
     state: State,
@@ -89,19 +113,12 @@ def reoptimise_agents(
             break
         if not p.eligible[a].any():
             continue
-        trial = state.copy()
-        release(p, trial, a, on_duty(p, state)[p.agent_group[a]])
-        trial.works[a] = False
-        residual = p.required - cover(p, trial)
-        found = best_schedule(p, trial, a, residual, cands, seed, budgets=(0.2,))
-        if found is None:
-            continue
-        trial, _marginal, best_q = found
-        if np.array_equal(trial.works[a], state.works[a]) and np.array_equal(
-            trial.tpl[a][trial.works[a]], state.tpl[a][state.works[a]]
+        trial = replan(p, state, a, cands, seed)
+        if trial is None or (
+            np.array_equal(trial.works[a], state.works[a])
+            and np.array_equal(trial.tpl[a][trial.works[a]], state.tpl[a][state.works[a]])
         ):
             continue
-        assign(p, trial, a, best_q, residual)
         ev = evaluate(p, trial, fair_target)
         if ev.total < best.total - 1e-6:
             state, best = trial, ev
@@ -142,16 +159,8 @@ def guided_pass(
             break
         if not p.eligible[a].any():
             continue
-        release(p, trial, a, on_duty(p, trial)[p.agent_group[a]])
-        saved = trial.works[a].copy()
-        trial.works[a] = False
-        residual = p.required - cover(p, trial)
-        found = best_schedule(p, trial, a, residual, cands, seed, budgets=(0.2,), prices=prices)
-        if found is None:
-            trial.works[a] = saved
-            optimal_allocation(p, trial, None)
-            continue
-        trial, _marginal, best_q = found
-        assign(p, trial, a, best_q, residual)
+        new = replan(p, trial, a, cands, seed, prices)
+        if new is not None:  # else the agent keeps its schedule
+            trial = new
     optimal_allocation(p, trial)
     return trial, evaluate(p, trial, fair_target)
