@@ -151,6 +151,13 @@ SIZES = {
 }  # fmt: skip
 
 
+def _random_prices(inst, step: int, seed: int):  # type: ignore[no-untyped-def]
+    """Every `step`-th employee with random cell prices (−20…59) drawn for it."""
+    rng = np.random.default_rng(seed)
+    for e in range(0, inst.n_staff, step):
+        yield e, rng.integers(-20, 60, (inst.horizon, inst.n_shifts)).astype(float)
+
+
 @needs_bench
 @pytest.mark.parametrize("n", sorted(SIZES))
 def test_every_instance_parses(n):
@@ -255,9 +262,8 @@ def _value(cost, row):
 @needs_bench
 def test_dp_path_equals_the_cp_sat_row_optimum_under_the_sequence_rules(n):
     inst = _loose(parse_instance(instance_path(BENCH, n)))
-    rows, rng = RowModels(inst), np.random.default_rng(n)
-    for e in range(0, inst.n_staff, 4):
-        prices = rng.integers(-20, 60, (inst.horizon, inst.n_shifts)).astype(float)
+    rows = RowModels(inst)
+    for e, prices in _random_prices(inst, step=4, seed=n):
         row, lb, optimal = rows.price(e, prices, 10)
         cost = rows.cost[e] - prices
         path, value = RowDP(inst, e).path(cost)
@@ -269,9 +275,8 @@ def test_dp_path_equals_the_cp_sat_row_optimum_under_the_sequence_rules(n):
 def test_dp_with_exact_weekends_equals_the_cp_sat_optimum_under_max_weekends():
     base = parse_instance(instance_path(BENCH, 5))
     inst = dataclasses.replace(_loose(base), max_weekends=np.ones(base.n_staff, dtype=np.int64))
-    rows, rng = RowModels(inst), np.random.default_rng(0)
-    for e in range(0, inst.n_staff, 5):
-        prices = rng.integers(-20, 60, (inst.horizon, inst.n_shifts)).astype(float)
+    rows = RowModels(inst)
+    for e, prices in _random_prices(inst, step=5, seed=0):
         row, _, optimal = rows.price(e, prices, 10)
         cost = rows.cost[e] - prices
         path, value = RowDP(inst, e).path_weekends(cost)
@@ -283,9 +288,8 @@ def test_dp_with_exact_weekends_equals_the_cp_sat_optimum_under_max_weekends():
 @needs_bench
 def test_dp_best_row_is_feasible_and_never_beats_the_exact_optimum():
     inst = parse_instance(instance_path(BENCH, 3))
-    rows, rng = RowModels(inst), np.random.default_rng(1)
-    for e in range(0, inst.n_staff, 3):
-        prices = rng.integers(-20, 60, (inst.horizon, inst.n_shifts)).astype(float)
+    rows = RowModels(inst)
+    for e, prices in _random_prices(inst, step=3, seed=1):
         exact, _, _ = rows.price(e, prices, 10)
         cost = rows.cost[e] - prices
         row, value = RowDP(inst, e).best_row(cost)
@@ -359,9 +363,8 @@ def test_pricing_bound_without_a_row_is_still_a_lower_bound():
 @needs_bench
 def test_pricing_rows_passed_through_are_feasible_and_end_with_the_best():
     inst = parse_instance(instance_path(BENCH, 5))
-    rows, rng = RowModels(inst), np.random.default_rng(4)
-    for e in range(0, inst.n_staff, 5):
-        prices = rng.integers(-20, 60, (inst.horizon, inst.n_shifts)).astype(float)
+    rows = RowModels(inst)
+    for e, prices in _random_prices(inst, step=5, seed=4):
         found: list[np.ndarray] = []
         row, _, _ = rows.price(e, prices, 10, found=found)
         assert found and np.array_equal(found[-1], row)
