@@ -27,7 +27,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
-err_console = Console(stderr=True)
+# Errors are never wrapped by rich: a file path split over two lines cannot be
+# copied, and the terminal wraps long lines by itself.
+err_console = Console(stderr=True, soft_wrap=True)
 
 EXIT_INPUT = 2
 EXIT_INFEASIBLE = 3
