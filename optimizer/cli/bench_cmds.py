@@ -22,7 +22,7 @@ import typer
 
 from optimizer.cli.common import app, console, load
 from optimizer.pipeline import prepare, run
-from optimizer.solve.stop import StopCriteria
+from optimizer.solve.stop import ProgressEvent, StopCriteria
 
 bench_app = typer.Typer(
     help="Benchmarks: solver scaling and the Curtois–Qu instances.", no_args_is_help=True
@@ -46,13 +46,24 @@ def bench_solve(
     workers: Annotated[int, typer.Option("--workers")] = 2,
     seed: Annotated[int, typer.Option("--seed")] = 0,
     gap: Annotated[float, typer.Option("--gap")] = 0.0,
+    trace: Annotated[
+        bool, typer.Option("--trace", help="Print each progress event to stderr as a JSON line.")
+    ] = False,
 ) -> None:
     """Solve one scenario and print its figures as JSON."""
     t0 = time.monotonic()
     sc = load(scenario, quiet=True)
     prep = prepare(sc)
     prep_s = time.monotonic() - t0
-    out = run(prep, StopCriteria(time_limit=time_limit, gap=gap, workers=workers), seed=seed)
+
+    def progress(e: ProgressEvent) -> None:
+        if trace:
+            line = {"t": round(e.elapsed, 1), "phase": e.phase, "objective": e.objective}
+            line |= {"bound": e.bound, "message": e.message}
+            print(json.dumps(line), file=sys.stderr, flush=True)
+
+    stop = StopCriteria(time_limit=time_limit, gap=gap, workers=workers)
+    out = run(prep, stop, seed=seed, progress=progress)
     r = out.result
     print(
         json.dumps(

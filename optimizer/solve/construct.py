@@ -53,6 +53,7 @@ def best_schedule(
     seed: int,
     budgets: tuple[float, ...] = (0.2, 2.0, 20.0),
     prices: np.ndarray | None = None,
+    worth: np.ndarray | None = None,
 ) -> tuple[State, np.ndarray, np.ndarray] | None:
     """Agent a's best schedule against `residual` need, every other agent as in `s`.
 
@@ -61,14 +62,16 @@ def best_schedule(
     its cost; first over the TOP_K most valuable templates per day (a small
     model, solved in milliseconds), over all candidates only if that leaves
     the agent without a schedule. `prices` [Q, T], when given, value the
-    cells with residual need instead of the queues' penalties. Returns the new state, the per-interval
-    marginal value and the queue it goes to; None if the agent's own rules
-    admit no schedule (in the time given).
+    cells with residual need instead of the queues' penalties; `worth` [T],
+    when given, is the agent's value per interval instead (e.g. through
+    chains, `chains.chain_values`). Returns the new state, the per-interval
+    marginal value and the own queue it goes to; None if the agent's own
+    rules admit no schedule (in the time given).
     """
     qs = np.flatnonzero(p.eligible[a])
     value = p.penalty[qs, None] if prices is None else prices[qs]
     gain = np.where(residual[qs] > 0, value, 0.0)
-    marginal = gain.max(axis=0)
+    marginal = gain.max(axis=0) if worth is None else worth
     best_q = qs[gain.argmax(axis=0)]
     values = {a: template_values(p, a, marginal)}
     st = p.sites[p.agent_site[a]].tpl

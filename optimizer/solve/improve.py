@@ -5,14 +5,18 @@ The construction plans agents one after another, so the first ones never
 saw the later ones. Here each agent in turn is taken out of the incumbent,
 gets its best schedule against the residual need from the same one-agent
 model as the construction (every rule of the agent exact), and the change
-is kept when the whole roster's objective improves. A full-horizon move for
-one agent is a neighbourhood the day-window LNS does not have.
+is kept when the whole roster's objective improves. An interval is worth
+what one more agent there is worth to the exact allocation — through
+chains of colleagues handing queues over (`chains.py`), not only on the
+agent's own queues. A full-horizon move for one agent is a neighbourhood
+the day-window LNS does not have.
 
 Inside a pass the allocation is updated locally (the agent leaves the
 least penalised queue its group serves, and joins the queue it was planned
-for); the exact allocation (`allocate.optimal_allocation`) is redone for
-the whole horizon at the end of the pass — a min-cost flow too slow to run
-for every agent, and never worse than the local updates.
+for, or the chain is re-allocated exactly on its intervals); the exact
+allocation (`allocate.optimal_allocation`) is redone for the whole horizon
+at the end of the pass — a min-cost flow too slow to run for every agent,
+and never worse than the local updates.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from collections.abc import Callable
 import numpy as np
 
 from optimizer.solve.allocate import optimal_allocation
+from optimizer.solve.chains import chain_values
 from optimizer.solve.construct import best_schedule, worked_intervals
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.problem import Problem
@@ -82,15 +87,28 @@ def replan(
     what the others leave uncovered (cells valued at `prices` if given, else
     at the queues' penalties), allocation updated locally; None if the
     agent's model finds no schedule in its time."""
+    g = int(p.agent_group[a])
     trial = s.copy()
-    release(p, trial, a, on_duty(p, s)[p.agent_group[a]])
+    release(p, trial, a, on_duty(p, s)[g])
     trial.works[a] = False
     residual = p.required - cover(p, trial)
-    found = best_schedule(p, trial, a, residual, cands, seed, budgets=(0.2,), prices=prices)
+    value = p.penalty[:, None] if prices is None else prices
+    worth = chain_values(p, trial, g, residual, value)
+    found = best_schedule(
+        p, trial, a, residual, cands, seed, budgets=(0.2,), prices=prices, worth=worth
+    )
     if found is None:
         return None
-    trial, _marginal, best_q = found
+    trial, _worth, best_q = found
     assign(p, trial, a, best_q, residual)
+    # where a chain is worth more than the agent's own queue, make the chain
+    t = _duty(p, trial, a)
+    own = np.broadcast_to(value, residual.shape)[best_q[t], t] * (residual[best_q[t], t] > 0)
+    chained = t[worth[t] > own + 1e-9]
+    if len(chained):
+        mask = np.zeros(p.grid.n, dtype=bool)
+        mask[chained] = True
+        optimal_allocation(p, trial, mask)
     return trial
 
 

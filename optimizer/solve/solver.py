@@ -48,7 +48,7 @@ from optimizer.solve.state import State, evaluate, fairness_targets
 from optimizer.solve.stop import Progress, ProgressEvent, StopCriteria, no_progress, relative_gap
 
 FULL_MODEL_MAX_LITERALS = 40_000
-PLAIN_PASSES = 3  # ordinary agent passes before the first guided round
+PLAIN_PASSES = 1  # ordinary agent passes before the first guided round
 
 
 def exact_objective(p: Problem, s: State, roster: Roster) -> dict[str, float]:
@@ -330,6 +330,12 @@ def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bou
             )  # fmt: skip
             counts["agent_passes"] += 1
             counts["agent_changes"] += n
+            emit(
+                "pass",
+                best.total,
+                bounds.best()[0],
+                f"agent pass {counts['agent_passes']}: {n} agents changed",
+            )
             rng.shuffle(order)
             gap = relative_gap(best.total, bounds.best()[0])
             if before - best.total < 0.005 * before or (gap is not None and gap <= stop.gap):
@@ -355,6 +361,13 @@ def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bou
         counts["guided_rounds"] += 1
         trial, trial_best = passes(trial, trial_best, 1_000)
         gained = best.total - trial_best.total
+        verdict = "kept" if gained > 0 else "dropped"
+        emit(
+            "guided",
+            trial_best.total,
+            bounds.best()[0],
+            f"guided round {counts['guided_rounds']}: {verdict}",
+        )
         if gained > 0:
             state, best = trial, trial_best
             improved(best)

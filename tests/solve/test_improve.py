@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optimizer.check import check_roster
-from optimizer.solve.allocate import activities
+from optimizer.solve.allocate import activities, optimal_allocation
 from optimizer.solve.construct import construct
 from optimizer.solve.improve import guided_pass, reoptimise_agents
 from optimizer.solve.model import CandidateIndex
@@ -70,34 +70,58 @@ def test_a_pass_moves_a_badly_placed_shift_onto_the_demand():
         assert st.tpl.local_start[new.tpl[0, 0]] == 8 * 60
 
 
-def test_a_guided_pass_moves_the_bilingual_agent_to_the_rare_language():
+def _at(p, hour: int) -> int:
+    """Agent 0's template starting at `hour` on day 0 (4 hours, Lisbon)."""
+    st = p.sites[0]
+    return next(
+        int(k) for k in p.cand[0] if st.tpl.day[k] == 0 and st.tpl.local_start[k] == hour * 60
+    )
+
+
+def test_a_pass_sees_a_chain_through_a_bilingual_colleague():
     # Day 0, 08:00-12:00 Lisbon: one agent needed in Portuguese (penalty
     # 100/h) and one in Spanish (40/h). A1 speaks both, A2 only Portuguese.
     # Start: A1 works 08-12 (on Portuguese: it pays more), A2 14-18 (useless).
-    # Ordinary passes are stuck: A1 alone would leave Portuguese short, and
-    # A2 cannot serve Spanish. At prices saying Portuguese is cheaper to
-    # cover (20/h, above an agent's 10/h) than Spanish (40/h), A1 goes to
-    # Spanish and A2 then takes Portuguese: nothing short, cost 2 shifts x
-    # 4 h x 10 EUR = 80.
+    # On its own queue A2 is worth nothing at 08-12 (Portuguese is covered),
+    # but through a chain it is worth Spanish's 40/h: A2 takes Portuguese
+    # and A1 moves to Spanish. Nothing short, cost 2 shifts x 4 h x 10 EUR.
     data = h.two_languages()
     with tempfile.TemporaryDirectory() as tmp:
         sc = h.load(Path(tmp), data)
         p = h.problem(sc, h.block(0, 8, 12, 1), {1: h.block(0, 8, 12, 1)})
         cands = CandidateIndex(p, nominal_only=False)
-        st = p.sites[0]
-
-        def at(hour: int) -> int:
-            return next(
-                int(k)
-                for k in p.cand[0]
-                if st.tpl.day[k] == 0 and st.tpl.local_start[k] == hour * 60
-            )
-
         state = State.empty(p)
         state.works[:, 0] = True
-        state.tpl[0, 0], state.tpl[1, 0] = at(8), at(14)
-        from optimizer.solve.allocate import optimal_allocation
+        state.tpl[0, 0], state.tpl[1, 0] = _at(p, 8), _at(p, 14)
+        optimal_allocation(p, state)
+        before = evaluate(p, state)
+        assert before.total == 80.0 + 160.0  # Spanish 4 h short at 40
+        new, after, changed = reoptimise_agents(
+            p, state, before, cands, [1], StopCriteria(time_limit=10), 0
+        )
+        assert changed == 1 and after.total == 80.0
+        assert p.sites[0].tpl.local_start[new.tpl[1, 0]] == 8 * 60
+        assert check_roster(sc, activities(p, new)).ok
 
+
+def test_a_guided_pass_makes_a_swap_no_single_agent_move_makes():
+    # Day 0: Portuguese needed 08-12 (penalty 100/h), Spanish 14-18 (40/h).
+    # A1 speaks both and works 08-12 on Portuguese; A2 (Portuguese only)
+    # works 20-24, where nobody is needed. The optimum swaps them in time: A1
+    # to Spanish 14-18, A2 to Portuguese 08-12 (cost 80, nothing short). No
+    # single agent's move gains: A1 moving loses 400 to save 160; A2 at
+    # 08-12 frees A1 for nothing (Spanish is not needed then), so ordinary
+    # passes are stuck. At prices saying Portuguese is cheap to cover (20/h,
+    # above an agent's 10/h) and Spanish dear (40/h), A1 moves first, then A2
+    # takes Portuguese.
+    data = h.two_languages()
+    with tempfile.TemporaryDirectory() as tmp:
+        sc = h.load(Path(tmp), data)
+        p = h.problem(sc, h.block(0, 8, 12, 1), {1: h.block(0, 14, 18, 1)})
+        cands = CandidateIndex(p, nominal_only=False)
+        state = State.empty(p)
+        state.works[:, 0] = True
+        state.tpl[0, 0], state.tpl[1, 0] = _at(p, 8), _at(p, 20)
         optimal_allocation(p, state)
         before = evaluate(p, state)
         assert before.total == 80.0 + 160.0  # Spanish 4 h short at 40
