@@ -118,3 +118,17 @@ def test_check_garbled_roster_exits_2(tmp_path):
     res = runner.invoke(app, ["check", str(path), str(out)])
     assert res.exit_code == 2 and "roster.csv" in res.output and "start_utc" in res.output
     assert "Traceback" not in res.output
+
+
+def test_bench_passes_runs_both_valuations_from_the_same_roster():
+    res = runner.invoke(app, ["bench", "passes", "scenarios/tiny.yaml", "--passes", "2"])
+    assert res.exit_code == 0, res.output
+    lines = [json.loads(x) for x in res.stdout.splitlines() if x.startswith("{")]
+    assert [(x["chains"], x["pass"]) for x in lines] == [
+        (False, 1),
+        (False, 2),
+        (True, 1),
+        (True, 2),
+    ]
+    for runs in (lines[:2], lines[2:]):  # a pass never makes the roster worse
+        assert runs[1]["objective"] <= runs[0]["objective"]

@@ -21,7 +21,7 @@ from optimizer.solve.problem import Problem
 from optimizer.solve.state import State, on_duty
 
 
-def _queue_classes(group_queues: tuple[np.ndarray, ...]) -> tuple[np.ndarray, list[np.ndarray]]:
+def queue_classes(group_queues: tuple[np.ndarray, ...]) -> tuple[np.ndarray, list[np.ndarray]]:
     """Groups with the same queues are interchangeable for allocation: the
     class of each group, and each class's queues."""
     keys = [tuple(int(q) for q in qs) for qs in group_queues]
@@ -50,7 +50,7 @@ def allocate_counts(
     """
     G, n = on.shape
     out = [np.zeros((len(qs), n), dtype=np.int64) for qs in group_queues]
-    cls, class_queues = _queue_classes(group_queues)
+    cls, class_queues = queue_classes(group_queues)
     if not class_queues:
         return out
     pool = np.zeros((len(class_queues), n), dtype=np.int64)

@@ -20,18 +20,72 @@ from __future__ import annotations
 
 import numpy as np
 
+from optimizer.solve.allocate import queue_classes
 from optimizer.solve.problem import Problem
 from optimizer.solve.state import State
 
-MAX_LINKS = 4  # groups a chain passes through after the new agent's own
+MAX_LINKS = 4  # hand-overs a chain may take after the new agent's own queue
+
+_kinds_cache: list[tuple[Problem, np.ndarray, np.ndarray, list[np.ndarray]]] = []
 
 
-def serves(p: Problem) -> np.ndarray:
-    """[G, Q] whether group g may serve queue q."""
-    m = np.zeros((len(p.group_queues), len(p.queue_ids)), dtype=bool)
-    for g, qs in enumerate(p.group_queues):
-        m[g, qs] = True
-    return m
+def _kinds(p: Problem) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Groups that serve the same queues are one kind for a chain (a site
+    apart, they hand over alike): each group's kind, [K, Q] whether kind k
+    serves queue q, and the groups of each kind. Cached for the last problem."""
+    if _kinds_cache and _kinds_cache[0][0] is p:
+        return _kinds_cache[0][1:]
+    cls, kind_queues = queue_classes(p.group_queues)
+    m = np.zeros((len(kind_queues), len(p.queue_ids)), dtype=bool)
+    for k, qs in enumerate(kind_queues):
+        m[k, qs] = True
+    members = [np.flatnonzero(cls == k) for k in range(len(kind_queues))]
+    _kinds_cache[:] = [(p, cls, m, members)]
+    return cls, m, members
+
+
+def _held(p: Problem, s: State, columns: np.ndarray) -> np.ndarray:
+    """[K, Q, n]: some agent of a group of kind k is allocated to queue q at
+    columns[t]."""
+    cls, m, _ = _kinds(p)
+    on = np.zeros((len(m), len(p.queue_ids), len(columns)), dtype=bool)
+    for h, qs in enumerate(p.group_queues):
+        if len(qs):
+            on[cls[h], qs] |= s.alloc[h][:, columns] > 0
+    return on
+
+
+def _search(
+    p: Problem, s: State, g: int, columns: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Breadth-first search from one more agent of group g at each of the
+    grid intervals `columns`. Returns `reach` [Q, n] (queues a chain
+    reaches), `by` [Q, n] (the kind whose agent hands that queue over next
+    on the chain, −1 for g's own queues) and `from_q` [K, n] (the queue that
+    kind's agent leaves). Slower than `reachable`, which keeps no path:
+    for the few intervals where a chain is made."""
+    cls, m, _ = _kinds(p)
+    K, Q, n = len(m), len(p.queue_ids), len(columns)
+    on = _held(p, s, columns)
+    reach = np.repeat(m[cls[g]][:, None], n, axis=1)
+    by = np.full((Q, n), -1, dtype=np.int64)
+    from_q = np.full((K, n), -1, dtype=np.int64)
+    seen = np.zeros((K, n), dtype=bool)
+    for _ in range(MAX_LINKS):
+        held = on & reach[None]  # [K, Q, n]: an agent of kind k on a reached queue
+        freed = held.any(axis=1) & ~seen  # kinds newly able to move
+        if not freed.any():
+            break
+        from_q[freed] = held.argmax(axis=1)[freed]
+        seen |= freed
+        # queues the freed kinds serve, not reached before: reached through them
+        via = m[:, :, None] & freed[:, None, :]  # [K, Q, n]
+        new = via.any(axis=0) & ~reach
+        if not new.any():
+            break
+        by[new] = via.argmax(axis=0)[new]
+        reach |= new
+    return reach, by, from_q
 
 
 def reachable(p: Problem, s: State, g: int, columns: np.ndarray) -> np.ndarray:
@@ -39,17 +93,12 @@ def reachable(p: Problem, s: State, g: int, columns: np.ndarray) -> np.ndarray:
     covering at each of the grid intervals `columns`, through chains of at
     most MAX_LINKS agents who each hand their queue over and move to
     another queue of their own group."""
-    m = serves(p)
-    n = len(columns)
-    # on[h, q, t]: some agent of group h is allocated to queue q at columns[t]
-    on = np.zeros((len(p.group_queues), len(p.queue_ids), n), dtype=bool)
-    for h, qs in enumerate(p.group_queues):
-        if len(qs):
-            on[h, qs] = s.alloc[h][:, columns] > 0
-    reach = np.repeat(m[g][:, None], n, axis=1)
-    moves = m.T.astype(np.float32)  # [Q, G]
+    cls, m, _ = _kinds(p)
+    on = _held(p, s, columns)
+    reach = np.repeat(m[cls[g]][:, None], len(columns), axis=1)
+    moves = m.T.astype(np.float32)  # [Q, K]
     for _ in range(MAX_LINKS):
-        freed = (on & reach[None]).any(axis=1)  # [G, n]: groups with someone to take over from
+        freed = (on & reach[None]).any(axis=1)  # [K, n]: kinds with someone to take over from
         more = reach | ((moves @ freed.astype(np.float32)) > 0)
         if np.array_equal(more, reach):
             break
@@ -67,7 +116,7 @@ def chain_values(
     agent's own queues say it all."""
     value = np.broadcast_to(value, residual.shape)
     short = residual > 0
-    own = serves(p)[g]
+    own = _kinds(p)[1][_kinds(p)[0][g]]
     out = np.where(short[own], value[own], 0.0).max(axis=0, initial=0.0)
     columns = np.flatnonzero(short[~own].any(axis=0))
     if len(columns) == 0:
@@ -76,3 +125,34 @@ def chain_values(
     via = np.where(short[:, columns] & reach, value[:, columns], 0.0).max(axis=0)
     out[columns] = np.maximum(out[columns], via)
     return out
+
+
+def extend(
+    p: Problem, s: State, g: int, columns: np.ndarray, residual: np.ndarray, value: np.ndarray
+) -> None:
+    """Put one more agent of group g into `s.alloc` at each grid interval of
+    `columns` (distinct), along the chain to the most valuable short queue
+    it reaches (`residual` and `value` as in `chain_values`): each colleague
+    on the chain moves one queue along. Where no short queue is reached the
+    allocation is left as it is (the agent is spare there)."""
+    if len(columns) == 0:
+        return
+    _, _, members = _kinds(p)
+    reach, by, from_q = _search(p, s, g, columns)
+    value = np.broadcast_to(value, residual.shape)[:, columns]
+    gain = np.where((residual[:, columns] > 0) & reach, value, 0.0)
+    target = gain.argmax(axis=0)
+
+    def pos(h: int, q: int) -> int:
+        return int(np.searchsorted(p.group_queues[h], q))
+
+    for i in np.flatnonzero(gain.max(axis=0) > 0):
+        t, q = int(columns[i]), int(target[i])
+        while by[q, i] >= 0:  # an agent of kind k on q_prev takes q
+            k = int(by[q, i])
+            q_prev = int(from_q[k, i])
+            h = next(int(h) for h in members[k] if s.alloc[h][pos(int(h), q_prev), t] > 0)
+            s.alloc[h][pos(h, q), t] += 1
+            s.alloc[h][pos(h, q_prev), t] -= 1
+            q = q_prev
+        s.alloc[g][pos(g, q), t] += 1

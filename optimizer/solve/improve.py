@@ -13,7 +13,7 @@ the day-window LNS does not have.
 
 Inside a pass the allocation is updated locally (the agent leaves the
 least penalised queue its group serves, and joins the queue it was planned
-for, or the chain is re-allocated exactly on its intervals); the exact
+for, or along the chain that makes it worth most); the exact
 allocation (`allocate.optimal_allocation`) is redone for the whole horizon
 at the end of the pass — a min-cost flow too slow to run for every agent,
 and never worse than the local updates.
@@ -26,7 +26,7 @@ from collections.abc import Callable
 import numpy as np
 
 from optimizer.solve.allocate import optimal_allocation
-from optimizer.solve.chains import chain_values
+from optimizer.solve.chains import chain_values, extend
 from optimizer.solve.construct import best_schedule, worked_intervals
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.problem import Problem
@@ -59,11 +59,19 @@ def release(p: Problem, s: State, a: int, on_group: np.ndarray) -> None:
     np.subtract.at(al, (j[has], t[has]), 1)
 
 
-def assign(p: Problem, s: State, a: int, best_q: np.ndarray, residual: np.ndarray) -> None:
-    """Put agent a (on duty as in `s`) into `s.alloc`: in each interval, the
-    queue it was planned for (`best_q[t]`) while that queue is still short."""
+def assign(
+    p: Problem,
+    s: State,
+    a: int,
+    best_q: np.ndarray,
+    residual: np.ndarray,
+    t: np.ndarray | None = None,
+) -> None:
+    """Put agent a (on duty as in `s`) into `s.alloc`: in each interval (of
+    `t`, default all it works), the queue it was planned for (`best_q[t]`)
+    while that queue is still short."""
     g = int(p.agent_group[a])
-    t = _duty(p, s, a)
+    t = _duty(p, s, a) if t is None else t
     if len(t) == 0:
         return
     q = best_q[t]
@@ -82,33 +90,35 @@ def replan(
     cands: CandidateIndex,
     seed: int,
     prices: np.ndarray | None = None,
+    chains: bool = True,
 ) -> State | None:
     """A copy of `s` with agent a re-planned over the whole horizon against
     what the others leave uncovered (cells valued at `prices` if given, else
-    at the queues' penalties), allocation updated locally; None if the
-    agent's model finds no schedule in its time."""
+    at the queues' penalties; through chains of colleagues unless `chains`
+    is False), allocation updated locally; None if the agent's model finds
+    no schedule in its time."""
     g = int(p.agent_group[a])
     trial = s.copy()
     release(p, trial, a, on_duty(p, s)[g])
     trial.works[a] = False
     residual = p.required - cover(p, trial)
     value = p.penalty[:, None] if prices is None else prices
-    worth = chain_values(p, trial, g, residual, value)
+    worth = chain_values(p, trial, g, residual, value) if chains else None
     found = best_schedule(
         p, trial, a, residual, cands, seed, budgets=(0.2,), prices=prices, worth=worth
     )
     if found is None:
         return None
     trial, _worth, best_q = found
-    assign(p, trial, a, best_q, residual)
-    # where a chain is worth more than the agent's own queue, make the chain
     t = _duty(p, trial, a)
+    if worth is None:
+        assign(p, trial, a, best_q, residual, t)
+        return trial
+    # where a chain is worth more than the agent's own queue, make the chain
     own = np.broadcast_to(value, residual.shape)[best_q[t], t] * (residual[best_q[t], t] > 0)
-    chained = t[worth[t] > own + 1e-9]
-    if len(chained):
-        mask = np.zeros(p.grid.n, dtype=bool)
-        mask[chained] = True
-        optimal_allocation(p, trial, mask)
+    chained = worth[t] > own + 1e-9
+    assign(p, trial, a, best_q, residual, t[~chained])
+    extend(p, trial, g, t[chained], residual, value)
     return trial
 
 
@@ -122,6 +132,7 @@ def reoptimise_agents(
     seed: int,
     fair_target: np.ndarray | None = None,
     on_improve: Callable[[Evaluation], None] | None = None,
+    chains: bool = True,
 ) -> tuple[State, Evaluation, int]:
     """One pass over `agents`; returns the new incumbent (exactly allocated),
     its evaluation and how many agents' schedules changed for the better."""
@@ -131,7 +142,7 @@ def reoptimise_agents(
             break
         if not p.eligible[a].any():
             continue
-        trial = replan(p, state, a, cands, seed)
+        trial = replan(p, state, a, cands, seed, chains=chains)
         if trial is None or (
             np.array_equal(trial.works[a], state.works[a])
             and np.array_equal(trial.tpl[a][trial.works[a]], state.tpl[a][state.works[a]])

@@ -1,6 +1,6 @@
 """Chains: one more agent is worth the best short queue it reaches by
-colleagues handing their queues over — checked against re-solving the exact
-allocation with the agent added."""
+colleagues handing their queues over, and `extend` makes that chain —
+both checked against re-solving the exact allocation with the agent added."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optimizer.solve.allocate import allocate_counts, optimal_allocation
-from optimizer.solve.chains import chain_values, reachable
+from optimizer.solve.chains import chain_values, extend, reachable
 from optimizer.solve.state import State, cover
 from tests.solve import helpers as h
 
@@ -113,4 +113,19 @@ def _assert_worth_is_the_gain(group_queues, on, need, penalty, g) -> np.ndarray:
         more = on.copy()
         more[g, t] += 1
         assert np.isclose(worth[t], saved(more) - saved(on)), (t, worth)
+    # and `extend` makes those chains: an allocation of on + 1 that saves as much
+    extend(p, s, g, np.arange(n), need - cov, penalty[:, None])
+    more = on.copy()
+    more[g] += 1
+    after = np.zeros((Q, n), dtype=np.int64)
+    for grp, (qs, al) in enumerate(zip(group_queues, s.alloc, strict=True)):
+        assert (al >= 0).all() and (al.sum(axis=0) <= more[grp]).all()
+        after[qs] += al
+    assert (after <= need).all()
+    assert np.isclose(
+        sum(
+            (penalty[qs][:, None] * al).sum() for qs, al in zip(group_queues, s.alloc, strict=True)
+        ),
+        saved(more),
+    )
     return worth
