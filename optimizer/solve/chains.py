@@ -96,10 +96,10 @@ def reachable(p: Problem, s: State, g: int, columns: np.ndarray) -> np.ndarray:
     cls, m, _ = _kinds(p)
     on = _held(p, s, columns)
     reach = np.repeat(m[cls[g]][:, None], len(columns), axis=1)
-    moves = m.T.astype(np.float32)  # [Q, K]
     for _ in range(MAX_LINKS):
         freed = (on & reach[None]).any(axis=1)  # [K, n]: kinds with someone to take over from
-        more = reach | ((moves @ freed.astype(np.float32)) > 0)
+        # boolean, not a float matmul: BLAS threads would take the bound process's core
+        more = reach | (m[:, :, None] & freed[:, None, :]).any(axis=0)
         if np.array_equal(more, reach):
             break
         reach = more

@@ -49,6 +49,7 @@ from optimizer.solve.stop import Progress, ProgressEvent, StopCriteria, no_progr
 
 FULL_MODEL_MAX_LITERALS = 40_000
 PLAIN_PASSES = 1  # ordinary agent passes before the first guided round
+GUIDED_ROUND_PASSES = 2.5  # a guided round starts only with this many passes' time left
 
 
 def exact_objective(p: Problem, s: State, roster: Roster) -> dict[str, float]:
@@ -305,7 +306,9 @@ def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bou
     running. Then, with the LP's coverage prices, guided rounds: a guided
     pass at those prices (rare skills first) and ordinary passes to repair
     it, kept when the round ends better than it started, repeated while a
-    round gains ≥ 0.5 %. The LP's prices are used, not the Lagrangian's,
+    round gains ≥ 0.5 % and the time left is enough for it (a guided pass
+    and a repair pass: `GUIDED_ROUND_PASSES` times the last pass), then
+    ordinary passes while they gain. The LP's prices are used, not the Lagrangian's,
     which depend on how far its process got when they are read — unless the
     LP did not solve in its share of the time (1,000 agents and more). On
     the baseline the first guided round takes the roster from about 0.74 M
@@ -320,17 +323,21 @@ def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bou
             bounds.upper = ev.total
             emit("improve", ev.total, bounds.best()[0])
 
+    last_pass = [0.0]  # seconds the last complete pass took
+
     def passes(state, best, most):  # type: ignore[no-untyped-def]
         for _ in range(most):
             if stop.should_stop():
                 break
-            before = best.total
+            before, t0 = best.total, time.monotonic()
             state, best, n = reoptimise_agents(
                 p, state, best, cands, order, stop, seed + counts["agent_passes"], fair_target,
                 improved,
             )  # fmt: skip
             counts["agent_passes"] += 1
             counts["agent_changes"] += n
+            if not stop.should_stop():
+                last_pass[0] = time.monotonic() - t0
             emit(
                 "pass",
                 best.total,
@@ -358,6 +365,8 @@ def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bou
         gap = relative_gap(best.total, bounds.best()[0])
         if gap is not None and gap <= stop.gap:
             break
+        if stop.remaining() < GUIDED_ROUND_PASSES * last_pass[0]:
+            break  # a round cut short is dropped: not worth starting
         prices = np.minimum(guide(), pen) + 1e-3 * pen  # every needed cell worth a little
         scarce_first = [int(a) for a in agent_order(p)]
         trial, trial_best = guided_pass(
@@ -378,8 +387,7 @@ def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bou
             improved(best)
         if gained < 0.005 * (best.total + max(gained, 0.0)):
             break
-    if guide() is None:  # no prices in time: ordinary passes while they gain
-        state, best = passes(state, best, 1_000)
+    state, best = passes(state, best, 1_000)  # ordinary passes while they gain
     return state, best, counts
 
 
