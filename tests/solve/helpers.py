@@ -160,3 +160,39 @@ def random_cases(max_days: int = 4, max_agents: int = 4, max_cells: int = 30):  
         return data, cells
 
     return build()
+
+
+def draw_allocation_case(
+    data, groups: int, queues: int, served: int, most: int, penalties: list[float]
+) -> tuple[tuple[np.ndarray, ...], np.ndarray, np.ndarray, np.ndarray]:
+    """A random allocation problem for hypothesis: up to `groups` groups each
+    serving 1..`served` of up to `queues` queues, 0..`most` agents on duty
+    and needed per interval (1–3 intervals), penalties drawn from
+    `penalties`. Returns (group_queues, on [G, n], need [Q, n], penalty [Q])."""
+    from hypothesis import strategies as st
+
+    G, Q, n = (data.draw(st.integers(1, k)) for k in (groups, queues, 3))
+    group_queues = tuple(
+        np.array(
+            sorted(data.draw(st.sets(st.integers(0, Q - 1), min_size=1, max_size=served))),
+            dtype=np.int64,
+        )
+        for _ in range(G)
+    )
+    counts = st.lists(st.integers(0, most), min_size=n, max_size=n)
+    on = np.array(data.draw(st.lists(counts, min_size=G, max_size=G)))
+    need = np.array(data.draw(st.lists(counts, min_size=Q, max_size=Q)))
+    penalty = np.array(data.draw(st.lists(st.sampled_from(penalties), min_size=Q, max_size=Q)))
+    return group_queues, on, need, penalty
+
+
+def assert_allocation_fits(
+    alloc: list[np.ndarray], group_queues: tuple[np.ndarray, ...], on: np.ndarray, need: np.ndarray
+) -> None:
+    """Never negative, never more agents than on duty, nobody beyond the need."""
+    cover = np.zeros_like(need)
+    for g, (qs, a) in enumerate(zip(group_queues, alloc, strict=True)):
+        assert (a >= 0).all()
+        assert (a.sum(axis=0) <= on[g]).all()
+        np.add.at(cover, qs, a)
+    assert (cover <= need).all()

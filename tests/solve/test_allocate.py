@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from optimizer.solve.allocate import allocate_counts
+from tests.solve import helpers as h
 
 
 def saved(alloc, need, penalty, group_queues) -> float:  # type: ignore[no-untyped-def]
@@ -85,33 +86,11 @@ def lp_optimum(on, need, penalty, group_queues) -> float:  # type: ignore[no-unt
 @settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_allocation_is_feasible_and_as_good_as_the_lp(data):
-    G = data.draw(st.integers(1, 4))
-    Q = data.draw(st.integers(1, 4))
-    n = data.draw(st.integers(1, 3))
-    group_queues = tuple(
-        np.array(sorted(data.draw(st.sets(st.integers(0, Q - 1), min_size=1, max_size=Q))))
-        for _ in range(G)
-    )
-    on = np.array(
-        data.draw(
-            st.lists(st.lists(st.integers(0, 3), min_size=n, max_size=n), min_size=G, max_size=G)
-        )
-    )
-    need = np.array(
-        data.draw(
-            st.lists(st.lists(st.integers(0, 3), min_size=n, max_size=n), min_size=Q, max_size=Q)
-        )
-    )
-    penalty = np.array(
-        data.draw(st.lists(st.sampled_from([20.0, 40.0, 75.0, 12.5]), min_size=Q, max_size=Q))
+    group_queues, on, need, penalty = h.draw_allocation_case(
+        data, groups=4, queues=4, served=4, most=3, penalties=[20.0, 40.0, 75.0, 12.5]
     )
     alloc = allocate_counts(on, need, penalty, group_queues)
-    cover = np.zeros_like(need)
-    for g, (qs, a) in enumerate(zip(group_queues, alloc, strict=True)):
-        assert (a >= 0).all()
-        assert (a.sum(axis=0) <= on[g]).all()  # never more agents than on duty
-        np.add.at(cover, qs, a)
-    assert (cover <= need).all()  # nobody allocated beyond the need
+    h.assert_allocation_fits(alloc, group_queues, on, need)
     assert saved(alloc, need, penalty, group_queues) == pytest.approx(
         lp_optimum(on, need, penalty, group_queues)
     )

@@ -52,23 +52,10 @@ def test_chain_value_is_the_gain_of_reallocating_with_one_more_agent(data):
     # Random groups (one or two queues each, so chains run through several
     # groups), queues and counts on a few intervals: the chain value of one
     # more agent of group g equals the exact allocation's gain from it.
-    Q = data.draw(st.integers(1, 5))
-    G = data.draw(st.integers(1, 6))
-    n = data.draw(st.integers(1, 3))
-    group_queues = tuple(
-        np.array(
-            sorted(data.draw(st.sets(st.integers(0, Q - 1), min_size=1, max_size=2))),
-            dtype=np.int64,
-        )
-        for _ in range(G)
+    group_queues, on, need, penalty = h.draw_allocation_case(
+        data, groups=6, queues=5, served=2, most=2, penalties=[1.0, 3.0, 10.0]
     )
-    on = np.array(data.draw(st.lists(st.integers(0, 2), min_size=G * n, max_size=G * n)))
-    on = on.reshape(G, n)
-    need = np.array(data.draw(st.lists(st.integers(0, 2), min_size=Q * n, max_size=Q * n)))
-    need = need.reshape(Q, n)
-    penalty = np.array(
-        data.draw(st.lists(st.sampled_from([1.0, 3.0, 10.0]), min_size=Q, max_size=Q))
-    )
+    G = len(group_queues)
     g = data.draw(st.integers(0, G - 1))
     _assert_worth_is_the_gain(group_queues, on, need, penalty, g)
 
@@ -117,11 +104,7 @@ def _assert_worth_is_the_gain(group_queues, on, need, penalty, g) -> np.ndarray:
     extend(p, s, g, np.arange(n), need - cov, penalty[:, None])
     more = on.copy()
     more[g] += 1
-    after = np.zeros((Q, n), dtype=np.int64)
-    for grp, (qs, al) in enumerate(zip(group_queues, s.alloc, strict=True)):
-        assert (al >= 0).all() and (al.sum(axis=0) <= more[grp]).all()
-        after[qs] += al
-    assert (after <= need).all()
+    h.assert_allocation_fits(s.alloc, group_queues, more, need)
     assert np.isclose(
         sum(
             (penalty[qs][:, None] * al).sum() for qs, al in zip(group_queues, s.alloc, strict=True)

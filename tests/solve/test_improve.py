@@ -4,6 +4,7 @@ keeps every rule, and repairs a construction that planned agents in a bad order.
 from __future__ import annotations
 
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -78,6 +79,26 @@ def _at(p, hour: int) -> int:
     )
 
 
+@contextmanager
+def _two_languages(spanish_from: int, a2_from: int):  # type: ignore[no-untyped-def]
+    """Day 0: one agent needed in Portuguese 08-12 (penalty 100/h) and one in
+    Spanish for 4 hours from `spanish_from` (40/h). A1 speaks both and works
+    08-12 (on Portuguese); A2, Portuguese only, works 4 hours from `a2_from`.
+    Yields the scenario, problem, candidates, state and its objective,
+    which is 2 shifts x 4 h x 10 EUR + Spanish 4 h short at 40."""
+    with tempfile.TemporaryDirectory() as tmp:
+        sc = h.load(Path(tmp), h.two_languages())
+        spanish = h.block(0, spanish_from, spanish_from + 4, 1)
+        p = h.problem(sc, h.block(0, 8, 12, 1), {1: spanish})
+        state = State.empty(p)
+        state.works[:, 0] = True
+        state.tpl[0, 0], state.tpl[1, 0] = _at(p, 8), _at(p, a2_from)
+        optimal_allocation(p, state)
+        before = evaluate(p, state)
+        assert before.total == 80.0 + 160.0
+        yield sc, p, CandidateIndex(p, nominal_only=False), state, before
+
+
 def test_a_pass_sees_a_chain_through_a_bilingual_colleague():
     # Day 0, 08:00-12:00 Lisbon: one agent needed in Portuguese (penalty
     # 100/h) and one in Spanish (40/h). A1 speaks both, A2 only Portuguese.
@@ -85,17 +106,7 @@ def test_a_pass_sees_a_chain_through_a_bilingual_colleague():
     # On its own queue A2 is worth nothing at 08-12 (Portuguese is covered),
     # but through a chain it is worth Spanish's 40/h: A2 takes Portuguese
     # and A1 moves to Spanish. Nothing short, cost 2 shifts x 4 h x 10 EUR.
-    data = h.two_languages()
-    with tempfile.TemporaryDirectory() as tmp:
-        sc = h.load(Path(tmp), data)
-        p = h.problem(sc, h.block(0, 8, 12, 1), {1: h.block(0, 8, 12, 1)})
-        cands = CandidateIndex(p, nominal_only=False)
-        state = State.empty(p)
-        state.works[:, 0] = True
-        state.tpl[0, 0], state.tpl[1, 0] = _at(p, 8), _at(p, 14)
-        optimal_allocation(p, state)
-        before = evaluate(p, state)
-        assert before.total == 80.0 + 160.0  # Spanish 4 h short at 40
+    with _two_languages(spanish_from=8, a2_from=14) as (sc, p, cands, state, before):
         new, after, changed = reoptimise_agents(
             p, state, before, cands, [1], StopCriteria(time_limit=10), 0
         )
@@ -114,17 +125,7 @@ def test_a_guided_pass_makes_a_swap_no_single_agent_move_makes():
     # passes are stuck. At prices saying Portuguese is cheap to cover (20/h,
     # above an agent's 10/h) and Spanish dear (40/h), A1 moves first, then A2
     # takes Portuguese.
-    data = h.two_languages()
-    with tempfile.TemporaryDirectory() as tmp:
-        sc = h.load(Path(tmp), data)
-        p = h.problem(sc, h.block(0, 8, 12, 1), {1: h.block(0, 14, 18, 1)})
-        cands = CandidateIndex(p, nominal_only=False)
-        state = State.empty(p)
-        state.works[:, 0] = True
-        state.tpl[0, 0], state.tpl[1, 0] = _at(p, 8), _at(p, 20)
-        optimal_allocation(p, state)
-        before = evaluate(p, state)
-        assert before.total == 80.0 + 160.0  # Spanish 4 h short at 40
+    with _two_languages(spanish_from=14, a2_from=20) as (sc, p, cands, state, before):
         _, stuck, _ = reoptimise_agents(
             p, state, before, cands, [0, 1], StopCriteria(time_limit=10), 0
         )
