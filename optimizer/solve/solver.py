@@ -49,7 +49,7 @@ from optimizer.solve.stop import Progress, ProgressEvent, StopCriteria, no_progr
 
 FULL_MODEL_MAX_LITERALS = 40_000
 PLAIN_PASSES = 1  # ordinary agent passes before the first guided round
-GUIDED_ROUND_PASSES = 2.5  # a guided round starts only with this many passes' time left
+GUIDED_ROUND_PASSES = 1.5  # a guided round starts only with this many passes' time left
 
 
 def exact_objective(p: Problem, s: State, roster: Roster) -> dict[str, float]:
@@ -306,9 +306,11 @@ def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bou
     running. Then, with the LP's coverage prices, guided rounds: a guided
     pass at those prices (rare skills first) and ordinary passes to repair
     it, kept when the round ends better than it started, repeated while a
-    round gains ≥ 0.5 % and the time left is enough for it (a guided pass
-    and a repair pass: `GUIDED_ROUND_PASSES` times the last pass), then
-    ordinary passes while they gain. The LP's prices are used, not the Lagrangian's,
+    round gains ≥ 0.5 % and the time left is enough for it
+    (`GUIDED_ROUND_PASSES` times the last pass: the guided pass and part of
+    a repair pass — a round cut short in its repair passes is still kept
+    when better, one cut in its guided pass is not), then ordinary passes
+    while they gain. The LP's prices are used, not the Lagrangian's,
     which depend on how far its process got when they are read — unless the
     LP did not solve in its share of the time (1,000 agents and more). On
     the baseline the first guided round takes the roster from about 0.74 M
