@@ -116,7 +116,8 @@ def chain_values(
     agent's own queues say it all."""
     value = np.broadcast_to(value, residual.shape)
     short = residual > 0
-    own = _kinds(p)[1][_kinds(p)[0][g]]
+    cls, m, _ = _kinds(p)
+    own = m[cls[g]]
     out = np.where(short[own], value[own], 0.0).max(axis=0, initial=0.0)
     columns = np.flatnonzero(short[~own].any(axis=0))
     if len(columns) == 0:
