@@ -368,7 +368,7 @@ def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bou
         if gap is not None and gap <= stop.gap:
             break
         if stop.remaining() < GUIDED_ROUND_PASSES * last_pass[0]:
-            break  # a round cut short is dropped: not worth starting
+            break  # a round cut in its guided pass is dropped: not worth starting
         prices = np.minimum(guide(), pen) + 1e-3 * pen  # every needed cell worth a little
         scarce_first = [int(a) for a in agent_order(p)]
         trial, trial_best = guided_pass(
