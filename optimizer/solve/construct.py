@@ -65,15 +65,16 @@ def best_schedule(
     cells with residual need instead of the queues' penalties; `worth` [T],
     when given, is the agent's value per interval instead (e.g. through
     chains, `chains.chain_values`). Returns the new state, the per-interval
-    marginal value and the own queue it goes to; None if the agent's own
-    rules admit no schedule (in the time given).
+    value on the agent's own queues (whatever `worth` says) and the own
+    queue it goes to; None if the agent's own rules admit no schedule (in
+    the time given).
     """
     qs = np.flatnonzero(p.eligible[a])
     value = p.penalty[qs, None] if prices is None else prices[qs]
     gain = np.where(residual[qs] > 0, value, 0.0)
-    marginal = gain.max(axis=0) if worth is None else worth
+    own = gain.max(axis=0)
     best_q = qs[gain.argmax(axis=0)]
-    values = {a: template_values(p, a, marginal)}
+    values = {a: template_values(p, a, own if worth is None else worth)}
     st = p.sites[p.agent_site[a]].tpl
     net = values[a] - p.rate[a] * st.weight
     short_list = copy.copy(cands)
@@ -90,7 +91,7 @@ def best_schedule(
         solver.parameters.max_time_in_seconds = limit
         status = solver.solve(built.model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return read_solution(p, s, built, solver), marginal, best_q
+            return read_solution(p, s, built, solver), own, best_q
     return None
 
 

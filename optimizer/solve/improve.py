@@ -109,14 +109,13 @@ def replan(
     )
     if found is None:
         return None
-    trial, _worth, best_q = found
+    trial, own, best_q = found
     t = _duty(p, trial, a)
     if worth is None:
         assign(p, trial, a, best_q, residual, t)
         return trial
     # where a chain is worth more than the agent's own queue, make the chain
-    own = np.broadcast_to(value, residual.shape)[best_q[t], t] * (residual[best_q[t], t] > 0)
-    chained = worth[t] > own + 1e-9
+    chained = worth[t] > own[t] + 1e-9
     assign(p, trial, a, best_q, residual, t[~chained])
     extend(p, trial, g, t[chained], residual, value)
     return trial
