@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import time
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from ortools.sat.python import cp_model
 from typer.testing import CliRunner
 
 from optimizer.bench.curtois.colgen import (
+    FREE,
     ColumnGeneration,
     RowModels,
     marginal_prices,
@@ -386,23 +388,40 @@ def _converged_master(n, seconds=20):
     return inst, cg, start
 
 
+def test_pricing_keeps_to_held_days_and_says_when_they_admit_no_row(tiny):
+    rows = RowModels(tiny)
+    pays = np.full((tiny.horizon, tiny.n_shifts), 100.0)  # every shift is worth working
+    free_row, _, _ = rows.price(0, pays, 5.0)
+    assert free_row[0] != OFF  # unheld, A works day 0
+    held = np.full(tiny.horizon, FREE)
+    held[[0, 3]] = [OFF, N]
+    row, _, optimal = rows.price(0, pays, 5.0, held=held)
+    assert optimal and row[0] == OFF and row[3] == N
+    assert not _employee_violations(tiny, 0, row)
+    held_b = np.full(tiny.horizon, FREE)
+    held_b[2] = N  # B may never work N
+    assert rows.price(1, pays, 5.0, held=held_b) == (None, math.inf, True)
+
+
 @needs_bench
-def test_fixed_employee_keeps_its_column_and_unfix_restores_the_lp():
+def test_held_days_shut_out_the_columns_that_differ_and_release_restores_the_lp():
     _, cg, _ = _converged_master(2)
     assert cg.lp.Solve() == 0
     lp = cg.lp.Objective().Value()
-    j = 0  # employee 0's constructed row, the first column
-    assert cg.columns[j].employee == 0
-    cg.fix(0, j)
+    row = cg.columns[0].row  # employee 0's constructed row, the first column
+    days = np.arange(3)
+    cg.hold(0, days, row[days])
+    other = row.copy()
+    other[0] = OFF if row[0] != OFF else 0
+    assert cg.add(0, other)  # added while the hold is on: it breaks the hold
     assert cg.lp.Solve() == 0
-    weight, arg = cg.weights()
-    assert arg[0] == j and weight[0] == pytest.approx(1.0)
-    assert cg.lp.Objective().Value() >= lp - 1e-6
     x = cg.cell_values()
-    assert np.allclose(x.sum(axis=2), 1.0)  # one value per employee and day
-    cg.unfix_all()
+    assert np.allclose(x[0, days, row[days]], 1.0)
+    assert cg.lp.Objective().Value() >= lp - 1e-6
+    assert cg.lam[-1].solution_value() == 0.0
+    cg.release()
     cg.lp.Solve()
-    assert cg.lp.Objective().Value() == pytest.approx(lp) and not cg.fixed
+    assert cg.lp.Objective().Value() <= lp + 1e-6 and cg.held is None
 
 
 @needs_bench
@@ -413,7 +432,7 @@ def test_dive_roster_is_scored_as_reported_and_the_master_is_restored():
     ev = evaluate(inst, roster)
     assert ev.feasible and ev.objective == obj < best and steps >= 1
     assert obj >= 1001  # Instance3's optimum
-    assert cg.bound == bound and not cg.fixed
+    assert cg.bound == bound and cg.held is None
 
 
 @needs_bench

@@ -34,6 +34,7 @@ from ortools.sat.python import cp_model
 from optimizer.bench.curtois.model import HARD_RULES, make_cells
 from optimizer.bench.curtois.parse import Instance
 
+FREE = -2  # a day not held by a dive (`ColumnGeneration.hold`)
 SCALE = 100_000  # pricing costs are rounded down to multiples of 1/SCALE
 EXTRA_COLUMNS = 4  # rows a pricing call may add: its last solutions (the final one included)
 
@@ -101,18 +102,38 @@ class RowModels:
         hint: np.ndarray | None = None,
         workers: int = 1,
         found: list[np.ndarray] | None = None,
+        held: np.ndarray | None = None,
     ) -> tuple[np.ndarray | None, float, bool]:
         """Best row of employee e when working cell (d, t) is worth `prices[d, t]`
         (minimise request penalty − Σ_worked price). Returns the row found (None
         if none in `limit`), a proven lower bound on the minimum, and whether
         the row is proven optimal. `found`, when given, receives every row the
-        search passed through (more columns per pricing round for free)."""
+        search passed through (more columns per pricing round for free).
+        `held` [H], when given, holds days to a value (a shift, −1 off; FREE
+        leaves the day open) by CP-SAT assumptions: the best row among those."""
         model, lits, days, shifts = self._get(e)
-        if not lits:  # never works: the all-off row
+        if not lits:  # never works: the all-off row, unless a shift is held
+            if held is not None and (held >= 0).any():
+                return None, math.inf, True
             return np.full(self.inst.horizon, -1, dtype=np.int64), float(self.const[e]), True
         true = self.cost[e, days, shifts] - prices[days, shifts]
         coef = np.floor(true * SCALE + 1e-9).astype(np.int64)
         model.minimize(cp_model.LinearExpr.weighted_sum(lits, coef.tolist()))
+        model.clear_assumptions()
+        if held is not None:
+            shift_days = np.flatnonzero(held >= 0)
+            has = np.zeros((self.inst.horizon, self.inst.n_shifts), dtype=bool)
+            has[days, shifts] = True
+            if not has[shift_days, held[shift_days]].all():
+                return None, math.inf, True  # a held shift the employee may never work
+            on = held[days] != FREE
+            model.add_assumptions(
+                [
+                    lit if t == held[d] else lit.Not()
+                    for lit, d, t, h in zip(lits, days, shifts, on, strict=True)
+                    if h
+                ]
+            )
         model.clear_hints()
         if hint is not None:
             for lit, d, t in zip(lits, days, shifts, strict=True):
@@ -126,6 +147,8 @@ class RowModels:
         )
         st = s.solve(model, collector)
         if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if st == cp_model.INFEASIBLE and held is not None:
+                return None, math.inf, True  # the held days admit no row
             if st == cp_model.INFEASIBLE:
                 raise RuntimeError(f"{self.inst.staff_ids[e]}: no feasible row")
             return None, self._trivial_bound(e, days, coef), False
@@ -176,8 +199,9 @@ class ColumnGeneration:
     lp_value: float | None = None
     converged: bool = False
     iterations: int = 0
-    fixed: dict[int, int] = field(default_factory=dict)  # employee → its only column
+    held: np.ndarray | None = None  # (E, H) days held by a dive (FREE: open), or None
     _seen: set = field(default_factory=set)
+    _of: dict[int, list[int]] = field(default_factory=dict)  # employee → its columns
 
     def __post_init__(self) -> None:
         inst = self.inst
@@ -207,6 +231,7 @@ class ColumnGeneration:
             return False
         self._seen.add(key)
         cost = row_request_cost(self.rows.const, self.rows.cost, e, row)
+        self._of.setdefault(e, []).append(len(self.columns))
         self.columns.append(Column(e, row.copy(), cost))
         v = self.lp.NumVar(0, self.lp.infinity(), "")
         self.lp.Objective().SetCoefficient(v, float(cost))
@@ -214,23 +239,32 @@ class ColumnGeneration:
         for d in np.flatnonzero(row >= 0):
             self.cover_ct[int(d), int(row[d])].SetCoefficient(v, 1)
         self.lam.append(v)
-        if e in self.fixed:  # a fixed employee keeps its one column
+        if not self._agrees(e, row):  # a dive holds days it does not keep
             v.SetUb(0.0)
         return True
 
-    def fix(self, e: int, j: int) -> None:
-        """Hold employee e on column j (every other column of e gets weight 0);
-        pricing then skips e."""
-        for k, c in enumerate(self.columns):
-            if c.employee == e:
-                self.lam[k].SetUb(self.lp.infinity() if k == j else 0.0)
-        self.fixed[e] = j
+    def _agrees(self, e: int, row: np.ndarray) -> bool:
+        """Whether `row` keeps every day the dive holds for employee e."""
+        if self.held is None:
+            return True
+        h = self.held[e] != FREE
+        return bool(np.array_equal(row[h], self.held[e, h]))
 
-    def unfix_all(self) -> None:
-        """Free every employee again (all columns back in the master)."""
+    def hold(self, e: int, days: np.ndarray, values: np.ndarray) -> None:
+        """Hold employee e's `days` to `values` (shift, −1 off): columns that
+        disagree get weight 0, and pricing keeps to the held days."""
+        if self.held is None:
+            self.held = np.full((self.inst.n_staff, self.inst.horizon), FREE, dtype=np.int64)
+        self.held[e, days] = values
+        for k in self._of.get(e, []):
+            if not self._agrees(e, self.columns[k].row):
+                self.lam[k].SetUb(0.0)
+
+    def release(self) -> None:
+        """Open every held day again (all columns back in the master)."""
         for v in self.lam:
             v.SetUb(self.lp.infinity())
-        self.fixed.clear()
+        self.held = None
 
     def weights(self) -> tuple[np.ndarray, np.ndarray]:
         """Per employee: the largest LP weight of one of its columns and that
@@ -280,8 +314,8 @@ class ColumnGeneration:
         `max_rounds` caps the LP solves of this call; `gap` > 0 also stops once
         the bound is within that fraction of the LP value (the tail of column
         generation moves the LP little and costs most of the rounds).
-        Fixed employees are not priced: their one column's reduced cost enters
-        the bound, which is then a bound of the restricted problem only."""
+        While a dive holds days (`hold`), pricing keeps to them and the bound
+        is a bound of that restricted problem only."""
         inst = self.inst
         req = inst.cover.astype(float)
         centre: np.ndarray | None = None
@@ -295,18 +329,9 @@ class ColumnGeneration:
             row_request_cost(self.rows.const, self.rows.cost, e, row) - pi[d, row[d]].sum() - mu[e]
         )
 
-    def _fixed_reduced_cost(self, pi: np.ndarray) -> float:
-        """Σ over fixed employees of their column's cost − π·a."""
-        total = 0.0
-        for j in self.fixed.values():
-            c = self.columns[j]
-            d = np.flatnonzero(c.row >= 0)
-            total += c.cost - pi[d, c.row[d]].sum()
-        return total
-
     def _loop(self, deadline, price_limit, target, smoothing, req, centre, max_rounds, gap) -> None:
         inst = self.inst
-        free = [e for e in range(inst.n_staff) if e not in self.fixed]
+        staff = list(range(inst.n_staff))
         rounds = 0
         while time.monotonic() < deadline:
             if max_rounds is not None and rounds >= max_rounds:
@@ -323,23 +348,27 @@ class ColumnGeneration:
             alpha = smoothing if centre is not None else 0.0
             while True:  # mispricing: retry with the pure LP duals
                 pi = alpha * centre + (1 - alpha) * pi_lp if alpha else pi_lp
-                lb_total = float((pi * req).sum()) + self._fixed_reduced_cost(pi)
+                lb_total = float((pi * req).sum())
                 all_exact = True
                 if deadline - time.monotonic() <= 0:
                     return
                 limit = min(price_limit, deadline - time.monotonic())
-                found: dict[int, list[np.ndarray]] = {e: [] for e in free}
+                found: dict[int, list[np.ndarray]] = {e: [] for e in staff}
                 priced = list(
                     self._pool.map(
                         lambda e, pi=pi, limit=limit, found=found: self.rows.price(
-                            e, pi, limit, found=found[e]
+                            e,
+                            pi,
+                            limit,
+                            found=found[e],
+                            held=None if self.held is None else self.held[e],
                         ),
-                        free,
+                        staff,
                     )
                 )
                 if time.monotonic() > deadline + 0.5 * price_limit:
                     return
-                for e, (_row, lb, optimal) in zip(free, priced, strict=True):
+                for e, (_row, lb, optimal) in zip(staff, priced, strict=True):
                     lb_total += lb
                     all_exact &= optimal
                     for r in found[e][-EXTRA_COLUMNS:]:  # the last found are the best

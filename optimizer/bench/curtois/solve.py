@@ -14,8 +14,8 @@ The strategy builds on that:
    roster is feasible as soon as every row is placed.
 2. Column generation (up to 12 weeks): the master LP over generated rows
    gives the lower bound reported (`colgen.ColumnGeneration`), valid at every
-   iteration. Then (up to 2,000 cells) a price-and-branch dive (`dive.dive`:
-   fix the most integral employees, re-price the others, repeat), the
+   iteration. Then a price-and-branch dive (`dive.dive`:
+   hold the days whose LP value is clearest, re-price, repeat), the
    restricted master IP over every generated row, and a RINS-like re-solve
    of the cells where the LP disagrees with the roster.
 3. Long horizons: DP descent, re-placing one employee at a time on the DP's
@@ -370,7 +370,7 @@ def solve(
     """Construct; column generation for a bound (`cg_share` of the time left:
     default 40 % up to 2,000 cells, 30 % up to 84 days when given at least
     300 s, else none), then a dive (`dive_share` of the time left after it:
-    default 25 % up to 600 cells, 40 % up to 2,000, else none), master IP
+    default 25 % up to 600 cells, else 40 %), master IP
     and RINS; LNS;
     then the full model with the incumbent as hint. Every phase stops as soon
     as the roster meets the bound. `full_share` is the fraction of the time
@@ -395,7 +395,7 @@ def solve(
         else:  # pricing 30+ rows a round converges in minutes, not seconds
             cg_share = 0.3 if inst.horizon <= 84 and time_limit >= 300 else 0.0
     if dive_share is None:
-        dive_share = 0.25 if cells <= 600 else 0.4 if cells <= 2000 else 0.0
+        dive_share = 0.25 if cells <= 600 else 0.4  # used only after column generation
     bound, lp_x = None, None
     if roster is not None and cg_share > 0 and clock.left() > 2.0:
         budget = cg_share * clock.left()
