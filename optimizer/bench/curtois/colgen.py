@@ -112,20 +112,19 @@ class RowModels:
         `held` [H], when given, holds days to a value (a shift, −1 off; FREE
         leaves the day open) by CP-SAT assumptions: the best row among those."""
         model, lits, days, shifts = self._get(e)
-        if not lits:  # never works: the all-off row, unless a shift is held
-            if held is not None and (held >= 0).any():
-                return None, math.inf, True
-            return np.full(self.inst.horizon, -1, dtype=np.int64), float(self.const[e]), True
-        true = self.cost[e, days, shifts] - prices[days, shifts]
-        coef = np.floor(true * SCALE + 1e-9).astype(np.int64)
-        model.minimize(cp_model.LinearExpr.weighted_sum(lits, coef.tolist()))
-        model.clear_assumptions()
         if held is not None:
             shift_days = np.flatnonzero(held >= 0)
             has = np.zeros((self.inst.horizon, self.inst.n_shifts), dtype=bool)
             has[days, shifts] = True
             if not has[shift_days, held[shift_days]].all():
                 return None, math.inf, True  # a held shift the employee may never work
+        if not lits:  # never works: the all-off row
+            return np.full(self.inst.horizon, -1, dtype=np.int64), float(self.const[e]), True
+        true = self.cost[e, days, shifts] - prices[days, shifts]
+        coef = np.floor(true * SCALE + 1e-9).astype(np.int64)
+        model.minimize(cp_model.LinearExpr.weighted_sum(lits, coef.tolist()))
+        model.clear_assumptions()
+        if held is not None:
             on = held[days] != FREE
             model.add_assumptions(
                 [

@@ -90,7 +90,6 @@ def dive(
             n_open = int((cg.held == FREE).sum())
             left = deadline - time.monotonic()
             step_end = time.monotonic() + left / _steps_left(n_open, share)
-            cg.converged = False
             cg.run(step_end, price_limit=price_limit, target=best)
             if cg.integer_bound is not None and cg.integer_bound >= best:
                 break  # nothing better below this node
