@@ -416,11 +416,12 @@ def test_held_days_shut_out_the_columns_that_differ_and_release_restores_the_lp(
     assert cg.add(0, other)  # added while the hold is on: it breaks the hold
     assert cg.lp.Solve() == 0
     x = cg.cell_values()
+    assert np.allclose(x.sum(axis=2), 1.0)  # one value per employee and day
     assert np.allclose(x[0, days, row[days]], 1.0)
     assert cg.lp.Objective().Value() >= lp - 1e-6
     assert cg.lam[-1].solution_value() == 0.0
     cg.release()
-    cg.lp.Solve()
+    cg.lp.Solve()  # the extra column may only lower the LP once it is free
     assert cg.lp.Objective().Value() <= lp + 1e-6 and cg.held is None
 
 

@@ -27,11 +27,11 @@ from optimizer.bench.curtois.colgen import FREE, ColumnGeneration
 from optimizer.bench.curtois.evaluate import evaluate
 
 
-def _steps_left(n_free: int, share: float) -> int:
-    """Steps until `n_free` open days are held, `share` of them a step."""
+def _steps_left(n_open: int, share: float) -> int:
+    """Steps until `n_open` open days are held, `share` of them a step."""
     steps = 1
-    while n_free > 0:
-        n_free -= max(1, math.ceil(share * n_free))
+    while n_open > 0:
+        n_open -= max(1, math.ceil(share * n_open))
         steps += 1
     return steps
 
