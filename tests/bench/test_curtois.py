@@ -359,7 +359,7 @@ def test_pricing_bound_without_a_row_is_still_a_lower_bound():
     coef = np.floor((rows.cost[0, days, shifts] - prices[days, shifts]) * 100_000).astype(int)
     _, lb, optimal = rows.price(0, prices, 10)
     assert optimal
-    assert rows._trivial_bound(0, days, coef) <= lb < 0
+    assert rows.const[0] + rows._day_minimum(days, coef) / 100_000 <= lb < 0
 
 
 @needs_bench

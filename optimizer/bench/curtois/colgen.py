@@ -60,6 +60,26 @@ def row_request_cost(const: np.ndarray, cost: np.ndarray, e: int, row: np.ndarra
     return int(const[e] + cost[e, d, row[d]].sum())
 
 
+def single_employee_model(
+    inst: Instance, e: int
+) -> tuple[cp_model.CpModel, list, np.ndarray, np.ndarray]:
+    """A CP-SAT model of employee e's row under its hard rules, no objective:
+    (model, literals, the day and the shift of each literal)."""
+    model = cp_model.CpModel()
+    free = np.zeros((inst.n_staff, inst.horizon), dtype=bool)
+    free[e] = True
+    cells = make_cells(model, inst, free, None)
+    for fn in HARD_RULES:
+        fn(model, cells)
+    lits, days, shifts = [], [], []
+    for (_, d), opts in cells.x.items():
+        for t, lit in opts.items():
+            lits.append(lit)
+            days.append(d)
+            shifts.append(t)
+    return model, lits, np.array(days, int), np.array(shifts, int)
+
+
 class RowModels:
     """One cached single-employee CP-SAT model per employee (hard rules only)."""
 
@@ -70,29 +90,55 @@ class RowModels:
 
     def _get(self, e: int) -> tuple[cp_model.CpModel, list, np.ndarray, np.ndarray]:
         if e not in self._models:
-            inst = self.inst
-            model = cp_model.CpModel()
-            free = np.zeros((inst.n_staff, inst.horizon), dtype=bool)
-            free[e] = True
-            cells = make_cells(model, inst, free, None)
-            for fn in HARD_RULES:
-                fn(model, cells)
-            lits, days, shifts = [], [], []
-            for (_, d), opts in cells.x.items():
-                for t, lit in opts.items():
-                    lits.append(lit)
-                    days.append(d)
-                    shifts.append(t)
-            self._models[e] = (model, lits, np.array(days, int), np.array(shifts, int))
+            self._models[e] = single_employee_model(self.inst, e)
         return self._models[e]
 
-    def _trivial_bound(self, e: int, days: np.ndarray, coef: np.ndarray) -> float:
+    def _day_minimum(self, days: np.ndarray, coef: np.ndarray) -> int:
         """A lower bound without search: the cheapest shift or the day off on
         every day. Used when CP-SAT stops before any row, whose reported
         objective bound is then not a bound (0 in the response)."""
-        low = np.zeros(self.inst.horizon)
+        low = np.zeros(self.inst.horizon, dtype=np.int64)
         np.minimum.at(low, days, coef)
-        return float(self.const[e]) + float(low.sum()) / SCALE
+        return int(low.sum())
+
+    def _minimise(
+        self,
+        e: int,
+        coef: np.ndarray,
+        limit: float,
+        workers: int,
+        hint: np.ndarray | None = None,
+        assumptions: list | None = None,
+        collector: cp_model.CpSolverSolutionCallback | None = None,
+    ) -> tuple[cp_model.CpSolver, int]:
+        """Solve employee e's model minimising `Σ coef · x` (one coefficient per
+        literal of `_get(e)`); (solver, status)."""
+        model, lits, days, shifts = self._get(e)
+        model.minimize(cp_model.LinearExpr.weighted_sum(lits, coef.tolist()))
+        model.clear_assumptions()
+        if assumptions:
+            model.add_assumptions(assumptions)
+        model.clear_hints()
+        if hint is not None:
+            for lit, d, t in zip(lits, days, shifts, strict=True):
+                model.add_hint(lit, bool(hint[d] == t))
+        s = cp_model.CpSolver()
+        s.parameters.max_time_in_seconds = max(0.01, limit)
+        s.parameters.num_workers = workers
+        s.parameters.linearization_level = 2  # measured ~1.5× faster on these rows
+        return s, s.solve(model, collector)
+
+    def least(self, e: int, cells: np.ndarray, limit: float, workers: int = 1) -> int:
+        """A proven lower bound (the minimum, when found in `limit`) of
+        `Σ_worked cells[d, t]` over employee e's feasible rows, `cells` (H, T) int."""
+        _, _, days, shifts = self._get(e)
+        coef = cells[days, shifts].astype(np.int64)
+        s, st = self._minimise(e, coef, limit, workers)
+        if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return math.ceil(s.best_objective_bound - 1e-6)
+        if st == cp_model.INFEASIBLE:
+            raise RuntimeError(f"{self.inst.staff_ids[e]}: no feasible row")
+        return self._day_minimum(days, coef)
 
     def price(
         self,
@@ -111,7 +157,7 @@ class RowModels:
         search passed through (more columns per pricing round for free).
         `held` [H], when given, holds days to a value (a shift, −1 off; FREE
         leaves the day open) by CP-SAT assumptions: the best row among those."""
-        model, lits, days, shifts = self._get(e)
+        _, lits, days, shifts = self._get(e)
         if held is not None:
             shift_days = np.flatnonzero(held >= 0)
             has = np.zeros((self.inst.horizon, self.inst.n_shifts), dtype=bool)
@@ -122,35 +168,24 @@ class RowModels:
             return np.full(self.inst.horizon, -1, dtype=np.int64), float(self.const[e]), True
         true = self.cost[e, days, shifts] - prices[days, shifts]
         coef = np.floor(true * SCALE + 1e-9).astype(np.int64)
-        model.minimize(cp_model.LinearExpr.weighted_sum(lits, coef.tolist()))
-        model.clear_assumptions()
+        assumptions = None
         if held is not None:
             on = held[days] != FREE
-            model.add_assumptions(
-                [
-                    lit if t == held[d] else lit.Not()
-                    for lit, d, t, h in zip(lits, days, shifts, on, strict=True)
-                    if h
-                ]
-            )
-        model.clear_hints()
-        if hint is not None:
-            for lit, d, t in zip(lits, days, shifts, strict=True):
-                model.add_hint(lit, bool(hint[d] == t))
-        s = cp_model.CpSolver()
-        s.parameters.max_time_in_seconds = max(0.01, limit)
-        s.parameters.num_workers = workers
-        s.parameters.linearization_level = 2  # measured ~1.5× faster on these rows
+            assumptions = [
+                lit if t == held[d] else lit.Not()
+                for lit, d, t, h in zip(lits, days, shifts, on, strict=True)
+                if h
+            ]
         collector = (
             None if found is None else _RowCollector(lits, days, shifts, self.inst.horizon, found)
         )
-        st = s.solve(model, collector)
+        s, st = self._minimise(e, coef, limit, workers, hint, assumptions, collector)
         if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if st == cp_model.INFEASIBLE and held is not None:
                 return None, math.inf, True  # the held days admit no row
             if st == cp_model.INFEASIBLE:
                 raise RuntimeError(f"{self.inst.staff_ids[e]}: no feasible row")
-            return None, self._trivial_bound(e, days, coef), False
+            return None, float(self.const[e]) + self._day_minimum(days, coef) / SCALE, False
         lb = float(self.const[e]) + math.ceil(s.best_objective_bound - 1e-6) / SCALE
         row = np.full(self.inst.horizon, -1, dtype=np.int64)
         for lit, d, t in zip(lits, days, shifts, strict=True):

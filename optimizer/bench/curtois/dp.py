@@ -27,16 +27,28 @@ from optimizer.bench.curtois.parse import Instance
 INF = 1e18
 
 
+def sequence_limits(inst: Instance, e: int) -> tuple[int, int, int, np.ndarray]:
+    """Employee e's run limits as the state machines use them: (longest work
+    run ≥ 1, shortest work run, shortest run of days off ≥ 1, `(H, T)` cells
+    it may work at all — none when MaxConsecutiveShifts is 0)."""
+    allowed = (inst.max_shifts[e] > 0)[None, :] & ~inst.days_off[e][:, None]
+    if int(inst.max_consecutive[e]) == 0:
+        allowed = np.zeros_like(allowed)
+    return (
+        max(1, int(inst.max_consecutive[e])),
+        int(inst.min_consecutive[e]),
+        max(1, int(inst.min_days_off[e])),
+        allowed,
+    )
+
+
 class RowDP:
     """The DP of one employee; `path(cost)` is the cheapest sequence-feasible row."""
 
     def __init__(self, inst: Instance, e: int) -> None:
         self.inst, self.e = inst, e
         self.h, self.nt = inst.horizon, inst.n_shifts
-        self.mx = max(1, int(inst.max_consecutive[e]))
-        self.mn = int(inst.min_consecutive[e])
-        self.md = max(1, int(inst.min_days_off[e]))
-        allowed = (inst.max_shifts[e] > 0)[None, :] & ~inst.days_off[e][:, None]
+        self.mx, self.mn, self.md, allowed = sequence_limits(inst, e)
         self.blocked = np.where(allowed, 0.0, INF)  # (H, T)
         self.cf = np.where(inst.cannot_follow, INF, 0.0)  # (T, T)
         self.minutes = inst.shift_minutes.astype(float)
