@@ -6,7 +6,6 @@ import dataclasses
 import json
 import math
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -30,11 +29,7 @@ from optimizer.bench.curtois.parse import instance_path, parse_instance
 from optimizer.bench.curtois.run import best_known, check_outcome, parse_selection
 from optimizer.bench.curtois.solve import _Clock, _lp_neighbourhood, construct, solve
 from optimizer.cli import app
-
-REPO = Path(__file__).resolve().parents[2]
-BENCH = (REPO / ".." / "shared" / "benchmarks" / "curtois").resolve()
-TINY = Path(__file__).parent / "data" / "tiny_curtois.txt"
-needs_bench = pytest.mark.skipif(not BENCH.is_dir(), reason=f"no benchmark folder {BENCH}")
+from tests.bench.paths import BENCH, TINY, needs_bench
 
 # Hand-built roster of the tiny instance (D = 0, N = 1, off = -1), days 0..6:
 #   A: D D N - D D -      B: - D D D - - -

@@ -4,7 +4,6 @@ enumerate-and-solve proof of optimality (`enumeration.py`, `exact.py`)."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,11 +23,7 @@ from optimizer.bench.curtois.evaluate import cover_counts, evaluate
 from optimizer.bench.curtois.exact import close_gap, reduced_costs
 from optimizer.bench.curtois.model import build
 from optimizer.bench.curtois.parse import Instance, instance_path, parse_instance
-
-REPO = Path(__file__).resolve().parents[2]
-BENCH = (REPO / ".." / "shared" / "benchmarks" / "curtois").resolve()
-TINY = Path(__file__).parent / "data" / "tiny_curtois.txt"
-needs_bench = pytest.mark.skipif(not BENCH.is_dir(), reason=f"no benchmark folder {BENCH}")
+from tests.bench.paths import BENCH, TINY, needs_bench
 
 
 def _one_employee(
