@@ -69,6 +69,14 @@ class _Multipliers:
     under: float
     types: np.ndarray
 
+    def credit(
+        self, over_room: np.ndarray, under_room: np.ndarray, type_room: np.ndarray, unit: float
+    ) -> np.ndarray:
+        """What the prices may have added beyond the true cost, given the room
+        left under each maximum and the minutes still owed to the minimum: a
+        priced value minus this is a lower bound on the true cost."""
+        return (self.over * over_room - self.under * under_room) / unit + type_room @ self.types
+
 
 class RowSpace:
     """The state machine of one employee over the horizon. Base states
@@ -198,7 +206,7 @@ def _multipliers(space: RowSpace, cost: np.ndarray, target: float) -> list[_Mult
             break
         row = space.path(choice)
         mins, counts = space.usage(row)
-        dual = root - (lam.over * hi - lam.under * lo) / space.unit - float(lam.types @ caps)
+        dual = root - float(lam.credit(hi, lo, caps, space.unit))
         found.append((dual, lam))
         if dual > best + 1e-9:
             best, stale = dual, 0
@@ -249,12 +257,8 @@ def rows_within(
         ok[worked] &= counts[worked, shift[worked]] <= max_shifts[shift[worked]]
         rest = np.full(len(state), -INF)
         for lam, value in bounds:
-            b = (
-                value[d + 1, state]
-                - (lam.over * (hi - mins) - lam.under * (lo - mins)) / space.unit
-            )
-            b = b - (max_shifts[None, :] - counts) @ lam.types
-            rest = np.maximum(rest, b)
+            room = lam.credit(hi - mins, lo - mins, max_shifts[None, :] - counts, space.unit)
+            rest = np.maximum(rest, value[d + 1, state] - room)
         return ok & (c + rest <= limit + 1e-6)
 
     state = np.array([space.start])

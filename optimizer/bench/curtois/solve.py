@@ -386,8 +386,11 @@ def solve(
 ) -> Outcome:
     """Construct; column generation for a bound (`cg_share` of the time left:
     default 40 % up to 2,000 cells, 30 % up to 84 days when given at least
-    300 s, else none), then a dive (`dive_share` of the time left after it:
-    default 25 % up to 600 cells, else 40 %), master IP
+    300 s, else none), then closing the gap by enumeration (`close_share` of
+    the time left after it: default 95 % up to 600 cells, else none; a round
+    starts only when its MIP is forecast to finish, so the rest of the time
+    goes on), a dive (`dive_share` of the time left after that: default 25 %
+    up to 600 cells, else 40 %), master IP
     and RINS; LNS;
     then the full model with the incumbent as hint. Every phase stops as soon
     as the roster meets the bound. `full_share` is the fraction of the time
