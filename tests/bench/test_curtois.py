@@ -27,7 +27,13 @@ from optimizer.bench.curtois.evaluate import evaluate
 from optimizer.bench.curtois.model import build
 from optimizer.bench.curtois.parse import instance_path, parse_instance
 from optimizer.bench.curtois.run import best_known, check_outcome, parse_selection
-from optimizer.bench.curtois.solve import _Clock, _lp_neighbourhood, construct, solve
+from optimizer.bench.curtois.solve import (
+    _Clock,
+    _lp_neighbourhood,
+    _under_neighbourhood,
+    construct,
+    solve,
+)
 from optimizer.cli import app
 from tests.bench.paths import BENCH, TINY, needs_bench
 
@@ -459,3 +465,19 @@ def test_lp_neighbourhood_frees_doubted_cells_of_whole_employees_or_adds_days(ti
     free, kind = _lp_neighbourhood(tiny, random.Random(0), 8, ROSTER, lp_x)
     assert kind.startswith("lp+days")  # 6 doubted cells < 8: all, plus a day window
     assert free[0, 1:5].all() and free[1, 2:4].all() and free.sum() >= 8
+
+
+def test_under_neighbourhood_frees_a_window_on_an_under_covered_day_and_who_is_off(tiny):
+    import random
+
+    # ROSTER is short on day 4 (D), 5 (N) and 6 (D); B is off on 4, 5 and 6, A on 6
+    under_days = {4, 5, 6}
+    for seed in range(20):
+        free, kind = _under_neighbourhood(tiny, random.Random(seed), 6, ROSTER)
+        assert kind.startswith("under×")
+        window = np.flatnonzero(free.all(axis=0))
+        assert under_days & set(window.tolist())  # the window reaches a short day
+        assert free.any(axis=1).all() and free[:, window].all()
+        assert free[1].all()  # B is off on every short day: its whole row is free
+    covered = dataclasses.replace(tiny, cover=np.zeros_like(tiny.cover))
+    assert _under_neighbourhood(covered, random.Random(0), 6, ROSTER) is None
