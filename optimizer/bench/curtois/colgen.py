@@ -222,6 +222,43 @@ class Column:
     cost: int  # request penalty
 
 
+def master_rows(
+    solver: pywraplp.Solver, inst: Instance
+) -> tuple[dict, list, list[tuple[pywraplp.Variable, float]]]:
+    """The master's rows in `solver` (minimising): per (day, shift)
+    `Σ columns + under − over = requirement`, under and over priced at their
+    weights in the objective, and one convexity row per employee; returns
+    (cover rows by (day, shift), convexity rows, [(under or over, weight)])."""
+    obj = solver.Objective()
+    cover, penalties = {}, []
+    for d in range(inst.horizon):
+        for t in range(inst.n_shifts):
+            req = float(inst.cover[d, t])
+            ct = solver.Constraint(req, req)
+            u = solver.NumVar(0, solver.infinity(), "")
+            o = solver.NumVar(0, solver.infinity(), "")
+            ct.SetCoefficient(u, 1)
+            ct.SetCoefficient(o, -1)
+            for v, w in ((u, float(inst.weight_under[d, t])), (o, float(inst.weight_over[d, t]))):
+                obj.SetCoefficient(v, w)
+                penalties.append((v, w))
+            cover[d, t] = ct
+    obj.SetMinimization()
+    return cover, [solver.Constraint(1, 1) for _ in range(inst.n_staff)], penalties
+
+
+def place_column(
+    solver: pywraplp.Solver, var: pywraplp.Variable, column: Column, cover: dict, convexity: list
+) -> None:
+    """Give `var` the column's cost in the objective and its coefficients in
+    its employee's convexity row and the cover rows of the cells it works."""
+    solver.Objective().SetCoefficient(var, float(column.cost))
+    convexity[column.employee].SetCoefficient(var, 1)
+    row = column.row
+    for d in np.flatnonzero(row >= 0):
+        cover[int(d), int(row[d])].SetCoefficient(var, 1)
+
+
 @dataclass
 class ColumnGeneration:
     """Column generation state: the master LP, its columns, the best bound."""
@@ -238,24 +275,8 @@ class ColumnGeneration:
     _of: dict[int, list[int]] = field(default_factory=dict)  # employee → its columns
 
     def __post_init__(self) -> None:
-        inst = self.inst
         self.lp = pywraplp.Solver.CreateSolver("GLOP")
-        h, nt = inst.horizon, inst.n_shifts
-        self.cover_ct = {}
-        obj = self.lp.Objective()
-        for d in range(h):
-            for t in range(nt):
-                req = float(inst.cover[d, t])
-                ct = self.lp.Constraint(req, req)
-                u = self.lp.NumVar(0, self.lp.infinity(), "")
-                o = self.lp.NumVar(0, self.lp.infinity(), "")
-                ct.SetCoefficient(u, 1)
-                ct.SetCoefficient(o, -1)
-                obj.SetCoefficient(u, float(inst.weight_under[d, t]))
-                obj.SetCoefficient(o, float(inst.weight_over[d, t]))
-                self.cover_ct[d, t] = ct
-        self.conv_ct = [self.lp.Constraint(1, 1) for _ in range(inst.n_staff)]
-        obj.SetMinimization()
+        self.cover_ct, self.conv_ct, _ = master_rows(self.lp, self.inst)
         self.lam: list = []
 
     def add(self, e: int, row: np.ndarray) -> bool:
@@ -268,10 +289,7 @@ class ColumnGeneration:
         self._of.setdefault(e, []).append(len(self.columns))
         self.columns.append(Column(e, row.copy(), cost))
         v = self.lp.NumVar(0, self.lp.infinity(), "")
-        self.lp.Objective().SetCoefficient(v, float(cost))
-        self.conv_ct[e].SetCoefficient(v, 1)
-        for d in np.flatnonzero(row >= 0):
-            self.cover_ct[int(d), int(row[d])].SetCoefficient(v, 1)
+        place_column(self.lp, v, self.columns[-1], self.cover_ct, self.conv_ct)
         self.lam.append(v)
         if not self._agrees(e, row):  # a dive holds days it does not keep
             v.SetUb(0.0)

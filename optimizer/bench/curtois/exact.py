@@ -31,7 +31,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.linear_solver import pywraplp
 
-from optimizer.bench.curtois.colgen import SCALE, Column, RowModels, row_request_cost
+from optimizer.bench.curtois.colgen import (
+    SCALE,
+    Column,
+    RowModels,
+    master_rows,
+    place_column,
+    row_request_cost,
+)
 from optimizer.bench.curtois.enumeration import RowSpace, TooManyRows, rows_within
 from optimizer.bench.curtois.parse import Instance
 
@@ -119,31 +126,16 @@ def master_mip(
     mip = pywraplp.Solver.CreateSolver("SCIP")
     mip.SetTimeLimit(max(1, int(limit * 1000)))
     mip.SetSolverSpecificParametersAsString(_SCIP)
-    obj = mip.Objective()
-    cap = mip.Constraint(-mip.infinity(), float(target))
-    cover = {}
-    for d in range(inst.horizon):
-        for t in range(inst.n_shifts):
-            req = float(inst.cover[d, t])
-            ct = mip.Constraint(req, req)
-            u, o = mip.NumVar(0, mip.infinity(), ""), mip.NumVar(0, mip.infinity(), "")
-            ct.SetCoefficient(u, 1)
-            ct.SetCoefficient(o, -1)
-            for v, w in ((u, inst.weight_under[d, t]), (o, inst.weight_over[d, t])):
-                obj.SetCoefficient(v, float(w))
-                cap.SetCoefficient(v, float(w))
-            cover[d, t] = ct
-    one = [mip.Constraint(1, 1) for _ in range(inst.n_staff)]
+    cover, one, penalties = master_rows(mip, inst)
+    cap = mip.Constraint(-mip.infinity(), float(target))  # the objective ≤ target
+    for v, w in penalties:
+        cap.SetCoefficient(v, w)
     lam = []
     for c in columns:
         v = mip.BoolVar("")
         lam.append(v)
-        obj.SetCoefficient(v, float(c.cost))
+        place_column(mip, v, c, cover, one)
         cap.SetCoefficient(v, float(c.cost))
-        one[c.employee].SetCoefficient(v, 1)
-        for d in np.flatnonzero(c.row >= 0):
-            cover[int(d), int(c.row[d])].SetCoefficient(v, 1)
-    obj.SetMinimization()
     status = mip.Solve()
     if status == pywraplp.Solver.INFEASIBLE:
         return "INFEASIBLE", None, None
@@ -154,7 +146,7 @@ def master_mip(
         if v.solution_value() > 0.5:
             roster[c.employee] = c.row
     kind = "OPTIMAL" if status == pywraplp.Solver.OPTIMAL else "UNKNOWN"
-    return kind, roster, round(obj.Value())
+    return kind, roster, round(mip.Objective().Value())
 
 
 def close_gap(

@@ -231,6 +231,11 @@ def _lp_neighbourhood(
     return free, f"lp rows×{k}"
 
 
+def _window_width(inst: Instance, size: int) -> int:
+    """Days in a window of every employee holding about `size` cells (≥ 3)."""
+    return max(3, min(inst.horizon, round(size / inst.n_staff)))
+
+
 def _under_neighbourhood(
     inst: Instance, rng: random.Random, size: int, roster: np.ndarray
 ) -> tuple[np.ndarray, str] | None:
@@ -242,7 +247,7 @@ def _under_neighbourhood(
     if not len(under):
         return None
     e_n, h = inst.n_staff, inst.horizon
-    width = max(3, min(h, round(size / e_n)))
+    width = _window_width(inst, size)
     d = int(under[rng.randrange(len(under))])
     d0 = min(max(0, d - rng.randrange(width)), h - width)
     free = np.zeros((e_n, h), dtype=bool)
@@ -277,7 +282,7 @@ def _neighbourhood(
         k = max(2, min(e_n, round(size / h)))
         free[rng.sample(range(e_n), k)] = True
         return free, f"rows×{k}"
-    width = max(3, min(h, round(size / e_n)))
+    width = _window_width(inst, size)
     d0 = rng.randrange(0, h - width + 1)
     free[:, d0 : d0 + width] = True
     return free, f"days×{width}"
