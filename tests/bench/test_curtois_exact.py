@@ -18,9 +18,16 @@ from optimizer.bench.curtois.colgen import (
     _RowCollector,
     single_employee_model,
 )
-from optimizer.bench.curtois.enumeration import RowSpace, TooManyRows, rows_within
+from optimizer.bench.curtois.enumeration import RowSpace, TooManyRows, cells_within, rows_within
 from optimizer.bench.curtois.evaluate import cover_counts, evaluate
-from optimizer.bench.curtois.exact import close_gap, reduced_costs
+from optimizer.bench.curtois.exact import (
+    cells_reachable,
+    cells_used,
+    close_gap,
+    enumerate_rows,
+    reduced_costs,
+    restricted_model,
+)
 from optimizer.bench.curtois.model import build
 from optimizer.bench.curtois.parse import Instance, instance_path, parse_instance
 from tests.bench.paths import BENCH, TINY, needs_bench
@@ -131,6 +138,35 @@ def test_rows_within_a_limit_are_exactly_the_feasible_rows_cp_sat_enumerates(cas
         assert len(got) >= 1  # the least-cost row itself
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(one_employee_cases())
+def test_reduced_cost_fixing_keeps_every_cell_a_row_within_the_limit_uses(case):
+    inst, cost, slack = case
+    rows = RowModels(inst)
+    try:
+        least = rows.least(0, cost, 5.0)
+    except RuntimeError:
+        return
+    space = RowSpace(inst, 0)
+    work, off = cells_within(space, cost, least + slack)
+    for row in rows_within(space, cost, least + slack):
+        on = np.flatnonzero(row >= 0)
+        assert work[on, row[on]].all()
+        assert off[row < 0].all()
+
+
+def test_reduced_cost_fixing_fixes_the_days_no_cheap_row_has_off():
+    # every day worth 10, at most one weekend of two, limit −120: every row
+    # within it works all ten weekdays, so no weekday may be off
+    inst = _one_employee(
+        14, [480], np.zeros((1, 1), bool), [14], (14 * 480, 0, 14, 0, 0, 1), np.zeros(14, bool)
+    )
+    work, off = cells_within(RowSpace(inst, 0), np.full((14, 1), -10), -10 * 12)
+    weekdays = np.array([d % 7 < 5 for d in range(14)])
+    assert not off[weekdays].any() and off[~weekdays].all()
+    assert work.all()
+
+
 def test_weekends_bind_through_the_state_not_a_price():
     # every day worth 10; at most one weekend of two: the best rows work all
     # weekdays and exactly one weekend (Saturday, Sunday or both)
@@ -232,3 +268,46 @@ def test_closing_the_gap_proves_instance5_where_column_generation_stops_at_1141(
     closure = close_gap(inst, rows, duals, 1143, time.monotonic() + 120)
     assert closure.bound == 1143  # no roster of 1,141 or 1,142 exists: 1,143 is optimal
     assert [r["target"] for r in closure.rounds] == [1141, 1142]
+
+
+def _holds(built, roster: np.ndarray) -> bool:
+    """Whether `roster` is a solution of the built model (every literal fixed to it)."""
+    for (e, d), opts in built.cells.x.items():
+        for t, lit in opts.items():
+            built.model.add(lit == int(roster[e, d] == t))
+    s = cp_model.CpSolver()
+    s.parameters.num_workers = 1
+    return s.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _optimal_roster(inst: Instance) -> np.ndarray:
+    built = build(inst)
+    s = cp_model.CpSolver()
+    s.parameters.num_workers = 2
+    assert s.solve(built.model) == cp_model.OPTIMAL
+    return built.roster(s.boolean_value)
+
+
+def test_the_restricted_model_keeps_the_optimal_roster_and_cuts_off_the_empty_one(tiny):
+    rows = RowModels(tiny)
+    rc = reduced_costs(tiny, rows, _converged_duals(tiny, rows), 5.0)
+    optimal = _optimal_roster(tiny)
+    target = evaluate(tiny, optimal).objective
+    spaces: dict[int, RowSpace] = {}
+    by_rows = cells_used(tiny, enumerate_rows(tiny, rows, rc, target, spaces))
+    by_fixing = cells_reachable(tiny, rc, target, spaces)
+    empty = np.full_like(optimal, -1)  # all days off: objective 7137 on Instance1
+    for work, off in (by_rows, by_fixing):
+        assert _holds(restricted_model(tiny, rc, target, work, off), optimal)
+        assert not _holds(restricted_model(tiny, rc, target, work, off), empty)
+
+
+def test_closing_the_gap_by_the_restricted_model_alone_finds_and_proves_the_optimum(tiny):
+    # max_rows=1: every round's rows are "too many", so each is settled by
+    # CP-SAT on the model restricted by reduced-cost fixing
+    rows = RowModels(tiny)
+    duals = _converged_duals(tiny, rows)
+    closure = close_gap(tiny, rows, duals, None, time.monotonic() + 60, max_rows=1)
+    assert closure.objective == closure.bound == _optimum(tiny)
+    assert all(r.get("by") == "restricted CP-SAT" for r in closure.rounds)
+    assert evaluate(tiny, closure.roster).feasible

@@ -170,6 +170,17 @@ class RowSpace:
             choice.append(pick)
         return value, choice[::-1]
 
+    def forward(self, cell: np.ndarray) -> np.ndarray:
+        """`value[d, s]`: least cost of days 0…d − 1 ending in state s on day
+        d − 1 (`value[0, start]` = 0), priced as in `backward`."""
+        value = np.full((self.h + 1, self.n_states), INF)
+        value[0, self.start] = 0.0
+        for d in range(self.h):
+            ed = self.edges[d]
+            val = value[d, ed.frm] + np.where(ed.worked, cell[d, np.maximum(ed.shift, 0)], 0.0)
+            np.minimum.at(value[d + 1], ed.to, val)
+        return value
+
     def path(self, choice: list[np.ndarray]) -> np.ndarray:
         """The row that `backward`'s choices take from the start."""
         row = np.full(self.h, -1, dtype=np.int64)
@@ -292,3 +303,31 @@ def rows_within(
         rows[:, d] = shifts[d][at]
         at = parents[d][at]
     return rows
+
+
+def cells_within(space: RowSpace, cost: np.ndarray, limit: float) -> tuple[np.ndarray, np.ndarray]:
+    """Which cells a feasible row of cost ≤ `limit` may use, without
+    enumerating the rows: `(work (H, T), off (H,))`, False where no such row
+    works shift t on day d (or is off on day d). Reduced-cost fixing: the
+    least cost of a row through a cell is bounded below by a forward and a
+    backward DP with the resources priced (as in `rows_within`), so a False
+    is proven and a True may still be unreachable."""
+    inst, e = space.inst, space.e
+    cost = np.where(space.allowed, cost.astype(float), INF)
+    hi, lo = float(inst.max_minutes[e]), float(inst.min_minutes[e])
+    caps = inst.max_shifts[e].astype(float)
+    work = np.ones((space.h, space.nt), dtype=bool)
+    off = np.ones(space.h, dtype=bool)
+    for lam in _multipliers(space, cost, limit):
+        priced = _priced(space, cost, lam)
+        ahead, (behind, _) = space.forward(priced), space.backward(priced)
+        credit = float(lam.credit(hi, lo, caps, space.unit))
+        for d in range(space.h):
+            ed = space.edges[d]
+            edge = np.where(ed.worked, priced[d, np.maximum(ed.shift, 0)], 0.0)
+            fits = ahead[d, ed.frm] + edge + behind[d + 1, ed.to] - credit <= limit + 1e-6
+            reach = np.zeros(space.nt, dtype=bool)
+            reach[ed.shift[fits & ed.worked]] = True
+            work[d] &= reach
+            off[d] &= bool((fits & ~ed.worked).any())
+    return work, off
