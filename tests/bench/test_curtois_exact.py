@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
+from optimizer.bench.curtois import exact
 from optimizer.bench.curtois.colgen import (
     SCALE,
     ColumnGeneration,
@@ -311,3 +312,27 @@ def test_closing_the_gap_by_the_restricted_model_alone_finds_and_proves_the_opti
     assert closure.objective == closure.bound == _optimum(tiny)
     assert all(r.get("by") == "restricted CP-SAT" for r in closure.rounds)
     assert evaluate(tiny, closure.roster).feasible
+
+
+@needs_bench
+def test_after_a_proven_round_the_tightest_restriction_searches_first(monkeypatch):
+    # Instance5: the MIP proves 1,141 impossible; then no MIP fits (forced), so
+    # the model restricted at ⌈L⌉ = 1,141 searches first, then the one at 1,142
+    inst = parse_instance(instance_path(BENCH, 5))
+    rows = RowModels(inst)
+    duals = _converged_duals(inst, rows)
+    first: list[int] = []  # the first round's row count: its MIP is instant, any other never fits
+
+    def forecast(n: int) -> float:
+        first[:] = first or [n]
+        return 0.0 if n == first[0] else float("inf")
+
+    monkeypatch.setattr(exact, "mip_seconds", forecast)
+    closure = close_gap(inst, rows, duals, None, time.monotonic() + 15)
+    assert closure.rounds[0]["status"] == "INFEASIBLE" and closure.rounds[0]["target"] == 1141
+    assert closure.rounds[1]["by"] == "restricted CP-SAT, heuristic"
+    assert 1142 <= closure.bound <= 1143  # the optimum is 1,143
+    if closure.objective is not None:
+        assert closure.objective >= 1143
+        assert evaluate(inst, closure.roster).objective == closure.objective
+        assert evaluate(inst, closure.roster).feasible

@@ -377,7 +377,8 @@ def _column_generation(
         )
         if closure.objective is not None and closure.objective < best:
             roster, best = closure.roster, closure.objective
-            history.append((round(clock.elapsed(), 2), best, "exact"))
+            found = clock.elapsed() - (time.monotonic() - (closure.found_at or time.monotonic()))
+            history.append((round(found, 2), best, "exact"))
         bound = closure.bound if bound is None else max(bound, closure.bound)
         if best <= bound:
             return roster, best, bound, None
@@ -426,8 +427,9 @@ def solve(
     default 40 % up to 2,000 cells, 30 % up to 84 days when given at least
     300 s, else none), then closing the gap by enumeration (`close_share` of
     the time left after it: default 95 % up to 600 cells, else none; a round
-    starts only when its MIP is forecast to finish, so the rest of the time
-    goes on), a dive (`dive_share` of the time left after that: default 25 %
+    is the MIP over the enumerated rows when it is forecast to finish, else
+    CP-SAT on the model restricted to the margin, from the master LP's
+    heaviest columns), a dive (`dive_share` of the time left after that: default 25 %
     up to 600 cells, else 40 %), master IP
     and RINS; LNS;
     then the full model with the incumbent as hint. Every phase stops as soon
