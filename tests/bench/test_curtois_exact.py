@@ -119,14 +119,20 @@ def one_employee_cases(draw):
     return inst, cost.reshape(14, nt), draw(st.integers(0, 8))
 
 
+def _least(inst: Instance, cost: np.ndarray) -> int | None:
+    """The one employee's least row cost (CP-SAT); None when no row is feasible."""
+    try:
+        return RowModels(inst).least(0, cost, 5.0)
+    except RuntimeError:
+        return None
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(one_employee_cases())
 def test_rows_within_a_limit_are_exactly_the_feasible_rows_cp_sat_enumerates(case):
     inst, cost, slack = case
-    rows = RowModels(inst)
-    try:
-        least = rows.least(0, cost, 5.0)
-    except RuntimeError:  # no feasible row at all: nothing to enumerate
+    least = _least(inst, cost)
+    if least is None:  # no feasible row at all: nothing to enumerate
         assert len(rows_within(RowSpace(inst, 0), cost, 10**9)) == 0
         return
     got = rows_within(RowSpace(inst, 0), cost, least + slack)
@@ -143,10 +149,8 @@ def test_rows_within_a_limit_are_exactly_the_feasible_rows_cp_sat_enumerates(cas
 @given(one_employee_cases())
 def test_reduced_cost_fixing_keeps_every_cell_a_row_within_the_limit_uses(case):
     inst, cost, slack = case
-    rows = RowModels(inst)
-    try:
-        least = rows.least(0, cost, 5.0)
-    except RuntimeError:
+    least = _least(inst, cost)
+    if least is None:
         return
     space = RowSpace(inst, 0)
     work, off = cells_within(space, cost, least + slack)
