@@ -352,13 +352,8 @@ def close_gap(
             t2 = time.monotonic()
         if fits:
             status, roster, obj = master_mip(inst, columns, target, deadline - t2)
-            proved = (
-                obj
-                if status == "OPTIMAL"  # every roster ≤ target is among the columns
-                else target + 1
-                if status == "INFEASIBLE"
-                else closure.bound
-            )
+            # OPTIMAL: every roster ≤ target is among the columns, so obj is the optimum
+            proved = {"OPTIMAL": obj, "INFEASIBLE": target + 1}.get(status, closure.bound)
             keep(Search(status, roster, obj, time.monotonic(), proved))
         else:
             work, off = (

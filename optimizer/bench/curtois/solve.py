@@ -377,7 +377,7 @@ def _column_generation(
         )
         if closure.objective is not None and closure.objective < best:
             roster, best = closure.roster, closure.objective
-            found = clock.elapsed() - (time.monotonic() - (closure.found_at or time.monotonic()))
+            found = (closure.found_at or time.monotonic()) - clock.t0
             history.append((round(found, 2), best, "exact"))
         bound = closure.bound if bound is None else max(bound, closure.bound)
         if best <= bound:
