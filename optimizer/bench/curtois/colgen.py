@@ -445,14 +445,11 @@ class ColumnGeneration:
         LP optimum is often almost integral here); None before a solve."""
         if self.lp_value is None:
             return None
-        inst = self.inst
-        roster = np.full((inst.n_staff, inst.horizon), -1, dtype=np.int64)
-        weight = np.full(inst.n_staff, -1.0)
-        for v, c in zip(self.lam, self.columns, strict=True):
-            x = v.solution_value()
-            if x > weight[c.employee]:
-                weight[c.employee] = x
-                roster[c.employee] = c.row
+        roster = np.full((self.inst.n_staff, self.inst.horizon), -1, dtype=np.int64)
+        _, heaviest = self.weights()
+        for e, k in enumerate(heaviest):
+            if k >= 0:
+                roster[e] = self.columns[k].row
         return roster
 
     @property

@@ -325,8 +325,9 @@ def close_gap(
     while time.monotonic() < deadline and (best is None or closure.bound < best):
         t1 = time.monotonic()
         columns = enumerate_rows(inst, rows, rc, target, spaces, max_rows)
-        if columns is not None and target == rc.bound:
-            tightest = cells_used(inst, columns)
+        used = cells_used(inst, columns) if columns is not None else None
+        if target == rc.bound:
+            tightest = used
         t2 = time.monotonic()
         round_ = {"target": target, "rows": len(columns) if columns else f"> {max_rows}"}
         round_["enumerate_s"] = round(t2 - t1, 2)
@@ -356,9 +357,7 @@ def close_gap(
             proved = {"OPTIMAL": obj, "INFEASIBLE": target + 1}.get(status, closure.bound)
             keep(Search(status, roster, obj, time.monotonic(), proved))
         else:
-            work, off = (
-                cells_used(inst, columns) if columns else cells_reachable(inst, rc, target, spaces)
-            )
+            work, off = used or cells_reachable(inst, rc, target, spaces)
             found = restricted_search(
                 inst, rc, target, work, off, closure.bound, deadline - t2, workers, seed, hint
             )

@@ -370,10 +370,8 @@ def _column_generation(
         return roster, best, bound, None
     if close_share > 0 and cg.lp.Solve() == pywraplp.Solver.OPTIMAL:
         deadline = time.monotonic() + close_share * clock.left()
-        _, heaviest = cg.weights()
-        lp_roster = np.array([cg.columns[k].row for k in heaviest])
         closure = close_gap(
-            inst, rows, cg.duals(), best, deadline, workers, seed=seed, hint=lp_roster
+            inst, rows, cg.duals(), best, deadline, workers, seed=seed, hint=cg.rounded()
         )
         if closure.objective is not None and closure.objective < best:
             roster, best = closure.roster, closure.objective
