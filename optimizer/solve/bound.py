@@ -93,16 +93,8 @@ def lp_bound(
     pool_site = [site for site, _ in pools]
     pool_queues = [np.flatnonzero(p.eligible[m].any(axis=0)) for m in pool_members]
     G = len(pool_members)
-    # families per site: cheapest break variant, full span, working intervals
-    fam_of_site = []
-    for st in p.sites:
-        tpl = st.tpl
-        df = pd.DataFrame(
-            {"day": tpl.day, "start": tpl.start, "paid": tpl.paid, "k": np.arange(len(tpl))}
-        )
-        df["weight"] = tpl.weight
-        key = df.groupby(["day", "start", "paid"], sort=False).ngroup().to_numpy()
-        fam_of_site.append(key)
+    # families per site (`SiteTemplates.family`): cheapest break variant, full span, working intervals
+    fam_of_site = [st.family for st in p.sites]
 
     # y and short variables, and the coverage rows
     y_first: dict[int, int] = {}

@@ -61,7 +61,9 @@ def best_schedule(
     queue with residual need the agent can serve, interval by interval) less
     its cost; first over the TOP_K most valuable templates per day (a small
     model, solved in milliseconds), over all candidates only if that leaves
-    the agent without a schedule. `prices` [Q, T], when given, value the
+    the agent without a schedule. Of each family of candidates (one start
+    and length, the break anywhere in its window) only the option worth
+    most is offered: to every rule of the agent they are the same shift. `prices` [Q, T], when given, value the
     cells with residual need instead of the queues' penalties; `worth` [T],
     when given, is the agent's value per interval instead (e.g. through
     chains, `chains.chain_values`). Returns the new state, the per-interval
@@ -75,14 +77,22 @@ def best_schedule(
     own = gain.max(axis=0)
     best_q = qs[gain.argmax(axis=0)]
     values = {a: template_values(p, a, own if worth is None else worth)}
-    st = p.sites[p.agent_site[a]].tpl
-    net = values[a] - p.rate[a] * st.weight
-    short_list = copy.copy(cands)
-    short_list.by_day = list(cands.by_day)
-    short_list.by_day[a] = {
-        d: ks[np.argsort(-net[ks], kind="stable")[:TOP_K]] for d, ks in cands.by_day[a].items()
-    }
-    pools = (short_list, *([cands] * (len(budgets) - 1)))
+    site = p.sites[p.agent_site[a]]
+    net = values[a] - p.rate[a] * site.tpl.weight
+    # a family's options differ only in the break: the agent's model needs the best one only
+    allowed = np.full(len(net), -np.inf)
+    allowed[p.cand[a]] = net[p.cand[a]]
+    best_of = site.best_of_families(allowed)
+    best = {d: np.unique(best_of[site.family[ks]]) for d, ks in cands.by_day[a].items()}
+    pools = []
+    for top in (TOP_K, None):
+        pool = copy.copy(cands)
+        pool.by_day = list(cands.by_day)
+        pool.by_day[a] = {
+            d: ks[np.argsort(-net[ks], kind="stable")[:top]] for d, ks in best.items()
+        }
+        pools.append(pool)
+    pools = (pools + [pools[-1]] * len(budgets))[: len(budgets)]
     for pool, limit in zip(pools, budgets, strict=True):
         built = build(p, s, [a], range(p.n_days), pool, coverage=False, values=values)
         solver = cp_model.CpSolver()

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from optimizer.calendars import Calendars, calendars_of
 from optimizer.pay import local_clock
@@ -33,6 +34,21 @@ class SiteTemplates:
     ba: np.ndarray  # first grid interval of the break
     bb: np.ndarray  # one past the break's last
     unsocial: np.ndarray  # bool: touches night, weekend or holiday premiums
+    # families: templates of one local date, start and paid length, differing
+    # only in where the break sits (the same shift to every sequence rule)
+    family: np.ndarray  # [K] family id of each template
+    members: np.ndarray  # templates sorted by family …
+    first: np.ndarray  # … [F + 1]: where each family starts in `members`
+
+    def best_of_families(self, net: np.ndarray) -> np.ndarray:
+        """[F] the template of each family with the highest `net` [K]
+        (-inf: not allowed; the first such template on ties)."""
+        v = net[self.members]
+        starts = self.first[:-1]
+        top = np.maximum.reduceat(v, starts)
+        hit = v == np.repeat(top, np.diff(self.first))
+        pos = np.minimum.reduceat(np.where(hit, np.arange(len(v)), len(v)), starts)
+        return self.members[np.minimum(pos, len(v) - 1)]
 
 
 @dataclass(frozen=True)
@@ -100,6 +116,9 @@ def _site_templates(tpl: Templates, grid: TimeGrid, unsocial_weight: np.ndarray)
     def idx(t: np.ndarray) -> np.ndarray:
         return np.clip((t - grid.start) // grid.interval, 0, grid.n)
 
+    key = pd.DataFrame({"d": tpl.day, "s": tpl.start, "p": tpl.paid})
+    family = key.groupby(["d", "s", "p"], sort=False).ngroup().to_numpy(dtype=np.int64)
+    counts = np.bincount(family, minlength=int(family.max(initial=-1)) + 1)
     return SiteTemplates(
         tpl=tpl,
         a=idx(tpl.start),
@@ -107,6 +126,9 @@ def _site_templates(tpl: Templates, grid: TimeGrid, unsocial_weight: np.ndarray)
         ba=idx(tpl.brk_start),
         bb=idx(tpl.brk_start + tpl.brk_len),
         unsocial=unsocial_weight,
+        family=family,
+        members=np.argsort(family, kind="stable"),
+        first=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
     )
 
 

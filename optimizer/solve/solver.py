@@ -12,6 +12,9 @@
    search: repeatedly free a few agents (and stand-ins for them) over a few
    days around the costliest shortfall (or at random), re-solve that
    neighbourhood exactly with CP-SAT from the incumbent, keep it if better.
+   Passes and neighbourhoods choose each shift family's middle break only;
+   before and after the neighbourhood search every break is moved where it
+   costs least (`breaks.py`).
    Meanwhile `bounds.py` proves a lower bound beside the search (a thread,
    or a child process on large problems): the LP relaxation of the
    aggregate coverage problem (`bound.py`, GLOP; on large problems with
@@ -28,6 +31,7 @@ counted from the roster, plus weighted soft terms. No file I/O, no printing.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import time
 
@@ -38,6 +42,7 @@ from optimizer.pay import price_shifts
 from optimizer.roster import Roster
 from optimizer.solve.allocate import activities, optimal_allocation
 from optimizer.solve.bounds import BoundWorker
+from optimizer.solve.breaks import place_breaks
 from optimizer.solve.construct import agent_order, construct
 from optimizer.solve.explain import find_conflicts
 from optimizer.solve.improve import guided_pass, reoptimise_agents
@@ -49,6 +54,7 @@ from optimizer.solve.stop import Progress, ProgressEvent, StopCriteria, no_progr
 
 FULL_MODEL_MAX_LITERALS = 40_000
 PLAIN_PASSES = 1  # ordinary agent passes before the first guided round
+FINAL_PASS_GAIN = 0.0005  # after the guided rounds, passes go on while one gains this much
 GUIDED_ROUND_PASSES = 1.5  # a guided round starts only with this many passes' time left
 
 
@@ -187,10 +193,17 @@ def solve(
             p, state, best, cands, stop, rng, seed, fair_target, emit, bounds
         )
         stats.update(agent_stats)
+        # passes and neighbourhoods choose middle breaks only: move them, before and after LNS
+        t_breaks = time.monotonic()
+        state, best = _breaks(p, state, best, fair_target, emit, bounds)
+        # the neighbourhood search leaves time for the second break pass
+        reserve = 2.0 * (time.monotonic() - t_breaks)
+        lns_stop = dataclasses.replace(stop, time_limit=stop.time_limit - reserve)
         state, best, lns_stats = _lns(
-            p, state, best, cands, stop, rng, seed, fair_target, bound, emit, bounds
+            p, state, best, cands, lns_stop, rng, seed, fair_target, bound, emit, bounds
         )
         stats.update(lns_stats)
+        state, best = _breaks(p, state, best, fair_target, emit, bounds)
         stats["model"] = "agent passes + lns"
 
     bounds.finish()
@@ -310,7 +323,7 @@ def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bou
     (`GUIDED_ROUND_PASSES` times the last pass: the guided pass and part of
     a repair pass — a round cut short in its repair passes is still kept
     when better, one cut in its guided pass is not), then ordinary passes
-    while they gain. The LP's prices are used, not the Lagrangian's,
+    while each gains `FINAL_PASS_GAIN`. The LP's prices are used, not the Lagrangian's,
     which depend on how far its process got when they are read — unless the
     LP did not solve in its share of the time (1,000 agents and more). On
     the baseline the first guided round takes the roster from about 0.74 M
@@ -327,7 +340,7 @@ def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bou
 
     last_pass = [0.0]  # seconds the last complete pass took
 
-    def passes(state, best, most):  # type: ignore[no-untyped-def]
+    def passes(state, best, most, min_gain=0.005):  # type: ignore[no-untyped-def]
         for _ in range(most):
             if stop.should_stop():
                 break
@@ -348,7 +361,7 @@ def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bou
             )
             rng.shuffle(order)
             gap = relative_gap(best.total, bounds.best()[0])
-            if before - best.total < 0.005 * before or (gap is not None and gap <= stop.gap):
+            if before - best.total < min_gain * before or (gap is not None and gap <= stop.gap):
                 break
         return state, best
 
@@ -389,8 +402,19 @@ def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bou
             improved(best)
         if gained < 0.005 * (best.total + max(gained, 0.0)):
             break
-    state, best = passes(state, best, 1_000)  # ordinary passes while they gain
+    # ordinary passes while they gain: ~0.2 % a pass at the end, more than LNS in the same time
+    state, best = passes(state, best, 1_000, FINAL_PASS_GAIN)
     return state, best, counts
+
+
+def _breaks(p, state, best, fair_target, emit, bounds):  # type: ignore[no-untyped-def]
+    """Each shift's break to where it costs least (`breaks.py`), reported when it gains."""
+    state, ev = place_breaks(p, state, fair_target)
+    if ev.total < best.total - 1e-6:
+        bounds.upper = ev.total
+        emit("improve", ev.total, bounds.best()[0], "breaks moved")
+        return state, ev
+    return state, best
 
 
 def _lns(p, state, best, cands, stop, rng, seed, fair_target, bound, emit, bounds):  # type: ignore[no-untyped-def]
