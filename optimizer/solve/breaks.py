@@ -1,13 +1,11 @@
 """Break placement: each worked shift's break moved to where the roster
 needs its agent least.
 
-On large problems the agent passes and the neighbourhood search choose
-among each shift family's middle break option only (a family: one start,
-one paid length on one local date; its options differ only in where the
-break sits in the rule set's window) — five times fewer literals. Where
-the break sits decides which half hour the agent is away, so with every
-agent of a site starting on the hour the nominal breaks all fall together
-and open a hole in the coverage that no start time can close.
+A shift family is one start and one paid length on one local date; its
+options differ only in where the break sits in the rule set's window. An
+agent's own model picks each family's best option against the coverage it
+sees, but the neighbourhood search offers middle options only, and what
+an agent's break is worth changes as the others move after it.
 
 Here every worked shift in turn tries its family's other options against
 everyone else's coverage. Moving the break from B to B' puts the agent back
@@ -15,8 +13,8 @@ on duty in B \\ B' and takes it away in B' \\ B. The first is worth the
 penalty of the most penalised queue of the agent's that is short there;
 the second costs nothing where its group has an agent to spare, else the
 penalty of the least penalised queue the group covers that would fall
-short. A move is kept when what it wins exceeds what it loses and the change in
-cost (an unpaid break in a premium window changes the premium-weighted
+short. A move is kept when what it wins exceeds what it loses and the change
+in cost (an unpaid break in a premium window changes the premium-weighted
 minutes); the allocation follows each move locally and is redone exactly
 at the end (`allocate.optimal_allocation`). Start, end, paid minutes and
 therefore every sequence rule are unchanged by a move, so the roster stays
@@ -39,6 +37,30 @@ def _span(lo: int, hi: int, cut_lo: int, cut_hi: int) -> list[int]:
     return [t for t in range(lo, hi) if not cut_lo <= t < cut_hi]
 
 
+def _joins(qs: np.ndarray, residual: np.ndarray, pen: np.ndarray, t: int) -> tuple[int, float]:
+    """Where one more agent of a group serving `qs` goes at t: the position in
+    `qs` of its most penalised short queue and that penalty; (-1, 0) if none is short."""
+    short = np.flatnonzero(residual[qs, t] > 0)
+    if len(short) == 0:
+        return -1, 0.0
+    j = int(short[np.argmax(pen[qs[short]])])
+    return j, float(pen[qs[j]])
+
+
+def _leaves(
+    qs: np.ndarray, al: np.ndarray, residual: np.ndarray, pen: np.ndarray, t: int
+) -> tuple[int, float]:
+    """Which allocated agent of the group leaves at t: the position in `qs` of
+    the queue it costs least to lose one from (nothing if over-covered) and that
+    cost; (-1, 0) if the group holds no queue."""
+    held = np.flatnonzero(al[:, t] > 0)
+    if len(held) == 0:
+        return -1, 0.0
+    cost = np.where(residual[qs[held], t] >= 0, pen[qs[held]], 0.0)
+    i = int(np.argmin(cost))
+    return int(held[i]), float(cost[i])
+
+
 def place_breaks(
     p: Problem,
     state: State,
@@ -53,7 +75,6 @@ def place_breaks(
     residual = p.required - cover(p, s)
     pen = p.penalty
     w_cost = p.scenario.weights.cost
-    moved = 0
     for _ in range(sweeps):
         moves = 0
         for a in range(p.n_agents):
@@ -84,22 +105,13 @@ def place_breaks(
                     ba2, bb2 = int(st.ba[k2]), int(st.bb[k2])
                     back = _span(ba, bb, ba2, bb2)  # on duty again
                     away = _span(ba2, bb2, ba, bb)  # newly on break
-                    win = 0.0
-                    for t in back:
-                        short = residual[qs, t] > 0
-                        if short.any():
-                            win += float(pen[qs[short]].max())
-                    lose = 0.0
-                    for t in away:
-                        if on[g, t] > al[:, t].sum():
-                            continue  # an agent of the group is spare there
-                        held = al[:, t] > 0
-                        if not held.any():
-                            continue
-                        # the least penalised queue the group covers; a loss only if it is not over-covered
-                        lose += float(
-                            np.where(residual[qs[held], t] >= 0, pen[qs[held]], 0.0).min()
-                        )
+                    win = sum(_joins(qs, residual, pen, t)[1] for t in back)
+                    # where the group has an agent to spare, its break costs nothing
+                    lose = sum(
+                        _leaves(qs, al, residual, pen, t)[1]
+                        for t in away
+                        if on[g, t] <= al[:, t].sum()
+                    )
                     dcost = w_cost * float(p.rate[a]) * float(st.tpl.weight[k2] - st.tpl.weight[k])
                     net = win - lose - dcost
                     if net > best_net:
@@ -111,19 +123,16 @@ def place_breaks(
                 for t in away:
                     on[g, t] -= 1
                     if on[g, t] < al[:, t].sum():  # the group lost an allocated agent
-                        held = np.flatnonzero(al[:, t] > 0)
-                        j = held[np.argmin(np.where(residual[qs[held], t] >= 0, pen[qs[held]], 0))]
+                        j, _ = _leaves(qs, al, residual, pen, t)
                         al[j, t] -= 1
                         residual[qs[j], t] += 1
                 for t in back:
                     on[g, t] += 1
-                    short = np.flatnonzero(residual[qs, t] > 0)
-                    if len(short):
-                        j = short[np.argmax(pen[qs[short]])]
+                    j, _ = _joins(qs, residual, pen, t)
+                    if j >= 0:
                         al[j, t] += 1
                         residual[qs[j], t] -= 1
                 moves += 1
-        moved += moves
         if moves == 0:
             break
     optimal_allocation(p, s)

@@ -63,8 +63,8 @@ def best_schedule(
     model, solved in milliseconds), over all candidates only if that leaves
     the agent without a schedule. Of each family of candidates (one start
     and length, the break anywhere in its window) only the option worth
-    most is offered: to every rule of the agent they are the same shift. `prices` [Q, T], when given, value the
-    cells with residual need instead of the queues' penalties; `worth` [T],
+    most is offered: to every rule of the agent they are the same shift.
+    `prices` [Q, T], when given, value the cells with residual need instead of the queues' penalties; `worth` [T],
     when given, is the agent's value per interval instead (e.g. through
     chains, `chains.chain_values`). Returns the new state, the per-interval
     value on the agent's own queues (whatever `worth` says) and the own
