@@ -64,8 +64,9 @@ def best_schedule(
     the agent without a schedule. Of each family of candidates (one start
     and length, the break anywhere in its window) only the option worth
     most is offered: to every rule of the agent they are the same shift.
-    `prices` [Q, T], when given, value the cells with residual need instead of the queues' penalties; `worth` [T],
-    when given, is the agent's value per interval instead (e.g. through
+    `prices` [Q, T], when given, value the cells with residual need instead
+    of the queues' penalties; `worth` [T], when given, is the agent's value
+    per interval instead (e.g. through
     chains, `chains.chain_values`). Returns the new state, the per-interval
     value on the agent's own queues (whatever `worth` says) and the own
     queue it goes to; None if the agent's own rules admit no schedule (in
@@ -84,15 +85,13 @@ def best_schedule(
     allowed[p.cand[a]] = net[p.cand[a]]
     best_of = site.best_of_families(allowed)
     best = {d: np.unique(best_of[site.family[ks]]) for d, ks in cands.by_day[a].items()}
-    pools = []
-    for top in (TOP_K, None):
-        pool = copy.copy(cands)
+    short_list, every = (copy.copy(cands) for _ in range(2))
+    for pool, top in ((short_list, TOP_K), (every, None)):
         pool.by_day = list(cands.by_day)
         pool.by_day[a] = {
             d: ks[np.argsort(-net[ks], kind="stable")[:top]] for d, ks in best.items()
         }
-        pools.append(pool)
-    pools = (pools + [pools[-1]] * len(budgets))[: len(budgets)]
+    pools = (short_list, *([every] * (len(budgets) - 1)))
     for pool, limit in zip(pools, budgets, strict=True):
         built = build(p, s, [a], range(p.n_days), pool, coverage=False, values=values)
         solver = cp_model.CpSolver()
