@@ -109,14 +109,13 @@ class BoundWorker:
     """Runs `prove` beside the search (a thread, or a child process for large
     problems — module doc). `upper` is the incumbent objective the Lagrangian
     steps towards; `best()` the best bound so far and how it was proved;
-    `prices` the best coverage prices known ([Q, T], or None; they change as
-    the Lagrangian improves) and `lp_prices` the LP's (fixed once solved)."""
+    `prices` the best coverage prices known ([Q, T], or None: the LP's
+    duals, then the Lagrangian's as it improves on them)."""
 
     def __init__(self, p: Problem, stop: StopCriteria, small: bool) -> None:
         self.p, self.stop, self.small = p, stop, small
         self.upper: float | None = None
         self.prices: np.ndarray | None = None
-        self.lp_prices: np.ndarray | None = None  # the LP's own coverage duals
         self.lp_done = threading.Event()
         self._halt = threading.Event()
         self._lock = threading.Lock()
@@ -142,7 +141,7 @@ class BoundWorker:
         if kind == "lp":
             lp: Bound = msg[1]
             if lp.value is not None:
-                self._lp, self.prices, self.lp_prices = lp, lp.prices, lp.prices
+                self._lp, self.prices = lp, lp.prices
                 self._offer(lp.value, lp.method)
             self.lp_done.set()
         elif kind == "value":
