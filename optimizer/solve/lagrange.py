@@ -25,9 +25,9 @@ bound, so it stays valid.
 best roster known) along the averaged coverage (the volume algorithm), each
 from the last prices tried, not from the best: a subgradient need not point
 uphill, so steps that restart from the best prices keep trying the same
-direction and stall (measured: on the baseline 463 k from the same start
-where stepping on reaches 472 k in 200 s). Each step is a few vectorised numpy passes, so
-hundreds of steps fit where the LP relaxation of the same problem does not
+direction and stall (measured on the baseline from the same start: 463 k
+that way, 472 k stepping on, 200 s each). Each step is a few vectorised
+numpy passes, so hundreds of steps fit where the LP relaxation of the same problem does not
 solve at all on the baseline scenario.
 """
 
@@ -378,14 +378,15 @@ def lagrangian_bound(
         if ub is not None and target_gap > 0 and ub - best_bound <= target_gap * abs(ub):
             status = "TARGET_GAP"
             break
-        if not _projected(need - cover, lam, live, pen).any():
+        here = _projected(need - cover, lam, live, pen)  # a subgradient at λ
+        if not here.any():
             status = "OPTIMAL"  # λ is a fixed point: no violated coverage at all
             break
         # volume algorithm: step along the averaged coverage (smoother than the last one)
         cover_bar = cover if cover_bar is None else VOLUME * cover + (1 - VOLUME) * cover_bar
         sub = _projected(need - cover_bar, lam, live, pen)
         if not sub.any():  # the average is at rest where the last coverage is not
-            sub, cover_bar = _projected(need - cover, lam, live, pen), cover
+            sub, cover_bar = here, cover
         norm = float((sub * sub).sum())
         target = ub if ub is not None and ub > value else max(value, best_bound) * 1.05 + 1.0
         step = theta * (target - value) / norm

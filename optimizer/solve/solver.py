@@ -56,6 +56,7 @@ FULL_MODEL_MAX_LITERALS = 40_000
 PLAIN_PASSES = 1  # ordinary agent passes before the first guided round
 FINAL_PASS_GAIN = 0.0005  # after the guided rounds, passes go on while one gains this much
 FINISH_SECONDS_PER_AGENT = 0.015  # time kept back from the search for the steps after it
+GUIDED_ROUND_GAIN = 0.0005  # guided rounds go on while one gains this much
 GUIDED_ROUND_PASSES = 1.5  # a guided round starts only with this many passes' time left
 
 
@@ -319,7 +320,7 @@ def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bou
     running. Then, with coverage prices, guided rounds: a guided
     pass at those prices (rare skills first) and ordinary passes to repair
     it, kept when the round ends better than it started, repeated while a
-    round gains ≥ 0.5 % and the time left is enough for it
+    round gains `GUIDED_ROUND_GAIN` and the time left is enough for it
     (`GUIDED_ROUND_PASSES` times the last pass: the guided pass and part of
     a repair pass — a round cut short in its repair passes is still kept
     when better, one cut in its guided pass is not), then ordinary passes
@@ -401,7 +402,7 @@ def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bou
         if gained > 0:
             state, best = trial, trial_best
             improved(best)
-        if gained < 0.005 * (best.total + max(gained, 0.0)):
+        if gained < GUIDED_ROUND_GAIN * (best.total + max(gained, 0.0)):
             break
     # ordinary passes while they gain: ~0.2 % a pass at the end, more than LNS in the same time
     state, best = passes(state, best, 1_000, FINAL_PASS_GAIN)
