@@ -27,8 +27,8 @@ from the last prices tried, not from the best: a subgradient need not point
 uphill, so steps that restart from the best prices keep trying the same
 direction and stall (measured on the baseline from the same start: 463 k
 that way, 472 k stepping on, 200 s each). Each step is a few vectorised
-numpy passes, so hundreds of steps fit where the LP relaxation of the same problem does not
-solve at all on the baseline scenario.
+numpy passes, so hundreds of steps fit where the LP relaxation of the
+same problem does not solve at all on the baseline scenario.
 """
 
 from __future__ import annotations

@@ -375,16 +375,15 @@ def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bou
             bounds.lp_done.wait(timeout=max(0.0, stop.remaining()))
     pen = p.penalty[:, None]
 
-    def guide() -> np.ndarray | None:  # the Lagrangian's best prices so far (the LP's at first)
-        return bounds.prices
-
-    while guide() is not None and not stop.should_stop():
+    while bounds.prices is not None and not stop.should_stop():
         gap = relative_gap(best.total, bounds.best()[0])
         if gap is not None and gap <= stop.gap:
             break
         if stop.remaining() < GUIDED_ROUND_PASSES * last_pass[0]:
             break  # a round cut in its guided pass is dropped: not worth starting
-        prices = np.minimum(guide(), pen) + 1e-3 * pen  # every needed cell worth a little
+        # the Lagrangian's best prices so far (the LP's until it improves on them);
+        # every needed cell worth a little
+        prices = np.minimum(bounds.prices, pen) + 1e-3 * pen
         scarce_first = [int(a) for a in agent_order(p)]
         trial, trial_best = guided_pass(
             p, state, cands, scarce_first, prices, stop, seed + counts["guided_rounds"], fair_target
