@@ -8,7 +8,8 @@
 3. Large problems: agent passes (`improve.py`): each agent in turn re-planned
    over the whole horizon against what the others leave uncovered, while a
    pass gains ≥ 0.5 %; guided rounds (a pass valuing cells at the bound's
-   coverage prices, repaired by ordinary passes); then large-neighbourhood
+   coverage prices, repaired by ordinary passes); moves that drop a shift
+   and re-plan a colleague near it (`refill.py`); then large-neighbourhood
    search: repeatedly free a few agents (and stand-ins for them) over a few
    days around the costliest shortfall (or at random), re-solve that
    neighbourhood exactly with CP-SAT from the incumbent, keep it if better.
@@ -48,6 +49,7 @@ from optimizer.solve.explain import find_conflicts
 from optimizer.solve.improve import guided_pass, reoptimise_agents
 from optimizer.solve.model import CandidateIndex, build, read_solution
 from optimizer.solve.problem import Problem
+from optimizer.solve.refill import drop_and_refill
 from optimizer.solve.result import FEASIBLE, INFEASIBLE, OPTIMAL, UNKNOWN, Conflict, SolveResult
 from optimizer.solve.state import State, evaluate, fairness_targets
 from optimizer.solve.stop import Progress, ProgressEvent, StopCriteria, no_progress, relative_gap
@@ -323,13 +325,14 @@ def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bou
     round gains `GUIDED_ROUND_GAIN` and the time left is enough for it
     (`GUIDED_ROUND_PASSES` times the last pass: the guided pass and part of
     a repair pass — a round cut short in its repair passes is still kept
-    when better, one cut in its guided pass is not), then ordinary passes
-    while each gains `FINAL_PASS_GAIN`. Each round takes the Lagrangian's
-    best prices at its start (the LP's until the Lagrangian improves on
-    them), so later rounds are guided by better prices: on the baseline
-    531.6 k with the LP's prices in every round, 510.8 k with these. On the
-    baseline the first guided round takes the roster from about 0.74 M to
-    0.56 M."""
+    when better, one cut in its guided pass is not), then stretches of
+    drop-and-refill moves (`refill.py`), each followed by an ordinary pass,
+    while a stretch and its pass gain `FINAL_PASS_GAIN`. Each round takes
+    the Lagrangian's best prices at its start (the LP's until the
+    Lagrangian improves on them), so later rounds are guided by better
+    prices: on the baseline 531.6 k with the LP's prices in every round,
+    510.8 k with these. On the baseline the first guided round takes the
+    roster from about 0.74 M to 0.56 M."""
     order = [int(a) for a in agent_order(p)][::-1]
     counts = {"agent_passes": 0, "agent_changes": 0, "guided_rounds": 0}
     incumbent = [best.total]
@@ -403,8 +406,20 @@ def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bou
             improved(best)
         if gained < GUIDED_ROUND_GAIN * (best.total + max(gained, 0.0)):
             break
-    # ordinary passes while they gain: ~0.2 % a pass at the end, more than LNS in the same time
-    state, best = passes(state, best, 1_000, FINAL_PASS_GAIN)
+    # then shifts dropped and their holes refilled by colleagues (`refill.py`), with
+    # an ordinary pass after each stretch of them, while a stretch and its pass gain
+    # `FINAL_PASS_GAIN`: on the baseline they go on gaining where passes alone stop
+    counts.update(refill_moves=0, refill_kept=0)
+    while not stop.should_stop():
+        before = best.total
+        state, best, moved = drop_and_refill(
+            p, state, best, cands, stop, rng, seed, fair_target, improved
+        )
+        for k, v in moved.items():
+            counts[k] += v
+        state, best = passes(state, best, 1, FINAL_PASS_GAIN)
+        if before - best.total < FINAL_PASS_GAIN * before:
+            break
     return state, best, counts
 
 
