@@ -17,9 +17,12 @@ from optimizer.calendars import calendars_of
 from optimizer.check import check_roster
 from optimizer.scenario.load import load_scenario
 from optimizer.scenario.model import Scenario
+from optimizer.solve.construct import construct
+from optimizer.solve.model import CandidateIndex
 from optimizer.solve.problem import Problem, build_problem
 from optimizer.solve.result import SolveResult
 from optimizer.solve.solver import solve
+from optimizer.solve.state import Evaluation, State, evaluate
 from optimizer.solve.stop import StopCriteria
 from optimizer.staffing.requirements import Requirements
 from optimizer.timegrid import TimeGrid
@@ -111,6 +114,21 @@ def problem(
     sc: Scenario, cells: dict[tuple[int, int], int], more: dict[int, dict] | None = None
 ) -> Problem:
     return build_problem(sc, requirement(sc, cells, more), calendars_of(sc))
+
+
+def constructed(
+    tmp: Path, data: dict, cells: dict[tuple[int, int], int]
+) -> tuple[Scenario, Problem, CandidateIndex, State, Evaluation] | None:
+    """The scenario of `data`, its problem for `cells`, every candidate shift,
+    and the constructed first roster with its objective; None when some
+    agent's own rules admit no schedule."""
+    sc = load(tmp, data)
+    p = problem(sc, cells)
+    cands = CandidateIndex(p, nominal_only=False)
+    state, failed = construct(p, cands, StopCriteria(time_limit=10), 0)
+    if failed:
+        return None
+    return sc, p, cands, state, evaluate(p, state)
 
 
 def run(sc: Scenario, cells: dict[tuple[int, int], int], seconds: float = 10.0) -> SolveResult:

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from optimizer.check import check_roster
 from optimizer.solve.allocate import activities, optimal_allocation
-from optimizer.solve.construct import construct
 from optimizer.solve.improve import guided_pass, reoptimise_agents
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.state import State, evaluate
@@ -35,13 +34,10 @@ def test_a_pass_never_worsens_and_keeps_the_rules(agents, days, cells):
         a["min_hours_week"] = 4
     cells = {k: v for k, v in cells.items() if k[0] < days}
     with tempfile.TemporaryDirectory() as tmp:
-        sc = h.load(Path(tmp), data)
-        p = h.problem(sc, cells)
-        cands = CandidateIndex(p, nominal_only=False)
-        state, failed = construct(p, cands, StopCriteria(time_limit=10), 0)
-        if failed:
+        built = h.constructed(Path(tmp), data, cells)
+        if built is None:
             return
-        before = evaluate(p, state)
+        sc, p, cands, state, before = built
         after_state, after, _ = reoptimise_agents(
             p, state, before, cands, list(range(p.n_agents)), StopCriteria(time_limit=10), 0
         )

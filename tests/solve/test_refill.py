@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 
 from optimizer.check import check_roster
 from optimizer.solve.allocate import activities, optimal_allocation
-from optimizer.solve.construct import construct
 from optimizer.solve.improve import reoptimise_agents
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.refill import drop_and_refill, droppable
@@ -79,13 +78,10 @@ def test_a_shift_the_weekly_minimum_needs_is_not_dropped():
 def test_moves_never_worsen_and_keep_every_rule(case):
     data, cells = case
     with tempfile.TemporaryDirectory() as tmp:
-        sc = h.load(Path(tmp), data)
-        p = h.problem(sc, cells)
-        cands = CandidateIndex(p, nominal_only=False)
-        state, failed = construct(p, cands, StopCriteria(time_limit=10), 0)
-        if failed:
+        built = h.constructed(Path(tmp), data, cells)
+        if built is None:
             return
-        before = evaluate(p, state)
+        sc, p, cands, state, before = built
         new, after, _ = drop_and_refill(
             p, state, before, cands, StopCriteria(time_limit=10), random.Random(1), 0, patience=5
         )
