@@ -36,12 +36,8 @@ def agent_order(p: Problem) -> np.ndarray:
 def template_values(p: Problem, a: int, marginal: np.ndarray) -> np.ndarray:
     """Penalty saved by each template of agent a's site: Σ over its working
     intervals of `marginal[t]` (prefix sums: vectorised over templates)."""
-    st = p.sites[p.agent_site[a]]
     prefix = np.concatenate([[0.0], np.cumsum(marginal)])
-    v = prefix[st.b] - prefix[st.a]
-    has = st.tpl.brk_len > 0
-    v[has] -= prefix[st.bb[has]] - prefix[st.ba[has]]
-    return v
+    return p.sites[p.agent_site[a]].on_duty_sums(prefix)
 
 
 def best_schedule(

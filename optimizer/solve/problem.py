@@ -40,6 +40,22 @@ class SiteTemplates:
     members: np.ndarray  # templates sorted by family …
     first: np.ndarray  # … [F + 1]: where each family starts in `members`
 
+    def on_duty_sums(
+        self, prefix: np.ndarray, k: np.ndarray | None = None, rows: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Σ of a per-interval quantity over each template's on-duty intervals
+        (its break left out), from prefix sums: `prefix` [T + 1], or
+        [R, T + 1] with `rows` giving each template's row; templates `k`
+        (all by default)."""
+        sel = slice(None) if k is None else k
+        a, b, ba, bb = self.a[sel], self.b[sel], self.ba[sel], self.bb[sel]
+        if rows is None:
+            whole, brk = prefix[b] - prefix[a], prefix[bb] - prefix[ba]
+        else:
+            whole = prefix[rows, b] - prefix[rows, a]
+            brk = prefix[rows, bb] - prefix[rows, ba]
+        return whole - np.where(self.tpl.brk_len[sel] > 0, brk, 0.0)
+
     def best_of_families(self, net: np.ndarray) -> np.ndarray:
         """[F] the template of each family with the highest `net` [K]
         (-inf: not allowed; the first such template on ties)."""

@@ -74,18 +74,12 @@ def spare(p: Problem, s: State, a: np.ndarray, d: np.ndarray) -> np.ndarray:
     idle = np.stack([on[g] - al.sum(axis=0) for g, al in enumerate(s.alloc)]) > 0
     prefix = np.zeros((len(idle), p.grid.n + 1))
     np.cumsum(idle, axis=1, out=prefix[:, 1:])
-    g = p.agent_group[a]
     out = np.zeros(len(a))
     site = p.agent_site[a]
     for si in np.unique(site):
         sel = np.flatnonzero(site == si)
-        st = p.sites[si]
         k = s.tpl[a[sel], d[sel]]
-        gg = g[sel]
-        v = prefix[gg, st.b[k]] - prefix[gg, st.a[k]]
-        has = st.tpl.brk_len[k] > 0
-        v[has] -= prefix[gg[has], st.bb[k][has]] - prefix[gg[has], st.ba[k][has]]
-        out[sel] = v
+        out[sel] = p.sites[si].on_duty_sums(prefix, k, p.agent_group[a[sel]])
     return out
 
 
