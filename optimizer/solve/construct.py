@@ -1,8 +1,9 @@
 """A complete first roster, one agent at a time.
 
 Agents are taken scarcest skill first. Each gets the best schedule for what
-is still uncovered: a small CP-SAT model of that agent alone — every one of
-its hard rules exact — whose objective values each template by the
+is still uncovered — every one of its hard rules exact — from a dynamic
+programme over its days (`agentdp.py`; a small CP-SAT model of the agent
+alone where the programme finds none), valuing each template by the
 penalties it would save (the most penalised uncovered queue the agent can
 serve, interval by interval) less its cost. The agent's on-duty intervals
 then cover that queue, and the next agent sees the rest. The result is
@@ -17,10 +18,11 @@ import copy
 import numpy as np
 from ortools.sat.python import cp_model
 
+from optimizer.solve.agentdp import best_plan
 from optimizer.solve.allocate import optimal_allocation
 from optimizer.solve.model import CandidateIndex, build, read_solution
 from optimizer.solve.problem import Problem
-from optimizer.solve.state import State
+from optimizer.solve.state import PREFERENCE_UNIT, State
 from optimizer.solve.stop import StopCriteria
 
 TOP_K = 10  # templates per day in the first, small model of an agent
@@ -50,16 +52,19 @@ def best_schedule(
     budgets: tuple[float, ...] = (0.2, 2.0, 20.0),
     prices: np.ndarray | None = None,
     worth: np.ndarray | None = None,
+    dp: bool = True,
 ) -> tuple[State, np.ndarray, np.ndarray] | None:
     """Agent a's best schedule against `residual` need, every other agent as in `s`.
 
     Each template is worth the penalties it would save (the most penalised
     queue with residual need the agent can serve, interval by interval) less
-    its cost; first over the TOP_K most valuable templates per day (a small
-    model, solved in milliseconds), over all candidates only if that leaves
-    the agent without a schedule. Of each family of candidates (one start
-    and length, the break anywhere in its window) only the option worth
-    most is offered: to every rule of the agent they are the same shift.
+    its cost. Of each family of candidates (one start and length, the break
+    anywhere in its window) only the option worth most is offered: to every
+    rule of the agent they are the same shift. The exact dynamic programme
+    of `agentdp.py` picks the schedule (with `dp`; the returned state then
+    shares `s.alloc`); if it finds none, or without `dp`, the agent's CP-SAT
+    model does: first over the TOP_K most valuable templates per day, over
+    all candidates only if that leaves the agent without a schedule.
     `prices` [Q, T], when given, value the cells with residual need instead
     of the queues' penalties; `worth` [T], when given, is the agent's value
     per interval instead (e.g. through
@@ -75,12 +80,25 @@ def best_schedule(
     best_q = qs[gain.argmax(axis=0)]
     values = {a: template_values(p, a, own if worth is None else worth)}
     site = p.sites[p.agent_site[a]]
-    net = values[a] - p.rate[a] * site.tpl.weight
+    w = p.scenario.weights
+    net = values[a] - p.rate[a] * site.tpl.weight * w.cost
+    if w.preference > 0:
+        net = net - w.preference * PREFERENCE_UNIT * p.pref_off[a, site.tpl.day]
     # a family's options differ only in the break: the agent's model needs the best one only
     allowed = np.full(len(net), -np.inf)
     allowed[p.cand[a]] = net[p.cand[a]]
     best_of = site.best_of_families(allowed)
     best = {d: np.unique(best_of[site.family[ks]]) for d, ks in cands.by_day[a].items()}
+    if dp:
+        offered = np.concatenate([np.zeros(0, dtype=np.int64), *best.values()])
+        plan = best_plan(p, a, offered, net[offered])
+        if plan is not None:  # the agent's own rows only: `alloc` is shared with `s`
+            out = State(s.works.copy(), s.tpl.copy(), s.alloc)
+            out.works[a] = False
+            out.works[a, site.tpl.day[plan]] = True
+            out.tpl[a, site.tpl.day[plan]] = plan
+            return out, own, best_q
+        # the programme found no schedule: the CP-SAT model confirms it (and explains)
     short_list, every = (copy.copy(cands) for _ in range(2))
     for pool, top in ((short_list, TOP_K), (every, None)):
         pool.by_day = list(cands.by_day)

@@ -1,0 +1,120 @@
+"""The one-agent dynamic programme: each sequence rule binds in a hand case,
+and on random cases it reaches the optimum of the agent's CP-SAT model
+(a separate encoding of the same rules) with a schedule that model accepts."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from ortools.sat.python import cp_model
+
+from optimizer.solve.agentdp import best_plan
+from optimizer.solve.model import CandidateIndex, build
+from optimizer.solve.problem import Problem
+from optimizer.solve.state import State
+from tests.solve import helpers as h
+
+
+def _plan(p: Problem, a: int, worth) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    """(day, local start hour) of each shift of agent a's best plan, each
+    candidate template worth `worth(day, hour)` net of its cost."""
+    tpl = p.sites[p.agent_site[a]].tpl
+    ks = p.cand[a]
+    hour = (tpl.start[ks] % 1440) // 60  # Lisbon is UTC+0 in March
+    net = np.array([worth(int(d), int(x)) for d, x in zip(tpl.day[ks], hour, strict=True)])
+    plan = best_plan(p, a, ks, net)
+    assert plan is not None
+    return sorted((int(tpl.day[k]), int((tpl.start[k] % 1440) // 60)) for k in plan)
+
+
+def test_rest_keeps_apart_two_shifts_six_hours_apart(tmp_path):
+    # Mon 20–24 and Tue 06–10 are worth 100 each, the rest nothing; 11 h rest
+    sc = h.load(tmp_path, h.case(days=2))
+    p = h.problem(sc, {})
+    plan = _plan(p, 0, lambda d, x: 100.0 if (d, x) in {(0, 20), (1, 6)} else -1.0)
+    assert len(plan) == 1
+
+
+def test_rest_of_six_hours_allows_both(tmp_path):
+    data = h.case(days=2)
+    data["rules"]["PT"]["min_rest_hours"] = 6
+    p = h.problem(h.load(tmp_path, data), {})
+    plan = _plan(p, 0, lambda d, x: 100.0 if (d, x) in {(0, 20), (1, 6)} else -1.0)
+    assert plan == [(0, 20), (1, 6)]
+
+
+def test_runs_stop_at_the_maximum_of_consecutive_days(tmp_path):
+    data = h.case(days=7)
+    data["rules"]["PT"]["max_consecutive_days"] = 3
+    p = h.problem(h.load(tmp_path, data), {})
+    plan = _plan(p, 0, lambda d, x: 10.0 if x == 9 else -1.0)
+    days = [d for d, _ in plan]
+    assert len(days) == 6
+    assert all(days[i + 3] - days[i] > 3 for i in range(len(days) - 3))
+
+
+def test_weekly_maximum_of_the_agent(tmp_path):
+    data = h.case(days=7)
+    data["agents"][0]["max_hours_week"] = 8
+    p = h.problem(h.load(tmp_path, data), {})
+    assert len(_plan(p, 0, lambda d, x: 10.0 if x == 9 else -1.0)) == 2
+
+
+def test_weekly_minimum_takes_the_cheapest_shifts(tmp_path):
+    # every shift costs something; 12 h a week are owed: the 3 least costly
+    data = h.case(days=7)
+    data["agents"][0]["min_hours_week"] = 12
+    p = h.problem(h.load(tmp_path, data), {})
+    plan = _plan(p, 0, lambda d, x: -1.0 if (d, x) in {(1, 9), (3, 9), (5, 9)} else -5.0)
+    assert plan == [(1, 9), (3, 9), (5, 9)]
+
+
+def test_a_minimum_out_of_reach_gives_none(tmp_path):
+    # one day in a row at most: 4 shifts of 4 h fit in a week, 20 h do not
+    data = h.case(days=7)
+    data["rules"]["PT"]["max_consecutive_days"] = 1
+    data["agents"][0]["min_hours_week"] = 20
+    p = h.problem(h.load(tmp_path, data), {})
+    assert best_plan(p, 0, p.cand[0], np.zeros(len(p.cand[0]))) is None
+
+
+def _score(p: Problem, a: int, net: np.ndarray, plan: np.ndarray) -> float:
+    """Σ net − overtime beyond the weekly threshold, counted by hand."""
+    site = p.agent_site[a]
+    tpl = p.sites[site].tpl
+    extra = p.rate[a] * p.ot_extra[site] * p.scenario.weights.cost
+    total = float(net[plan].sum())
+    for w in range(p.n_weeks):
+        paid = tpl.paid[plan][p.week_of_day[tpl.day[plan]] == w].sum()
+        total -= extra * max(0.0, paid - p.ot_threshold[site])
+    return total
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=h.random_cases(max_days=9, max_agents=1, max_cells=0))
+def test_the_programme_meets_the_cp_sat_model(tmp_path_factory, case):
+    data, _ = case
+    p = h.problem(h.load(tmp_path_factory.mktemp("dp"), data), {})
+    tpl = p.sites[0].tpl
+    rng = np.random.default_rng(len(p.cand[0]) * 7919 + p.n_days)
+    net = np.zeros(len(tpl.day))
+    net[p.cand[0]] = rng.integers(-60, 40, len(p.cand[0]))
+    plan = best_plan(p, 0, p.cand[0], net[p.cand[0]])
+    cands = CandidateIndex(p, nominal_only=False)
+    values = {0: net + p.rate[0] * tpl.weight * p.scenario.weights.cost}
+    built = build(p, State.empty(p), [0], range(p.n_days), cands, coverage=False, values=values)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    status = solver.solve(built.model)
+    if status == cp_model.INFEASIBLE:
+        assert plan is None
+        return
+    assert status == cp_model.OPTIMAL and plan is not None
+    best = [k for _, _, k, lit in built.shift_lits if solver.boolean_value(lit)]
+    assert abs(_score(p, 0, net, plan) - _score(p, 0, net, np.array(best, dtype=int))) < 0.02
+    # the model accepts the programme's schedule
+    chosen = {(int(tpl.day[k]), int(k)) for k in plan}
+    assert len(chosen) == len({d for d, _ in chosen})
+    for _, d, k, lit in built.shift_lits:
+        built.model.add(lit == int((d, k) in chosen))
+    assert cp_model.CpSolver().solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
