@@ -17,14 +17,15 @@ the end of each local week the weekly minimum is checked and the overtime
 beyond the threshold paid (the same overtime the agent's CP-SAT model
 prices). Ends that can no longer bind any later option are merged into one
 state, so the state space stays small (about one end per option of the
-day). Options whose last shift is earliest sort first, so "the latest
-allowed end" is a prefix maximum over ends sorted ascending.
+day). Ends are kept in ascending order, so the states an option may
+follow are a prefix of them and its best predecessor a prefix maximum.
 
 Rules it holds, as `rules/sequence.py` states them: one shift per local
 date, minimum rest (and so no overlap), maximum consecutive days, weekly
 maximum and minimum paid minutes. Day-level rules are already in the
 agent's candidates. The fairness term couples all days of the horizon and
-is not modelled here: callers use the CP-SAT model when it is weighted.
+is left out, as the one-agent CP-SAT model of `construct.best_schedule`
+leaves it out: the neighbourhood models and the evaluation price it.
 """
 
 from __future__ import annotations

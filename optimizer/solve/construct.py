@@ -52,7 +52,6 @@ def best_schedule(
     budgets: tuple[float, ...] = (0.2, 2.0, 20.0),
     prices: np.ndarray | None = None,
     worth: np.ndarray | None = None,
-    dp: bool = True,
 ) -> tuple[State, np.ndarray, np.ndarray] | None:
     """Agent a's best schedule against `residual` need, every other agent as in `s`.
 
@@ -61,10 +60,10 @@ def best_schedule(
     its cost. Of each family of candidates (one start and length, the break
     anywhere in its window) only the option worth most is offered: to every
     rule of the agent they are the same shift. The exact dynamic programme
-    of `agentdp.py` picks the schedule (with `dp`; the returned state then
-    shares `s.alloc`); if it finds none, or without `dp`, the agent's CP-SAT
-    model does: first over the TOP_K most valuable templates per day, over
-    all candidates only if that leaves the agent without a schedule.
+    of `agentdp.py` picks the schedule (the returned state then shares
+    `s.alloc`); if it finds none, the agent's CP-SAT model decides: first
+    over the TOP_K most valuable templates per day, over all candidates only
+    if that leaves the agent without a schedule.
     `prices` [Q, T], when given, value the cells with residual need instead
     of the queues' penalties; `worth` [T], when given, is the agent's value
     per interval instead (e.g. through
@@ -89,16 +88,15 @@ def best_schedule(
     allowed[p.cand[a]] = net[p.cand[a]]
     best_of = site.best_of_families(allowed)
     best = {d: np.unique(best_of[site.family[ks]]) for d, ks in cands.by_day[a].items()}
-    if dp:
-        offered = np.concatenate([np.zeros(0, dtype=np.int64), *best.values()])
-        plan = best_plan(p, a, offered, net[offered])
-        if plan is not None:  # the agent's own rows only: `alloc` is shared with `s`
-            out = State(s.works.copy(), s.tpl.copy(), s.alloc)
-            out.works[a] = False
-            out.works[a, site.tpl.day[plan]] = True
-            out.tpl[a, site.tpl.day[plan]] = plan
-            return out, own, best_q
-        # the programme found no schedule: the CP-SAT model confirms it (and explains)
+    offered = np.concatenate([np.zeros(0, dtype=np.int64), *best.values()])
+    plan = best_plan(p, a, offered, net[offered])
+    if plan is not None:  # the agent's own rows only: `alloc` is shared with `s`
+        out = State(s.works.copy(), s.tpl.copy(), s.alloc)
+        out.works[a] = False
+        out.works[a, site.tpl.day[plan]] = True
+        out.tpl[a, site.tpl.day[plan]] = plan
+        return out, own, best_q
+    # the programme found no schedule: the CP-SAT model confirms it (and explains)
     short_list, every = (copy.copy(cands) for _ in range(2))
     for pool, top in ((short_list, TOP_K), (every, None)):
         pool.by_day = list(cands.by_day)
