@@ -112,12 +112,14 @@ def drop_and_refill(
     fair_target: np.ndarray | None = None,
     on_improve: Callable[[Evaluation], None] | None = None,
     patience: int = 200,
+    until: Callable[[], bool] | None = None,
 ) -> tuple[State, Evaluation, dict[str, int]]:
-    """Moves (module doc) on droppable shifts drawn at random until `stop`, or until
-    `patience` moves in a row gain nothing; returns the new incumbent
+    """Moves (module doc) on droppable shifts drawn at random until `stop`, until
+    `patience` moves in a row gain nothing, or until `until()` says so (the
+    caller has something better to do); returns the new incumbent
     (exactly allocated), its evaluation and how many moves were tried and kept."""
     tried = kept = stale = 0
-    while not stop.should_stop() and stale < patience:
+    while not stop.should_stop() and stale < patience and not (until and until()):
         aa, dd = droppable(p, state)
         if len(aa) == 0:
             break

@@ -318,8 +318,9 @@ def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bou
     """Re-plan agents one at a time over the whole horizon (`improve.py`).
 
     Ordinary passes (last-constructed first, then in random order): up to
-    `PLAIN_PASSES` while each gains ≥ 0.5 %, and more while the LP is still
-    running. Then, with coverage prices, guided rounds: a guided
+    `PLAIN_PASSES` while each gains ≥ 0.5 %; while the LP is still running,
+    more passes, then (once one gains less) drop-and-refill moves until the
+    LP ends, rather than waiting for it. Then, with coverage prices, guided rounds: a guided
     pass at those prices (rare skills first) and ordinary passes to repair
     it, kept when the round ends better than it started, repeated while a
     round gains `GUIDED_ROUND_GAIN` and the time left is enough for it
@@ -327,7 +328,9 @@ def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bou
     a repair pass — a round cut short in its repair passes is still kept
     when better, one cut in its guided pass is not), then stretches of
     drop-and-refill moves (`refill.py`), each followed by an ordinary pass,
-    while a stretch and its pass gain `FINAL_PASS_GAIN`. Each round takes
+    while a stretch and its pass gain `FINAL_PASS_GAIN` (and, when no prices
+    had come by the rounds' turn — the block LP failed, the Lagrangian's
+    come later — until they come: the rounds run then). Each round takes
     the Lagrangian's best prices at its start (the LP's until the
     Lagrangian improves on them), so later rounds are guided by better
     prices: on the baseline 531.6 k with the LP's prices in every round,
@@ -370,55 +373,81 @@ def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bou
                 break
         return state, best
 
-    state, best = passes(state, best, PLAIN_PASSES)
-    while not bounds.lp_done.is_set() and not stop.should_stop():  # more passes while the LP runs
-        before = best.total
-        state, best = passes(state, best, 1)
-        if before - best.total < 0.005 * before:
-            bounds.lp_done.wait(timeout=max(0.0, stop.remaining()))
-    pen = p.penalty[:, None]
-
-    while bounds.prices is not None and not stop.should_stop():
-        gap = relative_gap(best.total, bounds.best()[0])
-        if gap is not None and gap <= stop.gap:
-            break
-        if stop.remaining() < GUIDED_ROUND_PASSES * last_pass[0]:
-            break  # a round cut in its guided pass is dropped: not worth starting
-        # the Lagrangian's best prices so far (the LP's until it improves on them);
-        # every needed cell worth a little
-        prices = np.minimum(bounds.prices, pen) + 1e-3 * pen
-        scarce_first = [int(a) for a in agent_order(p)]
-        trial, trial_best = guided_pass(
-            p, state, cands, scarce_first, prices, stop, seed + counts["guided_rounds"], fair_target
-        )
-        counts["guided_rounds"] += 1
-        trial, trial_best = passes(trial, trial_best, 1_000)
-        gained = best.total - trial_best.total
-        verdict = "kept" if gained > 0 else "dropped"
-        emit(
-            "guided",
-            trial_best.total,
-            bounds.best()[0],
-            f"guided round {counts['guided_rounds']}: {verdict}",
-        )
-        if gained > 0:
-            state, best = trial, trial_best
-            improved(best)
-        if gained < GUIDED_ROUND_GAIN * (best.total + max(gained, 0.0)):
-            break
-    # then shifts dropped and their holes refilled by colleagues (`refill.py`), with
-    # an ordinary pass after each stretch of them, while a stretch and its pass gain
-    # `FINAL_PASS_GAIN`: on the baseline they go on gaining where passes alone stop
     counts.update(refill_moves=0, refill_kept=0)
-    while not stop.should_stop():
-        before = best.total
+
+    def refill(state, best, until):  # type: ignore[no-untyped-def]
         state, best, moved = drop_and_refill(
-            p, state, best, cands, stop, rng, seed, fair_target, improved
+            p, state, best, cands, stop, rng, seed, fair_target, improved, until=until
         )
         for k, v in moved.items():
             counts[k] += v
+        return state, best
+
+    state, best = passes(state, best, PLAIN_PASSES)
+    stalled = False  # while the LP runs: passes, then (once one gains < 0.5 %) refill moves
+    while not bounds.lp_done.is_set() and not stop.should_stop():
+        before = best.total
+        if stalled:
+            state, best = refill(state, best, bounds.lp_done.is_set)
+        else:
+            state, best = passes(state, best, 1)
+            stalled = before - best.total < 0.005 * before
+    pen = p.penalty[:, None]
+
+    rounds_tried = [False]
+
+    def guided_rounds(state, best):  # type: ignore[no-untyped-def]
+        rounds_tried[0] = bounds.prices is not None
+        while bounds.prices is not None and not stop.should_stop():
+            gap = relative_gap(best.total, bounds.best()[0])
+            if gap is not None and gap <= stop.gap:
+                break
+            if stop.remaining() < GUIDED_ROUND_PASSES * last_pass[0]:
+                break  # a round cut in its guided pass is dropped: not worth starting
+            # the Lagrangian's best prices so far (the LP's until it improves on them);
+            # every needed cell worth a little
+            prices = np.minimum(bounds.prices, pen) + 1e-3 * pen
+            scarce_first = [int(a) for a in agent_order(p)]
+            trial, trial_best = guided_pass(
+                p,
+                state,
+                cands,
+                scarce_first,
+                prices,
+                stop,
+                seed + counts["guided_rounds"],
+                fair_target,
+            )
+            counts["guided_rounds"] += 1
+            trial, trial_best = passes(trial, trial_best, 1_000)
+            gained = best.total - trial_best.total
+            verdict = "kept" if gained > 0 else "dropped"
+            emit(
+                "guided",
+                trial_best.total,
+                bounds.best()[0],
+                f"guided round {counts['guided_rounds']}: {verdict}",
+            )
+            if gained > 0:
+                state, best = trial, trial_best
+                improved(best)
+            if gained < GUIDED_ROUND_GAIN * (best.total + max(gained, 0.0)):
+                break
+        return state, best
+
+    state, best = guided_rounds(state, best)
+    # then shifts dropped and their holes refilled by colleagues (`refill.py`), with
+    # an ordinary pass after each stretch of them, while a stretch and its pass gain
+    # `FINAL_PASS_GAIN`: on the baseline they go on gaining where passes alone stop
+    while not stop.should_stop():
+        if not rounds_tried[0] and bounds.prices is not None:
+            # prices came late (the LP failed; the Lagrangian's first): the rounds now
+            state, best = guided_rounds(state, best)
+        before = best.total
+        state, best = refill(state, best, lambda: not rounds_tried[0] and bounds.prices is not None)
         state, best = passes(state, best, 1, FINAL_PASS_GAIN)
-        if before - best.total < FINAL_PASS_GAIN * before:
+        waiting = not rounds_tried[0] and bounds.running()
+        if before - best.total < FINAL_PASS_GAIN * before and not waiting:
             break
     return state, best, counts
 

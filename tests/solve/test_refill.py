@@ -61,6 +61,18 @@ def test_a_dropped_shift_is_refilled_by_a_colleague_where_passes_are_stuck():
         assert check_roster(sc, activities(p, new)).ok
 
 
+def test_moves_stop_when_the_caller_says_so():
+    # the same roster where one move gains 40: with `until` already true none is tried
+    with tempfile.TemporaryDirectory() as tmp:
+        _, p, cands, state, before = _split_shift(Path(tmp))
+        stop = StopCriteria(time_limit=10)
+        args = (p, state, before, cands, stop, random.Random(0), 0)
+        _, after, moved = drop_and_refill(*args, patience=10, until=lambda: True)
+        assert moved["refill_moves"] == 0 and after.total == 80.0
+        _, after, moved = drop_and_refill(*args, patience=10, until=lambda: False)
+        assert moved["refill_kept"] == 1 and after.total == 40.0
+
+
 def test_a_shift_the_weekly_minimum_needs_is_not_dropped():
     # A1 must work 4 hours in the week: its only shift stays, and so does the 80
     with tempfile.TemporaryDirectory() as tmp:
