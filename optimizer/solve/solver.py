@@ -388,7 +388,10 @@ def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bou
     while not bounds.lp_done.is_set() and not stop.should_stop():
         before = best.total
         if stalled:
+            tried = counts["refill_moves"]
             state, best = refill(state, best, bounds.lp_done.is_set)
+            if counts["refill_moves"] == tried:  # no shift to drop: wait, do not spin
+                bounds.lp_done.wait(timeout=max(0.0, stop.remaining()))
         else:
             state, best = passes(state, best, 1)
             stalled = before - best.total < 0.005 * before
