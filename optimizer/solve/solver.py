@@ -320,8 +320,8 @@ def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bou
     Ordinary passes (last-constructed first, then in random order): up to
     `PLAIN_PASSES` while each gains ≥ 0.5 %; while the LP is still running,
     more passes, then (once one gains less) drop-and-refill moves until the
-    LP ends, rather than waiting for it. Then, with coverage prices, guided rounds: a guided
-    pass at those prices (rare skills first) and ordinary passes to repair
+    LP ends, rather than waiting for it. Then, with coverage prices, guided
+    rounds: a guided pass at those prices (rare skills first) and ordinary passes to repair
     it, kept when the round ends better than it started, repeated while a
     round gains `GUIDED_ROUND_GAIN` and the time left is enough for it
     (`GUIDED_ROUND_PASSES` times the last pass: the guided pass and part of
