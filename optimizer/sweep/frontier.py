@@ -101,18 +101,31 @@ def write_frontier(
     fig = frontier_figure(frame, title, currency)
     fig.write_html(outdir / "frontier.html", include_plotlyjs=True)  # self-contained: works offline
     written.append(outdir / "frontier.html")
-    note = None
+    note = _write_png(fig, outdir / "frontier.png")
+    if note is None:
+        written.append(outdir / "frontier.png")
+    return frame, written, note
+
+
+def _write_png(fig: object, path: Path, attempts: int = 3) -> str | None:
+    """Draw `fig` to `path` with kaleido; None when written, else why not.
+
+    kaleido starts a headless browser for each image; on a loaded machine that
+    start can fail once and work the next time, so a failure is retried."""
     try:
         import kaleido  # noqa: F401
-
-        # kaleido renders with a Chrome; use the system's Chromium (Debian) if there is one
-        system = shutil.which("chromium") or shutil.which("chromium-browser")
-        if system and "BROWSER_PATH" not in os.environ:
-            os.environ["BROWSER_PATH"] = system
-        fig.write_image(outdir / "frontier.png", width=1000, height=650)
-        written.append(outdir / "frontier.png")
     except ImportError:
-        note = "frontier.png skipped: install kaleido (pip install kaleido) for PNG export"
-    except Exception as exc:  # kaleido present but no browser to render with, etc.
-        note = f"frontier.png skipped: {type(exc).__name__}: {str(exc).splitlines()[0]}"
-    return frame, written, note
+        return "frontier.png skipped: install kaleido (pip install kaleido) for PNG export"
+    # kaleido renders with a Chrome; use the system's Chromium (Debian) if there is one
+    system = shutil.which("chromium") or shutil.which("chromium-browser")
+    if system and "BROWSER_PATH" not in os.environ:
+        os.environ["BROWSER_PATH"] = system
+    errors = []
+    for _ in range(attempts):
+        try:
+            fig.write_image(path, width=1000, height=650)  # type: ignore[attr-defined]
+            return None
+        except Exception as exc:  # no browser to render with, browser start failed, etc.
+            text = str(exc).strip().splitlines()
+            errors.append(f"{type(exc).__name__}: {text[0] if text else ''}")
+    return f"frontier.png skipped after {attempts} tries: " + "; ".join(dict.fromkeys(errors))

@@ -77,6 +77,7 @@ def test_interrupted_sweep_keeps_finished_points_and_resumes_on_ray(tmp_path):
     assert len(stored.roster) > 0 and len(stored.coverage) == 2 * 7 * 24 + 2
     assert (tmp_path / "out" / "frontier.html").stat().st_size > 10_000
     if shutil.which("chromium"):  # kaleido draws the PNG with the system's Chromium
+        assert report["note"] is None, report["note"]
         assert (tmp_path / "out" / "frontier.png").stat().st_size > 5_000
     assert (tmp_path / "out" / "sweep.csv").exists()
 
