@@ -224,6 +224,11 @@ class BoundWorker:
         with self._lock:
             return self._value, self._method
 
+    def halt(self) -> None:
+        """Ask the bound search to stop after its current step, without
+        waiting: its last step then overlaps the caller's work."""
+        self._halt.set()
+
     def finish(self) -> None:
         """Stop the bound search and wait for its last value."""
         self._halt.set()
