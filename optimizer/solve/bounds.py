@@ -157,7 +157,7 @@ class BoundWorker:
             try:
                 if self._run_process(self.stop.remaining()):
                     return
-            except (OSError, AssertionError):  # no child possible here: a thread then
+            except (OSError, AssertionError, RuntimeError):  # no child possible here: a thread then
                 pass
             if self._halt.is_set():
                 self.lp_done.set()
