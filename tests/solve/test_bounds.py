@@ -5,10 +5,11 @@ from __future__ import annotations
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from optimizer.solve.bounds import BoundWorker
+from optimizer.solve.bounds import BoundWorker, lp_block
 from optimizer.solve.stop import StopCriteria
 from tests.solve import helpers as h
 
@@ -34,3 +35,11 @@ def test_the_child_process_proves_the_same_kind_of_bound_and_hears_the_incumbent
     assert "Lagrangian" in method or "LP" in method
     assert worker.prices is not None and worker.prices.shape == p.required.shape
     assert not worker.running()
+
+
+@pytest.mark.parametrize(
+    ("agents", "block"), [(1, 8), (394, 8), (500, 8), (501, 16), (1000, 16), (2000, 32)]
+)
+def test_the_large_lp_sums_coarser_blocks_as_agents_grow(agents, block):
+    # 8 intervals up to 500 agents, 8 more for each further 500
+    assert lp_block(SimpleNamespace(n_agents=agents)) == block  # type: ignore[arg-type]
