@@ -57,7 +57,12 @@ from optimizer.solve.stop import Progress, ProgressEvent, StopCriteria, no_progr
 FULL_MODEL_MAX_LITERALS = 40_000
 PLAIN_PASSES = 1  # ordinary agent passes before the first guided round
 FINAL_PASS_GAIN = 0.0005  # after the guided rounds, passes go on while one gains this much
-FINISH_SECONDS_PER_AGENT = 0.02  # time kept back from the search for the steps after it
+# time kept back from the search for the steps after it: measured 4.3 s at
+# 394 agents, 9.9 s at 1,000 and 14.5 s at 2,000 (about 2 s + 6 ms an agent),
+# and up to 1.8 times as long on a slow machine (7.6 s at 394 agents)
+FINISH_SECONDS = 2.0
+FINISH_SECONDS_PER_AGENT = 0.006
+FINISH_MARGIN = 1.8
 GUIDED_ROUND_GAIN = 0.0005  # guided rounds go on while one gains this much
 GUIDED_ROUND_PASSES = 1.5  # a guided round starts only with this many passes' time left
 
@@ -194,9 +199,10 @@ def solve(
         stats["model"] = "lns + full"
     else:
         # the search leaves time for what follows it: a break pass, the exact
-        # allocation and the pay model's cost (11-13 ms an agent on the baseline,
-        # measured: `search_end_seconds` … `activities_end_seconds` in the stats)
-        reserve = min(0.1 * stop.time_limit, FINISH_SECONDS_PER_AGENT * p.n_agents)
+        # allocation and the pay model's cost (`search_end_seconds` …
+        # `activities_end_seconds` in the stats say how long they took)
+        finish = FINISH_SECONDS + FINISH_SECONDS_PER_AGENT * p.n_agents
+        reserve = min(0.1 * stop.time_limit, FINISH_MARGIN * finish)
         search = dataclasses.replace(stop, time_limit=stop.time_limit - reserve)
         state, best, agent_stats = _agent_passes(
             p, state, best, cands, search, rng, seed, fair_target, emit, bounds
