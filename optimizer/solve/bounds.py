@@ -34,7 +34,7 @@ from optimizer.solve.stop import StopCriteria
 
 LP_BLOCK = 8  # large problems: the LP sums coverage over blocks of 8 intervals …
 LP_BLOCK_AGENTS = 500  # … and 8 more for each further 500 agents (`lp_block`)
-LP_SHARE = 0.4  # … and may use this share of the remaining time (the Lagrangian gets the rest)
+LP_SHARE = 0.4  # large problems: the LP's share of the time (the Lagrangian gets the rest)
 PRICES_EVERY = 3.0  # seconds between price updates sent from the child process
 UPPER_EVERY = 1.0  # seconds between incumbent updates sent to it
 
@@ -43,13 +43,15 @@ Report = Callable[[tuple[Any, ...]], None]
 
 def lp_block(p: Problem) -> int:
     """Intervals per coverage block in a large problem's LP: 8 up to 500
-    agents, 8 more for each further 500 (16 at 1,000, 32 at 2,000). The LP's time grows much faster
-    than its size: alone on the 2 cores, 8-interval blocks solve the
-    394-agent baseline in 18 s, 1,000 agents not in 150 s and 2,000 in
-    about 315 s; 16-interval blocks solve 1,000 agents in 19 s and 32-interval
-    blocks 2,000 agents in 12 s (BENCHMARKS.md). Coarser blocks lower the
-    LP a little (0.2 % from 16 to 24 at 1,000 agents), and its prices are
-    only where the Lagrangian starts."""
+    agents, 8 more for each further 500 (16 at 1,000, 32 at 2,000).
+
+    The LP's time grows much faster than its size: alone on the 2 cores,
+    8-interval blocks solve the 394-agent baseline in 18 s, 1,000 agents
+    not in 150 s and 2,000 in about 315 s; 16-interval blocks solve 1,000
+    agents in 19 s and 32-interval blocks 2,000 agents in 12 s
+    (BENCHMARKS.md). Coarser blocks lower the LP a little (0.2 % from 16
+    to 24 at 1,000 agents), and its prices are only where the Lagrangian
+    starts."""
     return LP_BLOCK * max(1, -(-p.n_agents // LP_BLOCK_AGENTS))
 
 
