@@ -246,7 +246,7 @@ class BoundWorker:
 
     def finish(self) -> None:
         """Stop the bound search and wait for its last value."""
-        self._halt.set()
+        self.halt()
         if self.thread.is_alive():
             self.thread.join(timeout=15.0)
         with self._lock:

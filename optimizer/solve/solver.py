@@ -452,16 +452,18 @@ def _agent_passes(p, state, best, cands, stop, rng, seed, fair_target, emit, bou
                 break
         return state, best
 
+    def prices_came_late() -> bool:  # none at the rounds' turn (the LP failed), some now
+        return not rounds_tried[0] and bounds.prices is not None
+
     state, best = guided_rounds(state, best)
     # then shifts dropped and their holes refilled by colleagues (`refill.py`), with
     # an ordinary pass after each stretch of them, while a stretch and its pass gain
     # `FINAL_PASS_GAIN`: on the baseline they go on gaining where passes alone stop
     while not stop.should_stop():
-        if not rounds_tried[0] and bounds.prices is not None:
-            # prices came late (the LP failed; the Lagrangian's first): the rounds now
+        if prices_came_late():  # the Lagrangian's first prices: the rounds now
             state, best = guided_rounds(state, best)
         before = best.total
-        state, best = refill(state, best, lambda: not rounds_tried[0] and bounds.prices is not None)
+        state, best = refill(state, best, prices_came_late)
         state, best = passes(state, best, 1, FINAL_PASS_GAIN)
         waiting = not rounds_tried[0] and bounds.running()
         if before - best.total < FINAL_PASS_GAIN * before and not waiting:
