@@ -226,6 +226,10 @@ class RuleSet(Frozen):
     weekend: tuple[Weekday, ...] = (5, 6)
     night: NightWindow | None = None
     premiums: Premiums = Premiums()
+    # v1.1 workability rules (hard when set; None: no such rule)
+    start_band_hours: Annotated[float, Field(ge=0, le=24)] | None = None
+    days_off_together: Annotated[int, Field(ge=1, le=7)] | None = None
+    max_consecutive_nights: Annotated[int, Field(ge=0, le=7 * 53)] | None = None
 
     model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
 
@@ -337,6 +341,16 @@ class Weights(Frozen):
     cost: Annotated[float, Field(ge=0)] = 1.0
     preference: Annotated[float, Field(ge=0)] = 0.0
     fairness: Annotated[float, Field(ge=0)] = 0.0
+    # v1.1: reporting currency per hour of start change between consecutive
+    # working days and per backward rotation hour (a soft term, 0: off)
+    stability: Annotated[float, Field(ge=0)] = 0.0
+
+
+class Activities(Frozen):
+    """v1.1: how a shift is divided between queues (hard rules when set)."""
+
+    min_minutes: Annotated[int, Field(gt=0, le=1440)] | None = None
+    max_switches_per_shift: Annotated[int, Field(ge=0, le=1000)] | None = None
 
 
 class ScenarioHeader(Frozen):
@@ -366,6 +380,7 @@ class Scenario(ScenarioHeader):
     agents: tuple[Agent, ...]
     demand: pd.DataFrame
     weights: Weights = Weights()
+    activities: Activities = Activities()
     # optional extension: extra public holidays, keyed by site id, market id or country code
     extra_holidays: dict[str, dict[dt.date, str]] = {}
     source: str = ""
@@ -432,6 +447,7 @@ class Scenario(ScenarioHeader):
 
 __all__ = [
     "CHANNELS",
+    "Activities",
     "Agent",
     "BreakRule",
     "ChannelSla",
