@@ -18,14 +18,15 @@ import copy
 import numpy as np
 from ortools.sat.python import cp_model
 
-from optimizer.solve.agentdp import best_plan
+from optimizer.solve.agentdp import anchor_candidates, best_plan
 from optimizer.solve.allocate import optimal_allocation
 from optimizer.solve.model import CandidateIndex, build, read_solution
 from optimizer.solve.problem import Problem
-from optimizer.solve.state import PREFERENCE_UNIT, State
+from optimizer.solve.state import PREFERENCE_UNIT, State, week_arcs
 from optimizer.solve.stop import StopCriteria
 
 TOP_K = 10  # templates per day in the first, small model of an agent
+ANCHORS = 3  # arcs a week's start band may take in a re-plan, besides the agent's current one
 
 
 def agent_order(p: Problem) -> np.ndarray:
@@ -89,7 +90,11 @@ def best_schedule(
     best_of = site.best_of_families(allowed)
     best = {d: np.unique(best_of[site.family[ks]]) for d, ks in cands.by_day[a].items()}
     offered = np.concatenate([np.zeros(0, dtype=np.int64), *best.values()])
-    plan = best_plan(p, a, offered, net[offered])
+    anchors = None
+    if p.band[p.agent_site[a]] >= 0 or w.stability > 0:
+        keep = week_arcs(p, s, a)
+        anchors = anchor_candidates(p, a, offered, net[offered], keep, ANCHORS)
+    plan = best_plan(p, a, offered, net[offered], anchors)
     if plan is not None:  # the agent's own rows only: `alloc` is shared with `s`
         out = State(s.works.copy(), s.tpl.copy(), s.alloc)
         out.works[a] = False

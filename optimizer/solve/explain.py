@@ -26,6 +26,9 @@ RULE_NAMES = {
     "max_consecutive_days": "max_consecutive_days",
     "weekly_maximum": "max_hours_week",
     "weekly_minimum": "min_hours_week",
+    "start_band": "start_band_hours",
+    "days_off_together": "days_off_together",
+    "max_consecutive_nights": "max_consecutive_nights",
 }
 
 
@@ -64,6 +67,30 @@ def _week_capacity(p: Problem, a: int, cands: CandidateIndex) -> list[str]:
             out.append(
                 f"week of {start}: min_hours_week {need / 60:g} h but at most {cap / 60:g} h possible ({len(avail)} available day(s))"
             )
+    return out
+
+
+def _failing_weeks(p: Problem, a: int, cands: CandidateIndex, time_per_week: float) -> list[str]:
+    """The weeks in which agent a's rules fail on their own: its model with
+    only that week's days free (a conflict that needs two weeks, such as a
+    run of days across them, names none)."""
+    out = []
+    for w in range(p.n_weeks):
+        days = [d for d in range(p.n_days) if p.week_of_day[d] == w]
+        built = build(
+            p,
+            State.empty(p),
+            [a],
+            days,
+            cands,
+            coverage=False,
+            values={a: np.zeros(len(p.sites[p.agent_site[a]].tpl))},
+        )
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = time_per_week
+        solver.parameters.num_workers = 1
+        if solver.solve(built.model) == cp_model.INFEASIBLE:
+            out.append(f"week of {p.dates[days[0]].isoformat()}")
     return out
 
 
@@ -114,6 +141,9 @@ def find_conflicts(
         ag = p.scenario.agents[a]
         names += [name for name, present in (("days_off", ag.days_off), ("leave", ag.leave),
                                              ("earliest_start/latest_end", ag.earliest_start is not None)) if present]  # fmt: skip
+        if not detail:
+            weeks = _failing_weeks(p, a, cands, time_per_agent / max(p.n_weeks, 1))
+            detail = [f"{wk}: no schedule satisfies these rules together" for wk in weeks]
         text = "; ".join(detail) if detail else "no schedule satisfies these rules together"
         if avail:
             text += f" (with {avail})"

@@ -16,7 +16,7 @@ import pandas as pd
 
 from optimizer.calendars import Calendars, calendars_of
 from optimizer.pay import local_clock
-from optimizer.scenario.model import Agent, Scenario
+from optimizer.scenario.model import Agent, RuleSet, Scenario
 from optimizer.solve.templates import Templates, build_templates
 from optimizer.staffing.requirements import Requirements, compute_requirements
 from optimizer.timegrid import TimeGrid
@@ -39,6 +39,10 @@ class SiteTemplates:
     family: np.ndarray  # [K] family id of each template
     members: np.ndarray  # templates sorted by family …
     first: np.ndarray  # … [F + 1]: where each family starts in `members`
+    # v1.1: a night shift (>= 3 paid hours in the night window); a family is
+    # a night shift when any of its break options is one, so moving a break
+    # never makes a run of nights longer than the search planned
+    night: np.ndarray  # [K] bool
 
     def on_duty_sums(
         self, prefix: np.ndarray, k: np.ndarray | None = None, rows: np.ndarray | None = None
@@ -96,6 +100,10 @@ class Problem:
     ot_threshold: np.ndarray  # [S] minutes (huge when none)
     ot_extra: np.ndarray  # [S] overtime multiplier − 1
     pref_off: np.ndarray  # [A, D] bool
+    week_whole: np.ndarray  # [W] bool: the local Mon–Sun week lies wholly inside the horizon
+    band: np.ndarray  # [S] start band, minutes (-1: no rule)
+    off_together: np.ndarray  # [S] days off together a week (0: no rule)
+    max_nights: np.ndarray  # [S] consecutive night shifts at most (-1: no rule)
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -128,13 +136,37 @@ def _eligible(sc: Scenario, agent: Agent) -> np.ndarray:
     )
 
 
-def _site_templates(tpl: Templates, grid: TimeGrid, unsocial_weight: np.ndarray) -> SiteTemplates:
+NIGHT_SHIFT_MINUTES = 180  # v1.1: a night shift has at least 3 paid hours in the night window
+
+
+def night_paid_minutes(tz: str, rules: RuleSet, tpl: Templates) -> np.ndarray:
+    """[K] paid minutes of each template inside the rule set's night window
+    (site clock), by prefix sums over one minute line."""
+    if rules.night is None or len(tpl) == 0:
+        return np.zeros(len(tpl), dtype=np.int64)
+    t0, t1 = int(tpl.start.min()), int(tpl.end.max())
+    _, _, minute = local_clock(tz, np.arange(t0, t1, dtype=np.int64))
+    a, b = rules.night.from_, rules.night.to
+    inside = (minute >= a) & (minute < b) if a < b else (minute >= a) | (minute < b)
+    prefix = np.concatenate([[0], np.cumsum(inside)])
+    whole = prefix[tpl.end - t0] - prefix[tpl.start - t0]
+    if rules.break_ is not None and not rules.break_.paid:
+        b0 = tpl.brk_start - t0
+        whole = whole - (prefix[b0 + tpl.brk_len] - prefix[b0])
+    return whole.astype(np.int64)
+
+
+def _site_templates(
+    tpl: Templates, grid: TimeGrid, unsocial_weight: np.ndarray, night_minutes: np.ndarray
+) -> SiteTemplates:
     def idx(t: np.ndarray) -> np.ndarray:
         return np.clip((t - grid.start) // grid.interval, 0, grid.n)
 
     key = pd.DataFrame({"d": tpl.day, "s": tpl.start, "p": tpl.paid})
     family = key.groupby(["d", "s", "p"], sort=False).ngroup().to_numpy(dtype=np.int64)
     counts = np.bincount(family, minlength=int(family.max(initial=-1)) + 1)
+    night_family = np.zeros(len(counts), dtype=bool)
+    np.logical_or.at(night_family, family, night_minutes >= NIGHT_SHIFT_MINUTES)
     return SiteTemplates(
         tpl=tpl,
         a=idx(tpl.start),
@@ -145,6 +177,7 @@ def _site_templates(tpl: Templates, grid: TimeGrid, unsocial_weight: np.ndarray)
         family=family,
         members=np.argsort(family, kind="stable"),
         first=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
+        night=night_family[family],
     )
 
 
@@ -189,7 +222,8 @@ def build_problem(
         rules = sc.rules_of(s)
         tpl = build_templates(s, rules, list(dates), grid, cal.site_dates(s.id))
         paid = np.maximum(tpl.paid, 1)
-        sites.append(_site_templates(tpl, grid, tpl.weight > paid + 1e-9))
+        nights = night_paid_minutes(s.timezone, rules, tpl)
+        sites.append(_site_templates(tpl, grid, tpl.weight > paid + 1e-9, nights))
 
     penalty = np.array(
         [sc.tier_of(q).under_cover_penalty * grid.interval / 60.0 for q in sc.queues], dtype=float
@@ -287,4 +321,14 @@ def build_problem(
         ),
         ot_extra=np.array([r.premiums.overtime - 1.0 for r in rs]),
         pref_off=pref_off,
+        week_whole=week_inside,
+        band=np.array(
+            [-1 if r.start_band_hours is None else round(r.start_band_hours * 60) for r in rs],
+            dtype=np.int64,
+        ),
+        off_together=np.array([r.days_off_together or 0 for r in rs], dtype=np.int64),
+        max_nights=np.array(
+            [-1 if r.max_consecutive_nights is None else r.max_consecutive_nights for r in rs],
+            dtype=np.int64,
+        ),
     )

@@ -89,6 +89,7 @@ def exact_objective(p: Problem, s: State, roster: Roster) -> dict[str, float]:
         "cost": round(w.cost * cost, 2),
         "preference": round(ev.preference, 2),
         "fairness": round(ev.fairness, 2),
+        "stability": round(ev.stability, 2),
     }
 
 

@@ -90,10 +90,18 @@ class Evaluation:
     preference: float
     fairness: float
     short: np.ndarray  # [Q, T]
+    stability: float = 0.0
 
     @cached_property
     def total(self) -> float:
-        return self.under_cover + self.cost + self.overtime + self.preference + self.fairness
+        return (
+            self.under_cover
+            + self.cost
+            + self.overtime
+            + self.preference
+            + self.fairness
+            + self.stability
+        )
 
     def terms(self) -> dict[str, float]:
         return {
@@ -102,6 +110,7 @@ class Evaluation:
             "overtime_estimate": round(self.overtime, 2),
             "preference": round(self.preference, 2),
             "fairness": round(self.fairness, 2),
+            "stability": round(self.stability, 2),
         }
 
 
@@ -157,4 +166,54 @@ def evaluate(p: Problem, s: State, fair_target: np.ndarray | None = None) -> Eva
         target = fair_target if fair_target is not None else fairness_targets(p, s)
         excess = np.clip(unsocial_counts(p, s) - target[p.agent_site], 0, None)
         fair = float(w.fairness * FAIRNESS_UNIT * excess.sum())
-    return Evaluation(under, w.cost * cost, w.cost * ot, pref, fair, short)
+    stab = w.stability * unsteadiness_hours(p, s).sum() if w.stability > 0 else 0.0
+    return Evaluation(under, w.cost * cost, w.cost * ot, pref, fair, short, float(stab))
+
+
+DAY_MINUTES = 1440
+
+
+def circular_minutes(a: np.ndarray | int, b: np.ndarray | int) -> np.ndarray:
+    """Distance in minutes between local times `a` and `b` round the clock."""
+    d = np.abs(np.asarray(a) - np.asarray(b)) % DAY_MINUTES
+    return np.minimum(d, DAY_MINUTES - d)
+
+
+def arc_starts(starts: np.ndarray) -> int:
+    """Where the shortest arc of the 24-hour clock holding every one of
+    `starts` (local minutes) begins: at the start after the widest gap
+    between neighbours round the clock (the earliest such on ties)."""
+    u = np.unique(np.asarray(starts) % DAY_MINUTES)
+    gaps = np.diff(np.r_[u, u[0] + DAY_MINUTES])
+    return int(u[(int(np.argmax(gaps)) + 1) % len(u)])
+
+
+def week_arcs(p: Problem, s: State, a: int) -> np.ndarray:
+    """[W] where agent a's starts of each week begin their arc (`arc_starts`); -1: no shift."""
+    out = np.full(p.n_weeks, -1, dtype=np.int64)
+    days = np.flatnonzero(s.works[a])
+    if len(days) == 0:
+        return out
+    local = p.sites[p.agent_site[a]].tpl.local_start[s.tpl[a, days]]
+    weeks = p.week_of_day[days]
+    for w in np.unique(weeks):
+        out[w] = arc_starts(local[weeks == w])
+    return out
+
+
+def unsteadiness_hours(p: Problem, s: State) -> np.ndarray:
+    """[A] what `weights.stability` prices: the hours between each shift's
+    start and where its week's arc begins (`week_arcs`), plus the hours the
+    arc moves between one week with shifts and the agent's next, all round
+    the clock."""
+    out = np.zeros(p.n_agents)
+    for a in np.flatnonzero(s.works.any(axis=1)):
+        days = np.flatnonzero(s.works[a])
+        local = p.sites[p.agent_site[a]].tpl.local_start[s.tpl[a, days]]
+        arcs = week_arcs(p, s, int(a))
+        ref = arcs[p.week_of_day[days]]
+        used = arcs[arcs >= 0]
+        out[a] = (
+            circular_minutes(local, ref).sum() + circular_minutes(used[1:], used[:-1]).sum()
+        ) / 60.0
+    return out
