@@ -1,5 +1,6 @@
 """KPIs of any roster: coverage per queue and interval, service level per
-tier and market, under-cover agent-hours, cost per site, switches.
+tier and market, under-cover agent-hours, cost per site, switches, and the
+roster-quality KPIs of `optimizer.quality` (summary.json `quality`).
 
 Everything is recomputed from the roster's segments and the scenario, so a
 solved, a stored and a hand-edited roster are measured the same way.
@@ -16,6 +17,7 @@ from rich.table import Table
 
 from optimizer.calendars import Calendars
 from optimizer.pay import price_shifts
+from optimizer.quality import Quality, quality_kpis
 from optimizer.roster import Roster
 from optimizer.scenario.model import Scenario
 from optimizer.staffing.kernels import achieved_service_level
@@ -79,6 +81,7 @@ class Kpis:
     switches: int
     shifts: int
     extra: dict[str, Any] = field(default_factory=dict)
+    quality: Quality | None = None  # roster-quality KPIs (optimizer.quality)
 
     def summary_dict(self) -> dict[str, Any]:
         def num(x: Any) -> Any:
@@ -111,6 +114,7 @@ class Kpis:
             "paid_hours": round(self.paid_hours, 2),
             "shifts": self.shifts,
             "switches": self.switches,
+            **({"quality": self.quality.to_dict()} if self.quality is not None else {}),
         }
 
     def kpi_tables(self) -> list[Table]:
@@ -242,6 +246,7 @@ def kpis(
         paid_hours=float(site_df["paid_hours"].sum()) if len(site_df) else 0.0,
         switches=roster.switches(),
         shifts=len(shifts),
+        quality=quality_kpis(scenario, roster),
     )
 
 

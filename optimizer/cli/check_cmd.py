@@ -10,6 +10,7 @@ import typer
 
 from optimizer.check import check_roster
 from optimizer.cli.common import app, console, input_errors, load
+from optimizer.cli.quality_view import print_quality
 from optimizer.roster import Roster
 from optimizer.scenario.errors import IssueLog
 
@@ -43,5 +44,6 @@ def check(
         if report.kpis is not None:
             for table in report.kpis.kpi_tables():
                 console.print(table)
+            print_quality(console, report.kpis.quality)
     if not report.ok:
         raise typer.Exit(1)

@@ -10,6 +10,7 @@ from rich.live import Live
 from rich.table import Table
 
 from optimizer.cli.common import EXIT_INFEASIBLE, app, console, err_console, load
+from optimizer.cli.quality_view import print_quality
 from optimizer.pipeline import RunOutput, prepare, run, write_outputs
 from optimizer.solve.result import INFEASIBLE
 from optimizer.solve.stop import ProgressEvent, StopCriteria
@@ -118,6 +119,7 @@ def solve(
     )
     for table in out.kpis.kpi_tables():
         console.print(table)
+    print_quality(console, out.kpis.quality)
     console.print(f"wrote {output}/roster.csv, coverage.csv, summary.json")
     if not no_store:
         params = {"time_limit": time_limit, "gap": gap, "workers": workers, "seed": seed}
