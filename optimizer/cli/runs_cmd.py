@@ -11,7 +11,7 @@ from rich.table import Table
 
 from optimizer.cli.common import EXIT_INPUT, app, console, err_console
 from optimizer.store import RunRecord, RunStore
-from optimizer.store.compare import compare_frame
+from optimizer.store.compare import compare_frame, is_share
 
 runs_app = typer.Typer(
     help="Stored runs: list, show, compare and delete (SQLite by default, $SUNROSTER_DB_URL for PostgreSQL).",
@@ -174,7 +174,7 @@ def compare_cmd(
     for c in frame.columns:
         t.add_column(str(c), justify="right")
     for metric, row in frame.iterrows():
-        pct = str(metric).startswith(("service level", "gap"))
+        pct = is_share(str(metric))
         t.add_row(str(metric), *(_cell(v, pct, str(col).startswith("Δ")) for col, v in row.items()))
     console.print(t)
     console.print(

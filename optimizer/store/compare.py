@@ -2,6 +2,9 @@
 
 Used by `sunroster runs compare` (and open to the dashboard's Compare page):
 one row per metric, one column per run, then one delta column per later run.
+The roster-quality KPIs (summary.json `quality`, see optimizer/quality.py)
+follow the cost and service rows as `quality: …` metrics; a run stored
+before they existed shows them empty.
 """
 
 from __future__ import annotations
@@ -9,6 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+
+from optimizer.quality import HEADLINE
+
+QUALITY_PREFIX = "quality: "
+_SHARES = {QUALITY_PREFIX + label for _, label, share in HEADLINE if share}
 
 
 def metrics_of(summary: dict[str, Any]) -> dict[str, float | None]:
@@ -29,7 +37,15 @@ def metrics_of(summary: dict[str, Any]) -> dict[str, float | None]:
         out[f"cost {site} (reporting)"] = c.get("reporting") if isinstance(c, dict) else c
     for k in ("paid_hours", "shifts", "switches", "solve_seconds"):
         out[k.replace("_", " ")] = summary.get(k)
+    quality = summary.get("quality") or {}
+    for key, label, _ in HEADLINE:
+        out[QUALITY_PREFIX + label] = quality.get(key)
     return out
+
+
+def is_share(metric: str) -> bool:
+    """Is this metric a share (shown in % and its delta in percentage points)?"""
+    return metric.startswith(("service level", "gap")) or metric in _SHARES
 
 
 def compare_frame(runs: list[tuple[int, dict[str, Any]]]) -> pd.DataFrame:

@@ -73,3 +73,34 @@ def test_solve_records_the_run_unless_told_not_to(tmp_path):
     summary = json.loads((tmp_path / "o" / "summary.json").read_text())
     assert rec.scenario == "mini" and rec.params["seed"] == 4 and rec.params["time_limit"] == 2.0
     assert stored.summary["cost_reporting_currency"] == summary["cost_reporting_currency"]
+
+
+def test_runs_compare_shows_the_quality_kpis_side_by_side(tmp_path):
+    """The hand run: one Monday shift 08–16 with a break inside one voice
+    stretch (420 min) — no queue change, no short stretch, all in daytime; the
+    horizon's first date is never isolated (the day before is unknown)."""
+    db, a, b = _store_with_two_runs(tmp_path)
+    res = runner.invoke(app, ["runs", "compare", str(a), str(b), "--store", str(db), "--json"])
+    rows = {r["metric"]: r for r in json.loads(res.stdout)}
+    q = "quality: "
+    assert rows[q + "queue changes per shift (mean)"][f"#{a}"] == 0.0
+    assert rows[q + "stretches under 60 min"][f"#{b}"] == 0.0
+    assert rows[q + "agent-hours in local daytime"][f"Δ #{b}"] == 0.0
+    assert rows[q + "isolated working days"][f"#{a}"] == 0.0
+    assert rows[q + "start moves ≥ 2 h (consecutive days)"][f"#{a}"] is None  # no pair of days
+    res = runner.invoke(app, ["runs", "compare", str(a), str(b), "--store", str(db)])
+    line = next(x for x in res.stdout.splitlines() if "local daytime" in x)
+    assert "100.00 %" in line and "+0.00 pp" in line
+
+
+def test_compare_reads_runs_stored_before_the_quality_kpis():
+    from optimizer.store.compare import compare_frame, is_share
+
+    frame = compare_frame(
+        [(1, {"objective": 10.0}), (2, {"objective": 12.0, "quality": {"night_shift_share": 0.25}})]
+    )
+    row = frame.loc["quality: night shifts (≥ 3 h in the night window)"]
+    assert row.isna()["#1"] and row["#2"] == 0.25
+    assert is_share("quality: isolated working days") and not is_share(
+        "quality: longest run of nights"
+    )
