@@ -26,6 +26,7 @@ PAGES = [
     st.Page("views/coverage.py", title="Coverage", icon=":material/grid_on:"),
     st.Page("views/follow_the_sun.py", title="Follow the sun", icon=":material/public:"),
     st.Page("views/roster.py", title="Roster", icon=":material/calendar_month:"),
+    st.Page("views/starts.py", title="Start times", icon=":material/schedule:"),
     st.Page("views/cost.py", title="Cost", icon=":material/payments:"),
     st.Page("views/whatif.py", title="What-ifs", icon=":material/tune:"),
     st.Page("views/compare.py", title="Compare", icon=":material/compare:"),

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from dashboard.data import PREMIUM_COMPONENTS, Matrix
+from dashboard.data import PREMIUM_COMPONENTS, Matrix, StartGrid
 
 SITE_PALETTE = px.colors.qualitative.Bold
 COMPONENT_COLOURS = {
@@ -201,4 +201,27 @@ def compare_bars(df: pd.DataFrame, names: list[str], currency: str) -> go.Figure
         labels={"cost": f"cost ({currency})"},
     )
     fig.update_layout(height=340, margin={"l": 10, "r": 10, "t": 30, "b": 30})
+    return fig
+
+
+def start_times(g: StartGrid) -> go.Figure:
+    """Agents × dates, colour = local start hour on a cyclic scale (23:00 and
+    01:00 look alike), blank = day off; the cell label is the start time."""
+    fig = go.Figure(
+        go.Heatmap(
+            z=np.where(np.isnan(g.hour), None, g.hour).tolist(),  # None: a gap (day off)
+            x=[d.isoformat() for d in g.dates], y=g.agents, text=g.text.tolist(),
+            colorscale="Twilight", zmin=0, zmax=24, hoverongaps=False, xgap=1, ygap=1,
+            colorbar={"title": "local start", "tickvals": [0, 6, 12, 18, 24],
+                      "ticktext": ["00:00", "06:00", "12:00", "18:00", "24:00"]},
+            hovertemplate="%{y}<br>%{x}<br>starts %{text}<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.update_layout(
+        title=f"{g.site}: shift starts (site local time); blank = day off, ☾ = night shift",
+        height=max(260, 16 * len(g.agents) + 140),
+        xaxis={"title": "shift date", "type": "category", "tickangle": -45},
+        yaxis={"autorange": "reversed", "title": ""},
+        margin={"l": 10, "r": 10, "t": 40, "b": 40},
+    )
     return fig

@@ -169,3 +169,28 @@ def test_cancel_stops_the_background_solve(app, tiny_out):
         in texts(at)
     )
     assert "long" in at.sidebar.selectbox(key="variant").options
+
+
+def test_overview_quality_card_of_the_hand_roster(app, two_sites_path, hand_out):
+    at = app(two_sites_path, hand_out)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Isolated working days"] == "67%"  # A2 Sat and A3 Tue of 3 shifts
+    assert metrics["Queue changes / shift"] == "0.0"
+    assert metrics["Start moves ≥ 2 h"] == "—"  # no two consecutive working days
+    assert "agent-hours in local daytime: 88%" in texts(at)
+
+
+def test_start_times_page_draws_each_site(app, two_sites_path, hand_out):
+    at = page(app(two_sites_path, hand_out), "starts")
+    assert "**2 agents, 2 shifts** at LIS." in texts(at)
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert fig["type"] == "heatmap" and fig["y"] == ["A1", "A2"]
+    assert fig["z"][0][0] == 8.0 and fig["z"][0][1] is None  # Tuesday off
+    sites = at.dataframe[0].value.set_index("site")
+    assert sites.loc["MNL", "daytime_hours_share"] == 0.5
+    at.selectbox(key="st_site").set_value("MNL").run()
+    assert "**1 agents, 1 shifts** at MNL." in texts(at)
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert fig["z"][0][1] == 20.0 and fig["text"][0][1] == "20:00"
+    at.radio(key="st_order").set_value("start").run()
+    assert not at.exception

@@ -140,6 +140,7 @@ def test_every_page_and_a_whatif_resolve(server: str, browser, shots: Path):
     expect(page.get_by_text("Solve status")).to_be_visible()
     expect(page.get_by_role("heading", name="By tier")).to_be_visible()
     expect(page.get_by_text("agents rostered")).to_be_visible()
+    expect(page.get_by_role("heading", name="Roster quality")).to_be_visible()
     page.screenshot(path=shots / "overview.png")
 
     open_page(page, url, "coverage", "Coverage", charts=2)
@@ -155,6 +156,10 @@ def test_every_page_and_a_whatif_resolve(server: str, browser, shots: Path):
     open_page(page, url, "roster", "Roster", charts=1)
     expect(page.get_by_text("shifts in the selection")).to_be_visible()
     page.screenshot(path=shots / "roster.png")
+
+    open_page(page, url, "starts", "Start times", charts=1)
+    expect(page.get_by_role("heading", name="Nights and daytime by site")).to_be_visible()
+    page.screenshot(path=shots / "starts.png")
 
     open_page(page, url, "cost", "Cost", charts=1)
     expect(page.get_by_text("By premium type")).to_be_visible()
