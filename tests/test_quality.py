@@ -327,3 +327,25 @@ def test_properties_on_random_rosters(mini14, r: Roster):
     assert q.start_change_4h_share is None or q.start_change_4h_share <= q.start_change_2h_share
     assert q.isolated_days <= q.shifts and q.longest_night_run <= q.shifts
     assert q.distinct_starts_median is None or 1 <= q.distinct_starts_median <= 7
+
+
+def test_check_prints_and_reports_the_quality_kpis(tmp_path):
+    """`sunroster check` prints the quality tables and `--json` carries them."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from optimizer.cli import app
+    from optimizer.scenario.load import load_scenario
+
+    path = factory.write(tmp_path / "sc", factory.mini())
+    r = roster(shift("A1", 1, "01:00"), shift("A1", 2, "16:00"))
+    (tmp_path / "out").mkdir()
+    r.to_frame(load_scenario(path)).to_csv(tmp_path / "out" / "roster.csv", index=False)
+    runner = CliRunner()
+    res = runner.invoke(app, ["check", str(path), str(tmp_path / "out")])
+    assert "Roster quality" in res.stdout and "backward rotations" in res.stdout
+    assert "Nights and daytime by site" in res.stdout
+    res = runner.invoke(app, ["check", str(path), str(tmp_path / "out"), "--json"])
+    q = json.loads(res.stdout)["kpis"]["quality"]
+    assert q["backward_rotation_share"] == 1.0 and q["day_pairs"] == 1
