@@ -220,12 +220,13 @@ def shift_table(scenario: Scenario, roster: Roster) -> pd.DataFrame:
         else:
             m = _minutes_in_window(w_start[ws], w_end[ws], tz, DEFAULT_DAY)
             day_min += np.bincount(w_shift[ws], weights=m, minlength=n).astype(np.int64)
-    # stretches: a new one wherever the shift or the queue changes (breaks dropped)
+    # stretches: a new one wherever the shift or the queue changes (breaks
+    # dropped), in time order within each shift even if shifts overlap
+    order = np.lexsort((w_start, w_shift))
+    ws_sorted, act = w_shift[order], work["activity"].to_numpy()[order]
     new = np.ones(len(work), dtype=bool)
-    if len(work) > 1:
-        act = work["activity"].to_numpy()
-        new[1:] = (w_shift[1:] != w_shift[:-1]) | (act[1:] != act[:-1])
-    stretches = np.bincount(w_shift[new], minlength=n).astype(np.int64)
+    new[1:] = (ws_sorted[1:] != ws_sorted[:-1]) | (act[1:] != act[:-1])
+    stretches = np.bincount(ws_sorted[new], minlength=n).astype(np.int64)
     day = pd.to_datetime(sh["shift_date"]).to_numpy("datetime64[D]").astype(np.int64)
     return pd.DataFrame(
         {
@@ -251,6 +252,7 @@ def stretch_lengths(roster: Roster) -> np.ndarray:
     work = seg[seg["activity"] != BREAK]
     if work.empty:
         return np.zeros(0, dtype=np.int64)
+    work = work.sort_values(["agent_id", "shift_date", "start"], kind="stable")
     same = (
         (work["agent_id"] == work["agent_id"].shift())
         & (work["shift_date"] == work["shift_date"].shift())
