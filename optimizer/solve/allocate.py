@@ -1,16 +1,42 @@
 """Who works which queue when: agent counts per group → queues, then named
-agents → activity segments with few switches.
+agents → activity segments under the stretch and switch rules.
 
 Between solver steps the allocation of on-duty agents to queues is a
 transportation problem per interval; `optimal_allocation` solves it exactly
-for many intervals at once as one min-cost flow. `activities` then gives
-each named agent one queue per interval, keeping an agent on the queue it already serves whenever the counts allow,
-so segments stay long; agents beyond the counts stay on the queue they last
-served (or the group's neediest one) — paid time is never left without an
-activity.
+for many intervals at once as one min-cost flow.
+
+`activities` then gives each worked interval of each shift one queue. With
+contract v1.1's `activities` rules (every stretch on one queue lasts at
+least `min_minutes`, at most `max_switches_per_shift` changes a shift) this
+is no longer a flow: each shift's sequence is a path through (queue,
+stretches so far, length of the current stretch) states, and shifts compete
+for the same need. The method is a near-exact local search whose every
+step is exact:
+
+1. a start: the counts of `s.alloc` are named greedily (an agent keeps the
+   queue it served the interval before whenever the counts allow), and each
+   shift's sequence is projected onto the rules — the sequence within the
+   rules that keeps most of its penalty-weighted counted intervals;
+2. best-response passes: each shift in turn gets the sequence within the
+   rules that maximises Σ penalty × (intervals it fills that the roster
+   still lacks, up to `p.required`), minus one tie-breaking unit per switch
+   — an exact dynamic programme (`stretches.best_sequences`). Shifts that
+   neither overlap in time nor share a queue are independent, so they are
+   solved together (a colouring of the shifts) with exactly the result of
+   doing them one by one. Coverage comes first and a switch costs less than
+   any interval of cover, so a pass never loses coverage and, with no rule
+   set, the roster keeps the coverage of the counts while shedding switches.
+
+Every sequence the search ever holds keeps the rules, so stopping on the
+time budget needs no repair. What is not exact: moves of one shift at a
+time cannot trade a stretch between two shifts in one step; the counts'
+coverage (the rule-free optimum) bounds how much the rules can have cost.
 """
 
 from __future__ import annotations
+
+import time
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -19,6 +45,11 @@ from ortools.graph.python import min_cost_flow
 from optimizer.roster import BREAK, Roster
 from optimizer.solve.problem import Problem
 from optimizer.solve.state import State, on_duty
+from optimizer.solve.stretches import NEG, SequenceRules, best_sequences, sequence_scores
+
+ACTIVITY_SECONDS = 3.0  # time budget of the best-response passes
+ACTIVITY_PASSES = 8
+PASS_GAIN = 0.005  # passes stop when one gains less than this share of the first's gain
 
 
 def queue_classes(group_queues: tuple[np.ndarray, ...]) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -113,101 +144,275 @@ def optimal_allocation(p: Problem, s: State, intervals: np.ndarray | None = None
         al[:, ts] = c
 
 
-def activities(p: Problem, s: State) -> Roster:
-    """Named segments from the state: each worked interval gets one queue,
-    matching the group counts in `s.alloc`, with as few switches as the counts allow."""
-    rows: list[dict] = []
+@dataclass(frozen=True)
+class ShiftTable:
+    """Every worked shift of a state with its on-duty positions.
+
+    `pos[b, n]` is the grid interval of shift b's n-th on-duty interval (its
+    break left out; it may lie off the grid for a shift that runs past it),
+    valid for n < `length[b]`; `slots[b, j]` the queue index of the shift's
+    j-th slot (its group's queues; −1 pads)."""
+
+    agent: np.ndarray  # [B]
+    day: np.ndarray  # [B]
+    tpl: np.ndarray  # [B]
+    group: np.ndarray  # [B]
+    pos: np.ndarray  # [B, N]
+    length: np.ndarray  # [B]
+    slots: np.ndarray  # [B, J]
+    brk: np.ndarray  # [B, 2] UTC minutes of the break (equal: none)
+
+    def __len__(self) -> int:
+        return len(self.agent)
+
+
+def shift_table(p: Problem, s: State) -> ShiftTable:
+    """The worked shifts of `s` whose group serves a queue."""
+    a, d = np.nonzero(s.works)
+    serving = np.array([len(q) > 0 for q in p.group_queues], dtype=bool)
+    keep = serving[p.agent_group[a]] if len(serving) else np.zeros(len(a), dtype=bool)
+    a, d = a[keep], d[keep]
+    k = s.tpl[a, d]
+    step, t0 = p.grid.interval, p.grid.start
+    start = np.zeros(len(a), dtype=np.int64)
+    end, b0, b1 = start.copy(), start.copy(), start.copy()
+    site = p.agent_site[a]
+    for si in np.unique(site):
+        sel = site == si
+        tp = p.sites[si].tpl
+        kk = k[sel]
+        start[sel], end[sel] = tp.start[kk], tp.end[kk]
+        b0[sel] = tp.brk_start[kk]
+        b1[sel] = tp.brk_start[kk] + tp.brk_len[kk]
+    full = int(((end - start) // step).max(initial=1))
+    minute = start[:, None] + step * np.arange(full)[None, :]
+    on = (minute < end[:, None]) & ~((minute >= b0[:, None]) & (minute < b1[:, None]))
+    order = np.argsort(~on, axis=1, kind="stable")
+    length = on.sum(axis=1)
+    N = int(length.max(initial=1))
+    pos = (np.take_along_axis(minute, order, axis=1)[:, :N] - t0) // step
+    width = max((len(q) for q in p.group_queues), default=1)
+    gq = np.full((len(p.group_queues), width), -1, dtype=np.int64)
+    for g, qs in enumerate(p.group_queues):
+        gq[g, : len(qs)] = qs
+    g = p.agent_group[a]
+    return ShiftTable(a, d, k, g, pos, length, gq[g], np.stack([b0, b1], axis=1))
+
+
+def greedy_names(p: Problem, s: State) -> tuple[np.ndarray, np.ndarray]:
+    """Named agents for the counts of `s.alloc`, per interval: ([A, T] slot
+    in the agent's group queues, −1 off duty; [A, T] whether the agent is one
+    of the counts, not one beyond them). An agent keeps the slot it had the
+    interval before whenever the counts allow; one beyond the counts stays
+    where it was (or on the group's neediest queue)."""
     T = p.grid.n
-    t0, step = p.grid.start, p.grid.interval
+    slot = np.full((p.n_agents, T), -1, dtype=np.int64)
+    counted = np.zeros((p.n_agents, T), dtype=bool)
+    working = np.zeros((p.n_agents, T), dtype=bool)
+    a, d = np.nonzero(s.works)
+    for ai, di in zip(a, d, strict=True):
+        st = p.sites[p.agent_site[ai]]
+        k = int(s.tpl[ai, di])
+        working[ai, int(st.a[k]) : int(st.b[k])] = True
+        if st.tpl.brk_len[k] > 0:
+            working[ai, int(st.ba[k]) : int(st.bb[k])] = False
     for g, qs in enumerate(p.group_queues):
         members = np.flatnonzero(p.agent_group == g)
         if len(members) == 0 or len(qs) == 0:
             continue
-        site = int(p.group_site[g])
-        st = p.sites[site]
-        site_id = p.scenario.sites[site].id
-        # per member: the interval span of each worked shift and its break
-        spans = []
-        for a in members:
-            for d in np.flatnonzero(s.works[a]):
-                k = int(s.tpl[a, d])
-                spans.append((int(a), int(d), k))
-        if not spans:
-            continue
-        # assignment matrix: member × interval → queue slot (−1 idle/off)
-        idx = {int(a): i for i, a in enumerate(members)}
-        working = np.zeros((len(members), T), dtype=bool)
-        for a, _d, k in spans:
-            lo, hi = int(st.a[k]), int(st.b[k])
-            working[idx[a], lo:hi] = True
-            if st.tpl.brk_len[k] > 0:
-                working[idx[a], int(st.ba[k]) : int(st.bb[k])] = False
         counts = s.alloc[g]
-        slot = np.full((len(members), T), -1, dtype=np.int64)
-        neediest = int(np.argmax(p.required[qs].sum(axis=1)))
-        home = np.full(len(members), neediest, dtype=np.int64)  # fallback queue slot per member
-        prev = np.full(len(members), -1, dtype=np.int64)
-        for t in np.flatnonzero(working.any(axis=0)):
-            here = np.flatnonzero(working[:, t])
+        home = int(np.argmax(p.required[qs].sum(axis=1)))
+        prev = np.full(p.n_agents, -1, dtype=np.int64)
+        for t in np.flatnonzero(working[members].any(axis=0)):
+            here = members[working[members, t]]
             left = counts[:, t].copy()
-            taken = np.full(len(here), -1, dtype=np.int64)
-            # keep agents on the queue they served in the previous interval
-            for i, m in enumerate(here):
+            for m in here:  # keep agents on the queue they served the interval before
                 j = prev[m]
                 if j >= 0 and left[j] > 0:
-                    taken[i] = j
+                    slot[m, t], counted[m, t] = j, True
                     left[j] -= 1
-            for i, m in enumerate(here):
-                if taken[i] >= 0:
+            for m in here:
+                if slot[m, t] >= 0:
                     continue
                 open_slots = np.flatnonzero(left > 0)
                 if len(open_slots):
-                    j = int(open_slots[0])
-                    left[j] -= 1
-                else:  # more agents than needed: stay where they were, else the neediest queue
-                    j = int(prev[m]) if prev[m] >= 0 else int(home[m])
-                taken[i] = j
-            slot[here, t] = taken
-            prev[:] = -1
-            prev[here] = taken
-        for a, d, k in spans:
-            i = idx[a]
-            start, end = int(st.tpl.start[k]), int(st.tpl.end[k])
-            b0, b1 = int(st.tpl.brk_start[k]), int(st.tpl.brk_start[k] + st.tpl.brk_len[k])
-            date = p.dates[d]
+                    slot[m, t], counted[m, t] = int(open_slots[0]), True
+                    left[open_slots[0]] -= 1
+                else:  # beyond the counts
+                    slot[m, t] = prev[m] if prev[m] >= 0 else home
+            prev[members] = -1
+            prev[here] = slot[here, t]
+    return slot, counted
 
-            # walk the shift's intervals (the shift may run past the grid's end)
-            runs: list[tuple[str, int, int]] = []  # (activity, from, to)
-            cur_q, cur_from = None, start
-            tt = start
-            while tt < end:
-                if st.tpl.brk_len[k] > 0 and b0 <= tt < b1:
-                    q = BREAK
-                else:
-                    ti = (tt - t0) // step
-                    if 0 <= ti < T and slot[i, ti] >= 0:
-                        q = p.queue_ids[qs[slot[i, ti]]]
-                    elif cur_q is not None and cur_q != BREAK:
-                        q = cur_q  # past the grid's end: carry on
-                    else:
-                        q = p.queue_ids[qs[home[i]]]
-                if q != cur_q:
-                    if cur_q is not None:
-                        runs.append((cur_q, cur_from, tt))
-                    cur_q, cur_from = q, tt
-                tt += step
-            runs.append((cur_q, cur_from, end))
-            rows.extend(
-                {
-                    "agent_id": p.agent_ids[a],
-                    "site": site_id,
-                    "shift_date": date,
-                    "start": f,
-                    "end": t,
-                    "activity": q,
-                }
-                for q, f, t in runs
-            )
-    return Roster.from_segments(
-        pd.DataFrame(rows, columns=["agent_id", "site", "shift_date", "start", "end", "activity"])
+
+def colour_batches(lo: np.ndarray, hi: np.ndarray, slots: np.ndarray) -> list[np.ndarray]:
+    """Batches of shifts no two of which overlap in time ([lo, hi) grid
+    intervals) and share a queue: their best responses are independent."""
+    n_q = int(slots.max(initial=-1)) + 2
+    busy = np.zeros((0, n_q), dtype=np.int64)  # per colour and queue: end of its last shift
+    colour = np.zeros(len(lo), dtype=np.int64)
+    for b in np.argsort(lo, kind="stable"):
+        qs = slots[b][slots[b] >= 0]
+        free = np.flatnonzero(busy[:, qs].max(axis=1, initial=np.iinfo(np.int64).min) <= lo[b])
+        if len(free):
+            c = int(free[0])
+        else:
+            c = len(busy)
+            busy = np.vstack([busy, np.full((1, n_q), np.iinfo(np.int64).min)])
+        busy[c, qs] = hi[b]
+        colour[b] = c
+    order = np.argsort(colour, kind="stable")
+    return np.split(order, np.flatnonzero(np.diff(colour[order])) + 1) if len(order) else []
+
+
+def _values(table: ShiftTable, batch: np.ndarray, J: int, gain: np.ndarray, T: int) -> np.ndarray:
+    """[b, N, J] value of each slot at each position of the batch's shifts:
+    `gain[q, t]` on the grid, 0 off it, NEG for padding slots."""
+    q = table.slots[batch, :J]
+    t = table.pos[batch]
+    inside = (t >= 0) & (t < T)
+    v = gain[np.maximum(q, 0)[:, None, :], np.clip(t, 0, T - 1)[:, :, None]]
+    v = np.where(inside[:, :, None], v, 0)
+    return np.where((q >= 0)[:, None, :], v, NEG)
+
+
+def _cells(table: ShiftTable, batch: np.ndarray, x: np.ndarray, T: int):  # type: ignore[no-untyped-def]
+    """(queue, interval) of every on-grid position of the batch's shifts under `x`."""
+    t = table.pos[batch]
+    ok = (np.arange(t.shape[1])[None, :] < table.length[batch, None]) & (t >= 0) & (t < T)
+    q = np.take_along_axis(table.slots[batch], np.maximum(x[batch], 0), axis=1)
+    return q[ok], t[ok]
+
+
+def assign_sequences(
+    table: ShiftTable,
+    required: np.ndarray,
+    penalty: np.ndarray,
+    rules: SequenceRules,
+    start: np.ndarray,
+    time_budget: float = ACTIVITY_SECONDS,
+    passes: int = ACTIVITY_PASSES,
+) -> np.ndarray:
+    """[B, N] slot of each shift's positions (−1 beyond its length), from the
+    `start` sequences (each within the rules) by best-response passes (see
+    module doc) until a pass gains less than `PASS_GAIN` of the first
+    pass's gain, `passes` are done or `time_budget` seconds are spent."""
+    deadline = time.monotonic() + time_budget
+    Q, T = required.shape
+    x = start.copy()
+    if len(table) == 0:
+        return x
+    pen = np.round(np.asarray(penalty, float) * 100).astype(np.int64)
+    if (pen > 0).any():
+        pen //= int(np.gcd.reduce(pen[pen > 0]))
+    unit = table.pos.shape[1] + 1  # a switch costs 1, an interval of cover at least `unit`
+    cover = np.zeros((Q, T), dtype=np.int64)
+    np.add.at(cover, _cells(table, np.arange(len(table)), x, T), 1)
+    lo = table.pos[:, 0]
+    hi = np.take_along_axis(table.pos, np.maximum(table.length - 1, 0)[:, None], axis=1)[:, 0] + 1
+    batches = colour_batches(lo, hi, table.slots)
+    width = (table.slots >= 0).sum(axis=1)
+    first = 0
+    for _ in range(passes):
+        gained = 0
+        for batch in batches:
+            if time.monotonic() > deadline:
+                return x
+            J = int(width[batch].max())
+            np.add.at(cover, _cells(table, batch, x, T), -1)
+            gain = np.where(cover < required, pen[:, None] * unit, 0)
+            value = _values(table, batch, J, gain, T)
+            old = sequence_scores(value, x[batch], table.length[batch])
+            seq, score = best_sequences(value, table.length[batch], rules)
+            better = score > old
+            x[batch[better]] = seq[better]
+            gained += int((score - old)[better].sum())
+            np.add.at(cover, _cells(table, batch, x, T), 1)
+        first = first or gained
+        if gained <= PASS_GAIN * first:
+            break
+    return x
+
+
+def start_sequences(table: ShiftTable, p: Problem, s: State, rules: SequenceRules) -> np.ndarray:
+    """Each shift's greedy naming of the counts (`greedy_names`), projected
+    onto the rules: the sequence within them keeping the most
+    penalty-weighted counted intervals (with no rule: the naming itself)."""
+    slot, counted = greedy_names(p, s)
+    T = p.grid.n
+    t = np.clip(table.pos, 0, T - 1)
+    inside = (table.pos >= 0) & (table.pos < T)
+    named = np.where(inside, slot[table.agent[:, None], t], -1)
+    keep = inside & counted[table.agent[:, None], t]
+    pen = np.round(np.asarray(p.penalty, float) * 100).astype(np.int64) + 1
+    J = table.slots.shape[1]
+    unit = table.pos.shape[1] + 1
+    q = np.take_along_axis(table.slots, np.maximum(named, 0), axis=1)
+    worth = np.where(keep, pen[q] * unit, 0)
+    value = np.where(np.arange(J)[None, None, :] == named[:, :, None], worth[:, :, None], 0)
+    value = np.where((table.slots >= 0)[:, None, :], value, NEG)
+    out = np.full(table.pos.shape, -1, dtype=np.int64)
+    width = (table.slots >= 0).sum(axis=1)
+    for w in np.unique(width):  # fewer slots, smaller programmes
+        sel = np.flatnonzero(width == w)
+        for part in np.array_split(sel, max(1, len(sel) // 256)):
+            out[part], _ = best_sequences(value[part, :, :w], table.length[part], rules)
+    return out
+
+
+def segments(p: Problem, table: ShiftTable, x: np.ndarray) -> pd.DataFrame:
+    """Activity segments of the shifts under sequences `x`: runs of one queue
+    on consecutive positions, plus each shift's break."""
+    step, t0 = p.grid.interval, p.grid.start
+    N = table.pos.shape[1]
+    ok = np.arange(N)[None, :] < table.length[:, None]
+    b, n = np.nonzero(ok)
+    q = table.slots[b, x[b, n]]
+    minute = t0 + table.pos[b, n] * step
+    new = np.ones(len(b), dtype=bool)
+    new[1:] = (b[1:] != b[:-1]) | (q[1:] != q[:-1]) | (minute[1:] != minute[:-1] + step)
+    first = np.flatnonzero(new)
+    last = np.append(first[1:], len(b)) - 1
+    rb = b[first]
+    has = table.brk[:, 1] > table.brk[:, 0]
+    site_ids = np.array([x.id for x in p.scenario.sites], dtype=object)
+    agent_ids = np.array(p.agent_ids, dtype=object)
+    dates = np.array(p.dates, dtype=object)
+    queue_ids = np.array(p.queue_ids, dtype=object)
+    work = pd.DataFrame(
+        {
+            "agent_id": agent_ids[table.agent[rb]],
+            "site": site_ids[p.agent_site[table.agent[rb]]],
+            "shift_date": dates[table.day[rb]],
+            "start": minute[first],
+            "end": minute[last] + step,
+            "activity": queue_ids[q[first]],
+        }
     )
+    bb = np.flatnonzero(has)
+    breaks = pd.DataFrame(
+        {
+            "agent_id": agent_ids[table.agent[bb]],
+            "site": site_ids[p.agent_site[table.agent[bb]]],
+            "shift_date": dates[table.day[bb]],
+            "start": table.brk[bb, 0],
+            "end": table.brk[bb, 1],
+            "activity": BREAK,
+        }
+    )
+    return pd.concat([work, breaks], ignore_index=True)
+
+
+def activities(p: Problem, s: State, *, time_budget: float = ACTIVITY_SECONDS) -> Roster:
+    """Named segments from the state: each worked interval gets one queue,
+    within the scenario's stretch and switch rules, covering the need as
+    the counts in `s.alloc` do or as nearly as the rules allow, with few
+    switches (see module doc); `time_budget` bounds the improving passes."""
+    act = p.scenario.activities
+    rules = SequenceRules.of(act.min_minutes, act.max_switches_per_shift, p.grid.interval)
+    table = shift_table(p, s)
+    if len(table) == 0:
+        return Roster.empty()
+    start = start_sequences(table, p, s, rules)
+    x = assign_sequences(table, p.required, p.penalty, rules, start, time_budget)
+    return Roster.from_segments(segments(p, table, x))
