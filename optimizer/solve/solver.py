@@ -41,7 +41,7 @@ from ortools.sat.python import cp_model
 
 from optimizer.pay import price_shifts
 from optimizer.roster import Roster
-from optimizer.solve.allocate import activities, optimal_allocation
+from optimizer.solve.allocate import ACTIVITY_SECONDS, activities, optimal_allocation
 from optimizer.solve.bounds import BoundWorker
 from optimizer.solve.breaks import place_breaks
 from optimizer.solve.construct import agent_order, construct
@@ -57,9 +57,9 @@ from optimizer.solve.stop import Progress, ProgressEvent, StopCriteria, no_progr
 FULL_MODEL_MAX_LITERALS = 40_000
 PLAIN_PASSES = 1  # ordinary agent passes before the first guided round
 FINAL_PASS_GAIN = 0.0005  # after the guided rounds, passes go on while one gains this much
-# time kept back from the search for the steps after it: measured 4.3 s at
-# 394 agents, 9.9 s at 1,000 and 14.5 s at 2,000 (about 2 s + 6 ms an agent),
-# and up to 1.8 times as long on a slow machine (7.6 s at 394 agents)
+# time kept back from the search for the steps after it (break pass, bound's
+# last step, exact allocation, activities within their own time budget, pay
+# model): a fixed part, a part per agent, and a margin for a slow machine
 FINISH_SECONDS = 2.0
 FINISH_SECONDS_PER_AGENT = 0.006
 FINISH_MARGIN = 1.8
@@ -203,7 +203,7 @@ def solve(
         # allocation and the pay model's cost (`search_end_seconds` …
         # `activities_end_seconds` in the stats say how long they took)
         finish = FINISH_SECONDS + FINISH_SECONDS_PER_AGENT * p.n_agents
-        reserve = min(0.1 * stop.time_limit, FINISH_MARGIN * finish)
+        reserve = min(0.1 * stop.time_limit, FINISH_MARGIN * finish + ACTIVITY_SECONDS)
         search = dataclasses.replace(stop, time_limit=stop.time_limit - reserve)
         state, best, agent_stats = _agent_passes(
             p, state, best, cands, search, rng, seed, fair_target, emit, bounds
