@@ -53,6 +53,7 @@ def best_schedule(
     budgets: tuple[float, ...] = (0.2, 2.0, 20.0),
     prices: np.ndarray | None = None,
     worth: np.ndarray | None = None,
+    arcs: np.ndarray | None = None,
 ) -> tuple[State, np.ndarray, np.ndarray] | None:
     """Agent a's best schedule against `residual` need, every other agent as in `s`.
 
@@ -68,7 +69,10 @@ def best_schedule(
     `prices` [Q, T], when given, value the cells with residual need instead
     of the queues' penalties; `worth` [T], when given, is the agent's value
     per interval instead (e.g. through
-    chains, `chains.chain_values`). Returns the new state, the per-interval
+    chains, `chains.chain_values`). The week's start band is chosen among
+    the agent's arcs in `s` (or `arcs` [W], e.g. those of its schedule
+    before it was released: -1 for none) and the `ANCHORS` most promising
+    others. Returns the new state, the per-interval
     value on the agent's own queues (whatever `worth` says) and the own
     queue it goes to; None if the agent's own rules admit no schedule (in
     the time given).
@@ -92,7 +96,7 @@ def best_schedule(
     offered = np.concatenate([np.zeros(0, dtype=np.int64), *best.values()])
     anchors = None
     if p.band[p.agent_site[a]] >= 0 or w.stability > 0:
-        keep = week_arcs(p, s, a)
+        keep = week_arcs(p, s, a) if arcs is None else arcs
         anchors = anchor_candidates(p, a, offered, net[offered], keep, ANCHORS)
     plan = best_plan(p, a, offered, net[offered], anchors)
     if plan is not None:  # the agent's own rows only: `alloc` is shared with `s`
@@ -114,6 +118,7 @@ def best_schedule(
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = seed
+        solver.parameters.catch_sigint_signal = False  # Ctrl-C is the caller's (stop.py)
         solver.parameters.max_time_in_seconds = limit
         status = solver.solve(built.model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -30,7 +30,7 @@ from optimizer.solve.chains import chain_values, extend
 from optimizer.solve.construct import best_schedule, worked_intervals
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.problem import Problem
-from optimizer.solve.state import Evaluation, State, cover, evaluate, on_duty
+from optimizer.solve.state import Evaluation, State, cover, evaluate, on_duty, week_arcs
 from optimizer.solve.stop import StopCriteria
 
 
@@ -105,7 +105,16 @@ def replan(
     value = p.penalty[:, None] if prices is None else prices
     worth = chain_values(p, trial, g, residual, value) if chains else None
     found = best_schedule(
-        p, trial, a, residual, cands, seed, budgets=(0.2,), prices=prices, worth=worth
+        p,
+        trial,
+        a,
+        residual,
+        cands,
+        seed,
+        budgets=(0.2,),
+        prices=prices,
+        worth=worth,
+        arcs=week_arcs(p, s, a),
     )
     if found is None:
         return None
