@@ -142,3 +142,28 @@ def write(tmp: Path, data: dict[str, Any], agents_csv: bool = False) -> Path:
     with path.open("w", encoding="utf-8") as f:
         yaml.dump(doc, f)
     return path
+
+
+def v11(
+    data: dict[str, Any],
+    *,
+    start_band_hours: float | None = None,
+    days_off_together: int | None = None,
+    max_consecutive_nights: int | None = None,
+    min_minutes: int | None = None,
+    max_switches_per_shift: int | None = None,
+) -> dict[str, Any]:
+    """A copy of scenario `data` with the given contract v1.1 rules set on every
+    rule set (and `activities`); rules left as None stay unset, as in v1."""
+    doc = copy.deepcopy(data)
+    rules = {
+        "start_band_hours": start_band_hours,
+        "days_off_together": days_off_together,
+        "max_consecutive_nights": max_consecutive_nights,
+    }
+    for rule_set in doc["rules"].values():
+        rule_set.update({k: v for k, v in rules.items() if v is not None})
+    acts = {"min_minutes": min_minutes, "max_switches_per_shift": max_switches_per_shift}
+    if any(v is not None for v in acts.values()):
+        doc.setdefault("activities", {}).update({k: v for k, v in acts.items() if v is not None})
+    return doc
