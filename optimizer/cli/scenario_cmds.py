@@ -13,6 +13,7 @@ from rich.table import Table
 from optimizer.calendars import calendars_of
 from optimizer.cli.common import app, console, load
 from optimizer.files import atomic_file
+from optimizer.scenario.model import Scenario
 from optimizer.scenario.summary import scenario_summary
 from optimizer.staffing.requirements import compute_requirements
 from optimizer.timegrid import TimeGrid, iso_utc
@@ -46,6 +47,38 @@ def validate(scenario: ScenarioArg) -> None:
     console.print(_table("Queues", s.queues))
     console.print(_table("Public holidays in the horizon", s.holidays))
     console.print(f"total contacts: {s.total_contacts:,.1f}")
+    for line in v11_lines(sc):
+        console.print(line, highlight=False)
+
+
+def v11_lines(sc: Scenario) -> list[str]:
+    """The contract v1.1 rules a scenario sets, one line per rule set (and for
+    `activities` and `weights.stability`); nothing for a v1 scenario."""
+    out: list[str] = []
+    for rid, r in sc.rules.items():
+        parts = [
+            f"start band {r.start_band_hours:g} h" if r.start_band_hours is not None else "",
+            f"{r.days_off_together} days off together" if r.days_off_together is not None else "",
+            f"at most {r.max_consecutive_nights} consecutive nights"
+            if r.max_consecutive_nights is not None
+            else "",
+        ]
+        if any(parts):
+            out.append(f"rules {rid} (v1.1): " + ", ".join(p for p in parts if p))
+    act = sc.activities
+    parts = [
+        f"stretches of at least {act.min_minutes} min" if act.min_minutes is not None else "",
+        f"at most {act.max_switches_per_shift} queue changes per shift"
+        if act.max_switches_per_shift is not None
+        else "",
+    ]
+    if any(parts):
+        out.append("activities (v1.1): " + ", ".join(p for p in parts if p))
+    if sc.weights.stability > 0:
+        out.append(
+            f"weights.stability: {sc.weights.stability:g} {sc.currency} per hour of start change"
+        )
+    return out
 
 
 @app.command()

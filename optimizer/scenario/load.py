@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import difflib
 import io
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -28,6 +29,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from optimizer.calendars import CalendarError, check_calendar
 from optimizer.scenario.errors import IssueLog, ScenarioError
 from optimizer.scenario.model import (
+    Activities,
     Agent,
     Horizon,
     Market,
@@ -47,7 +49,13 @@ Path_ = tuple[str | int, ...]
 TOP_KEYS = {
     "scenario", "description", "horizon", "currency", "fx", "shrinkage", "tiers", "rules",
     "sites", "markets", "queues", "agents", "demand", "weights", "extra_holidays",
+    "activities",
 }  # fmt: skip
+# v1.1 rules are hard rules: a misspelt one would silently not apply, so an
+# unknown rule-set key that reads like one of these is an error, not a warning
+V11_RULE_KEYS = ("start_band_hours", "days_off_together", "max_consecutive_nights")
+# sections read strictly: every key in them is a rule, so an unknown key is an error
+STRICT_SECTIONS: tuple[type[BaseModel], ...] = (Activities,)
 AGENT_COLUMNS = (
     "id", "name", "site", "languages", "channels", "min_hours_week", "max_hours_week",
     "hourly_cost", "earliest_start", "latest_end", "days_off", "leave", "team",
@@ -195,9 +203,24 @@ class _Builder:
             return None
 
     def _unknown_keys(self, cls: type[BaseModel], data: Mapping[str, Any], at: Path_) -> None:
+        """Warn about keys `cls` does not know, except where ignoring one would
+        drop a hard rule: any unknown key of a strict section (`activities`),
+        and a rule-set key that looks like a misspelt v1.1 rule, are errors."""
         known = {f.alias or n for n, f in cls.model_fields.items()} | set(cls.model_fields)
+        public = sorted(k for k in known if k != "id" and not k.endswith("_"))
         for k in data:
-            if k not in known:
+            if k in known:
+                continue
+            if cls in STRICT_SECTIONS:
+                self.err((*at, k), str(k), f"unknown key (known: {', '.join(public)})")
+            elif cls is RuleSet and (rule := _misspelt_v11_rule(str(k), known)) is not None:
+                self.err(
+                    (*at, k),
+                    str(k),
+                    f"unknown key: did you mean '{rule}'? (a v1.1 rule under another "
+                    "name would not apply)",
+                )
+            else:
                 self.log.warn(self.file, self.where((*at, k)), str(k), "unknown key ignored")
 
     # -- sections
@@ -227,6 +250,7 @@ class _Builder:
         markets = self.list_of(Market, "markets")
         queues = self.list_of(Queue, "queues")
         weights = self.model(Weights, d.get("weights") or {}, ("weights",))
+        activities = self.model(Activities, _or_empty(d.get("activities")), ("activities",))
         extra = self.extra_holidays(d.get("extra_holidays"))
         agents = self.agents(d.get("agents"))
         top = self.top_scalars()
@@ -239,6 +263,8 @@ class _Builder:
         demand = self.demand(d.get("demand"), queue_ids, grid)
         if horizon is not None and grid is not None:
             self.check_clock_alignment(horizon, rules or {}, sites, grid)
+        if horizon is not None and activities is not None:
+            self.check_activities(horizon, activities)
         if self.log.errors or demand is None:
             return None
         assert horizon is not None and tiers is not None and rules is not None
@@ -254,6 +280,7 @@ class _Builder:
                 "agents": tuple(agents),
                 "demand": demand,
                 "weights": weights or Weights(),
+                "activities": activities or Activities(),
                 "extra_holidays": extra,
                 "source": str(self.path),
             }
@@ -294,6 +321,12 @@ class _Builder:
                 out.append(m)
         self.duplicates([getattr(m, "id", None) for m in out], lambda i: (key, i), key)
         return out
+
+    def raw_ids(self, key: str) -> set[str]:
+        """Ids defined under `key` as written, valid or not: a site naming a rule
+        set that failed validation is not also told the rule set is unknown."""
+        raw = self.doc.get(key)
+        return {str(k) for k in raw} if isinstance(raw, dict) else set()
 
     def duplicates(self, ids: list[Any], at: Callable[[int], Path_], what: str) -> None:
         counts = Counter(ids)
@@ -414,7 +447,7 @@ class _Builder:
                     )
         for i, s in enumerate(sites):
             at = ("sites", i)
-            if s.rules not in rules:
+            if s.rules not in rules and s.rules not in self.raw_ids("rules"):
                 self.err(
                     (*at, "rules"),
                     "rules",
@@ -436,7 +469,7 @@ class _Builder:
                 )
         for i, m in enumerate(markets):
             at = ("markets", i)
-            if m.tier not in tiers:
+            if m.tier not in tiers and m.tier not in self.raw_ids("tiers"):
                 self.err((*at, "tier"), "tier", f"unknown tier {m.tier!r} (known: {sorted(tiers)})")
             for r in m.residency or ():
                 if r not in regions and r not in site_ids:
@@ -473,6 +506,21 @@ class _Builder:
                 self.log.error(afile, where, "site", f"unknown site {a.site!r} (known: {known})")
         if not agents:
             self.err(("agents",), "agents", "the scenario has no agents")
+
+    def check_activities(self, horizon: Horizon, activities: Activities) -> None:
+        """A stretch is made of whole grid intervals, so `min_minutes` must be a
+        multiple of the interval (a 45-minute minimum on a 30-minute grid
+        would silently mean 60)."""
+        m, step = activities.min_minutes, horizon.interval_minutes
+        if m is not None and m % step:
+            lower = m // step * step
+            near = f"{lower} or {lower + step}" if lower else f"{step}"
+            self.err(
+                ("activities", "min_minutes"),
+                "min_minutes",
+                f"{m} min is not a multiple of the {step}-minute interval "
+                f"(a stretch is whole intervals: use {near})",
+            )
 
     # -- grid and clocks
     def grid(
@@ -732,6 +780,35 @@ def _agent_fields(row: Mapping[str, Any]) -> dict[str, Any]:
     return {
         k: v for k, v in row.items() if v is not None and not (isinstance(v, str) and not v.strip())
     }
+
+
+def _or_empty(raw: Any) -> Any:
+    """An optional section: absent or `null` is empty; anything else is checked."""
+    return {} if raw is None else raw
+
+
+_V11_STEMS = {
+    "band": "start_band_hours",
+    "together": "days_off_together",
+    "nights": "max_consecutive_nights",
+}
+
+
+def _misspelt_v11_rule(key: str, known: set[str]) -> str | None:
+    """The v1.1 rule `key` most likely misspells, or None.
+
+    `key` is compared (case-insensitively) with every key of a rule set; it is
+    a misspelt v1.1 rule when it holds a word only those rules use (`band`,
+    `together`, `nights`) or when its closest known key is one of them, so
+    `max_consecutive_day` stays a (warned) typo of the v1 `max_consecutive_days`."""
+    low = key.strip().lower()
+    if low in V11_RULE_KEYS:
+        return low  # a case or spacing variant: `Start_Band_Hours`
+    for stem, rule in _V11_STEMS.items():
+        if stem in low:
+            return rule  # `start_band_minutes`, `max_nights`
+    best = difflib.get_close_matches(low, sorted(known), n=1, cutoff=0.75)
+    return best[0] if best and best[0] in V11_RULE_KEYS else None
 
 
 def _message(e: Mapping[str, Any]) -> str:

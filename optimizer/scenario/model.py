@@ -9,6 +9,7 @@ sees the whole scenario and can say where each reference is.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from functools import cached_property
 from typing import Annotated, Literal
@@ -109,6 +110,26 @@ def _dates(v: object) -> tuple[dt.date, ...]:
     return tuple(sorted(set(out)))
 
 
+def _finite(v: object) -> object:
+    """A v1.1 rule's number: finite, and a number rather than a yes/no.
+
+    YAML reads `.inf`, `.nan` and `true` as numbers pydantic would accept (or
+    report as "less than 24" for a NaN); a rule of infinite hours or of `true`
+    days is a typo, so it is refused with the value named."""
+    if isinstance(v, bool):
+        raise ValueError(f"expected a number, got {str(v).lower()}")
+    if isinstance(v, float) and not math.isfinite(v):
+        raise ValueError(f"expected a finite number, got {v}")
+    if isinstance(v, str):
+        try:
+            x = float(v)
+        except ValueError:
+            return v  # pydantic names the type error
+        if not math.isfinite(x):
+            raise ValueError(f"expected a finite number, got {v!r}")
+    return v
+
+
 def _ident(v: object) -> str:
     if isinstance(v, int | float) and not isinstance(v, bool):
         v = str(v)
@@ -126,6 +147,8 @@ Language = Annotated[str, BeforeValidator(_language)]
 Ident = Annotated[str, BeforeValidator(_ident)]
 Dates = Annotated[tuple[dt.date, ...], BeforeValidator(_dates)]
 PositiveFloat = Annotated[float, Field(gt=0)]
+FiniteFloat = Annotated[float, BeforeValidator(_finite)]
+FiniteInt = Annotated[int, BeforeValidator(_finite)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 
 
@@ -227,9 +250,9 @@ class RuleSet(Frozen):
     night: NightWindow | None = None
     premiums: Premiums = Premiums()
     # v1.1 workability rules (hard when set; None: no such rule)
-    start_band_hours: Annotated[float, Field(ge=0, le=24)] | None = None
-    days_off_together: Annotated[int, Field(ge=1, le=7)] | None = None
-    max_consecutive_nights: Annotated[int, Field(ge=0, le=7 * 53)] | None = None
+    start_band_hours: Annotated[FiniteFloat, Field(ge=0, le=24)] | None = None
+    days_off_together: Annotated[FiniteInt, Field(ge=1, le=7)] | None = None
+    max_consecutive_nights: Annotated[FiniteInt, Field(ge=0, le=7 * 53)] | None = None
 
     model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
 
@@ -343,14 +366,14 @@ class Weights(Frozen):
     fairness: Annotated[float, Field(ge=0)] = 0.0
     # v1.1: reporting currency per hour of start change between consecutive
     # working days and per backward rotation hour (a soft term, 0: off)
-    stability: Annotated[float, Field(ge=0)] = 0.0
+    stability: Annotated[FiniteFloat, Field(ge=0)] = 0.0
 
 
 class Activities(Frozen):
     """v1.1: how a shift is divided between queues (hard rules when set)."""
 
-    min_minutes: Annotated[int, Field(gt=0, le=1440)] | None = None
-    max_switches_per_shift: Annotated[int, Field(ge=0, le=1000)] | None = None
+    min_minutes: Annotated[FiniteInt, Field(gt=0, le=1440)] | None = None
+    max_switches_per_shift: Annotated[FiniteInt, Field(ge=0, le=1000)] | None = None
 
 
 class ScenarioHeader(Frozen):
