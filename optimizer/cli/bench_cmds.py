@@ -173,3 +173,42 @@ def bench_scale(
     if markdown is not None:
         with markdown.open("a", encoding="utf-8") as f:
             f.write(f"\n<!-- {platform.node()} {time.strftime('%Y-%m-%d')} -->\n{text}\n")
+
+
+@bench_app.command("workability")
+def bench_workability(
+    scenario: Annotated[Path, typer.Argument(show_default=False)],
+    time_limit: Annotated[float, typer.Option("--time-limit")] = 300.0,
+    workers: Annotated[int, typer.Option("--workers")] = 2,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    markdown: Annotated[
+        Path | None, typer.Option("--markdown", help="append the table to this file")
+    ] = None,
+) -> None:
+    """The price of workability: the scenario solved with the v1 rules, with
+    each v1.1 workability rule alone and with all of them, one after the
+    other (one JSON line each, then the table)."""
+    from optimizer.bench import workability
+
+    sc = load(scenario, quiet=True)
+    if not workability.sets_any(sc):
+        console.print("[red]the scenario sets no v1.1 workability rule[/]: nothing to price")
+        raise typer.Exit(2)
+    first: list[workability.Priced] = []
+
+    def show(p: workability.Priced) -> None:
+        first.append(p)
+        print(json.dumps(p.row(first[0]), default=str), flush=True)
+
+    rows = workability.price_of_workability(
+        sc,
+        lambda: StopCriteria(time_limit=time_limit, gap=0.0, workers=workers),
+        seed,
+        on_variant=show,
+    )
+    text = workability.markdown(rows)
+    console.print(text)
+    if markdown is not None:
+        head = f"\n<!-- {platform.node()} {time.strftime('%Y-%m-%d')} -->\n"
+        with markdown.open("a", encoding="utf-8") as f:
+            f.write(f"{head}{text}\n")
