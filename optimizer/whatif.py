@@ -2,11 +2,14 @@
 
 One `WhatIf` holds every lever a planner or a sweep can pull — volume, AHT,
 service-level targets, shrinkage, exchange rates, a site outage, hiring,
-service hours. `apply(scenario, whatif)` returns a new, re-validated
-`Scenario`; the original is untouched. Overrides have a flat text form
-(`volume=+10%`, `fx.EUR=1.1`, `hire.MNL.ja=4`, `outage.LIS=2027-03-01..2027-03-03`,
-`sla.gold=0.9`, `aht=-5%`, `shrinkage=0.35`, `hours.silver=Mon-Fri 08:00-20:00`)
-so that the dashboard, the CLI and the run store all speak the same language.
+service hours, and the contract v1.1 workability rules with the stability
+weight (the price of workability). `apply(scenario, whatif)` returns a new,
+re-validated `Scenario`; the original is untouched. Overrides have a flat text
+form (`volume=+10%`, `fx.EUR=1.1`, `hire.MNL.ja=4`, `outage.LIS=2027-03-01..2027-03-03`,
+`sla.gold=0.9`, `aht=-5%`, `shrinkage=0.35`, `hours.silver=Mon-Fri 08:00-20:00`,
+`rules.start_band_hours=2`, `rules.EU.days_off_together=off`,
+`activities.max_switches_per_shift=1`, `weights.stability=5`) so that the
+dashboard, the CLI and the run store all speak the same language.
 """
 
 from __future__ import annotations
@@ -16,10 +19,40 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 from optimizer.scenario.clock import parse_service_hours
-from optimizer.scenario.model import Agent, ChannelSla, Scenario, Tier
+from optimizer.scenario.model import (
+    Activities,
+    Agent,
+    ChannelSla,
+    RuleSet,
+    Scenario,
+    Tier,
+    Weights,
+)
+
+# contract v1.1 levers: each takes a value with the scenario field's own bounds, or `off`
+RULE_LEVERS = ("start_band_hours", "days_off_together", "max_consecutive_nights")
+ACTIVITY_LEVERS = ("min_minutes", "max_switches_per_shift")
+ALL_RULE_SETS = "*"  # `rules.LEVER=…` (no rule set named): every rule set
+OFF = "off"
+
+
+def _v11_value(model: type[BaseModel], name: str, value: Any) -> float | int | None:
+    """`value` read as `model`'s field `name` (`off`/None: the rule removed).
+
+    The scenario's own validator decides, so a lever takes exactly the values
+    a scenario file may hold (`days_off_together=8` or `=2.5` is refused)."""
+    if value is None or (isinstance(value, str) and value.strip().lower() in (OFF, "none")):
+        return None
+    f = model.model_fields[name]
+    tp: Any = Annotated[(f.annotation, *f.metadata)] if f.metadata else f.annotation
+    try:
+        return TypeAdapter(tp).validate_python(value.strip() if isinstance(value, str) else value)
+    except ValidationError as exc:
+        msg = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise ValueError(f"{name}={value!r}: {msg} (or '{OFF}')") from None
 
 
 class _Frozen(BaseModel):
@@ -64,6 +97,48 @@ class WhatIf(_Frozen):
     outages: tuple[Outage, ...] = ()
     hires: tuple[Hire, ...] = ()
     hours: dict[str, str] = {}  # tier → service hours text
+    # v1.1: rule set id (or "*": all) → rule → value, None: the rule off
+    rules: dict[str, dict[str, float | int | None]] = {}
+    activities: dict[str, int | None] = {}  # v1.1 activities rule → value, None: off
+    stability: Annotated[float, Field(ge=0)] | None = None  # weights.stability; 0: off
+
+    @field_validator("rules")
+    @classmethod
+    def _rules_known(
+        cls, v: dict[str, dict[str, float | int | None]]
+    ) -> dict[str, dict[str, float | int | None]]:
+        out: dict[str, dict[str, float | int | None]] = {}
+        for rid, levers in v.items():
+            for name, value in levers.items():
+                if name not in RULE_LEVERS:
+                    raise ValueError(
+                        f"unknown rule lever {name!r} (levers: {', '.join(RULE_LEVERS)})"
+                    )
+                out.setdefault(rid, {})[name] = _v11_value(RuleSet, name, value)
+        return out
+
+    @field_validator("activities")
+    @classmethod
+    def _activities_known(cls, v: dict[str, int | None]) -> dict[str, int | None]:
+        out: dict[str, int | None] = {}
+        for name, value in v.items():
+            if name not in ACTIVITY_LEVERS:
+                raise ValueError(
+                    f"unknown activities lever {name!r} (levers: {', '.join(ACTIVITY_LEVERS)})"
+                )
+            out[name] = _v11_value(Activities, name, value)  # type: ignore[assignment]
+        return out
+
+    @field_validator("stability", mode="before")
+    @classmethod
+    def _stability_off(cls, v: Any) -> Any:
+        """`off` is a weight of 0 (the soft term off); else a finite number >= 0."""
+        if isinstance(v, str) and v.strip().lower() == OFF:
+            return 0.0
+        if v is None:
+            return None
+        value = _v11_value(Weights, "stability", v)
+        return 0.0 if value is None else value
 
     @field_validator("hours")
     @classmethod
@@ -94,6 +169,14 @@ class WhatIf(_Frozen):
             out[f"hire.{h.site}.{'+'.join(h.languages)}"] = str(h.count)
         for k, v in sorted(self.hours.items()):
             out[f"hours.{k}"] = v
+        for rid, levers in sorted(self.rules.items()):  # "*" sorts first: all sets, then one
+            prefix = "rules." if rid == ALL_RULE_SETS else f"rules.{rid}."
+            for name, value in sorted(levers.items()):
+                out[prefix + name] = _v11_text(value)
+        for name, value in sorted(self.activities.items()):
+            out[f"activities.{name}"] = _v11_text(value)
+        if self.stability is not None:
+            out["weights.stability"] = f"{self.stability:g}"
         return out
 
     @classmethod
@@ -108,7 +191,10 @@ class WhatIf(_Frozen):
                 items.append((k.strip(), v.strip()))
         else:
             items = list(pairs.items())
-        fields: dict[str, Any] = {"sla": {}, "fx": {}, "hours": {}, "outages": [], "hires": []}
+        fields: dict[str, Any] = {
+            "sla": {}, "fx": {}, "hours": {}, "outages": [], "hires": [], "rules": {},
+            "activities": {},
+        }  # fmt: skip
         for key, value in items:
             head, _, rest = key.partition(".")
             if head in ("volume", "aht") and not rest:
@@ -129,10 +215,19 @@ class WhatIf(_Frozen):
                 fields["hires"].append(
                     Hire(site=site, languages=tuple(langs.split("+")), count=int(float(value)))
                 )
+            elif head == "rules" and rest.rpartition(".")[2] in RULE_LEVERS:
+                rid, _, name = rest.rpartition(".")
+                fields["rules"].setdefault(rid or ALL_RULE_SETS, {})[name] = _lever(key, value)
+            elif head == "activities" and rest in ACTIVITY_LEVERS:
+                fields["activities"][rest] = _lever(key, value)
+            elif key == "weights.stability":
+                fields["stability"] = _lever(key, value, off=0.0)
             else:
                 raise ValueError(
                     f"what-if {key!r}: unknown lever (volume, aht, sla.TIER, shrinkage, "
-                    "fx.CUR, outage.SITE, hire.SITE.LANG, hours.TIER)"
+                    "fx.CUR, outage.SITE, hire.SITE.LANG, hours.TIER, "
+                    f"rules[.SET].{{{','.join(RULE_LEVERS)}}}, "
+                    f"activities.{{{','.join(ACTIVITY_LEVERS)}}}, weights.stability)"
                 )
         return cls(**fields)
 
@@ -149,6 +244,23 @@ def parse_relative(value: Any) -> float:
         raise ValueError(f"expected a relative change like '+10%' or '-0.05', got {value!r}")
     x = float(m.group(1))
     return x / 100.0 if m.group(2) else x
+
+
+def _lever(key: str, value: Any, off: float | None = None) -> Any:
+    """A v1.1 lever's value checked now, so the message names the lever's key."""
+    model, name = {
+        "activities": (Activities, key.rpartition(".")[2]),
+        "weights": (Weights, "stability"),
+    }.get(key.partition(".")[0], (RuleSet, key.rpartition(".")[2]))
+    try:
+        v = _v11_value(model, name, value)
+    except ValueError as exc:
+        raise ValueError(f"what-if {key}={value}: {str(exc).partition(': ')[2]}") from None
+    return off if v is None else v
+
+
+def _v11_text(value: float | int | None) -> str:
+    return OFF if value is None else f"{value:g}"
 
 
 def _pct(x: float) -> str:
@@ -199,10 +311,41 @@ def apply(scenario: Scenario, whatif: WhatIf) -> Scenario:
         agents += _hired(s, whatif.hires)
     if agents != list(s.agents):
         update["agents"] = tuple(agents)
+    if whatif.rules:
+        update["rules"] = _with_rules(s, whatif.rules)
+    if whatif.activities:
+        update["activities"] = _with_activities(s, whatif.activities)
+    if whatif.stability is not None:
+        update["weights"] = s.weights.model_copy(update={"stability": whatif.stability})
     data = {name: getattr(s, name) for name in type(s).model_fields}
     data.update(update)
     data["scenario"] = s.scenario
     return type(s).model_validate(data)
+
+
+def _with_rules(
+    s: Scenario, levers: Mapping[str, Mapping[str, float | int | None]]
+) -> dict[str, RuleSet]:
+    """The rule sets with the v1.1 levers set: first those for every set, then
+    those naming one set (so `rules.EU.start_band_hours` wins over `rules.…`)."""
+    unknown = sorted(k for k in levers if k != ALL_RULE_SETS and k not in s.rules)
+    if unknown:
+        raise ValueError(f"rules.{unknown[0]}: no such rule set (rule sets: {', '.join(s.rules)})")
+    every = dict(levers.get(ALL_RULE_SETS, {}))
+    return {
+        rid: r.model_copy(update={**every, **levers.get(rid, {})}) for rid, r in s.rules.items()
+    }
+
+
+def _with_activities(s: Scenario, levers: Mapping[str, int | None]) -> Activities:
+    """`activities` with the levers set; a minimum stretch must be whole grid intervals."""
+    m = levers.get("min_minutes")
+    step = s.horizon.interval_minutes
+    if m is not None and m % step:
+        raise ValueError(
+            f"activities.min_minutes={m}: not a multiple of the scenario's {step}-minute interval"
+        )
+    return s.activities.model_copy(update=dict(levers))
 
 
 def _with_sla(tier: Tier, level: float) -> Tier:

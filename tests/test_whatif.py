@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from typer.testing import CliRunner
 
+from optimizer.cli import app
 from optimizer.whatif import WhatIf, apply, parse_relative
+from tests import factory
 
 
 @pytest.fixture
@@ -77,3 +80,161 @@ def test_pairs_round_trip():
     assert WhatIf.from_pairs(w.to_pairs()) == w
     with pytest.raises(ValueError, match="unknown lever"):
         WhatIf.from_pairs(["colour=red"])
+
+
+# ---------------------------------------------------------------- v1.1: the price of workability
+
+
+@pytest.fixture
+def sc11(load, mini_data):
+    """The mini scenario with a second rule set (ES) and v1.1 rules on PT."""
+    mini_data["rules"]["PT"].update({"start_band_hours": 4, "days_off_together": 2})
+    mini_data["rules"]["ES"] = {**mini_data["rules"]["PT"], "start_band_hours": 6}
+    mini_data["activities"] = {"min_minutes": 60, "max_switches_per_shift": 2}
+    return load(mini_data)
+
+
+def test_v11_levers_parse_with_the_scenarios_types():
+    w = WhatIf.from_pairs(
+        [
+            "rules.start_band_hours=2",
+            "rules.ES.days_off_together=3",
+            "rules.max_consecutive_nights=off",
+            "activities.min_minutes=120",
+            "activities.max_switches_per_shift=OFF",
+            "weights.stability=2.5",
+        ]
+    )
+    assert w.rules == {
+        "*": {"start_band_hours": 2.0, "max_consecutive_nights": None},
+        "ES": {"days_off_together": 3},
+    }
+    assert isinstance(w.rules["ES"]["days_off_together"], int)
+    assert w.activities == {"min_minutes": 120, "max_switches_per_shift": None}
+    assert w.stability == 2.5
+    assert WhatIf.from_pairs(["weights.stability=off"]).stability == 0.0
+
+
+def test_v11_levers_round_trip_through_the_text_form():
+    w = WhatIf.from_pairs(
+        [
+            "rules.start_band_hours=2.5",
+            "rules.PT.start_band_hours=off",
+            "rules.days_off_together=2",
+            "activities.max_switches_per_shift=0",
+            "activities.min_minutes=off",
+            "weights.stability=4",
+        ]
+    )
+    text = w.to_pairs()
+    assert text == {
+        "rules.days_off_together": "2",
+        "rules.start_band_hours": "2.5",
+        "rules.PT.start_band_hours": "off",
+        "activities.max_switches_per_shift": "0",
+        "activities.min_minutes": "off",
+        "weights.stability": "4",
+    }
+    assert WhatIf.from_pairs(text) == w
+    assert WhatIf.from_pairs([f"{k}={v}" for k, v in text.items()]) == w
+
+
+def test_a_rule_lever_for_all_sets_changes_every_rule_set(sc11):
+    s = apply(sc11, WhatIf.from_pairs(["rules.start_band_hours=2", "rules.days_off_together=off"]))
+    assert {k: r.start_band_hours for k, r in s.rules.items()} == {"PT": 2.0, "ES": 2.0}
+    assert {k: r.days_off_together for k, r in s.rules.items()} == {"PT": None, "ES": None}
+    assert s.rules["PT"].max_hours_week == 40  # the other rules are kept
+    assert sc11.rules["PT"].start_band_hours == 4  # the original is untouched
+
+
+def test_a_rule_lever_naming_a_set_changes_only_that_set_and_wins(sc11):
+    s = apply(
+        sc11,
+        WhatIf.from_pairs(["rules.start_band_hours=off", "rules.ES.start_band_hours=1"]),
+    )
+    assert s.rules["PT"].start_band_hours is None and s.rules["ES"].start_band_hours == 1
+    s = apply(sc11, WhatIf.from_pairs(["rules.ES.max_consecutive_nights=3"]))
+    assert (
+        s.rules["ES"].max_consecutive_nights == 3 and s.rules["PT"].max_consecutive_nights is None
+    )
+
+
+def test_activity_and_stability_levers(sc11):
+    s = apply(
+        sc11,
+        WhatIf.from_pairs(["activities.max_switches_per_shift=off", "weights.stability=3"]),
+    )
+    assert s.activities.max_switches_per_shift is None and s.activities.min_minutes == 60
+    assert s.weights.stability == 3 and s.weights.cost == sc11.weights.cost
+    s = apply(sc11, WhatIf.from_pairs(["activities.min_minutes=120"]))
+    assert s.activities.min_minutes == 120 and s.activities.max_switches_per_shift == 2
+
+
+def test_turning_every_rule_off_gives_the_v1_scenario(sc11, load):
+    v1 = load(factory.mini())
+    off = WhatIf.from_pairs(
+        [
+            f"rules.{k}=off"
+            for k in ("start_band_hours", "days_off_together", "max_consecutive_nights")
+        ]
+        + ["activities.min_minutes=off", "activities.max_switches_per_shift=off"]
+    )
+    s = apply(sc11, off)
+    assert s.rules["PT"] == v1.rules["PT"] and s.activities == v1.activities
+
+
+@pytest.mark.parametrize(
+    ("pair", "says"),
+    [
+        ("rules.start_band_hours=25", "less than or equal to 24"),
+        ("rules.start_band_hours=-1", "greater than or equal to 0"),
+        ("rules.start_band_hours=inf", "finite"),
+        ("rules.days_off_together=8", "less than or equal to 7"),
+        ("rules.days_off_together=0", "greater than or equal to 1"),
+        ("rules.days_off_together=2.5", "integer"),
+        ("rules.max_consecutive_nights=-1", "greater than or equal to 0"),
+        ("activities.min_minutes=0", "greater than 0"),
+        ("activities.max_switches_per_shift=-1", "greater than or equal to 0"),
+        ("weights.stability=-2", "greater than or equal to 0"),
+        ("weights.stability=nan", "finite"),
+        ("rules.start_band=2", "unknown lever"),
+        ("activities.min_minute=60", "unknown lever"),
+        ("weights.cost=2", "unknown lever"),
+    ],
+)
+def test_bad_v11_values_are_refused_naming_the_lever(pair, says):
+    with pytest.raises(ValueError) as exc:
+        WhatIf.from_pairs([pair])
+    assert says in str(exc.value) and pair.split("=")[0] in str(exc.value)
+
+
+def test_v11_levers_refuse_what_the_scenario_lacks(sc11):
+    with pytest.raises(ValueError, match=r"rules\.EU: no such rule set \(rule sets: PT, ES\)"):
+        apply(sc11, WhatIf.from_pairs(["rules.EU.start_band_hours=2"]))
+    with pytest.raises(ValueError, match="not a multiple of the scenario's 60-minute interval"):
+        apply(sc11, WhatIf.from_pairs(["activities.min_minutes=90"]))
+
+
+def _sweep(tmp_path, mini_data, *vary: str):
+    """`sunroster sweep` on `data` with the `--vary` specs, without Ray."""
+    path = factory.write(tmp_path / "sc", mini_data)
+    args = ["sweep", str(path), "--sequential", "--time-limit", "1"]
+    for v in vary:
+        args += ["--vary", v]
+    return CliRunner().invoke(app, args)
+
+
+@pytest.mark.parametrize(
+    ("vary", "says"),
+    [
+        ("rules.days_off_together=off,6..8", "rules.days_off_together=8"),
+        ("activities.max_switches_per_shift=-1", "greater than or equal to 0"),
+        ("rules.EU.start_band_hours=2", "no such rule set"),
+        ("activities.min_minutes=off,90", "not a multiple of the scenario's 60-minute interval"),
+    ],
+)
+def test_the_sweep_refuses_a_bad_v11_lever_with_exit_2(tmp_path, mini_data, vary, says):
+    res = _sweep(tmp_path, mini_data, vary)
+    assert res.exit_code == 2, res.output
+    assert says in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "runs.sqlite").exists()  # nothing recorded

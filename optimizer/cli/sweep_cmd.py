@@ -33,7 +33,8 @@ def sweep(
         typer.Option(
             "--vary",
             help="a lever and its values: KEY=FROM..TO:STEP (volume=-10%..+20%:5%), "
-            "KEY=V1,V2 or KEY=V; repeat for a grid",
+            "KEY=V1,V2 or KEY=V, list items may be ranges "
+            "(rules.start_band_hours=off,2..6:2); repeat for a grid",
             show_default=False,
         ),
     ],

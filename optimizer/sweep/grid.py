@@ -1,8 +1,12 @@
 """The grid of a sweep: `--vary` specs → the cartesian product of what-ifs.
 
 A spec is `KEY=FROM..TO:STEP` (`volume=-10%..+20%:5%`, `fx.EUR=0.9..1.2:0.1`,
-`hire.MNL.ja=0..6:2`), `KEY=V1,V2,…` or `KEY=V`. Ranges include both ends and
-are counted in decimal arithmetic, so `0.9..1.2:0.1` is exactly four values.
+`hire.MNL.ja=0..6:2`), `KEY=V1,V2,…` or `KEY=V`; the items of a list may be
+ranges, so a rule can be swept with its `off` point too
+(`rules.start_band_hours=off,2..6:2` → off, 2, 4, 6). Ranges include both ends
+and are counted in decimal arithmetic, so `0.9..1.2:0.1` is exactly four
+values; a value listed twice is one point. An outage's date range
+(`outage.LIS=2027-03-01..2027-03-03`) is one value, not a numeric range.
 Values keep the spec's form (a `%` range yields `+5%`), so every point is a
 valid `WhatIf.from_pairs` input and reads the same in the store.
 """
@@ -48,6 +52,29 @@ def _fmt(x: Decimal, pct: bool, signed: bool) -> str:
     return text + ("%" if pct else "")
 
 
+_DATE_RANGE_LEVERS = ("outage.",)  # levers whose one value is written FROM..TO
+
+
+def _range(item: str, spec: str) -> list[str]:
+    """`FROM..TO[:STEP]` → its values, both ends included, in the item's form."""
+    rng, _, step_text = item.partition(":")
+    a_text, _, b_text = rng.partition("..")
+    a, pa = _dec(a_text, spec)
+    b, pb = _dec(b_text, spec)
+    step, ps = _dec(step_text, spec) if step_text else (Decimal(1), pa)
+    if step <= 0:
+        raise GridError(f"--vary {spec!r}: the step must be positive")
+    if b < a:
+        raise GridError(f"--vary {spec!r}: the range ends ({b_text}) before it starts ({a_text})")
+    if len({pa, pb, ps}) > 1:
+        raise GridError(f"--vary {spec!r}: use % on all of FROM, TO and STEP or on none")
+    n = int((b - a) / step)
+    if n + 1 > MAX_POINTS:
+        raise GridError(f"--vary {spec!r}: {n + 1} values, more than {MAX_POINTS}")
+    signed = pa or a_text.strip().startswith(("+", "-"))
+    return [_fmt(a + i * step, pa, signed) for i in range(n + 1)]
+
+
 def parse_vary(spec: str) -> Axis:
     """One `--vary` spec → an axis of text values (see module doc)."""
     if "=" not in spec:
@@ -56,27 +83,15 @@ def parse_vary(spec: str) -> Axis:
     key, body = key.strip(), body.strip()
     if not key or not body:
         raise GridError(f"--vary {spec!r}: expected KEY=FROM..TO:STEP, KEY=V1,V2 or KEY=V")
-    if ".." in body:
-        rng, _, step_text = body.partition(":")
-        a_text, _, b_text = rng.partition("..")
-        a, pa = _dec(a_text, spec)
-        b, pb = _dec(b_text, spec)
-        step, ps = _dec(step_text, spec) if step_text else (Decimal(1), pa)
-        if step <= 0:
-            raise GridError(f"--vary {spec!r}: the step must be positive")
-        if b < a:
-            raise GridError(
-                f"--vary {spec!r}: the range ends ({b_text}) before it starts ({a_text})"
-            )
-        if len({pa, pb, ps}) > 1:
-            raise GridError(f"--vary {spec!r}: use % on all of FROM, TO and STEP or on none")
-        n = int((b - a) / step)
-        if n + 1 > MAX_POINTS:
-            raise GridError(f"--vary {spec!r}: {n + 1} values, more than {MAX_POINTS}")
-        signed = pa or a_text.strip().startswith(("+", "-"))
-        values = tuple(_fmt(a + i * step, pa, signed) for i in range(n + 1))
-    else:
-        values = tuple(v.strip() for v in body.split(",") if v.strip())
+    listed: list[str] = []
+    for item in (v.strip() for v in body.split(",")):
+        if ".." in item and not key.startswith(_DATE_RANGE_LEVERS):
+            listed.extend(_range(item, spec))
+        elif item:
+            listed.append(item)
+        if len(listed) > MAX_POINTS:
+            raise GridError(f"--vary {spec!r}: {len(listed)} values, more than {MAX_POINTS}")
+    values = tuple(dict.fromkeys(listed))
     if not values:
         raise GridError(f"--vary {spec!r}: no values")
     for v in values:  # every value must be a lever WhatIf understands

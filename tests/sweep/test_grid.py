@@ -56,3 +56,49 @@ def test_seeds_and_sweep_ids_are_deterministic():
     assert a != sweep_id("h", [p, q], {"time_limit": 6}) and a != sweep_id(
         "g", [p, q], {"time_limit": 5}
     )
+
+
+def test_v11_levers_sweep_over_ranges_and_lists_with_off():
+    assert parse_vary("rules.start_band_hours=2..6:2").values == ("2", "4", "6")
+    assert parse_vary("activities.max_switches_per_shift=off,1,2").values == ("off", "1", "2")
+    assert parse_vary("rules.EU.days_off_together=off,1..3").values == ("off", "1", "2", "3")
+    assert parse_vary("weights.stability=0..10:2.5").values == ("0", "2.5", "5", "7.5", "10")
+    # list items may be ranges; a value listed twice is one point
+    assert parse_vary("rules.start_band_hours=off,2..6:2,4").values == ("off", "2", "4", "6")
+    for v in parse_vary("rules.start_band_hours=off,2..6:2").values:
+        WhatIf.from_pairs({"rules.start_band_hours": v})  # every point is a valid lever
+
+
+def test_an_outage_date_range_is_one_value_not_a_numeric_range():
+    axis = parse_vary("outage.LIS=2027-03-01..2027-03-03,2027-03-05")
+    assert axis.values == ("2027-03-01..2027-03-03", "2027-03-05")
+
+
+@pytest.mark.parametrize(
+    ("spec", "says"),
+    [
+        ("rules.days_off_together=5..8", "less than or equal to 7"),
+        ("rules.start_band_hours=off,2..6:0", "step must be positive"),
+        ("activities.min_minutes=off,sixty", "integer"),
+        ("weights.stability=-1..1", "greater than or equal to 0"),
+    ],
+)
+def test_bad_v11_specs_are_named(spec, says):
+    with pytest.raises(GridError) as exc:
+        parse_vary(spec)
+    assert says in str(exc.value) and spec.split("=")[0] in str(exc.value)
+
+
+def test_a_grid_of_rules_prices_each_rule_against_off():
+    pts = grid_points(
+        [
+            parse_vary("rules.start_band_hours=off,2"),
+            parse_vary("activities.max_switches_per_shift=off,1"),
+        ]
+    )
+    assert pts == [
+        {"rules.start_band_hours": "off", "activities.max_switches_per_shift": "off"},
+        {"rules.start_band_hours": "off", "activities.max_switches_per_shift": "1"},
+        {"rules.start_band_hours": "2", "activities.max_switches_per_shift": "off"},
+        {"rules.start_band_hours": "2", "activities.max_switches_per_shift": "1"},
+    ]
