@@ -17,7 +17,7 @@ import json
 import threading
 import time
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -36,7 +36,7 @@ from optimizer.scenario.load import load_scenario_with_warnings
 from optimizer.scenario.model import Scenario
 from optimizer.solve.result import SolveResult
 from optimizer.solve.stop import ProgressEvent, StopCriteria
-from optimizer.whatif import WhatIf, apply
+from optimizer.whatif import WhatIf, apply, lever_changes
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SCENARIO = REPO / "scenarios" / "global-baseline.yaml"
@@ -743,8 +743,12 @@ def whatif_from_form(
     outages: Sequence[tuple[str, dt.date, dt.date]] = (),
     hires: Sequence[tuple[str, Sequence[str], int]] = (),
     hours: dict[str, str] | None = None,
+    workability: Mapping[str, Any] | None = None,
 ) -> WhatIf:
-    """The page's form as a WhatIf: only the levers that differ from the scenario."""
+    """The page's form as a WhatIf: only the levers that differ from the scenario.
+
+    `workability` maps v1.1 lever keys (`rules.start_band_hours`, …) to a
+    value, `"off"`, or None for "as the scenario has it"."""
     pairs: dict[str, Any] = {}
     if volume_pct:
         pairs["volume"] = f"{volume_pct:+g}%"
@@ -769,6 +773,9 @@ def whatif_from_form(
     for tid, text in (hours or {}).items():
         if text.strip() and text.strip() != scenario.tiers[tid].hours.text:
             pairs[f"hours.{tid}"] = text.strip()
+    for key, value in (workability or {}).items():
+        if value is not None and lever_changes(scenario, key, value):
+            pairs[key] = value
     return WhatIf.from_pairs(pairs)
 
 

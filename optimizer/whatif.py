@@ -259,6 +259,29 @@ def _lever(key: str, value: Any, off: float | None = None) -> Any:
     return off if v is None else v
 
 
+def lever_values(scenario: Scenario, key: str) -> dict[str, float | int | None]:
+    """What a v1.1 lever (`rules[.SET].RULE`, `activities.RULE`,
+    `weights.stability`) reads in `scenario` now: per rule set for a rule
+    lever, else one value under the key; None where the rule is off."""
+    head, _, rest = key.partition(".")
+    if head == "rules" and rest.rpartition(".")[2] in RULE_LEVERS:
+        rid, _, name = rest.rpartition(".")
+        sets = [rid] if rid else list(scenario.rules)
+        return {r: getattr(scenario.rules[r], name) for r in sets if r in scenario.rules}
+    if head == "activities" and rest in ACTIVITY_LEVERS:
+        return {key: getattr(scenario.activities, rest)}
+    if key == "weights.stability":
+        return {key: scenario.weights.stability}
+    raise ValueError(f"what-if {key!r}: not a v1.1 lever")
+
+
+def lever_changes(scenario: Scenario, key: str, value: Any) -> bool:
+    """Would `key=value` change `scenario`? (A rule lever for every set
+    changes it unless every set already holds that value.)"""
+    new = _lever(key, value, off=0.0 if key == "weights.stability" else None)
+    return any(v != new for v in lever_values(scenario, key).values())
+
+
 def _v11_text(value: float | int | None) -> str:
     return OFF if value is None else f"{value:g}"
 

@@ -238,3 +238,23 @@ def test_the_sweep_refuses_a_bad_v11_lever_with_exit_2(tmp_path, mini_data, vary
     assert res.exit_code == 2, res.output
     assert says in res.output and "Traceback" not in res.output
     assert not (tmp_path / "runs.sqlite").exists()  # nothing recorded
+
+
+def test_the_dashboard_form_keeps_only_the_workability_levers_that_change(sc11):
+    from dashboard.data import whatif_from_form
+
+    wi = whatif_from_form(
+        sc11,
+        workability={
+            "rules.start_band_hours": "4",  # PT has 4, ES 6: a change
+            "rules.days_off_together": "2",  # both sets have 2: none
+            "rules.max_consecutive_nights": "off",  # off already: none
+            "activities.min_minutes": None,  # "as is"
+            "activities.max_switches_per_shift": "off",
+            "weights.stability": 0.0,  # the scenario's weight: none
+        },
+    )
+    assert wi.to_pairs() == {
+        "rules.start_band_hours": "4",
+        "activities.max_switches_per_shift": "off",
+    }

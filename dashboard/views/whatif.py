@@ -1,7 +1,9 @@
 """What-ifs: change volume, AHT, SL targets, shrinkage, FX, close a site for
-some dates, hire at a site, change a tier's service hours; re-solve in a
-background thread with a time limit and live progress (cancellable). Each
-result is saved as a named variant (and in the run store when there is one)."""
+some dates, hire at a site, change a tier's service hours, set or turn off the
+v1.1 workability rules and the stability weight (the price of workability);
+re-solve in a background thread with a time limit and live progress
+(cancellable). Each result is saved as a named variant (and in the run store
+when there is one)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,27 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import data, state
+from optimizer.whatif import lever_values
+
+AS_IS = "as is"
+# v1.1 levers for every rule set: (key, label, choices besides "as is" and "off")
+WORKABILITY = (
+    ("rules.start_band_hours", "Start band (h)", ("0", "1", "2", "3", "4", "6", "8", "12")),
+    ("rules.days_off_together", "Days off together", ("1", "2", "3")),
+    ("rules.max_consecutive_nights", "Max nights in a row", tuple(str(n) for n in range(1, 8))),
+    ("activities.min_minutes", "Min stretch on a queue (min)", ()),  # grid multiples, below
+    ("activities.max_switches_per_shift", "Max queue changes / shift", ("0", "1", "2", "3", "4")),
+)
+
+
+def _now(key: str) -> str:
+    """The scenario's current value of a lever, for the control's help."""
+    vals = lever_values(sc, key)
+    text = {k: "off" if x is None else f"{x:g}" for k, x in vals.items()}
+    if len(set(text.values())) == 1:
+        return f"now: {next(iter(text.values()))}"
+    return "now: " + ", ".join(f"{k} {x}" for k, x in text.items())
+
 
 ws, v = state.current_variant()
 state.page_header("What-ifs", v, ws)
@@ -66,6 +89,26 @@ with st.form("whatif"):
         tid: cols[i].text_input(tid, value=t.hours.text, key=f"wi_hours_{tid}")
         for i, (tid, t) in enumerate(sc.tiers.items())
     }
+    st.markdown(
+        "**Workability** (contract v1.1 rules of every rule set; "
+        "compare with the base to see what each rule costs)"
+    )
+    cols = st.columns(len(WORKABILITY) + 1)
+    workability: dict[str, str | float | None] = {}
+    for i, (key, label, choices) in enumerate(WORKABILITY):
+        if key == "activities.min_minutes":
+            choices = tuple(
+                str(m) for m in (15, 30, 45, 60, 90, 120, 180, 240) if m % h.interval_minutes == 0
+            )
+        pick = cols[i].selectbox(
+            label, (AS_IS, "off", *choices), help=_now(key), key=f"wi_{key.replace('.', '_')}"
+        )
+        workability[key] = None if pick == AS_IS else pick
+    workability["weights.stability"] = cols[-1].number_input(
+        f"Stability ({sc.currency}/h)", min_value=0.0, value=float(sc.weights.stability),
+        step=0.5, help="price of each hour a start moves between working days; 0: off",
+        key="wi_weights_stability",
+    )  # fmt: skip
     a, b = st.columns([3, 1])
     limit = a.slider("Time limit (s)", 5, 600, 30, step=5, key="wi_limit")
     workers = b.number_input("Workers", 1, 2, 1, key="wi_workers")
@@ -79,6 +122,7 @@ if submitted:
         wi = data.whatif_from_form(
             sc, volume_pct=volume, aht_pct=aht, sla=sla, shrinkage=shrink if use_shrink else None,
             fx=fx, outages=outages, hires=[(hire_site, hire_langs, int(hire_n))], hours=hours,
+            workability=workability,
         )  # fmt: skip
     except ValueError as exc:
         st.error(f"This what-if is not valid: {exc}")
