@@ -1,6 +1,6 @@
 """The scenario in the planner's words: frozen, validated domain objects.
 
-Field meanings are those of SCENARIO.md (the contract). Each model validates
+Field meanings are those of docs/scenario-format.md (contract v1.1). Each model validates
 what it can see on its own (ranges, formats, codes); cross-references (a site
 naming a rule set, a queue naming a market) are checked by the loader, which
 sees the whole scenario and can say where each reference is.
@@ -387,7 +387,7 @@ class ScenarioHeader(Frozen):
 
 
 class Scenario(ScenarioHeader):
-    """Everything the optimiser needs to build one roster (see SCENARIO.md).
+    """Everything the optimiser needs to build one roster (see docs/scenario-format.md).
 
     `demand` is a DataFrame with columns `queue` (str), `t` (UTC epoch minutes,
     int64, on the grid) and `contacts` (float >= 0), one row per queue and
