@@ -48,7 +48,7 @@ def validate(scenario: ScenarioArg) -> None:
     console.print(_table("Public holidays in the horizon", s.holidays))
     console.print(f"total contacts: {s.total_contacts:,.1f}")
     for line in v11_lines(sc):
-        console.print(line, highlight=False)
+        console.print(line, highlight=False, soft_wrap=True)
 
 
 def v11_lines(sc: Scenario) -> list[str]:

@@ -120,7 +120,10 @@ def test_validate_prints_the_v11_rules(tmp_path, mini_data):
     assert code == 0, out
     assert "rules PT (v1.1): start band 2 h, 2 days off together" in out
     assert "consecutive nights" not in out  # not set, not printed
-    assert "activities (v1.1): stretches of at least 60 min, at most 2 queue changes" in out
+    assert (
+        "activities (v1.1): stretches of at least 60 min, at most 2 queue changes per shift\n"
+        in out
+    )  # one line, never wrapped
     assert "weights.stability: 5 EUR per hour of start change" in out
 
 
