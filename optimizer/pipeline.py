@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from optimizer.calendars import Calendars, calendars_of
-from optimizer.files import atomic_dir, write_json
+from optimizer.files import atomic_files, write_json
 from optimizer.kpi import Kpis, coverage_table, kpis
 from optimizer.roster import Roster
 from optimizer.scenario.model import Scenario
@@ -85,9 +85,16 @@ def evaluate(prep: Prepared, result: SolveResult) -> RunOutput:
     return RunOutput(prep, result, k, cov)
 
 
+OUTPUT_FILES = ("roster.csv", "coverage.csv", "summary.json")
+
+
 def write_outputs(outdir: str | Path, out: RunOutput) -> None:
-    """roster.csv, coverage.csv and summary.json, written atomically."""
-    with atomic_dir(outdir) as tmp:
-        out.roster.to_frame(out.scenario).to_csv(tmp / "roster.csv", index=False)
-        out.coverage.to_csv(tmp / "coverage.csv", index=False)
-        write_json(tmp / "summary.json", out.summary())
+    """roster.csv, coverage.csv and summary.json into `outdir` (created if missing).
+
+    Each is written to a temporary file first and renamed over the old one only
+    once all three are complete (summary.json last); an error or Ctrl-C before
+    that leaves the old files. Nothing else in `outdir` is touched."""
+    with atomic_files(outdir, OUTPUT_FILES) as tmp:
+        out.roster.to_frame(out.scenario).to_csv(tmp["roster.csv"], index=False)
+        out.coverage.to_csv(tmp["coverage.csv"], index=False)
+        write_json(tmp["summary.json"], out.summary())

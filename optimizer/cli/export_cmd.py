@@ -1,7 +1,9 @@
 """`sunroster export` (HR files) and `sunroster cost` (finance tables).
 
 Both read OUTDIR/roster.csv and the scenario only, so they work on any
-roster — solved, stored or edited by hand. Files are written atomically.
+roster — solved, stored or edited by hand. Each file is written atomically
+(a temporary file renamed over the old one); nothing else is removed, and an
+output that would overwrite an input is refused (exit 2, docs/safety.md).
 """
 
 from __future__ import annotations
@@ -12,10 +14,20 @@ from typing import Annotated
 
 import typer
 
-from optimizer.cli.common import EXIT_INPUT, app, console, err_console, input_errors, load
+from optimizer.cli.common import (
+    EXIT_INPUT,
+    app,
+    console,
+    err_console,
+    input_errors,
+    load,
+    output_dir,
+    refuse,
+    scenario_inputs,
+)
 from optimizer.export import csv_bytes, render
 from optimizer.export.cost import cost_report
-from optimizer.files import atomic_dir, atomic_file
+from optimizer.files import OutputRefused, atomic_file, atomic_files, check_output_file
 from optimizer.roster import Roster
 from optimizer.scenario.errors import IssueLog
 from optimizer.scenario.model import Scenario
@@ -58,13 +70,19 @@ def export(
 ) -> None:
     """Export a roster for HR: XLSX workbook, shift CSV, iCalendar (zip) or payroll CSV."""
     sc = load(scenario, quiet=True)
+    inputs = [*scenario_inputs(scenario), outdir / "roster.csv"]
     roster = read_roster(sc, outdir)
     files = render(sc, roster, fmt.value)
+    targets = {name: output or (outdir / name) for name in files}
+    try:
+        for target in targets.values():
+            check_output_file(target, inputs)
+    except OutputRefused as exc:
+        raise refuse(exc) from None
     for name, data in files.items():
-        target = output or (outdir / name)
-        with atomic_file(target) as tmp:
+        with atomic_file(targets[name]) as tmp:
             tmp.write_bytes(data)
-        console.print(f"wrote {target} ({len(data):,} bytes)")
+        console.print(f"wrote {targets[name]} ({len(data):,} bytes)")
 
 
 @app.command("cost")
@@ -83,6 +101,8 @@ def cost(
     """Cost of a roster for finance: by site, week and premium type, premium uplifts,
     cost per handled contact, FX sensitivity (±10 %)."""
     sc = load(scenario, quiet=True)
+    folder = output or outdir / "cost"
+    output_dir(folder, scenario_inputs(scenario))  # exit 2: would overwrite an input
     rates: dict[str, float] = {}
     for item in fx or []:
         cur, _, value = item.partition("=")
@@ -101,11 +121,13 @@ def cost(
     report = cost_report(sc, roster, fx=rates or None)
     for t in report.tables():
         console.print(t)
-    folder = output or outdir / "cost"
-    with atomic_dir(folder) as tmp:
-        for name, df in report.frames().items():
-            (tmp / f"{name}.csv").write_bytes(csv_bytes(df))
-        _cost_xlsx(report.frames(), tmp / "cost.xlsx")
+    frames = report.frames()
+    names = [*(f"{name}.csv" for name in frames), "cost.xlsx"]
+    # file by file into the folder (never the folder replaced): other files there stay
+    with atomic_files(folder, names) as tmp:
+        for name, df in frames.items():
+            tmp[f"{name}.csv"].write_bytes(csv_bytes(df))
+        _cost_xlsx(frames, tmp["cost.xlsx"])
     console.print(f"wrote {folder}/ (CSV per table and cost.xlsx)")
 
 

@@ -9,7 +9,19 @@ import typer
 from rich.live import Live
 from rich.table import Table
 
-from optimizer.cli.common import EXIT_INFEASIBLE, app, console, err_console, load
+from optimizer.cli.common import (
+    EXIT_INFEASIBLE,
+    EXIT_INPUT,
+    EXIT_NOT_ALL_GOOD,
+    app,
+    console,
+    err_console,
+    interrupted,
+    load,
+    output_dir,
+    run_cancellable,
+    scenario_inputs,
+)
 from optimizer.cli.quality_view import print_quality
 from optimizer.pipeline import RunOutput, prepare, run, write_outputs
 from optimizer.solve.result import INFEASIBLE
@@ -48,16 +60,30 @@ class LiveProgress:
 
 
 def record_run(out: RunOutput, store: str | None, **info: object) -> None:
-    """Record a solve in the run store; a store problem is a warning, never a failure
-    (the files are already written)."""
+    """Record a solve in the run store. The files are already written: a store
+    problem says so on stderr and exits 1 (it never passes as recorded)."""
     try:
         from optimizer.store import RunStore
 
         with RunStore(store) as st:
             run_id = st.save(out, **info)  # type: ignore[arg-type]
-        console.print(f"recorded as run {run_id} (sunroster runs show {run_id})")
     except Exception as exc:
-        err_console.print(f"[yellow]warning:[/] the run was not recorded in the store: {exc}")
+        err_console.print(
+            f"[bold red]error:[/] the run was NOT recorded in the store (the files are written): {exc}"
+        )
+        raise typer.Exit(EXIT_NOT_ALL_GOOD) from None
+    console.print(f"recorded as run {run_id} (sunroster runs show {run_id})")
+
+
+def check_store(store: str | None) -> None:
+    """Exit 2 before solving if `--store` cannot name a store (in-memory, garbled)."""
+    from optimizer.store import StoreURLError, resolve_url
+
+    try:
+        resolve_url(store)
+    except StoreURLError as exc:
+        err_console.print(f"[bold red]error:[/] --store: {exc}", highlight=False)
+        raise typer.Exit(EXIT_INPUT) from None
 
 
 @app.command()
@@ -87,18 +113,22 @@ def solve(
 ) -> None:
     """Solve a scenario and write roster.csv, coverage.csv and summary.json atomically."""
     sc = load(scenario)
+    output_dir(output, scenario_inputs(scenario))  # exit 2: -o would overwrite an input
+    if not no_store:
+        check_store(store)
     prep = prepare(sc)
     stop = StopCriteria(time_limit=time_limit, gap=gap, workers=workers)
     display = None if quiet or not err_console.is_terminal else LiveProgress()
     try:
         if display is not None:
             with display.live:
-                out = run(prep, stop, seed=seed, progress=display)
+                out = run_cancellable(
+                    lambda: run(prep, stop, seed=seed, progress=display), stop.cancel
+                )
         else:
-            out = run(prep, stop, seed=seed)
+            out = run_cancellable(lambda: run(prep, stop, seed=seed), stop.cancel)
     except KeyboardInterrupt:
-        err_console.print("[yellow]interrupted[/]: nothing was written")
-        raise typer.Exit(130) from None
+        raise interrupted(f"nothing was written, {output} is as it was") from None
     res = out.result
     if res.roster.segments.empty and res.conflicts:
         what = (

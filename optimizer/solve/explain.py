@@ -89,6 +89,7 @@ def _failing_weeks(p: Problem, a: int, cands: CandidateIndex, time_per_week: flo
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = time_per_week
         solver.parameters.num_workers = 1
+        solver.parameters.catch_sigint_signal = False  # Ctrl-C is the caller's (stop.py)
         if solver.solve(built.model) == cp_model.INFEASIBLE:
             out.append(f"week of {p.dates[days[0]].isoformat()}")
     return out
@@ -127,6 +128,7 @@ def find_conflicts(
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = time_per_agent
         solver.parameters.num_workers = 1
+        solver.parameters.catch_sigint_signal = False  # Ctrl-C is the caller's (stop.py)
         status = solver.solve(built.model)
         if status != cp_model.INFEASIBLE:
             continue

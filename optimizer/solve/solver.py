@@ -186,7 +186,8 @@ def solve(
         solver.parameters.random_seed = seed
         solver.parameters.relative_gap_limit = stop.gap
         solver.parameters.linearization_level = 2
-        code = solver.solve(built.model, _CpProgress(emit, built.constant, bounds, stop.gap))
+        with stop.watching(solver):  # Ctrl-C (stop.cancel) ends it at once
+            code = solver.solve(built.model, _CpProgress(emit, built.constant, bounds, stop.gap))
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             cand = read_solution(p, state, built, solver)
             ev = evaluate(p, cand, fair_target)
@@ -505,7 +506,8 @@ def _lns(p, state, best, cands, stop, rng, seed, fair_target, bound, emit, bound
             max(1, stop.workers - 1) if bounds.running() else stop.workers
         )
         solver.parameters.random_seed = seed + tried
-        code = solver.solve(built.model)
+        with stop.watching(solver):
+            code = solver.solve(built.model)
         tried += 1
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             size = max(4, size - 2)
