@@ -3,7 +3,15 @@
 `RunStore(url)` opens (and migrates to the newest schema with alembic) the
 database at `url`: an SQLAlchemy URL, a plain file path (SQLite there), or
 nothing — then `$SUNROSTER_DB_URL` if set, else `runs.sqlite` in the user's
-data directory. `save` records a `RunOutput` with its what-if overrides and
+data directory. An in-memory SQLite URL (it would keep nothing), a garbled
+URL or a path with a colon is refused (`StoreURLError`).
+
+Many processes may share one store (docs/safety.md): the schema is migrated
+once, under a lock (SQLite: a write transaction taken up front, `BEGIN
+IMMEDIATE`; PostgreSQL: an advisory lock); SQLite runs in WAL mode with a
+30 s busy timeout and takes its write lock at the start of every writing
+transaction, so concurrent saves wait for each other instead of failing. A
+save either commits or raises. `save` records a `RunOutput` with its what-if overrides and
 parameters; `list_runs`, `get` and `delete` read it back for the CLI, the
 dashboard and sweeps.
 """
@@ -17,7 +25,7 @@ import json
 import math
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,8 +34,9 @@ import numpy as np
 import pandas as pd
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, delete, event, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import create_engine, delete, event, select, text
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, defer, sessionmaker
 
 from optimizer.store.hashing import point_key, scenario_hash
@@ -59,17 +68,55 @@ def default_url() -> str:
     return _sqlite_url(Path(platformdirs.user_data_dir("sunroster")) / "runs.sqlite")
 
 
+class StoreURLError(ValueError):
+    """A store URL or path that cannot name a store that keeps runs."""
+
+
+_EXAMPLES = "a file path (runs.sqlite), sqlite:///path/runs.sqlite or postgresql://host/db"
+_MIGRATION_LOCK = 0x53524E53  # PostgreSQL advisory lock key of schema migrations
+
+
 def resolve_url(url: str | os.PathLike[str] | None) -> str:
-    """An SQLAlchemy URL from a URL, a file path (SQLite) or None (the default)."""
+    """An SQLAlchemy URL from a URL, a file path (SQLite) or None (the default).
+    Raises StoreURLError for a URL that would keep nothing (in-memory SQLite),
+    does not parse, or names an unknown database, and for a path with a colon
+    (`sqlite:/x`, `::::` are typos, not file names) or that is a folder."""
     if url is None or str(url).strip() == "":
-        return default_url()
-    text = str(url)
-    return text if "://" in text else _sqlite_url(Path(text))
+        return _check_url(default_url())
+    raw = str(url).strip()
+    if "://" in raw:
+        return _check_url(raw)
+    if ":" in raw and not (len(raw) > 2 and raw[1] == ":" and raw[2] in "\\/"):  # C:\…
+        raise StoreURLError(f"{raw!r} is neither a file path nor a URL: give {_EXAMPLES}")
+    path = Path(raw).expanduser()
+    if path.is_dir():
+        raise StoreURLError(
+            f"{raw} is a folder: name the store's file, e.g. {path / 'runs.sqlite'}"
+        )
+    return _sqlite_url(path)
+
+
+def _check_url(raw: str) -> str:
+    try:
+        parsed = make_url(raw)
+        parsed.get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise StoreURLError(
+            f"{raw!r} is not a usable store URL ({exc}): give {_EXAMPLES}"
+        ) from None
+    if parsed.get_backend_name() == "sqlite":
+        db = parsed.database or ""
+        if db in ("", ":memory:") or "mode=memory" in raw or db.startswith("file::memory:"):
+            raise StoreURLError(
+                f"{raw!r} is an in-memory database: it would keep nothing. Give {_EXAMPLES}"
+            )
+        if Path(db).expanduser().is_dir():
+            raise StoreURLError(f"{raw!r} names a folder, not the store's file")
+    return raw
 
 
 def _sqlite_url(path: Path) -> str:
     path = path.expanduser().resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}"
 
 
@@ -116,9 +163,17 @@ class RunStore:
     def __init__(self, url: str | os.PathLike[str] | None = None) -> None:
         self.url = resolve_url(url)
         self.engine: Engine = create_engine(self.url, future=True)
+        writer = self.engine
         if self.engine.dialect.name == "sqlite":
+            db = self.engine.url.database or ""
+            if not db.startswith("file:"):
+                Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin)
+            writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._writer = writer
         self._session = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_session = sessionmaker(writer, expire_on_commit=False)
         self.migrate()
 
     # ------------------------------------------------------------ schema
@@ -130,11 +185,26 @@ class RunStore:
         return cfg
 
     def migrate(self, revision: str = "head") -> None:
-        """Bring the schema to `revision` (the newest by default)."""
+        """Bring the schema to `revision` (the newest by default), once: under a
+        lock that other processes opening the same store wait for (module doc);
+        a store already at `head` is only read."""
+        if revision == "head" and self._at_head():
+            return
         cfg = self.alembic_config()
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:  # SQLite: BEGIN IMMEDIATE, the lock
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
+            command.upgrade(cfg, revision)  # reads the version inside the lock
+
+    def _at_head(self) -> bool:
+        from alembic.script import ScriptDirectory
+
+        heads = set(ScriptDirectory.from_config(self.alembic_config()).get_heads())
+        from alembic.runtime.migration import MigrationContext
+
+        with self.engine.connect() as conn:
+            return set(MigrationContext.configure(conn).get_current_heads()) == heads
 
     def schema_revision(self) -> str | None:
         from alembic.runtime.migration import MigrationContext
@@ -155,8 +225,10 @@ class RunStore:
         return f"RunStore({self.engine.url.render_as_string(hide_password=True)!r})"
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        with self._session() as s, s.begin():
+    def session(self, write: bool = False) -> Iterator[Session]:
+        """A transaction; `write=True` takes SQLite's write lock at its start
+        (waiting up to the busy timeout), so it cannot fail half-way on a lock."""
+        with (self._write_session if write else self._session)() as s, s.begin():
             yield s
 
     # ------------------------------------------------------------ writes
@@ -234,14 +306,15 @@ class RunStore:
             Artifact(kind="roster", content_type="text/csv+gzip", data=_pack(roster)),
             Artifact(kind="coverage", content_type="text/csv+gzip", data=_pack(coverage)),
         ]
-        with self.session() as s:
+        with self.session(write=True) as s:
             s.add(run)
             s.flush()
-            return int(run.id)
+            run_id = int(run.id)
+        return run_id  # committed: the `with` raised otherwise
 
     def delete(self, run_id: int) -> None:
         """Remove a run and its tables; KeyError if there is no such run."""
-        with self.session() as s:
+        with self.session(write=True) as s:
             run = s.get(Run, run_id)
             if run is None:
                 raise KeyError(run_id)
@@ -292,10 +365,21 @@ class RunStore:
 
 # ------------------------------------------------------------ helpers
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # transactions are begun by `_sqlite_begin`, not by the driver (which would
+    # begin them late, and commit before DDL): SQLAlchemy's documented recipe
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
+    # readers never wait for a writer; where WAL is not possible: the rollback journal
+    with suppress(Exception):
+        cur.execute("PRAGMA journal_mode=WAL")
     cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "")
+    conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
 def _record(r: Run) -> RunRecord:
