@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -35,6 +36,21 @@ def test_processes_opening_a_new_store_at_once_all_succeed(tmp_path: Path) -> No
         assert res.returncode == 0, res.stderr
     with RunStore(db) as st:
         assert st.list_runs() == []
+
+
+def test_threads_opening_fresh_stores_at_once_all_succeed(tmp_path: Path) -> None:
+    """The same race as above, many times over and without the command's start-up."""
+    for k in range(5):
+        db = tmp_path / f"fresh{k}.db"
+        gate = threading.Barrier(8)
+
+        def open_store(_: int, db: Path = db, gate: threading.Barrier = gate) -> int:
+            gate.wait()
+            with RunStore(db) as st:
+                return len(st.list_runs())
+
+        with ThreadPoolExecutor(8) as pool:
+            assert list(pool.map(open_store, range(8))) == [0] * 8
 
 
 def test_concurrent_saves_all_land(tmp_path: Path) -> None:
