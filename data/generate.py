@@ -111,6 +111,20 @@ RULES = {
            "premiums": {"night": 1.35, "weekend": 1.9, "holiday": 1.9, "overtime_after_hours_week": 42, "overtime": 1.25}},
 }  # fmt: skip
 
+# Contract v1.1: rosters people can work. Every rule set keeps an agent's starts
+# within 2 hours a week (Genesys/NICE "consistent start time") and gives two days
+# off together in every week; consecutive night shifts are capped per country
+# (EU sites 4, following the night-work health guidance; elsewhere 5).
+NIGHTS = {"PH": 5, "MY": 5, "PL": 4, "PT": 4, "IE": 4, "EG": 5, "MX": 5, "CO": 5}
+for _code, _rules in RULES.items():
+    _rules.update(
+        {"start_band_hours": 2, "days_off_together": 2, "max_consecutive_nights": NIGHTS[_code]}
+    )
+ACTIVITIES = {"min_minutes": 60, "max_switches_per_shift": 2}  # queue stretches of an hour, 2 switches
+# steady starts inside the band: 5 (reporting currency) per hour a start lies from
+# where its week's band begins, and per hour the band moves from week to week
+WEIGHTS = {"cost": 1.0, "preference": 0.0, "fairness": 0.0, "stability": 5.0}
+
 TIERS = {
     "T1": {"hours": "24x7", "closed_on_holidays": False, "under_cover_penalty": 150, "max_occupancy": 0.85,
            "shrinkage": 0.30,
@@ -335,7 +349,8 @@ def scenario_doc(queues: list[dict]) -> dict:
         "queues": queues,
         "agents": "../data/baseline/agents.csv",
         "demand": "../data/baseline/demand.csv",
-        "weights": {"cost": 1.0, "preference": 0.0, "fairness": 0.0},
+        "weights": WEIGHTS,
+        "activities": ACTIVITIES,
     }
 
 
@@ -476,7 +491,7 @@ def small_scenarios() -> None:
     tiny = {"scenario": "tiny", "description": "One Lisbon site, a 24x7 voice queue and a business-hours email queue, 8 agents, one week",
             "horizon": {"start": "2027-03-01", "days": 7, "interval_minutes": 60}, "currency": "EUR", "fx": {}, "shrinkage": 0.3,
             "tiers": tiers, "rules": rules, "sites": [lis], "markets": markets, "queues": queues, "agents": agents_tiny,
-            "demand": "tiny-demand.csv"}  # fmt: skip
+            "demand": "tiny-demand.csv", "weights": WEIGHTS, "activities": ACTIVITIES}  # fmt: skip
     small_demand(
         ROOT / "scenarios" / "tiny-demand.csv",
         queues,
@@ -546,7 +561,8 @@ def small_scenarios() -> None:
     dst = {"scenario": "dst-weekend", "description": "Lisbon nights across the EU DST change of 2027-03-28, with a US market already on EDT",
            "horizon": {"start": "2027-03-22", "days": 7, "interval_minutes": 30}, "currency": "EUR", "fx": {}, "shrinkage": 0.3,
            "tiers": {"T1": TIERS["T1"], "T2": TIERS["T2"]}, "rules": {"PT": RULES["PT"]}, "sites": [lis], "markets": markets,
-           "queues": queues, "agents": agents_dst, "demand": "dst-weekend-demand.csv"}  # fmt: skip
+           "queues": queues, "agents": agents_dst, "demand": "dst-weekend-demand.csv", "weights": WEIGHTS,
+           "activities": ACTIVITIES}  # fmt: skip
     small_demand(
         ROOT / "scenarios" / "dst-weekend-demand.csv",
         queues,

@@ -1,8 +1,9 @@
 """The price of workability: one scenario solved with and without each of
 the contract v1.1 workability rules, side by side in one run.
 
-Each variant keeps some of the scenario's v1.1 rules and turns the others
-off: none (the v1 rules), each rule alone, and all of them. The price of a
+Each variant keeps some of the scenario's v1.1 rules (and its
+`weights.stability`) and turns the others off: none (the v1 rules), each
+alone, and all of them. The price of a
 rule is what its roster costs above the v1 roster of the same command;
 every roster is checked by the independent checker and measured by the
 quality KPIs, so the table says what the money buys.
@@ -25,6 +26,7 @@ RULE_FIELDS = {
     "days_off_together": ("days_off_together",),
     "consecutive_nights": ("max_consecutive_nights",),
     "activities": (),  # the top-level `activities` block
+    "stability": (),  # `weights.stability`, the soft term for steady starts
 }
 VARIANTS: tuple[tuple[str, frozenset[str]], ...] = (
     ("v1 rules", frozenset()),
@@ -51,16 +53,23 @@ def keep_rules(sc: Scenario, keep: Iterable[str]) -> Scenario:
     off = {f: None for name, fs in RULE_FIELDS.items() if name not in keep for f in fs}
     rules = {k: r.model_copy(update=off) for k, r in sc.rules.items()}
     activities = sc.activities if "activities" in keep else Activities()
-    return sc.model_copy(update={"rules": rules, "activities": activities})
+    weights = (
+        sc.weights if "stability" in keep else sc.weights.model_copy(update={"stability": 0.0})
+    )
+    return sc.model_copy(update={"rules": rules, "activities": activities, "weights": weights})
 
 
 def sets_any(sc: Scenario) -> bool:
     """Does the scenario set any workability rule to price?"""
-    return sc.activities != Activities() or any(
-        getattr(r, f) is not None
-        for r in sc.rules.values()
-        for fs in RULE_FIELDS.values()
-        for f in fs
+    return (
+        sc.activities != Activities()
+        or sc.weights.stability > 0
+        or any(
+            getattr(r, f) is not None
+            for r in sc.rules.values()
+            for fs in RULE_FIELDS.values()
+            for f in fs
+        )
     )
 
 

@@ -203,17 +203,34 @@ def week_arcs(p: Problem, s: State, a: int) -> np.ndarray:
 
 def unsteadiness_hours(p: Problem, s: State) -> np.ndarray:
     """[A] what `weights.stability` prices: the hours between each shift's
-    start and where its week's arc begins (`week_arcs`), plus the hours the
+    start and where its week's arc begins (`arc_starts`), plus the hours the
     arc moves between one week with shifts and the agent's next, all round
-    the clock."""
+    the clock. Vectorised over every shift: it runs at each evaluation."""
     out = np.zeros(p.n_agents)
-    for a in np.flatnonzero(s.works.any(axis=1)):
-        days = np.flatnonzero(s.works[a])
-        local = p.sites[p.agent_site[a]].tpl.local_start[s.tpl[a, days]]
-        arcs = week_arcs(p, s, int(a))
-        ref = arcs[p.week_of_day[days]]
-        used = arcs[arcs >= 0]
-        out[a] = (
-            circular_minutes(local, ref).sum() + circular_minutes(used[1:], used[:-1]).sum()
-        ) / 60.0
-    return out
+    a, d = np.nonzero(s.works)
+    if len(a) == 0:
+        return out
+    local = np.zeros(len(a), dtype=np.int64)
+    site = p.agent_site[a]
+    for si in np.unique(site):
+        sel = site == si
+        local[sel] = p.sites[si].tpl.local_start[s.tpl[a[sel], d[sel]]]
+    key = a * p.n_weeks + p.week_of_day[d]  # one group per agent-week
+    order = np.lexsort((local, key))
+    key, ls, agent = key[order], local[order], a[order]
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    group = np.cumsum(np.r_[False, key[1:] != key[:-1]])
+    last = np.r_[first[1:], len(key)] - 1
+    nxt = np.r_[ls[1:], 0]
+    nxt[last] = ls[first] + DAY_MINUTES  # round the clock to the group's first start
+    gap = nxt - ls
+    widest = np.maximum.reduceat(gap, first)
+    pos = np.arange(len(ls))
+    at = np.minimum.reduceat(np.where(gap == widest[group], pos, len(ls)), first)
+    after = np.where(at == last, first, at + 1)  # the start after the widest gap
+    arc = ls[after]
+    np.add.at(out, agent, circular_minutes(ls, arc[group]))
+    g_agent = agent[first]
+    same = g_agent[1:] == g_agent[:-1]
+    np.add.at(out, g_agent[1:][same], circular_minutes(arc[1:][same], arc[:-1][same]))
+    return out / 60.0

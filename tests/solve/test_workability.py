@@ -20,7 +20,13 @@ from optimizer.solve.agentdp import anchor_candidates, best_plan
 from optimizer.solve.explain import find_conflicts
 from optimizer.solve.model import CandidateIndex, build
 from optimizer.solve.problem import Problem
-from optimizer.solve.state import State, arc_starts, unsteadiness_hours
+from optimizer.solve.state import (
+    State,
+    arc_starts,
+    circular_minutes,
+    unsteadiness_hours,
+    week_arcs,
+)
 from tests.solve import helpers as h
 
 
@@ -300,3 +306,29 @@ def test_conflicting_days_off_are_explained_with_the_week_and_the_rules(tmp_path
     assert conflict.agent_id == "A1"
     assert {"days_off_together", "min_hours_week"} <= set(conflict.rules)
     assert "week of 2027-03-01" in conflict.detail
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(seed=st.integers(0, 10_000), share=st.floats(0.1, 0.9))
+def test_unsteadiness_over_all_shifts_equals_agent_by_agent(tmp_path_factory, seed, share):
+    # the vectorised measure against a plain loop over agents and `week_arcs`
+    p = h.problem(h.load(tmp_path_factory.mktemp("u"), h.case(days=15, agents=4)), {})
+    rng = np.random.default_rng(seed)
+    s = State.empty(p)
+    tpl = p.sites[0].tpl
+    for a in range(4):
+        for d in range(15):
+            if rng.random() < share:
+                s.works[a, d] = True
+                s.tpl[a, d] = rng.choice(p.cand[a][tpl.day[p.cand[a]] == d])
+    by_hand = np.zeros(4)
+    for a in range(4):
+        days = np.flatnonzero(s.works[a])
+        local = tpl.local_start[s.tpl[a, days]]
+        arcs = week_arcs(p, s, a)
+        used = arcs[arcs >= 0]
+        by_hand[a] = (
+            circular_minutes(local, arcs[p.week_of_day[days]]).sum()
+            + circular_minutes(used[1:], used[:-1]).sum()
+        ) / 60
+    assert np.allclose(unsteadiness_hours(p, s), by_hand)
