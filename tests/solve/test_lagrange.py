@@ -71,7 +71,10 @@ def test_column_generation_proves_the_bundled_tiny_roster_optimal():
     from optimizer.solve.stop import StopCriteria
     from tests.conftest import REPO
 
-    prep = prepare(load_scenario(REPO / "scenarios" / "tiny.yaml"))
+    from optimizer.bench.workability import keep_rules
+
+    # the v1 rules: the bounds relax the v1.1 workability rules
+    prep = prepare(keep_rules(load_scenario(REPO / "scenarios" / "tiny.yaml"), ()))
     p = build_problem(prep.scenario, prep.requirements, prep.calendars)
     cg = column_generation_bound(p, time_limit=10.0, block=1)
     out = run(prep, StopCriteria(time_limit=10, gap=0.0))
