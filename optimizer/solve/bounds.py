@@ -9,9 +9,8 @@ ones (a master LP round there takes seconds).
 
 On small problems this runs in a thread. On large ones it runs in a child
 process: the subgradient steps are numpy passes that would otherwise fight
-the search for Python's global interpreter lock (on the 394-agent baseline
-the thread managed a fifth of the steps the same code makes alone). The
-child reports bounds and its best prices through a pipe and reads the
+the search for Python's global interpreter lock (in a thread they get a
+small share of the steps the same code makes alone). The child reports bounds and its best prices through a pipe and reads the
 incumbent objective (the target of its steps) from it.
 """
 
@@ -45,13 +44,10 @@ def lp_block(p: Problem) -> int:
     """Intervals per coverage block in a large problem's LP: 8 up to 500
     agents, 8 more for each further 500 (16 at 1,000, 32 at 2,000).
 
-    The LP's time grows much faster than its size: alone on the 2 cores,
-    8-interval blocks solve the 394-agent baseline in 18 s, 1,000 agents
-    not in 150 s and 2,000 in about 315 s; 16-interval blocks solve 1,000
-    agents in 19 s and 32-interval blocks 2,000 agents in 12 s
-    (BENCHMARKS.md). Coarser blocks lower the LP a little (0.2 % from 16
-    to 24 at 1,000 agents), and its prices are only where the Lagrangian
-    starts."""
+    The LP's time grows much faster than its size, so fine blocks stop
+    solving in the LP's share of the time as the agents grow; coarser blocks
+    lower its value only a little, and its prices are only where the
+    Lagrangian starts (figures: BENCHMARKS.md, scaling)."""
     return LP_BLOCK * max(1, -(-p.n_agents // LP_BLOCK_AGENTS))
 
 

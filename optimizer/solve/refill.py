@@ -11,13 +11,11 @@ colleague's start moves towards the hole, or a cheaper colleague below the
 weekly maximum takes an extra shift. Shifts are drawn with weight 1 + the
 intervals where their group has someone idle (spare there, cheap to drop).
 
-Why: the baseline's 300 s rosters work about 7 % more hours than the
-agents' best schedules at the Lagrangian's prices, and most of the gap to
-the bound is agents working a fifth shift where the prices say a
-colleague's time is cheaper (BENCHMARKS.md). From such a roster, where
-passes gain nothing more, 60 s of these moves gain 1.2 % with one
-colleague re-planned per move, 0.9 % with two to three, 0.7 % with four
-to six: cheap moves, many of them, win.
+Why: late rosters work more hours than the agents' best schedules at the
+Lagrangian's prices, and much of the gap to the bound is agents working an
+extra shift where the prices say a colleague's time is cheaper. From such
+a roster, where passes gain nothing more, these moves still gain, and most
+with one colleague re-planned per move: cheap moves, many of them, win.
 """
 
 from __future__ import annotations
