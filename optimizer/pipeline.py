@@ -1,9 +1,11 @@
 """The one-way flow, end to end: scenario → grid → requirements → problem →
-solve → roster → KPIs, and the three files of a solve. The CLI, the dashboard
-and sweeps call this; none of them re-implements a step."""
+solve → roster → KPIs, and the three files of a solve (written and read
+back). The CLI, the dashboard and sweeps call this; none of them
+re-implements a step."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,9 +16,10 @@ from optimizer.calendars import Calendars, calendars_of
 from optimizer.files import atomic_files, write_json
 from optimizer.kpi import Kpis, coverage_table, kpis
 from optimizer.roster import Roster
+from optimizer.scenario.errors import IssueLog
 from optimizer.scenario.model import Scenario
 from optimizer.solve.problem import build_problem
-from optimizer.solve.result import SolveResult
+from optimizer.solve.result import SolveResult, SummaryFieldError
 from optimizer.solve.solver import solve
 from optimizer.solve.stop import Progress, StopCriteria, no_progress
 from optimizer.staffing.requirements import Requirements, compute_requirements
@@ -98,3 +101,49 @@ def write_outputs(outdir: str | Path, out: RunOutput) -> None:
         out.roster.to_frame(out.scenario).to_csv(tmp["roster.csv"], index=False)
         out.coverage.to_csv(tmp["coverage.csv"], index=False)
         write_json(tmp["summary.json"], out.summary())
+
+
+def read_outputs(outdir: str | Path, scenario: Scenario | Prepared) -> RunOutput:
+    """The inverse of `write_outputs`: a solve's folder as a RunOutput of
+    `scenario`. The result comes from summary.json and roster.csv; KPIs and
+    coverage are measured again against the scenario (coverage.csv is derived,
+    so it is not read). Every problem of either file — missing, not JSON, a
+    field of the wrong type, another scenario's run, a malformed roster row —
+    raises one ScenarioError naming the file, row and field."""
+    prep = scenario if isinstance(scenario, Prepared) else prepare(scenario)
+    d = Path(outdir)
+    log = IssueLog()
+    summary = _read_summary(d / "summary.json", prep.scenario.scenario, log)
+    roster = Roster.read_csv(d / "roster.csv", log)
+    result: SolveResult | None = None
+    try:
+        result = SolveResult.from_summary(summary, roster)
+    except SummaryFieldError as exc:
+        log.error(str(d / "summary.json"), "", exc.key, exc.message)
+    log.raise_if_any()
+    assert result is not None
+    return evaluate(prep, result)
+
+
+def _read_summary(path: Path, scenario_id: str, log: IssueLog) -> dict[str, Any]:
+    """summary.json as a mapping (empty, with the problem logged, if it is unreadable)."""
+    name = str(path)
+    if not path.is_file():
+        log.error(name, "", "", "file not found")
+        return {}
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        log.error(name, "", "", "file is not UTF-8 text")
+        return {}
+    except json.JSONDecodeError as exc:
+        log.error(name, f"line {exc.lineno}", "", f"not JSON: {exc.msg}")
+        return {}
+    if not isinstance(doc, dict):
+        log.error(name, "", "", "expected a JSON object")
+        return {}
+    if doc.get("scenario") != scenario_id:
+        log.error(
+            name, "", "scenario", f"{doc.get('scenario')!r} is not this scenario ({scenario_id!r})"
+        )
+    return doc

@@ -165,6 +165,23 @@ class Roster:
             log.raise_if_any()
             return cls.empty()
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        return cls._parse(df, log, fname, own)
+
+    @classmethod
+    def from_frame(
+        cls, frame: pd.DataFrame, log: IssueLog | None = None, source: str = "roster"
+    ) -> Roster:
+        """A Roster from a roster.csv-shaped table (the run store's, an upload's),
+        checked exactly as `read_csv` checks the file; `source` names it in the
+        issues, whose rows and lines are those of the table written as a CSV."""
+        own = log is None
+        log = log or IssueLog()
+        text = frame.astype(str).where(frame.notna(), "")
+        return cls._parse(text.reset_index(drop=True), log, source, own)
+
+    @classmethod
+    def _parse(cls, df: pd.DataFrame, log: IssueLog, fname: str, own: bool) -> Roster:
+        """Segments of a roster.csv table of strings; malformed rows reported and skipped."""
         missing = [
             c
             for c in ("agent_id", "site", "shift_date", "start_utc", "end_utc", "activity")

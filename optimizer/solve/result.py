@@ -22,6 +22,15 @@ class Conflict:
         return f"agent {self.agent_id}: {' + '.join(self.rules)} conflict — {self.detail}"
 
 
+class SummaryFieldError(ValueError):
+    """A summary.json key whose value has the wrong type."""
+
+    def __init__(self, key: str, message: str) -> None:
+        self.key = key
+        self.message = message
+        super().__init__(f"{key}: {message}")
+
+
 @dataclass(frozen=True)
 class SolveResult:
     """A roster with the proof of how good it is.
@@ -59,3 +68,33 @@ class SolveResult:
             "switches": self.switches,
             "stats": self.stats,
         }
+
+    @classmethod
+    def from_summary(cls, summary: dict[str, Any], roster: Roster) -> SolveResult:
+        """The result a `summary()` describes, around `roster` (no solve): the
+        inverse of `summary()` except `conflicts`, which summary.json does not
+        hold. Missing or null keys take the defaults; a key of the wrong type
+        raises SummaryFieldError naming it."""
+
+        def get(key: str, kind: type | tuple[type, ...], what: str, default: Any) -> Any:
+            value = summary.get(key)
+            if value is None:
+                return default
+            if isinstance(value, bool) or not isinstance(value, kind):
+                raise SummaryFieldError(key, f"{value!r} is not {what}")
+            return value
+
+        num = (int, float)
+        return cls(
+            status=get("status", str, "a text", UNKNOWN),
+            roster=roster,
+            objective=get("objective", num, "a number", None),
+            bound=get("bound", num, "a number", None),
+            gap=get("gap", num, "a number", None),
+            bound_method=get("bound_method", str, "a text", ""),
+            solve_seconds=float(get("solve_seconds", num, "a number", 0.0)),
+            first_feasible_seconds=get("first_feasible_seconds", num, "a number", None),
+            terms=dict(get("objective_terms", dict, "a mapping", {})),
+            switches=int(get("switches", num, "a number", 0)),
+            stats=dict(get("stats", dict, "a mapping", {})),
+        )
