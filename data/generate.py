@@ -1,6 +1,6 @@
 """Generate the bundled global scenario (deterministic: fixed seed).
 
-    python data/generate.py        # rewrites scenarios/global-baseline.yaml and data/baseline/*.csv
+    python data/generate.py        # rewrites scenarios/global-baseline.yaml and scenarios/global-baseline/*.csv
 
 Eight sites over APAC / EMEA / AMER in their currencies and under their
 countries' labour rules, twelve markets in three tiers with data residency
@@ -347,8 +347,8 @@ def scenario_doc(queues: list[dict]) -> dict:
             for m in MARKETS
         ],
         "queues": queues,
-        "agents": "../data/baseline/agents.csv",
-        "demand": "../data/baseline/demand.csv",
+        "agents": "global-baseline/agents.csv",
+        "demand": "global-baseline/demand.csv",
         "weights": WEIGHTS,
         "activities": ACTIVITIES,
     }
@@ -586,7 +586,7 @@ def main() -> None:
         for _ in range(3):  # calibrate volumes per language against the real requirement
             queues, table = demand(np.random.default_rng(SEED + 2), scale)
             path = write(
-                Path(tmp) / "data" / "baseline",
+                Path(tmp) / "scenarios" / "global-baseline",
                 Path(tmp) / "scenarios",
                 scenario_doc(queues),
                 agent_rows,
@@ -600,7 +600,11 @@ def main() -> None:
                 )
     queues, table = demand(np.random.default_rng(SEED + 2), scale)
     path = write(
-        ROOT / "data" / "baseline", ROOT / "scenarios", scenario_doc(queues), agent_rows, table
+        ROOT / "scenarios" / "global-baseline",
+        ROOT / "scenarios",
+        scenario_doc(queues),
+        agent_rows,
+        table,
     )
     u = utilisation(path)
     small_scenarios()
