@@ -29,15 +29,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check optimizer dashboard tests data
 	$(BIN)/ruff format --check optimizer dashboard tests data
 
+# BENCHMARKS.md, regenerated: every section rerun (hours), or `make bench SECTIONS=solve,scale`
+# for some of them (the others re-rendered from bench/results/), `SECTIONS=none` to re-render only
 bench: $(STAMP)
-	$(BIN)/sunroster bench solve $(SCENARIO) --time-limit 300 --workers 2
-	$(BIN)/sunroster bench scale --agents 100,400,1000,2000 --time-limit 300 --workers 2
-	$(BIN)/sunroster bench curtois --instances 1-12 --time-limit 60 --workers 2
-	$(BIN)/sunroster bench curtois --instances 13-19 --time-limit 600 --workers 2
-	$(BIN)/sunroster bench curtois --instances 20-24 --time-limit 300 --workers 2
-	$(BIN)/python -m optimizer.sweep.bench scenarios/dst-weekend.yaml --vary 'volume=-15%..+20%:5%' --time-limit 10 --parallel 2
-	PYTHONPATH=. $(BIN)/python -m dashboard.bench $(SCENARIO) $(OUT) --browser
-	$(BIN)/python -m pytest -q -m slow tests
+	$(BIN)/sunroster bench report --sections $(or $(SECTIONS),all) --scenario $(SCENARIO) --dashboard-out $(OUT)
 
 dashboard: $(STAMP)
 	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port 8501 --server.headless true --server.maxUploadSize 25 -- $(SCENARIO)

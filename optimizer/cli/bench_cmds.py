@@ -1,9 +1,11 @@
-"""`sunroster bench …`: solver figures for BENCHMARKS.md.
+"""`sunroster bench …`: the benchmarks, and BENCHMARKS.md from them.
 
 `bench solve` measures one scenario (time to the first roster, objective,
 bound, gap, peak memory); `bench scale` writes synthetic scenarios of growing
 size and measures each in its own process, so peak memory is per size.
-`bench curtois` (the published benchmark) lives in `optimizer.bench.curtois`.
+`bench curtois` (the published benchmark) lives in `bench_curtois_cmd.py`.
+`bench report` reruns chosen sections and renders BENCHMARKS.md from every
+section's stored record (`optimizer.bench.report`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import json
 import platform
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,7 +21,14 @@ from typing import Annotated
 
 import typer
 
-from optimizer.cli.common import app, console, load
+from optimizer.cli.common import (
+    EXIT_INPUT,
+    EXIT_NOT_ALL_GOOD,
+    app,
+    console,
+    err_console,
+    load,
+)
 from optimizer.pipeline import prepare, run
 from optimizer.solve.stop import ProgressEvent, StopCriteria
 
@@ -141,20 +149,17 @@ def bench_scale(
     ] = None,
 ) -> None:
     """Synthetic scenarios of each size, each solved in its own process."""
-    from optimizer.bench.scale import write_synthetic
+    from optimizer.bench.report.base import SectionFailed
+    from optimizer.bench.report.solver import scale_row
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(x) for x in agents.split(",")):
-            sites, markets = (4, 6) if n <= 400 else (8, 12)
-            path = write_synthetic(Path(tmp) / f"s{n}", n, sites=sites, markets=markets, days=days)
-            cmd = [sys.executable, "-m", "optimizer.cli.main", "bench", "solve", str(path),
-                   "--time-limit", str(time_limit), "--workers", str(workers)]  # fmt: skip
-            proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-            if proc.returncode != 0:
-                console.print(f"[red]size {n} failed[/]: {proc.stderr[-2000:]}")
+            try:
+                rows.append(scale_row(n, time_limit, workers, Path(tmp), days=days))
+            except SectionFailed as exc:
+                console.print(f"[red]size {n} failed[/]: {exc}")
                 continue
-            rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
             console.print(rows[-1])
     table = [
         "| agents | queues | intervals | first roster (s) | objective | bound | gap | peak memory (MiB) |",
@@ -212,3 +217,81 @@ def bench_workability(
         head = f"\n<!-- {platform.node()} {time.strftime('%Y-%m-%d')} -->\n"
         with markdown.open("a", encoding="utf-8") as f:
             f.write(f"{head}{text}\n")
+
+
+@bench_app.command("report")
+def bench_report(
+    sections: Annotated[
+        str,
+        typer.Option(
+            "--sections",
+            help="sections to rerun, comma-separated (solve, scale, workability, curtois, "
+            "staffing, sweep, dashboard, exports, packaging), 'all', or 'none' to re-render "
+            "BENCHMARKS.md from the stored records only",
+        ),
+    ] = "all",
+    results: Annotated[Path, typer.Option("--results", help="folder of the stored records")] = Path(
+        "bench/results"
+    ),
+    output: Annotated[Path, typer.Option("--output", "-o", help="the file to write")] = Path(
+        "BENCHMARKS.md"
+    ),
+    scenario: Annotated[
+        Path, typer.Option("--scenario", help="the scenario of solve, workability, dashboard…")
+    ] = Path("scenarios/global-baseline.yaml"),
+    workers: Annotated[int, typer.Option("--workers", min=1)] = 2,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit",
+            min=1.0,
+            help="one limit for every solve instead of each section's own (a quick try)",
+        ),
+    ] = None,
+    dashboard_out: Annotated[
+        Path, typer.Option("--dashboard-out", help="solved scenario the dashboard shows")
+    ] = Path("out/baseline"),
+    curtois_dir: Annotated[
+        Path | None, typer.Option("--curtois-dir", help="folder of the Curtois–Qu instances")
+    ] = None,
+    pyworkforce_python: Annotated[
+        str | None,
+        typer.Option(
+            "--pyworkforce-python",
+            envvar="SUNROSTER_PYWORKFORCE_PYTHON",
+            help="interpreter of a venv with pyworkforce (the staffing section)",
+        ),
+    ] = None,
+) -> None:
+    """Rerun benchmark sections and write BENCHMARKS.md from every stored record.
+
+    Each section's figures are stored in RESULTS/<section>.json as soon as it
+    ends, with the machine, date, commit and commands; the others are
+    re-rendered from their records. Exit 1 if a section failed."""
+    from optimizer.bench.report.base import Settings
+    from optimizer.bench.report.build import choose, report
+    from optimizer.bench.report.record import RecordError
+
+    try:
+        names = choose(sections)
+    except ValueError as exc:
+        err_console.print(f"[bold red]error:[/] --sections: {exc}", highlight=False)
+        raise typer.Exit(EXIT_INPUT) from None
+    settings = Settings(
+        scenario=scenario,
+        workers=workers,
+        time_limit=time_limit,
+        dashboard_out=dashboard_out,
+        curtois_dir=curtois_dir,
+        pyworkforce_python=pyworkforce_python,
+    )
+    try:
+        done = report(
+            names, settings, results, output, say=lambda m: err_console.print(m, highlight=False)
+        )
+    except RecordError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(EXIT_INPUT) from None
+    console.print(f"wrote {output} ({len(done.ran)} section(s) rerun)", highlight=False)
+    if done.failed:
+        raise typer.Exit(EXIT_NOT_ALL_GOOD)
