@@ -55,7 +55,8 @@ def apptest_times(scenario: str, out: str, repeat: int) -> tuple[float, dict[str
 def _add_copy(scenario: str) -> None:
     """A second variant (the baseline under another name) so Compare draws everything."""
     from dashboard import state
-    from dashboard.data import Variant, fingerprint
+    from dashboard.data.run import fingerprint
+    from dashboard.data.variant import Variant
 
     p = Path(scenario)
     ws = state._workspace(

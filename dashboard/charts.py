@@ -7,7 +7,9 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from dashboard.data import PREMIUM_COMPONENTS, Matrix, StartGrid
+from dashboard.data.cost import PREMIUM_COMPONENTS
+from dashboard.data.coverage import Matrix
+from dashboard.data.quality import StartGrid
 
 SITE_PALETTE = px.colors.qualitative.Bold
 COMPONENT_COLOURS = {

@@ -1,6 +1,6 @@
 """Streamlit glue: which scenario is open, the cached Workspace of it, the
 selected variant, and the widgets several pages share (the solve progress
-panel). The logic itself lives in `dashboard/data.py`."""
+panel). The logic itself lives in `dashboard/data/`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import charts
-from dashboard.data import DEFAULT_SCENARIO, REPO, SolveJob, Variant, Workspace, fingerprint
+from dashboard.data.jobs import SolveJob
+from dashboard.data.run import DEFAULT_SCENARIO, REPO, fingerprint
+from dashboard.data.variant import Variant
+from dashboard.data.workspace import Workspace
 from optimizer.scenario.errors import ScenarioError
 from optimizer.whatif import WhatIf
 

@@ -23,7 +23,7 @@ from optimizer.solve.result import SolveResult, SummaryFieldError
 from optimizer.solve.solver import solve
 from optimizer.solve.stop import Progress, StopCriteria, no_progress
 from optimizer.staffing.requirements import Requirements, compute_requirements
-from optimizer.timegrid import TimeGrid
+from optimizer.timegrid import TimeGrid, iso_utc
 
 
 @dataclass(frozen=True)
@@ -108,13 +108,15 @@ def read_outputs(outdir: str | Path, scenario: Scenario | Prepared) -> RunOutput
     `scenario`. The result comes from summary.json and roster.csv; KPIs and
     coverage are measured again against the scenario (coverage.csv is derived,
     so it is not read). Every problem of either file — missing, not JSON, a
-    field of the wrong type, another scenario's run, a malformed roster row —
-    raises one ScenarioError naming the file, row and field."""
+    field of the wrong type, another scenario's run, a malformed roster row,
+    an agent or site the scenario does not have — raises one ScenarioError
+    naming the file, row (or agent) and field."""
     prep = scenario if isinstance(scenario, Prepared) else prepare(scenario)
     d = Path(outdir)
     log = IssueLog()
     summary = _read_summary(d / "summary.json", prep.scenario.scenario, log)
     roster = Roster.read_csv(d / "roster.csv", log)
+    _known_names(roster, prep.scenario, str(d / "roster.csv"), log)
     result: SolveResult | None = None
     try:
         result = SolveResult.from_summary(summary, roster)
@@ -147,3 +149,20 @@ def _read_summary(path: Path, scenario_id: str, log: IssueLog) -> dict[str, Any]
             name, "", "scenario", f"{doc.get('scenario')!r} is not this scenario ({scenario_id!r})"
         )
     return doc
+
+
+def _known_names(roster: Roster, scenario: Scenario, name: str, log: IssueLog) -> None:
+    """Log each agent and site of the roster the scenario does not have (the
+    pay model cannot price them), with the first segment that names it."""
+    seg = roster.segments
+    for column, known, what in (
+        ("agent_id", scenario.agent_by_id, "an agent"),
+        ("site", scenario.site_by_id, "a site"),
+    ):
+        unknown = seg[~seg[column].isin(list(known))]
+        for value, rows in unknown.groupby(column, sort=True):
+            first = iso_utc(int(rows["start"].min()))
+            log.error(
+                name, f"{len(rows)} segment(s) from {first}", column,
+                f"{value!r} is not {what} of scenario {scenario.scenario!r}",
+            )  # fmt: skip

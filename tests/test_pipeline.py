@@ -122,3 +122,16 @@ def test_an_unreadable_summary_is_named(prep, tmp_path: Path, content, where, me
     with pytest.raises(ScenarioError, match=message) as exc:
         read_outputs(tmp_path, prep)
     assert _issues(exc) == [("summary.json", where, "")]
+
+
+def test_a_roster_naming_an_agent_or_site_the_scenario_lacks_is_refused(prep, tmp_path: Path):
+    write_outputs(tmp_path, hand_run(prep))
+    text = (tmp_path / "roster.csv").read_text()
+    (tmp_path / "roster.csv").write_text(text.replace("A2,LIS", "GHOST,MNL"))
+    with pytest.raises(ScenarioError) as exc:
+        read_outputs(tmp_path, prep)
+    assert _issues(exc) == [
+        ("roster.csv", "1 segment(s) from 2027-03-06T08:00:00Z", "agent_id"),
+        ("roster.csv", "1 segment(s) from 2027-03-06T08:00:00Z", "site"),
+    ]
+    assert "'GHOST' is not an agent of scenario 'mini'" in str(exc.value)

@@ -241,7 +241,7 @@ def test_the_sweep_refuses_a_bad_v11_lever_with_exit_2(tmp_path, mini_data, vary
 
 
 def test_the_dashboard_form_keeps_only_the_workability_levers_that_change(sc11):
-    from dashboard.data import whatif_from_form
+    from dashboard.data.whatif import whatif_from_form
 
     wi = whatif_from_form(
         sc11,

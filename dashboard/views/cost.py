@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data, state
+from dashboard import charts, state
+from dashboard.data.cost import apply_fx, cost_by, scenario_fx
 
 ws, v = state.require_variant()
 state.page_header("Cost", v, ws)
 sc = v.scenario
 cur = sc.currency
-base_fx = data.scenario_fx(sc)
+base_fx = scenario_fx(sc)
 
 st.subheader(f"Exchange rates (1 unit in {cur})")
 fx = dict(base_fx)
@@ -27,8 +28,8 @@ if not others:
     st.caption(f"Every site pays in {cur}: no exchange rate to move.")
 
 comp = v.cost
-total = float(data.apply_fx(comp, fx)["cost_reporting"].sum())
-base_total = float(data.apply_fx(comp, base_fx)["cost_reporting"].sum())
+total = float(apply_fx(comp, fx)["cost_reporting"].sum())
+base_total = float(apply_fx(comp, base_fx)["cost_reporting"].sum())
 m = st.columns(3)
 moved = abs(total - base_total) >= 0.5
 m[0].metric(
@@ -38,14 +39,14 @@ m[0].metric(
 m[1].metric("Paid hours", f"{v.output.kpis.paid_hours:,.0f}")
 m[2].metric(f"Cost per paid hour ({cur})", f"{total / max(v.output.kpis.paid_hours, 1e-9):,.2f}")
 
-site_comp = data.cost_by(comp, fx, ["site", "component"])
+site_comp = cost_by(comp, fx, ["site", "component"])
 st.plotly_chart(charts.cost_by_site(site_comp, cur), width="stretch")
 money = st.column_config.NumberColumn(format="%,.0f")
 a, b = st.columns(2)
 a.markdown("**By site**")
 a.dataframe(
-    data.cost_by(comp, fx, "site").merge(
-        data.cost_by(comp, base_fx, "site")[["site", "cost_reporting"]].rename(
+    cost_by(comp, fx, "site").merge(
+        cost_by(comp, base_fx, "site")[["site", "cost_reporting"]].rename(
             columns={"cost_reporting": "at scenario rates"}
         ), on="site",
     ),
@@ -54,30 +55,28 @@ a.dataframe(
 )  # fmt: skip
 b.markdown("**By currency**")
 b.dataframe(
-    data.cost_by(comp, fx, "currency").assign(rate=lambda d: d["currency"].map(fx)),
+    cost_by(comp, fx, "currency").assign(rate=lambda d: d["currency"].map(fx)),
     hide_index=True, width="stretch",
     column_config={"cost_reporting": money, "cost_site": money, "hours": money},
 )  # fmt: skip
 st.markdown("**By premium type**")
 st.dataframe(
-    data.cost_by(comp, fx, "component"),
+    cost_by(comp, fx, "component"),
     hide_index=True, width="stretch",
     column_config={"cost_reporting": money, "hours": money},
 )  # fmt: skip
 st.caption(
-    "base = hourly rate × paid hours; night, weekend, holiday = rate × hours × (premium − 1) "
-    "for the minutes that premium priced; overtime = the uplift of the overtime multiplier "
-    "(stacked on the other premium). Hours of a premium are also in the base hours."
+    "The pay model's split: base = hourly rate × paid hours; night, weekend, holiday = "
+    "rate × hours × (premium − 1) for the minutes that premium priced; overtime = the uplift "
+    "of the overtime multiplier (stacked on the other premium). Hours of a premium are also "
+    "in the base hours."
 )
 
 if st.toggle(
     f"Cost per handled contact and FX sensitivity (scenario rates, {cur})", key="cost_more"
 ):
     report = v.cost_report  # priced again by the finance module: computed on request, then cached
-    if report is None:
-        st.info("The finance module (optimizer.export.cost) is not available.")
-    else:
-        a, b = st.columns(2)
-        a.dataframe(report.by_tier, hide_index=True, width="stretch")
-        b.dataframe(report.by_market, hide_index=True, width="stretch")
-        st.dataframe(report.fx_sensitivity, hide_index=True, width="stretch")
+    a, b = st.columns(2)
+    a.dataframe(report.by_tier, hide_index=True, width="stretch")
+    b.dataframe(report.by_market, hide_index=True, width="stretch")
+    st.dataframe(report.fx_sensitivity, hide_index=True, width="stretch")

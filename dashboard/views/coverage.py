@@ -8,7 +8,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, state
+from dashboard import charts, state
+from dashboard.data.coverage import coverage_matrix, gap_runs, service_level_over_time
 
 ws, v = state.require_variant()
 state.page_header("Coverage", v, ws)
@@ -28,12 +29,10 @@ if clock == "market local":
 days = c4.slider("Days (from the horizon start)", 1, h.days, (1, min(h.days, 7)), key="cov_days")
 start = int(pd.Timestamp(h.start + dt.timedelta(days=days[0] - 1)).value // 60_000_000_000) - 720
 end = int(pd.Timestamp(h.start + dt.timedelta(days=days[1])).value // 60_000_000_000) + 720
-m = data.coverage_matrix(
+m = coverage_matrix(
     v, by=by, value=value, clock="local" if market else "UTC", market=market, start=start, end=end
 )
-short_total = float(
-    data.coverage_matrix(v, by="queue", value="short", start=start, end=end).z.sum()
-)
+short_total = float(coverage_matrix(v, by="queue", value="short", start=start, end=end).z.sum())
 st.plotly_chart(charts.heatmap(m, value, title=f"{value} per {by} ({m.clock})"), width="stretch")
 st.caption(
     f"{short_total * sc.horizon.interval_minutes / 60:,.1f} agent-hours short in the window shown; "
@@ -44,14 +43,14 @@ st.subheader("Service level over time")
 a, b = st.columns(2)
 sl_by = a.radio("By", ["tier", "market"], horizontal=True, key="sl_by")
 freq = b.radio("Per", ["day", "hour"], horizontal=True, key="sl_freq")
-sl = data.service_level_over_time(v, by=sl_by, freq="D" if freq == "day" else "h")
+sl = service_level_over_time(v, by=sl_by, freq="D" if freq == "day" else "h")
 if sl.empty:
     st.info("No voice or chat contacts: no service level to show.")
 else:
     st.plotly_chart(charts.sl_lines(sl, sl_by), width="stretch")
 
 st.subheader("Largest gaps")
-gaps = data.gap_runs(v, limit=30)
+gaps = gap_runs(v, limit=30)
 if gaps.empty:
     st.success("Every open interval is covered.")
 else:

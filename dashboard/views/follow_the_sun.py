@@ -7,7 +7,8 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import charts, data, state
+from dashboard import charts, state
+from dashboard.data.follow_the_sun import follow_the_sun, handover_order, site_clocks
 
 ws, v = state.require_variant()
 state.page_header("Follow the sun", v, ws)
@@ -17,17 +18,17 @@ day = st.date_input(
     "UTC day", value=h.start + dt.timedelta(days=min(2, h.days - 1)),
     min_value=h.start, max_value=h.end - dt.timedelta(days=1), key="fts_day",
 )  # fmt: skip
-order = data.handover_order(sc, day)
+order = handover_order(sc, day)
 st.markdown("**Hand-over order (east → west):** " + " → ".join(
     f"{s} ({sc.site_by_id[s].city})" for s in order
 ))  # fmt: skip
 st.subheader("Site clocks")
-st.plotly_chart(charts.clocks(data.site_clocks(sc, day), order), width="stretch")
+st.plotly_chart(charts.clocks(site_clocks(sc, day), order), width="stretch")
 st.subheader("Who serves each market, 24 h UTC")
 markets = st.multiselect(
     "Markets", [m.id for m in sc.markets], default=[m.id for m in sc.markets], key="fts_markets"
 )
-bars = data.follow_the_sun(v, day)
+bars = follow_the_sun(v, day)
 bars = bars[bars["market"].isin(markets)]
 if bars.empty:
     st.info("No requirement and nobody working for these markets on that day.")

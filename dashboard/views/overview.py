@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data, state
+from dashboard import charts, state
+from dashboard.data.overview import headline, market_table, tier_table
+from dashboard.data.quality import quality_headline
 
 ws, v = state.require_variant()
 state.page_header("Overview", v, ws)
-h = data.headline(v)
+h = headline(v)
 cur = h["currency"]
 
 c = st.columns(6)
@@ -32,7 +34,7 @@ def _share(x: float | None) -> str:
     return "—" if x is None else f"{x:.0%}"
 
 
-q = data.quality_headline(v)
+q = quality_headline(v)
 st.subheader("Roster quality")
 r = st.columns(6)
 r[0].metric("Start moves ≥ 2 h", _share(q["start_change_2h_share"]))
@@ -59,7 +61,7 @@ pct = st.column_config.NumberColumn(format="percent")
 hrs = st.column_config.NumberColumn(format="%.1f")
 st.subheader("By tier")
 st.dataframe(
-    data.tier_table(v),
+    tier_table(v),
     hide_index=True,
     width="stretch",
     column_config={
@@ -68,7 +70,7 @@ st.dataframe(
     },
 )  # fmt: skip
 st.subheader("By market")
-mk = data.market_table(v)
+mk = market_table(v)
 left, right = st.columns([1, 1])
 left.dataframe(
     mk,

@@ -7,7 +7,8 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import charts, data, state
+from dashboard import charts, state
+from dashboard.data.roster import gantt_filter, queue_colours
 
 MAX_SEGMENTS = 4000
 
@@ -36,7 +37,7 @@ agents = d[2].multiselect("Agents", pool, key="r_agents")
 d_from, d_to = (
     (dates[0], dates[-1]) if isinstance(dates, tuple | list) and dates else (h.start, h.end)
 )
-sel = data.gantt_filter(
+sel = gantt_filter(
     seg, site=site, team=None if team == "(all)" else team, agents=agents,
     language=None if lang == "(all)" else lang, queue=None if queue == "(all)" else queue,
     date_from=d_from, date_to=d_to,
@@ -52,7 +53,7 @@ elif len(sel) > MAX_SEGMENTS:
         f"(at most {MAX_SEGMENTS:,})."
     )
 else:
-    st.plotly_chart(charts.gantt(sel, data.queue_colours(sc)), width="stretch")
+    st.plotly_chart(charts.gantt(sel, queue_colours(sc)), width="stretch")
 with st.expander("Segments table"):
     st.dataframe(
         sel[["agent_id", "name", "site", "team", "shift_date", "start_local", "end_local", "activity"]],

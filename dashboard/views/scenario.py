@@ -10,7 +10,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, state
+from dashboard import state
+from dashboard.data.downloads import exports, zip_files
+from dashboard.data.upload import MAX_UPLOAD_BYTES, UploadError, unpack_upload, validate_scenario
 
 ws, v = state.current_variant()
 state.page_header("Scenario & downloads", v, ws)
@@ -45,7 +47,7 @@ if not is_default and st.button("Back to the default scenario", key="sc_default"
 st.subheader("Upload a scenario")
 st.caption(
     f"A scenario YAML with its CSV files, or one zip holding them (at most "
-    f"{data.MAX_UPLOAD_BYTES // 2**20} MB). YAML is read with the safe loader; "
+    f"{MAX_UPLOAD_BYTES // 2**20} MB). YAML is read with the safe loader; "
     "nothing in the upload is executed."
 )
 files = st.file_uploader(
@@ -54,11 +56,11 @@ files = st.file_uploader(
 if files and st.button("Validate", key="sc_validate"):
     dest = Path(tempfile.mkdtemp(prefix="sunroster-upload-"))
     try:
-        path = data.unpack_upload([(f.name, f.getvalue()) for f in files], dest)
-    except data.UploadError as exc:
+        path = unpack_upload([(f.name, f.getvalue()) for f in files], dest)
+    except UploadError as exc:
         st.session_state["sc_result"] = {"error": str(exc)}
     else:
-        scn, issues, warnings = data.validate_scenario(path, dest)
+        scn, issues, warnings = validate_scenario(path, dest)
         st.session_state["sc_result"] = {
             "path": str(path), "ok": scn is not None, "issues": issues, "warnings": warnings,
             "summary": None if scn is None else f"{scn.scenario}: {len(scn.sites)} sites, "
@@ -93,11 +95,11 @@ st.caption(
 files_out = v.files
 if files_out is None and st.button("Prepare downloads", key="dl_prepare"):
     with st.spinner("Writing the files…"):
-        files_out = data.exports(v)
+        files_out = exports(v)
         v.files = files_out
 if files_out:
     st.download_button(
-        "All files (zip)", data.zip_files(files_out), file_name=f"{sc.scenario}-{v.name}.zip",
+        "All files (zip)", zip_files(files_out), file_name=f"{sc.scenario}-{v.name}.zip",
         mime="application/zip", key="dl_all", type="primary", on_click="ignore",
     )  # fmt: skip
     cols = st.columns(3)

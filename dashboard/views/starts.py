@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data, state
+from dashboard import charts, state
+from dashboard.data.quality import quality_by_site, start_grid
 
 MAX_AGENTS = 400
 
@@ -23,7 +24,7 @@ order = c[2].radio(
     "Order agents by", ["agent", "start"], horizontal=True, key="st_order",
     format_func=lambda x: {"agent": "id", "start": "typical start"}[x],
 )  # fmt: skip
-g = data.start_grid(v, site, None if team == "(all)" else team, order)
+g = start_grid(v, site, None if team == "(all)" else team, order)
 n_shifts = int((g.text != "").sum())
 st.markdown(f"**{len(g.agents)} agents, {n_shifts} shifts** at {site}.")
 if not g.agents:
@@ -36,7 +37,7 @@ else:
 st.subheader("Nights and daytime by site")
 pct = st.column_config.NumberColumn(format="percent")
 st.dataframe(
-    data.quality_by_site(v), hide_index=True, width="stretch",
+    quality_by_site(v), hide_index=True, width="stretch",
     column_config={"night_shift_share": pct, "daytime_hours_share": pct,
                    "paid_hours": st.column_config.NumberColumn(format="%.1f")},
 )  # fmt: skip

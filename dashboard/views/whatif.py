@@ -11,7 +11,9 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import data, state
+from dashboard import state
+from dashboard.data.cost import scenario_fx
+from dashboard.data.whatif import whatif_from_form
 from optimizer.whatif import lever_values
 
 AS_IS = "as is"
@@ -43,7 +45,7 @@ tiers_with_sl = {
     for tid, t in sc.tiers.items()
     if any(c.level is not None for c in t.sla.values())
 }
-fx_now = data.scenario_fx(sc)
+fx_now = scenario_fx(sc)
 
 with st.form("whatif"):
     name = st.text_input("Variant name", value=f"what-if {len(ws.jobs) + 1}", key="wi_name")
@@ -119,7 +121,7 @@ if submitted:
     if use_outage and isinstance(out_dates, tuple | list) and out_dates:
         outages.append((out_site, out_dates[0], out_dates[-1]))
     try:
-        wi = data.whatif_from_form(
+        wi = whatif_from_form(
             sc, volume_pct=volume, aht_pct=aht, sla=sla, shrinkage=shrink if use_shrink else None,
             fx=fx, outages=outages, hires=[(hire_site, hire_langs, int(hire_n))], hours=hours,
             workability=workability,

@@ -1,15 +1,28 @@
 """Fixtures of the dashboard tests: a hand-made two-site scenario with a
-hand-made roster (numbers worked out by hand in test_data.py), and the tiny
-bundled scenario solved once per session (for the AppTest and browser tests)."""
+hand-made roster whose numbers are worked out by hand, and the tiny bundled
+scenario solved once per session (for the AppTest and browser tests).
+
+The scenario (`two_sites`): Lisbon (UTC+0 in early March, 10 EUR/h) and
+Manila (UTC+8, 300 PHP/h, 1 PHP = 0.016 EUR); premiums night 22–06 ×1.25,
+weekend ×1.5; one PT voice queue (AHT 360 s, SLA 80 % in 20 s, no shrinkage,
+occupancy 1) with one contact an hour at 08, 09, 10, 11, 12 and 17 UTC on
+Mon 1 March. One contact an hour is 0.1 Erlang: one agent is required, and
+one agent answers SL1 = 1 − 0.1·e^(−0.9·20/360) = 0.904877 within 20 s.
+
+The roster (`hand_roster`): A1 Mon 08–17 UTC with a 12–13 break (8 paid h,
+80 EUR); A2 Sat 08–12 (4 h at the weekend premium: 60 EUR); A3 in Manila Tue
+20–24 local (2 h plain + 2 h night: 300·2 + 375·2 = 1,350 PHP = 21.60 EUR).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from dashboard import data
+from dashboard.data.variant import Variant
 from optimizer.pipeline import evaluate, prepare, run, write_outputs
 from optimizer.roster import BREAK, Roster
 from optimizer.scenario.load import load_scenario
@@ -21,6 +34,7 @@ from tests import factory
 REPO = Path(__file__).resolve().parents[2]
 TINY = REPO / "scenarios" / "tiny.yaml"
 Q = "PT-pt-voice"
+SL1 = 1 - 0.1 * np.exp(-0.9 * 20 / 360)  # one agent, one contact an hour
 
 
 def two_sites() -> dict:
@@ -77,20 +91,20 @@ def two_sites_prep(two_sites_path: Path):
     return prepare(load_scenario(two_sites_path))
 
 
-def variant_of(prep, roster: Roster, name: str = "baseline") -> data.Variant:
+def variant_of(prep, roster: Roster, name: str = "baseline") -> Variant:
     res = SolveResult(
         "FEASIBLE", roster, objective=1000.0, bound=900.0, gap=0.1, bound_method="hand"
     )
-    return data.Variant(name, evaluate(prep, res), {}, "hand")
+    return Variant(name, evaluate(prep, res), {}, "hand")
 
 
 @pytest.fixture(scope="session")
-def hand(two_sites_prep) -> data.Variant:
+def hand(two_sites_prep) -> Variant:
     return variant_of(two_sites_prep, hand_roster())
 
 
 @pytest.fixture(scope="session")
-def hand_out(tmp_path_factory: pytest.TempPathFactory, hand: data.Variant) -> Path:
+def hand_out(tmp_path_factory: pytest.TempPathFactory, hand: Variant) -> Path:
     """The hand-made roster written as a solve's output folder."""
     root = tmp_path_factory.mktemp("two-sites-out")
     write_outputs(root / "mini", hand.output)
