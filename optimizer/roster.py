@@ -10,6 +10,7 @@ same way.
 
 from __future__ import annotations
 
+import csv
 import io
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from optimizer.scenario import limits
 from optimizer.scenario.errors import IssueLog
 from optimizer.scenario.model import Scenario
 from optimizer.timegrid import iso_local_many, iso_utc_many
@@ -164,8 +166,13 @@ class Roster:
             log.error(fname, "", "", "file is not UTF-8 text")
             log.raise_if_any()
             return cls.empty()
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-        return cls._parse(df, log, fname, own)
+        table = _read_rows(text, fname, log)
+        if table is None:
+            if own:
+                log.raise_if_any()
+            return cls.empty()
+        df, lines = table
+        return cls._parse(df, log, fname, own, lines)
 
     @classmethod
     def from_frame(
@@ -180,8 +187,16 @@ class Roster:
         return cls._parse(text.reset_index(drop=True), log, source, own)
 
     @classmethod
-    def _parse(cls, df: pd.DataFrame, log: IssueLog, fname: str, own: bool) -> Roster:
-        """Segments of a roster.csv table of strings; malformed rows reported and skipped."""
+    def _parse(
+        cls, df: pd.DataFrame, log: IssueLog, fname: str, own: bool, lines: list[int] | None = None
+    ) -> Roster:
+        """Segments of a roster.csv table of strings; malformed rows reported and
+        skipped. `lines`: each row's line in the file (default: row k on line k + 2)."""
+
+        def row(k: int) -> str:
+            line = lines[k] if lines is not None else k + 2
+            return f"row {line - 1} (line {line})"
+
         missing = [
             c
             for c in ("agent_id", "site", "shift_date", "start_utc", "end_utc", "activity")
@@ -197,22 +212,34 @@ class Roster:
         end = pd.to_datetime(df["end_utc"], utc=True, format="ISO8601", errors="coerce")
         dates = pd.to_datetime(df["shift_date"], format="%Y-%m-%d", errors="coerce")
         ok = np.ones(len(df), dtype=bool)
+        for name in ("agent_id", "site", "activity"):
+            for k in np.flatnonzero((df[name].str.strip() == "").to_numpy()):
+                log.error(fname, row(k), name, "the field is empty")
+                ok[k] = False
+        first = pd.Timestamp(limits.FIRST_DATE)
+        after = pd.Timestamp(limits.LAST_DATE) + pd.Timedelta(days=1)
         for name, col in (("start_utc", start), ("end_utc", end), ("shift_date", dates)):
             for k in np.flatnonzero(col.isna().to_numpy()):
+                log.error(fname, row(k), name, f"{df[name].iat[k]!r} is not a valid ISO 8601 value")
+                ok[k] = False
+            naive = col.dt.tz_localize(None) if col.dt.tz is not None else col
+            far = ((naive < first) | (naive >= after)).to_numpy()
+            for k in np.flatnonzero(far):
                 log.error(
                     fname,
-                    f"row {k + 1} (line {k + 2})",
+                    row(k),
                     name,
-                    f"{df[name].iat[k]!r} is not a valid ISO 8601 value",
+                    f"{df[name].iat[k]!r} is outside the supported years "
+                    f"{limits.FIRST_DATE.year}-{limits.LAST_DATE.year}",
                 )
                 ok[k] = False
+        # instants outside the supported years would overflow the arithmetic below
+        start, end, dates = (c.where(ok) for c in (start, end, dates))
         epoch = pd.Timestamp(0, tz="UTC")
         s_min = ((start.fillna(epoch) - epoch) // pd.Timedelta(minutes=1)).to_numpy(np.int64)
         e_min = ((end.fillna(epoch) - epoch) // pd.Timedelta(minutes=1)).to_numpy(np.int64)
         for k in np.flatnonzero(ok & (e_min <= s_min)):
-            log.error(
-                fname, f"row {k + 1} (line {k + 2})", "end_utc", "segment ends before it starts"
-            )
+            log.error(fname, row(k), "end_utc", "segment ends before it starts")
             ok[k] = False
         if own:
             log.raise_if_any()
@@ -227,6 +254,49 @@ class Roster:
             }
         )[ok]
         return cls.from_segments(seg.reset_index(drop=True))
+
+
+def _read_rows(text: str, fname: str, log: IssueLog) -> tuple[pd.DataFrame, list[int]] | None:
+    """roster.csv text → its rows as strings and each row's line number.
+
+    A row with too few or too many fields is reported (its row, and the first
+    missing field) and left out rather than read with blanks; None when the
+    file cannot be read as a table at all (empty, a column twice, not CSV)."""
+    reader = csv.reader(io.StringIO(text))
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        if not any(header):
+            log.error(fname, "", "", "file is empty (expected a header row)")
+            return None
+        twice = sorted({c for c in header if header.count(c) > 1})
+        for c in twice:
+            log.error(fname, "line 1", c, "column appears twice")
+        if twice:
+            return None
+        for fields in reader:
+            if not any(f.strip() for f in fields):
+                continue
+            where = f"row {reader.line_num - 1} (line {reader.line_num})"
+            if len(fields) < len(header):
+                absent = header[len(fields) :]
+                log.error(
+                    fname,
+                    where,
+                    absent[0],
+                    f"expected {len(header)} fields, found {len(fields)} "
+                    f"({', '.join(absent)} missing)",
+                )
+            elif len(fields) > len(header):
+                log.error(fname, where, "", f"expected {len(header)} fields, found {len(fields)}")
+            else:
+                rows.append(fields)
+                lines.append(reader.line_num)
+    except csv.Error as exc:
+        log.error(fname, f"line {reader.line_num}", "", f"CSV error: {exc}")
+        return None
+    return pd.DataFrame(rows, columns=header, dtype=str), lines
 
 
 def merge_adjacent(df: pd.DataFrame) -> pd.DataFrame:

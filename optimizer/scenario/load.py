@@ -5,6 +5,11 @@ a `ScenarioError` whose issues name the file, the YAML line and key path or
 the CSV row, and the field. YAML is read with YAML 1.2 scalars (`off`, `NO`
 stay strings; `22:00` stays a time), with the round-trip loader so each key
 keeps its line number. Nothing here writes anything.
+
+Hostile input is refused before it costs anything (docs/safety.md): a CSV
+path that leads outside the scenario's folder is never opened, a YAML file
+is measured (bytes, aliases, expanded size, depth) before it is built, and
+every number and date must lie in its range (`limits.py`).
 """
 
 from __future__ import annotations
@@ -25,8 +30,16 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceStartEvent,
+)
 
 from optimizer.calendars import CalendarError, check_calendar
+from optimizer.scenario import limits
 from optimizer.scenario.errors import IssueLog, ScenarioError
 from optimizer.scenario.model import (
     Activities,
@@ -102,14 +115,26 @@ def load_scenario_with_warnings(path: str | Path) -> tuple[Scenario, list[str]]:
 
 def _read_yaml(path: Path, log: IssueLog) -> tuple[Any, dict[Path_, int]]:
     """Parse YAML 1.2 to plain Python, and a map of key path → 1-based line."""
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        log.error(str(path), _byte_line(path.read_bytes(), exc.start), "", "file is not UTF-8 text")
+    size = path.stat().st_size
+    if size > limits.MAX_YAML_BYTES:
+        log.error(
+            str(path),
+            "",
+            "",
+            f"the file holds {size / 2**20:.1f} MiB; a scenario YAML may hold at most "
+            f"{limits.MAX_YAML_BYTES / 2**20:.0f} MiB (long tables belong in CSV files)",
+        )
         return None, {}
-    yaml = YAML(typ="rt")
+    data = path.read_bytes()
     try:
-        raw = yaml.load(io.StringIO(text))
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        log.error(str(path), _byte_line(data, exc.start), "", "file is not UTF-8 text")
+        return None, {}
+    try:
+        if not _within_limits(text, str(path), log):
+            return None, {}
+        raw = YAML(typ="rt").load(io.StringIO(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -120,6 +145,54 @@ def _read_yaml(path: Path, log: IssueLog) -> tuple[Any, dict[Path_, int]]:
         return None, {}
     lines: dict[Path_, int] = {}
     return _plain(raw, (), lines), lines
+
+
+def _within_limits(text: str, fname: str, log: IssueLog) -> bool:
+    """Measure the YAML's events before anything is built: at most
+    `MAX_YAML_ALIASES` aliases, `MAX_YAML_NODES` nodes with every alias
+    expanded, and `MAX_YAML_DEPTH` levels of nesting. A few KB of nested
+    aliases (a "billion laughs") would otherwise expand to gigabytes in the
+    loader; an alias inside its own anchor would never end."""
+    expanded: dict[Any, int] = {}  # anchor → node count of its value, aliases expanded
+    open_: list[tuple[Any, int]] = []  # collections being read: (anchor, count at start)
+    nodes = aliases = 0
+
+    def refuse(event: Any, message: str) -> bool:
+        log.error(fname, f"line {event.start_mark.line + 1}", "", message)
+        return False
+
+    for event in YAML(typ="rt").parse(io.StringIO(text)):
+        if isinstance(event, AliasEvent):
+            aliases += 1
+            if aliases > limits.MAX_YAML_ALIASES:
+                return refuse(
+                    event, f"more than {limits.MAX_YAML_ALIASES} YAML aliases (*name) in one file"
+                )
+            if any(a == event.anchor for a, _ in open_):
+                return refuse(event, f"the alias *{event.anchor} lies inside its own anchor")
+            nodes += expanded.get(event.anchor, 1)
+        elif isinstance(event, ScalarEvent):
+            nodes += 1
+            if event.anchor is not None:
+                expanded[event.anchor] = 1
+        elif isinstance(event, MappingStartEvent | SequenceStartEvent):
+            nodes += 1
+            open_.append((event.anchor, nodes - 1))
+            if len(open_) > limits.MAX_YAML_DEPTH:
+                return refuse(
+                    event, f"more than {limits.MAX_YAML_DEPTH} levels of lists and mappings"
+                )
+        elif isinstance(event, CollectionEndEvent) and open_:
+            anchor, first = open_.pop()
+            if anchor is not None:
+                expanded[anchor] = nodes - first
+        if nodes > limits.MAX_YAML_NODES:
+            return refuse(
+                event,
+                f"the YAML expands to more than {limits.MAX_YAML_NODES:,} values "
+                "(aliases repeat what they name)",
+            )
+    return True
 
 
 def _plain(node: Any, at: Path_, lines: dict[Path_, int]) -> Any:
@@ -187,14 +260,16 @@ class _Builder:
     def err(self, at: Path_, fld: str, message: str) -> None:
         self.log.error(self.file, self.where(at), fld, message)
 
-    def model(self, cls: type[M], data: Any, at: Path_, **extra: Any) -> M | None:
+    def model(
+        self, cls: type[M], data: Any, at: Path_, context: Any = None, **extra: Any
+    ) -> M | None:
         """Validate `data` as `cls`; on failure record one issue per error."""
         if not isinstance(data, dict):
             self.err(at, "", f"expected a mapping, got {type(data).__name__} {data!r}")
             return None
         self._unknown_keys(cls, data, at)
         try:
-            return cls.model_validate({**data, **extra})
+            return cls.model_validate({**data, **extra}, context=context)
         except ValidationError as exc:
             for e in exc.errors():
                 loc = tuple(e["loc"])
@@ -252,11 +327,18 @@ class _Builder:
         weights = self.model(Weights, d.get("weights") or {}, ("weights",))
         activities = self.model(Activities, _or_empty(d.get("activities")), ("activities",))
         extra = self.extra_holidays(d.get("extra_holidays"))
-        agents = self.agents(d.get("agents"))
+        # leave is kept inside the horizon (none at all when it is invalid)
+        window = (
+            (horizon.start, horizon.end - dt.timedelta(days=1))
+            if horizon is not None
+            else (dt.date.max, dt.date.min)
+        )
+        agents = self.agents(d.get("agents"), {"dates": window})
         top = self.top_scalars()
         # cross-references are checked among the parts that validated, so one
         # bad queue does not also make every demand row of it "unknown"
         self.cross_check(horizon, tiers or {}, rules or {}, sites, markets, queues, agents, top)
+        self.check_money(sites, agents, top)
         grid = self.grid(horizon, sites, markets)
         raw_queues = d.get("queues") if isinstance(d.get("queues"), list) else []
         queue_ids = {str(q.get("id")) for q in raw_queues if isinstance(q, dict)}
@@ -328,6 +410,15 @@ class _Builder:
         raw = self.doc.get(key)
         return {str(k) for k in raw} if isinstance(raw, dict) else set()
 
+    def raw_values(self, key: str, fld: str) -> set[str]:
+        """`fld` of every entry of the list `key` as written, valid or not: one
+        site that failed validation (a bad time zone) is reported once, not
+        again by every agent, market and queue that names it."""
+        raw = self.doc.get(key)
+        if not isinstance(raw, list):
+            return set()
+        return {str(e[fld]) for e in raw if isinstance(e, dict) and e.get(fld) is not None}
+
     def duplicates(self, ids: list[Any], at: Callable[[int], Path_], what: str) -> None:
         counts = Counter(ids)
         for i, x in enumerate(ids):
@@ -364,12 +455,34 @@ class _Builder:
             out[str(key)] = table
         return out
 
+    # -- tables
+    def table_path(self, raw: str, key: str) -> Path | None:
+        """The CSV file `raw` names, relative to the scenario's folder; None
+        (an error at the YAML line) when it resolves, symlinks followed, to a
+        file outside that folder. Such a file is never opened, so none of its
+        rows can appear in an error message."""
+        folder = self.path.parent
+        try:
+            inside = (folder / raw).resolve().is_relative_to(folder.resolve())
+        except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL byte
+            inside = False
+        if not inside:
+            self.err(
+                (key,),
+                key,
+                f"{raw!r} is outside the scenario's folder: a CSV file the scenario "
+                "reads must lie in the YAML file's folder or below it (symlinks too)",
+            )
+            return None
+        return folder / raw
+
     # -- agents
-    def agents(self, raw: Any) -> list[Agent]:
+    def agents(self, raw: Any, context: dict[str, Any]) -> list[Agent]:
         if raw is None:
             return []
         if isinstance(raw, str):
-            return self.agents_csv(self.path.parent / raw)
+            path = self.table_path(raw, "agents")
+            return [] if path is None else self.agents_csv(path, context)
         if isinstance(raw, list):
             out: list[Agent] = []
             for i, row in enumerate(raw):
@@ -377,7 +490,7 @@ class _Builder:
                     self.err(("agents", i), "", "expected a mapping of agent fields")
                     continue
                 data = _agent_fields(row)
-                m = self.model(Agent, data, ("agents", i))
+                m = self.model(Agent, data, ("agents", i), context)
                 if m is not None:
                     out.append(m)
                     self.agent_where[m.id] = (self.file, self.where(("agents", i)))
@@ -386,7 +499,7 @@ class _Builder:
         self.err(("agents",), "agents", "expected a CSV file name or a list of agents")
         return []
 
-    def agents_csv(self, path: Path) -> list[Agent]:
+    def agents_csv(self, path: Path, context: dict[str, Any]) -> list[Agent]:
         rows = _read_csv(path, self.log, AGENT_REQUIRED, AGENT_COLUMNS)
         if rows is None:
             return []
@@ -397,7 +510,7 @@ class _Builder:
             where = f"row {rowno - 1} (line {rowno})"
             data = _agent_fields(row)
             try:
-                out.append(Agent.model_validate(data))
+                out.append(Agent.model_validate(data, context=context))
                 ids.append((out[-1].id, rowno))
                 self.agent_where[out[-1].id] = (fname, where)
             except ValidationError as exc:
@@ -424,9 +537,9 @@ class _Builder:
         agents: list[Agent],
         top: dict[str, Any],
     ) -> None:
-        site_ids = {s.id for s in sites}
-        regions = {s.region for s in sites}
-        market_ids = {m.id for m in markets}
+        site_ids = {s.id for s in sites} | self.raw_values("sites", "id")
+        regions = {s.region for s in sites} | self.raw_values("sites", "region")
+        market_ids = {m.id for m in markets} | self.raw_values("markets", "id")
         fx = top.get("fx", {})
         reporting = top.get("currency")
         step = horizon.interval_minutes if horizon is not None else 1
@@ -453,7 +566,7 @@ class _Builder:
                     "rules",
                     f"unknown rule set {s.rules!r} (known: {sorted(rules)})",
                 )
-            if s.currency != reporting and s.currency not in fx:
+            if top and s.currency != reporting and s.currency not in fx:
                 self.err(
                     (*at, "currency"),
                     "currency",
@@ -492,6 +605,8 @@ class _Builder:
             if q.market not in market_ids:
                 self.err((*at, "market"), "market", f"unknown market {q.market!r}")
                 continue
+            if q.market not in mk:
+                continue  # the market itself is invalid (reported)
             tier = tiers.get(mk[q.market].tier)
             if tier is not None and q.channel not in tier.sla:
                 self.err(
@@ -499,13 +614,57 @@ class _Builder:
                     "channel",
                     f"tier {tier.id} has no sla for channel {q.channel!r}",
                 )
+        unknown: dict[str, list[Agent]] = {}
         for a in agents:
             if a.site not in site_ids:
-                afile, where = self.agent_where.get(a.id, (self.file, f"agent {a.id}"))
-                known = sorted(site_ids)
-                self.log.error(afile, where, "site", f"unknown site {a.site!r} (known: {known})")
+                unknown.setdefault(a.site, []).append(a)
+        for site, named_by in unknown.items():  # one issue per unknown site, at its first agent
+            afile, where = self.agent_where.get(
+                named_by[0].id, (self.file, f"agent {named_by[0].id}")
+            )
+            more = named_by[1:]
+            also = (
+                f"; {len(more)} more agent(s) name it: "
+                + ", ".join(a.id for a in more[:5])
+                + (" …" if len(more) > 5 else "")
+                if more
+                else ""
+            )
+            self.log.error(
+                afile, where, "site", f"unknown site {site!r} (known: {sorted(site_ids)}){also}"
+            )
         if not agents:
             self.err(("agents",), "agents", "the scenario has no agents")
+
+    def check_money(self, sites: list[Site], agents: list[Agent], top: dict[str, Any]) -> None:
+        """An hourly cost in the reporting currency (after fx) is at most
+        `limits.MAX_MONEY_PER_HOUR`: each number may be in range while their
+        product is not (a cost of 1e9 at a rate of 1e6)."""
+        if not top:
+            return  # the header (currency, fx) is invalid: reported already
+        reporting, fx = top["currency"], top.get("fx", {})
+        site_by_id = {s.id: s for s in sites}
+        cap = limits.MAX_MONEY_PER_HOUR
+
+        def too_much(cost: float, currency: str) -> str | None:
+            rate = 1.0 if currency == reporting else fx.get(currency)
+            if rate is None or cost * rate <= cap:
+                return None
+            return (
+                f"{cost:g} {currency} an hour is {cost * rate:.3g} {reporting} at the fx rate "
+                f"{rate:g}: more than {cap:g} {reporting}, the limit of an hourly cost"
+            )
+
+        for i, s in enumerate(sites):
+            if (msg := too_much(s.hourly_cost, s.currency)) is not None:
+                self.err(("sites", i, "hourly_cost"), "hourly_cost", msg)
+        for a in agents:
+            site = site_by_id.get(a.site)
+            if a.hourly_cost is None or site is None:
+                continue
+            if (msg := too_much(a.hourly_cost, site.currency)) is not None:
+                afile, where = self.agent_where.get(a.id, (self.file, f"agent {a.id}"))
+                self.log.error(afile, where, "hourly_cost", msg)
 
     def check_activities(self, horizon: Horizon, activities: Activities) -> None:
         """A stretch is made of whole grid intervals, so `min_minutes` must be a
@@ -561,7 +720,9 @@ class _Builder:
         if not isinstance(raw, str):
             self.err(("demand",), "demand", "expected the name of a CSV file")
             return None
-        path = self.path.parent / raw
+        path = self.table_path(raw, "demand")
+        if path is None:
+            return None
         rows = _read_csv_frame(path, self.log, DEMAND_COLUMNS)
         if rows is None:
             return None
@@ -582,9 +743,12 @@ class _Builder:
         cvals = contacts.to_numpy(dtype=float)
         bad(np.isnan(cvals), "contacts", lambda k: f"{rows['contacts'].iat[k]!r} is not a number")
         bad(
-            ~np.isnan(cvals) & ((cvals < 0) | ~np.isfinite(cvals)),
+            ~np.isnan(cvals) & ((cvals < 0) | ~(cvals <= limits.MAX_CONTACTS)),
             "contacts",
-            lambda k: f"contacts must be a finite number >= 0, got {cvals[k]}",
+            lambda k: (
+                f"contacts must be a finite number >= 0 and <= {limits.MAX_CONTACTS:g}, "
+                f"got {rows['contacts'].iat[k].strip()}"
+            ),
         )
         stamp = rows["interval_start"].str.strip()
         has_offset = stamp.str.contains(_OFFSET_RE, regex=True).to_numpy()
@@ -598,6 +762,19 @@ class _Builder:
         )
         nat = parsed.isna().to_numpy() & has_offset
         bad(nat, "interval_start", lambda k: f"{stamp.iat[k]!r} is not an ISO 8601 timestamp")
+        first = pd.Timestamp(limits.FIRST_DATE, tz="UTC")
+        after = pd.Timestamp(limits.LAST_DATE + dt.timedelta(days=1), tz="UTC")
+        far = ~nat & has_offset & ((parsed < first) | (parsed >= after)).to_numpy()
+        bad(
+            far,
+            "interval_start",
+            lambda k: (
+                f"{stamp.iat[k]!r} is outside the supported years "
+                f"{limits.FIRST_DATE.year}-{limits.LAST_DATE.year}"
+            ),
+        )
+        nat |= far
+        parsed = parsed.where(~far)
         epoch = pd.Timestamp(0, tz="UTC")
         secs = ((parsed.fillna(epoch) - epoch) // pd.Timedelta(seconds=1)).to_numpy(np.int64)
         secs = np.where(nat | ~has_offset, 0, secs)

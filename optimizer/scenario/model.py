@@ -3,7 +3,9 @@
 Field meanings are those of docs/scenario-format.md (contract v1.1). Each model validates
 what it can see on its own (ranges, formats, codes); cross-references (a site
 naming a rule set, a queue naming a market) are checked by the loader, which
-sees the whole scenario and can say where each reference is.
+sees the whole scenario and can say where each reference is. Every number is
+finite and inside its sane range (`limits.py`): a float field is a
+`FiniteFloat`, an integer one a `FiniteInt`, each with its bounds.
 """
 
 from __future__ import annotations
@@ -17,14 +19,17 @@ from typing import Annotated, Literal
 import pandas as pd
 import pycountry
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
+from optimizer.scenario import limits
 from optimizer.scenario.clock import ServiceHours, parse_hhmm, parse_service_hours, parse_weekday
 from optimizer.tz import zone_names
 
@@ -96,26 +101,45 @@ def _iso_date(v: object) -> dt.date:
         raise ValueError(f"{v!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
-def _dates(v: object) -> tuple[dt.date, ...]:
-    """`"2027-03-08;2027-03-10..2027-03-12"` (or a list of such) → sorted dates."""
+def _dates(v: object, info: ValidationInfo) -> tuple[dt.date, ...]:
+    """`"2027-03-08;2027-03-10..2027-03-12"` (or a list of such) → sorted dates,
+    only those inside the window `info.context["dates"]` (first, last): the
+    loader passes the horizon, so `0001-01-01..9999-12-31` costs no more than
+    the horizon's own days. Without a context the window is the supported
+    years (`limits.FIRST_DATE` .. `LAST_DATE`)."""
+    lo, hi = (info.context or {}).get("dates") or (limits.FIRST_DATE, limits.LAST_DATE)
     out: list[dt.date] = []
     for item in _split(v):  # type: ignore[union-attr]
         if isinstance(item, str) and ".." in item:
             a, b = (_iso_date(x) for x in item.split("..", 1))
             if b < a:
                 raise ValueError(f"date range {item!r} ends before it starts")
+            a, b = max(a, lo), min(b, hi)
             out.extend(a + dt.timedelta(days=k) for k in range((b - a).days + 1))
         else:
-            out.append(_iso_date(item))
+            d = _iso_date(item)
+            if lo <= d <= hi:
+                out.append(d)
     return tuple(sorted(set(out)))
 
 
+def _supported_date(d: dt.date) -> dt.date:
+    if not limits.FIRST_DATE <= d <= limits.LAST_DATE:
+        raise ValueError(
+            f"{d.isoformat()} is outside the supported years "
+            f"{limits.FIRST_DATE.year}-{limits.LAST_DATE.year}"
+        )
+    return d
+
+
 def _finite(v: object) -> object:
-    """A v1.1 rule's number: finite, and a number rather than a yes/no.
+    """Any number of a scenario: finite, and a number rather than a yes/no.
 
     YAML reads `.inf`, `.nan` and `true` as numbers pydantic would accept (or
-    report as "less than 24" for a NaN); a rule of infinite hours or of `true`
-    days is a typo, so it is refused with the value named."""
+    report as "less than 24" for a NaN), and CSV cells `inf`, `nan` or `1e999`
+    parse as such; an infinite cost or a rule of `true` days is a typo, so it
+    is refused with the value named. (`Frozen` also refuses non-finite floats
+    in any float field, as a second line.)"""
     if isinstance(v, bool):
         raise ValueError(f"expected a number, got {str(v).lower()}")
     if isinstance(v, float) and not math.isfinite(v):
@@ -146,16 +170,24 @@ Currency = Annotated[str, BeforeValidator(_currency)]
 Language = Annotated[str, BeforeValidator(_language)]
 Ident = Annotated[str, BeforeValidator(_ident)]
 Dates = Annotated[tuple[dt.date, ...], BeforeValidator(_dates)]
-PositiveFloat = Annotated[float, Field(gt=0)]
 FiniteFloat = Annotated[float, BeforeValidator(_finite)]
 FiniteInt = Annotated[int, BeforeValidator(_finite)]
-Fraction = Annotated[float, Field(ge=0, le=1)]
+Fraction = Annotated[FiniteFloat, Field(ge=0, le=1)]
+Share = Annotated[FiniteFloat, Field(ge=0, lt=1)]  # shrinkage: a share of paid time
+WeekHours = Annotated[FiniteFloat, Field(ge=0, le=limits.MAX_WEEK_HOURS)]
+HourlyCost = Annotated[FiniteFloat, Field(ge=0, le=limits.MAX_HOURLY_COST)]
+Premium = Annotated[FiniteFloat, Field(ge=1, le=limits.MAX_MULTIPLIER)]
+Weight = Annotated[FiniteFloat, Field(ge=0, le=limits.MAX_WEIGHT)]
+SupportedDate = Annotated[dt.date, AfterValidator(_supported_date)]
 
 
 class Frozen(BaseModel):
-    """Base: immutable, unknown keys ignored here (the loader warns about them)."""
+    """Base: immutable, unknown keys ignored here (the loader warns about them),
+    no infinite or NaN float anywhere."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore", arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        frozen=True, extra="ignore", arbitrary_types_allowed=True, allow_inf_nan=False
+    )
 
 
 # ---------------------------------------------------------------- tiers
@@ -166,9 +198,9 @@ class ChannelSla(Frozen):
     or every contact handled within `hours` (email). `concurrency` is chats per agent."""
 
     level: Fraction | None = None
-    seconds: Annotated[float, Field(ge=0)] | None = None
-    concurrency: Annotated[int, Field(ge=1)] = 1
-    hours: PositiveFloat | None = None
+    seconds: Annotated[FiniteFloat, Field(ge=0, le=limits.MAX_SECONDS)] | None = None
+    concurrency: Annotated[FiniteInt, Field(ge=1, le=limits.MAX_CONCURRENCY)] = 1
+    hours: Annotated[FiniteFloat, Field(gt=0, le=limits.MAX_EMAIL_HOURS)] | None = None
 
 
 class Tier(Frozen):
@@ -177,9 +209,9 @@ class Tier(Frozen):
     id: str = ""
     hours: ServiceHours
     closed_on_holidays: bool = False
-    under_cover_penalty: Annotated[float, Field(ge=0)]
-    max_occupancy: Annotated[float, Field(gt=0, le=1)] = 1.0
-    shrinkage: Annotated[float, Field(ge=0, lt=1)] | None = None
+    under_cover_penalty: Annotated[FiniteFloat, Field(ge=0, le=limits.MAX_MONEY_PER_HOUR)]
+    max_occupancy: Annotated[FiniteFloat, Field(gt=0, le=1)] = 1.0
+    shrinkage: Share | None = None
     sla: dict[Channel, ChannelSla]
 
     @field_validator("hours", mode="before")
@@ -203,9 +235,12 @@ class Tier(Frozen):
 class BreakRule(Frozen):
     """One break for shifts of 6 paid hours or more, starting `after_hours` in."""
 
-    minutes: Annotated[int, Field(gt=0)]
+    minutes: Annotated[FiniteInt, Field(gt=0, le=24 * 60)]
     paid: bool = False
-    after_hours: tuple[float, float]
+    after_hours: tuple[
+        Annotated[FiniteFloat, Field(ge=0, le=limits.MAX_DAY_HOURS)],
+        Annotated[FiniteFloat, Field(ge=0, le=limits.MAX_DAY_HOURS)],
+    ]
 
     @model_validator(mode="after")
     def _window(self) -> BreakRule:
@@ -229,22 +264,22 @@ class NightWindow(Frozen):
 class Premiums(Frozen):
     """Multipliers of the base hourly cost; overtime stacks on the others."""
 
-    night: Annotated[float, Field(ge=1)] = 1.0
-    weekend: Annotated[float, Field(ge=1)] = 1.0
-    holiday: Annotated[float, Field(ge=1)] = 1.0
-    overtime_after_hours_week: Annotated[float, Field(ge=0)] | None = None
-    overtime: Annotated[float, Field(ge=1)] = 1.0
+    night: Premium = 1.0
+    weekend: Premium = 1.0
+    holiday: Premium = 1.0
+    overtime_after_hours_week: WeekHours | None = None
+    overtime: Premium = 1.0
 
 
 class RuleSet(Frozen):
     """A labour rule set (one per country, usually); sites name one."""
 
     id: str = ""
-    min_rest_hours: Annotated[float, Field(ge=0)] = 0
-    max_hours_week: PositiveFloat
-    max_consecutive_days: Annotated[int, Field(ge=1, le=7 * 53)] = 7
-    shift_hours: tuple[PositiveFloat, ...]
-    start_step_minutes: Annotated[int, Field(gt=0, le=1440)] = 30
+    min_rest_hours: WeekHours = 0
+    max_hours_week: Annotated[WeekHours, Field(gt=0)]
+    max_consecutive_days: Annotated[FiniteInt, Field(ge=1, le=7 * 53)] = 7
+    shift_hours: tuple[Annotated[FiniteFloat, Field(gt=0)], ...]
+    start_step_minutes: Annotated[FiniteInt, Field(gt=0, le=1440)] = 30
     break_: BreakRule | None = Field(default=None, alias="break")
     weekend: tuple[Weekday, ...] = (5, 6)
     night: NightWindow | None = None
@@ -279,7 +314,7 @@ class Site(Frozen):
     timezone: TimeZone
     currency: Currency
     region: str = ""
-    hourly_cost: Annotated[float, Field(ge=0)]
+    hourly_cost: HourlyCost
     rules: str
     holidays: Literal["off", "premium"] = "premium"
 
@@ -293,7 +328,7 @@ class Market(Frozen):
     timezone: TimeZone
     tier: str
     residency: tuple[str, ...] | None = None
-    holiday_demand_factor: Annotated[float, Field(ge=0)] = 1.0
+    holiday_demand_factor: Annotated[FiniteFloat, Field(ge=0, le=limits.MAX_DEMAND_FACTOR)] = 1.0
 
 
 class Queue(Frozen):
@@ -303,7 +338,7 @@ class Queue(Frozen):
     market: str
     language: Language
     channel: Channel
-    aht_seconds: PositiveFloat
+    aht_seconds: Annotated[FiniteFloat, Field(gt=0, le=limits.MAX_AHT_SECONDS)]
 
 
 # ---------------------------------------------------------------- agents
@@ -317,9 +352,9 @@ class Agent(Frozen):
     site: str
     languages: Annotated[tuple[Language, ...], BeforeValidator(_split), Field(min_length=1)]
     channels: Annotated[tuple[Channel, ...], BeforeValidator(_split), Field(min_length=1)]
-    min_hours_week: Annotated[float, Field(ge=0)] = 0
-    max_hours_week: PositiveFloat
-    hourly_cost: Annotated[float, Field(ge=0)] | None = None
+    min_hours_week: WeekHours = 0
+    max_hours_week: Annotated[WeekHours, Field(gt=0)]
+    hourly_cost: HourlyCost | None = None
     earliest_start: LocalMinute | None = None
     latest_end: LocalMinute | None = None
     days_off: Annotated[tuple[Weekday, ...], BeforeValidator(_split)] = ()
@@ -345,8 +380,8 @@ class Agent(Frozen):
 class Horizon(Frozen):
     """First local date, number of days, and the UTC grid's interval."""
 
-    start: dt.date
-    days: Annotated[int, Field(ge=1, le=400)]
+    start: SupportedDate
+    days: Annotated[FiniteInt, Field(ge=1, le=400)]
     interval_minutes: Literal[15, 30, 60]
 
     @property
@@ -361,12 +396,12 @@ class Horizon(Frozen):
 class Weights(Frozen):
     """Multipliers of the objective's terms."""
 
-    cost: Annotated[float, Field(ge=0)] = 1.0
-    preference: Annotated[float, Field(ge=0)] = 0.0
-    fairness: Annotated[float, Field(ge=0)] = 0.0
+    cost: Annotated[FiniteFloat, Field(ge=0, le=limits.MAX_COST_WEIGHT)] = 1.0
+    preference: Weight = 0.0
+    fairness: Weight = 0.0
     # v1.1: reporting currency per hour of start change between consecutive
     # working days and per backward rotation hour (a soft term, 0: off)
-    stability: Annotated[FiniteFloat, Field(ge=0)] = 0.0
+    stability: Weight = 0.0
 
 
 class Activities(Frozen):
@@ -382,8 +417,8 @@ class ScenarioHeader(Frozen):
     scenario: Annotated[str, Field(pattern=SCENARIO_ID_RE.pattern)]
     description: str | None = ""
     currency: Currency
-    fx: dict[Currency, PositiveFloat] = {}
-    shrinkage: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    fx: dict[Currency, Annotated[FiniteFloat, Field(ge=limits.MIN_FX, le=limits.MAX_FX)]] = {}
+    shrinkage: Share = 0.0
 
 
 class Scenario(ScenarioHeader):

@@ -11,6 +11,10 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import poisson
 
+# rounds of the search in agents_for_service_level: steps up to 2**50 agents
+# above the stable minimum, exact in float64
+MAX_DOUBLINGS = 50
+
 
 def erlang_b(agents: np.ndarray, traffic: np.ndarray) -> np.ndarray:
     """Blocking probability of an M/M/N/N system (N agents, A Erlangs)."""
@@ -56,21 +60,61 @@ def agents_for_service_level(
     max_occupancy: np.ndarray | float = 1.0,
 ) -> np.ndarray:
     """Smallest integer N with SL(N) >= target and A / N <= max_occupancy
-    (0 where there is no traffic). Exact: starts below the answer (the
-    smallest stable N) and steps every unsatisfied cell up by one, so the
-    loop runs over N, never over cells."""
+    (0 where there is no traffic).
+
+    Exact, since SL rises with N: from the smallest stable N, every unsatisfied
+    cell steps up by 1, 2, 4, … until it is satisfied, then halves the last
+    step back down. Both loops run over rounds, never over cells, and end
+    within `MAX_DOUBLINGS` rounds each: an input no N can satisfy (a target
+    above 1, a non-finite number) raises ValueError instead of looping."""
     a, aht, lvl, t, occ = np.broadcast_arrays(
         *(
             np.asarray(x, dtype=float)
             for x in (traffic, aht_seconds, target_level, target_seconds, max_occupancy)
         )
     )
-    n = np.where(a > 0, np.floor(a) + 1.0, 0.0)
-    n = np.maximum(n, np.ceil(a / occ - 1e-9))
-    todo = np.flatnonzero((a > 0).ravel())
-    n_flat, a_f, aht_f, lvl_f, t_f = (x.ravel().copy() for x in (n, a, aht, lvl, t))
-    while todo.size:
-        ok = service_level(n_flat[todo], a_f[todo], aht_f[todo], t_f[todo]) >= lvl_f[todo] - 1e-12
-        todo = todo[~ok]
-        n_flat[todo] += 1.0
+    idle = ~(a > 0)  # no traffic: the other numbers do not matter
+    for name, x, ok in (
+        ("traffic", a, np.isfinite(a)),
+        ("aht_seconds", aht, idle | (np.isfinite(aht) & (aht > 0))),
+        ("target_level", lvl, idle | np.isfinite(lvl)),
+        ("target_seconds", t, idle | (np.isfinite(t) & (t >= 0))),
+        ("max_occupancy", occ, idle | (np.isfinite(occ) & (occ > 0))),
+    ):
+        if not ok.all():
+            raise ValueError(f"agents_for_service_level: {name} {x[~ok][0]} is out of range")
+    a_f, aht_f, t_f, occ_f = (x.ravel() for x in (a, aht, t, occ))
+    goal = lvl.ravel() - 1e-12
+
+    def meets(cells: np.ndarray, n: np.ndarray) -> np.ndarray:
+        return service_level(n, a_f[cells], aht_f[cells], t_f[cells]) >= goal[cells]
+
+    n_flat = np.where(a_f > 0, np.floor(a_f) + 1.0, 0.0)
+    n_flat = np.maximum(n_flat, np.ceil(a_f / occ_f - 1e-9))
+    todo = np.flatnonzero(a_f > 0)
+    todo = todo[~meets(todo, n_flat[todo])]
+    lo = n_flat.copy()  # on `todo`: fails the target
+    hi = n_flat + 1.0  # on `todo`, once the first loop is done: meets it
+    step, pending = 1.0, todo
+    for _ in range(MAX_DOUBLINGS):
+        if not pending.size:
+            break
+        ok = meets(pending, hi[pending])
+        pending = pending[~ok]
+        lo[pending] = hi[pending]
+        step *= 2.0
+        hi[pending] = lo[pending] + step
+    else:
+        raise ValueError(
+            f"agents_for_service_level: no number of agents meets the target level "
+            f"{lvl.ravel()[pending[0]]} for {a_f[pending[0]]} Erlangs"
+        )
+    active = todo[hi[todo] - lo[todo] > 1.0]
+    while active.size:  # the gap halves each round: at most MAX_DOUBLINGS rounds
+        mid = np.floor((lo[active] + hi[active]) / 2.0)
+        ok = meets(active, mid)
+        hi[active[ok]] = mid[ok]
+        lo[active[~ok]] = mid[~ok]
+        active = active[hi[active] - lo[active] > 1.0]
+    n_flat[todo] = hi[todo]
     return n_flat.reshape(a.shape).astype(np.int64)
