@@ -3,7 +3,7 @@
     python data/generate.py        # rewrites scenarios/global-baseline.yaml and scenarios/global-baseline/*.csv
 
 Eight sites over APAC / EMEA / AMER in their currencies and under their
-countries' labour rules, twelve markets in three tiers with data residency
+countries' labour rules (`optimizer/jurisdictions/`), twelve markets in three tiers with data residency
 for the EU markets, eight languages with realistic scarcity (Japanese,
 Arabic, French, Italian are few), ~400 agents with leave, days off,
 night-only agents and part-timers, and demand with an intraday double peak
@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from optimizer.bench.scale import demand_shape  # noqa: E402
+from optimizer.jurisdictions import rule_set  # noqa: E402
 from optimizer.scenario.load import load_scenario  # noqa: E402
 from optimizer.staffing.requirements import compute_requirements  # noqa: E402
 from optimizer.timegrid import grid_bounds, iso_utc  # noqa: E402
@@ -62,65 +63,13 @@ SITES = [
     ("BOG", "Bogotá", "CO", "America/Bogota", "COP", 0.00025, 22000.0, "LATAM", "CO", "premium"),
 ]
 
-RULES = {
-    # PH Labor Code: 8 h day + 1 h unpaid meal; night differential 10 % (22:00–06:00);
-    # rest-day work +30 %; regular holiday 200 %; overtime +25 %.
-    "PH": {"min_rest_hours": 8, "max_hours_week": 48, "max_consecutive_days": 6, "shift_hours": [8],
-           "start_step_minutes": 30, "break": {"minutes": 60, "paid": False, "after_hours": [3, 5]},
-           "weekend": ["Sat", "Sun"], "night": {"from": "22:00", "to": "06:00"},
-           "premiums": {"night": 1.10, "weekend": 1.30, "holiday": 2.0, "overtime_after_hours_week": 40, "overtime": 1.25}},
-    # MY Employment Act (2022 amendment): 45 h week; rest day 1.5–2x; public holiday 2x; overtime 1.5x.
-    "MY": {"min_rest_hours": 8, "max_hours_week": 45, "max_consecutive_days": 6, "shift_hours": [8],
-           "start_step_minutes": 30, "break": {"minutes": 60, "paid": False, "after_hours": [3, 5]},
-           "weekend": ["Sat", "Sun"], "night": {"from": "22:00", "to": "06:00"},
-           "premiums": {"night": 1.0, "weekend": 1.5, "holiday": 2.0, "overtime_after_hours_week": 45, "overtime": 1.5}},
-    # PL Labour Code: 11 h daily rest, 48 h average week, night 21:00–07:00 (+20 % of minimum wage,
-    # about +15 % here), 15-min paid break rounded to the 30-min grid, overtime +50 %.
-    "PL": {"min_rest_hours": 11, "max_hours_week": 48, "max_consecutive_days": 6, "shift_hours": [8],
-           "start_step_minutes": 30, "break": {"minutes": 30, "paid": True, "after_hours": [3, 5]},
-           "weekend": ["Sat", "Sun"], "night": {"from": "21:00", "to": "07:00"},
-           "premiums": {"night": 1.15, "weekend": 1.0, "holiday": 2.0, "overtime_after_hours_week": 40, "overtime": 1.5}},
-    # PT Código do Trabalho: 11 h rest, 1–2 h unpaid break within 5 h, night 22:00–07:00 +25 %.
-    "PT": {"min_rest_hours": 11, "max_hours_week": 48, "max_consecutive_days": 6, "shift_hours": [8],
-           "start_step_minutes": 30, "break": {"minutes": 60, "paid": False, "after_hours": [3, 5]},
-           "weekend": ["Sat", "Sun"], "night": {"from": "22:00", "to": "07:00"},
-           "premiums": {"night": 1.25, "weekend": 1.0, "holiday": 2.0, "overtime_after_hours_week": 40, "overtime": 1.25}},
-    # IE Organisation of Working Time Act: 11 h rest, 48 h average, 30-min break after 6 h;
-    # Sunday premium and night rates by contract (typical call-centre figures).
-    "IE": {"min_rest_hours": 11, "max_hours_week": 48, "max_consecutive_days": 6, "shift_hours": [8],
-           "start_step_minutes": 30, "break": {"minutes": 30, "paid": False, "after_hours": [3, 5]},
-           "weekend": ["Sat", "Sun"], "night": {"from": "23:00", "to": "06:00"},
-           "premiums": {"night": 1.15, "weekend": 1.25, "holiday": 1.5, "overtime_after_hours_week": 40, "overtime": 1.25}},
-    # EG Labour Law 12/2003: 48 h week, Friday–Saturday weekend, holiday work double pay,
-    # overtime +35 % by day; rest of 12 h as company policy.
-    "EG": {"min_rest_hours": 12, "max_hours_week": 48, "max_consecutive_days": 6, "shift_hours": [8],
-           "start_step_minutes": 60, "break": {"minutes": 60, "paid": False, "after_hours": [3, 5]},
-           "weekend": ["Fri", "Sat"], "night": {"from": "22:00", "to": "06:00"},
-           "premiums": {"night": 1.10, "weekend": 1.5, "holiday": 2.0, "overtime_after_hours_week": 48, "overtime": 1.35}},
-    # MX Ley Federal del Trabajo: 48 h week, 30-min paid rest, Sunday premium 25 % (prima dominical),
-    # holiday work triple pay, overtime double.
-    "MX": {"min_rest_hours": 10, "max_hours_week": 48, "max_consecutive_days": 6, "shift_hours": [8],
-           "start_step_minutes": 60, "break": {"minutes": 30, "paid": True, "after_hours": [3, 5]},
-           "weekend": ["Sun"], "night": {"from": "20:00", "to": "06:00"},
-           "premiums": {"night": 1.15, "weekend": 1.25, "holiday": 3.0, "overtime_after_hours_week": 48, "overtime": 2.0}},
-    # CO Código Sustantivo (Ley 2101/2466): 42 h week from July 2026, night from 19:00 (+35 %),
-    # Sunday and holiday surcharge 100 % from July 2027 (90 % before; 100 % used), overtime +25 %.
-    "CO": {"min_rest_hours": 10, "max_hours_week": 42, "max_consecutive_days": 6, "shift_hours": [8],
-           "start_step_minutes": 60, "break": {"minutes": 60, "paid": False, "after_hours": [3, 5]},
-           "weekend": ["Sun"], "night": {"from": "19:00", "to": "06:00"},
-           "premiums": {"night": 1.35, "weekend": 1.9, "holiday": 1.9, "overtime_after_hours_week": 42, "overtime": 1.25}},
-}  # fmt: skip
-
-# Contract v1.1: rosters people can work. Every rule set keeps an agent's starts
-# within 2 hours a week (Genesys/NICE "consistent start time") and gives two days
-# off together in every week; consecutive night shifts are capped per country
-# (EU sites 4, following the night-work health guidance; elsewhere 5).
-NIGHTS = {"PH": 5, "MY": 5, "PL": 4, "PT": 4, "IE": 4, "EG": 5, "MX": 5, "CO": 5}
-for _code, _rules in RULES.items():
-    _rules.update(
-        {"start_band_hours": 2, "days_off_together": 2, "max_consecutive_nights": NIGHTS[_code]}
-    )
-ACTIVITIES = {"min_minutes": 60, "max_switches_per_shift": 2}  # queue stretches of an hour, 2 switches
+# labour rules: one rule set per site's country, from optimizer/jurisdictions/ (the
+# legal basis of each figure is in that country's module)
+RULES = {s[8]: rule_set(s[8]) for s in SITES}
+ACTIVITIES = {
+    "min_minutes": 60,
+    "max_switches_per_shift": 2,
+}  # queue stretches of an hour, 2 switches
 # steady starts inside the band: 5 (reporting currency) per hour a start lies from
 # where its week's band begins, and per hour the band moves from week to week
 WEIGHTS = {"cost": 1.0, "preference": 0.0, "fairness": 0.0, "stability": 5.0}
@@ -473,7 +422,7 @@ def small_scenarios() -> None:
             "holiday_demand_factor": 0.5,
         },
     ]
-    rules = {"PT": dict(RULES["PT"], shift_hours=[4, 8])}
+    rules = {"PT": rule_set("PT", shift_hours=[4, 8])}
     agents_tiny = [
         {"id": f"T{k:02d}", "name": n, "site": "LIS", "languages": langs, "channels": ch,
          "min_hours_week": mn, "max_hours_week": mx, **extra}
@@ -560,7 +509,7 @@ def small_scenarios() -> None:
                            **({"earliest_start": "22:00", "latest_end": "07:00"} if night else {})})  # fmt: skip
     dst = {"scenario": "dst-weekend", "description": "Lisbon nights across the EU DST change of 2027-03-28, with a US market already on EDT",
            "horizon": {"start": "2027-03-22", "days": 7, "interval_minutes": 30}, "currency": "EUR", "fx": {}, "shrinkage": 0.3,
-           "tiers": {"T1": TIERS["T1"], "T2": TIERS["T2"]}, "rules": {"PT": RULES["PT"]}, "sites": [lis], "markets": markets,
+           "tiers": {"T1": TIERS["T1"], "T2": TIERS["T2"]}, "rules": {"PT": rule_set("PT")}, "sites": [lis], "markets": markets,
            "queues": queues, "agents": agents_dst, "demand": "dst-weekend-demand.csv", "weights": WEIGHTS,
            "activities": ACTIVITIES}  # fmt: skip
     small_demand(

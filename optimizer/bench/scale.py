@@ -3,7 +3,9 @@
 `write_synthetic(folder, agents, sites, markets, days, seed)` writes a valid
 scenario (YAML + agents.csv + demand.csv) through the public format, so a
 benchmark exercises the loader and everything after it. Sites and markets
-come from fixed lists spread over APAC, EMEA and AMER; demand has an
+come from fixed lists spread over APAC, EMEA and AMER; each site works under
+its country's labour rules (`optimizer/jurisdictions/`, as the bundled
+scenarios do, the v1.1 workability rules included); demand has an
 intraday double peak in each market's clock and is scaled so the
 requirement is about `load` of the agents' weekly capacity.
 """
@@ -18,18 +20,19 @@ import numpy as np
 import pandas as pd
 from ruamel.yaml import YAML
 
+from optimizer.jurisdictions import rule_set
 from optimizer.timegrid import grid_bounds, iso_utc
 from optimizer.tz import zone
 
-SITES = [  # id, country, tz, currency, fx, wage, region, rules
-    ("MNL", "PH", "Asia/Manila", "PHP", 0.0175, 260.0, "APAC", "PH"),
-    ("LIS", "PT", "Europe/Lisbon", "EUR", 1.08, 11.0, "EU", "EU"),
-    ("MEX", "MX", "America/Mexico_City", "MXN", 0.055, 110.0, "LATAM", "MX"),
-    ("KUL", "MY", "Asia/Kuala_Lumpur", "MYR", 0.22, 24.0, "APAC", "PH"),
-    ("KRK", "PL", "Europe/Warsaw", "PLN", 0.25, 42.0, "EU", "EU"),
-    ("BOG", "CO", "America/Bogota", "COP", 0.00025, 26000.0, "LATAM", "MX"),
-    ("CAI", "EG", "Africa/Cairo", "EGP", 0.02, 160.0, "MEA", "EG"),
-    ("DUB", "IE", "Europe/Dublin", "EUR", 1.08, 19.0, "EU", "EU"),
+SITES = [  # id, country (its labour rules: optimizer/jurisdictions/), tz, currency, fx, wage, region
+    ("MNL", "PH", "Asia/Manila", "PHP", 0.0175, 260.0, "APAC"),
+    ("LIS", "PT", "Europe/Lisbon", "EUR", 1.08, 11.0, "EU"),
+    ("MEX", "MX", "America/Mexico_City", "MXN", 0.055, 110.0, "LATAM"),
+    ("KUL", "MY", "Asia/Kuala_Lumpur", "MYR", 0.22, 24.0, "APAC"),
+    ("KRK", "PL", "Europe/Warsaw", "PLN", 0.25, 42.0, "EU"),
+    ("BOG", "CO", "America/Bogota", "COP", 0.00025, 26000.0, "LATAM"),
+    ("CAI", "EG", "Africa/Cairo", "EGP", 0.02, 160.0, "MEA"),
+    ("DUB", "IE", "Europe/Dublin", "EUR", 1.08, 19.0, "EU"),
 ]
 MARKETS = [  # id, country, tz, language, tier, residency
     ("US", "US", "America/New_York", "en", "T1", None),
@@ -52,24 +55,6 @@ TIERS = {
            "max_occupancy": 0.85, "sla": {"voice": {"level": 0.8, "seconds": 30}, "email": {"hours": 8}}},
     "T3": {"hours": "Mon-Fri 09:00-18:00", "closed_on_holidays": True, "under_cover_penalty": 40, "max_occupancy": 0.9,
            "sla": {"chat": {"level": 0.8, "seconds": 90, "concurrency": 2}, "email": {"hours": 24}}},
-}  # fmt: skip
-RULES = {
-    "EU": {"min_rest_hours": 11, "max_hours_week": 48, "max_consecutive_days": 6, "shift_hours": [8],
-           "start_step_minutes": 30, "break": {"minutes": 30, "paid": False, "after_hours": [3, 5]},
-           "weekend": ["Sat", "Sun"], "night": {"from": "22:00", "to": "06:00"},
-           "premiums": {"night": 1.25, "weekend": 1.25, "holiday": 2.0, "overtime_after_hours_week": 40, "overtime": 1.5}},
-    "PH": {"min_rest_hours": 8, "max_hours_week": 48, "max_consecutive_days": 6, "shift_hours": [8],
-           "start_step_minutes": 60, "break": {"minutes": 60, "paid": False, "after_hours": [3, 5]},
-           "weekend": ["Sat", "Sun"], "night": {"from": "22:00", "to": "06:00"},
-           "premiums": {"night": 1.1, "weekend": 1.3, "holiday": 2.0, "overtime_after_hours_week": 40, "overtime": 1.25}},
-    "MX": {"min_rest_hours": 10, "max_hours_week": 48, "max_consecutive_days": 6, "shift_hours": [8],
-           "start_step_minutes": 60, "break": {"minutes": 30, "paid": True, "after_hours": [3, 5]},
-           "weekend": ["Sun"], "night": {"from": "20:00", "to": "06:00"},
-           "premiums": {"night": 1.15, "weekend": 1.25, "holiday": 3.0, "overtime_after_hours_week": 48, "overtime": 2.0}},
-    "EG": {"min_rest_hours": 12, "max_hours_week": 48, "max_consecutive_days": 6, "shift_hours": [8],
-           "start_step_minutes": 60, "break": {"minutes": 60, "paid": False, "after_hours": [3, 5]},
-           "weekend": ["Fri", "Sat"], "night": {"from": "22:00", "to": "06:00"},
-           "premiums": {"night": 1.2, "weekend": 1.5, "holiday": 2.0, "overtime_after_hours_week": 48, "overtime": 1.35}},
 }  # fmt: skip
 CHANNEL_AHT = {"voice": 360.0, "chat": 600.0, "email": 420.0}
 
@@ -127,7 +112,7 @@ def write_synthetic(
     residency = {m[0]: m[5] for m in market_rows}
     rows = []
     for k in range(agents):
-        sid, _country, *_rest, region, _rules = site_rows[k % len(site_rows)]
+        sid, *_rest, region = site_rows[k % len(site_rows)]
         allowed = [
             q for q in queues if not residency[q["market"]] or region in residency[q["market"]]
         ]
@@ -192,7 +177,7 @@ def write_synthetic(
         "fx": {s[3]: s[4] for s in site_rows if s[3] != "USD"},
         "shrinkage": 0.3,
         "tiers": {k: v for k, v in TIERS.items() if any(m[4] == k for m in market_rows)},
-        "rules": {k: v for k, v in RULES.items() if any(s[7] == k for s in site_rows)},
+        "rules": {country: rule_set(country) for country in dict.fromkeys(s[1] for s in site_rows)},
         "sites": [
             {
                 "id": s[0],
@@ -203,7 +188,7 @@ def write_synthetic(
                 "currency": s[3],
                 "region": s[6],
                 "hourly_cost": s[5],
-                "rules": s[7],
+                "rules": s[1],
                 "holidays": "premium",
             }
             for s in site_rows
