@@ -3,7 +3,8 @@ tier and market, under-cover agent-hours, cost per site, switches, and the
 roster-quality KPIs of `optimizer.quality` (summary.json `quality`).
 
 Everything is recomputed from the roster's segments and the scenario, so a
-solved, a stored and a hand-edited roster are measured the same way.
+solved, a stored and a hand-edited roster are measured the same way. The
+terminal tables of these figures are `optimizer/cli/kpi_view.py`'s.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from rich.table import Table
 
 from optimizer.calendars import Calendars
 from optimizer.pay import price_shifts
@@ -116,48 +116,6 @@ class Kpis:
             "switches": self.switches,
             **({"quality": self.quality.to_dict()} if self.quality is not None else {}),
         }
-
-    def kpi_tables(self) -> list[Table]:
-        """Rich tables for the terminal."""
-        out = []
-        t = Table(title="Service by tier and market", title_justify="left", header_style="bold")
-        for c in ("tier", "market", "SL achieved", "SL target", "under-cover agent-h"):
-            t.add_column(c, justify="left" if c in ("tier", "market") else "right")
-
-        def pct(x: Any) -> str:
-            return "—" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:.1%}"
-
-        for r in self.by_tier.itertuples():
-            t.add_row(
-                str(r.tier),
-                "(all)",
-                pct(r.service_level),
-                pct(r.target),
-                f"{r.under_cover_hours:,.1f}",
-            )
-            for m in self.by_market[self.by_market["tier"] == r.tier].itertuples():
-                t.add_row(
-                    "",
-                    str(m.market),
-                    pct(m.service_level),
-                    pct(m.target),
-                    f"{m.under_cover_hours:,.1f}",
-                )
-        out.append(t)
-        c = Table(title="Cost by site", title_justify="left", header_style="bold")
-        for col in ("site", "currency", "paid h", "cost (site)", "cost (reporting)"):
-            c.add_column(col, justify="left" if col in ("site", "currency") else "right")
-        for r in self.by_site.itertuples():
-            c.add_row(
-                str(r.site),
-                str(r.currency),
-                f"{r.paid_hours:,.1f}",
-                f"{r.cost_site:,.0f}",
-                f"{r.cost_reporting:,.0f}",
-            )
-        c.add_row("total", "", f"{self.paid_hours:,.1f}", "", f"{self.total_cost:,.0f}")
-        out.append(c)
-        return out
 
 
 def kpis(
