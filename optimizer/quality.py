@@ -49,7 +49,7 @@ import pandas as pd
 
 from optimizer.pay import local_clock
 from optimizer.roster import BREAK, Roster
-from optimizer.scenario.model import Scenario
+from optimizer.scenario.model import Scenario, Site
 
 NIGHT_PAID_MINUTES = 180  # EU night work: >= 3 paid hours inside the night window
 DEFAULT_DAY = (7 * 60, 19 * 60)  # daytime where a rule set has no night window
@@ -181,6 +181,12 @@ def _minutes_in_window(
     return np.bincount(seg[inside], minlength=n).astype(np.int64) * g
 
 
+def _break_is_paid(scenario: Scenario, site: Site) -> bool:
+    """Does the site's rule set pay its break (so break minutes count as paid)?"""
+    b = scenario.rules_of(site).break_
+    return bool(b is not None and b.paid)
+
+
 def shift_table(scenario: Scenario, roster: Roster) -> pd.DataFrame:
     """One row per shift, with what the quality KPIs look at: `agent_id, site,
     shift_date, day` (days since 1970-01-01 of shift_date), `week` (day number
@@ -195,11 +201,13 @@ def shift_table(scenario: Scenario, roster: Roster) -> pd.DataFrame:
     win = _windows(scenario)
     seg = roster.segments
     work = seg[seg["activity"] != BREAK]
-    # shift row of every work segment
+    # paid time: the work segments, and the breaks of sites whose breaks are paid
+    paid_break = {s.id for s in scenario.sites if _break_is_paid(scenario, s)}
+    paid_seg = seg[(seg["activity"] != BREAK) | seg["site"].isin(paid_break)]
     key = pd.MultiIndex.from_frame(sh[["agent_id", "shift_date"]])
-    w_shift = key.get_indexer(pd.MultiIndex.from_frame(work[["agent_id", "shift_date"]]))
-    w_start = work["start"].to_numpy(np.int64)
-    w_end = work["end"].to_numpy(np.int64)
+    w_shift = key.get_indexer(pd.MultiIndex.from_frame(paid_seg[["agent_id", "shift_date"]]))
+    w_start = paid_seg["start"].to_numpy(np.int64)
+    w_end = paid_seg["end"].to_numpy(np.int64)
     w_len = w_end - w_start
     n = len(sh)
     paid = np.bincount(w_shift, weights=w_len, minlength=n).astype(np.int64)
@@ -222,6 +230,8 @@ def shift_table(scenario: Scenario, roster: Roster) -> pd.DataFrame:
             day_min += np.bincount(w_shift[ws], weights=m, minlength=n).astype(np.int64)
     # stretches: a new one wherever the shift or the queue changes (breaks
     # dropped), in time order within each shift even if shifts overlap
+    w_shift = key.get_indexer(pd.MultiIndex.from_frame(work[["agent_id", "shift_date"]]))
+    w_start = work["start"].to_numpy(np.int64)
     order = np.lexsort((w_start, w_shift))
     ws_sorted, act = w_shift[order], work["activity"].to_numpy()[order]
     new = np.ones(len(work), dtype=bool)

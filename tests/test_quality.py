@@ -349,3 +349,23 @@ def test_check_prints_and_reports_the_quality_kpis(tmp_path):
     res = runner.invoke(app, ["check", str(path), str(tmp_path / "out"), "--json"])
     q = json.loads(res.stdout)["kpis"]["quality"]
     assert q["backward_rotation_share"] == 1.0 and q["day_pairs"] == 1
+
+
+@pytest.mark.parametrize(
+    ("paid", "night_minutes", "is_night"), [(False, 120, False), (True, 180, True)]
+)
+def test_a_paid_break_counts_as_paid_night_time(load, paid, night_minutes, is_night):
+    """A shift 17:00–01:00 with its break 23:00–00:00: 3 h of it fall in the
+    night window 22:00–06:00, 2 h of them worked. Where breaks are paid the
+    break is paid night time too (3 h: a night shift, as the contract and
+    the pay model count it); where unpaid, 2 h: not a night shift."""
+    d = factory.mini()
+    for rs in d["rules"].values():
+        rs["break"]["paid"] = paid
+    sc = load(d)
+    s, b = at(1, "17:00"), at(1, "23:00")
+    r = roster([seg("A1", 1, s, b), seg("A1", 1, b, b + 60, BREAK), seg("A1", 1, b + 60, s + 480)])
+    t = shift_table(sc, r)
+    assert t["night_minutes"].tolist() == [night_minutes]
+    assert t["night"].tolist() == [is_night]
+    assert t["paid_minutes"].tolist() == [480 if paid else 420]
