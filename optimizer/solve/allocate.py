@@ -47,9 +47,16 @@ from optimizer.solve.problem import Problem
 from optimizer.solve.state import State, on_duty
 from optimizer.solve.stretches import NEG, SequenceRules, best_sequences, sequence_scores
 
-ACTIVITY_SECONDS = 3.0  # time budget of the best-response passes
+ACTIVITY_SECONDS = 3.0  # time budget of the best-response passes: a fixed part …
+ACTIVITY_SECONDS_PER_AGENT = 0.02  # … and a part per agent, so that they converge
 ACTIVITY_PASSES = 8
 PASS_GAIN = 0.005  # passes stop when one gains less than this share of the first's gain
+
+
+def activity_seconds(p: Problem) -> float:
+    """The time budget of `activities` on this problem: enough for its passes
+    to converge on a scenario of its size (a pass is about linear in shifts)."""
+    return ACTIVITY_SECONDS + ACTIVITY_SECONDS_PER_AGENT * p.n_agents
 
 
 def queue_classes(group_queues: tuple[np.ndarray, ...]) -> tuple[np.ndarray, list[np.ndarray]]:

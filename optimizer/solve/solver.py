@@ -41,7 +41,7 @@ from ortools.sat.python import cp_model
 
 from optimizer.pay import price_shifts
 from optimizer.roster import Roster
-from optimizer.solve.allocate import ACTIVITY_SECONDS, activities, optimal_allocation
+from optimizer.solve.allocate import activities, activity_seconds, optimal_allocation
 from optimizer.solve.bounds import BoundWorker
 from optimizer.solve.breaks import place_breaks
 from optimizer.solve.construct import agent_order, construct
@@ -204,7 +204,7 @@ def solve(
         # allocation and the pay model's cost (`search_end_seconds` …
         # `activities_end_seconds` in the stats say how long they took)
         finish = FINISH_SECONDS + FINISH_SECONDS_PER_AGENT * p.n_agents
-        reserve = min(0.1 * stop.time_limit, FINISH_MARGIN * finish + ACTIVITY_SECONDS)
+        reserve = min(0.1 * stop.time_limit, FINISH_MARGIN * finish + activity_seconds(p))
         search = dataclasses.replace(stop, time_limit=stop.time_limit - reserve)
         state, best, agent_stats = _agent_passes(
             p, state, best, cands, search, rng, seed, fair_target, emit, bounds
@@ -233,7 +233,8 @@ def solve(
     optimal_allocation(p, state)  # exact for every interval, whatever the last step was
     stats["allocation_end_seconds"] = round(time.monotonic() - t_start, 2)
     best = evaluate(p, state, fair_target)
-    roster = activities(p, state)
+    # the activities' passes converge within their budget, unless the time limit ends first
+    roster = activities(p, state, time_budget=min(activity_seconds(p), max(0.5, stop.remaining())))
     stats["activities_end_seconds"] = round(time.monotonic() - t_start, 2)
     terms = exact_objective(p, state, roster)
     objective = round(sum(terms.values()), 2)
