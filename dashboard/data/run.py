@@ -11,8 +11,6 @@ from pathlib import Path
 from ruamel.yaml import YAML, YAMLError
 
 REPO = Path(__file__).resolve().parents[2]
-
-
 DEFAULT_SCENARIO = REPO / "scenarios" / "global-baseline.yaml"
 
 
@@ -20,12 +18,8 @@ def _referenced_files(yaml_path: Path) -> list[Path]:
     """The CSV tables a scenario YAML names (agents, demand), if any."""
     try:
         doc = YAML(typ="safe", pure=True).load(yaml_path.read_text(encoding="utf-8"))
-    except (
-        OSError,
-        UnicodeDecodeError,
-        YAMLError,
-    ):  # the loader reports it when the scenario opens
-        return []
+    except (OSError, UnicodeDecodeError, YAMLError):
+        return []  # the loader names the problem when the scenario is opened
     if not isinstance(doc, dict):
         return []
     out = []

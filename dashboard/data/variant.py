@@ -51,14 +51,17 @@ class Variant:
 
     @cached_property
     def coverage(self) -> pd.DataFrame:
+        """One row per queue and interval (dashboard.data.coverage.coverage_long)."""
         return coverage_long(self)
 
     @cached_property
     def site_market(self) -> np.ndarray:
+        """[S, M, T] agents of each site on each market (dashboard.data.follow_the_sun)."""
         return site_market_counts(self)
 
     @cached_property
     def segments(self) -> pd.DataFrame:
+        """Segments in site-local time for the Gantt (dashboard.data.roster.roster_frame)."""
         return roster_frame(self)
 
     @cached_property

@@ -41,6 +41,7 @@ class Workspace:
 
     @classmethod
     def open(cls, path: str | Path, out_roots: Sequence[Path] = ()) -> Workspace:
+        """Load the scenario (ScenarioError lists its problems) and its newest solve under `out_roots`."""
         p = Path(path)
         sc, warnings = load_scenario_with_warnings(p)
         ws = cls(p, sc, warnings, list(out_roots))
@@ -66,6 +67,7 @@ class Workspace:
             self.variants[v.name] = v
 
     def names(self) -> list[str]:
+        """Variant names, the baseline first."""
         with self._lock:
             names = list(self.variants)
         return sorted(names, key=lambda n: (n != "baseline", n))
@@ -75,6 +77,7 @@ class Workspace:
             return self.variants.get(name)
 
     def unique_name(self, stem: str) -> str:
+        """`stem`, or `stem (2)`, `stem (3)` … if a variant or job already has it."""
         with self._lock:
             taken = set(self.variants) | set(self.jobs)
         if stem not in taken:
