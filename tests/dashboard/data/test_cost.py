@@ -1,4 +1,5 @@
-"""The cost page's tables: the pay model's split per site and component, and FX without re-pricing."""
+"""The cost page's tables: the pay model's split per site and component, and FX
+without re-pricing."""
 
 from __future__ import annotations
 

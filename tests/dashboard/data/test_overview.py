@@ -1,4 +1,5 @@
-"""Overview tables of the hand-made roster (conftest.two_sites: every figure worked out by hand there)."""
+"""Overview tables of the hand-made roster (conftest.two_sites: every figure
+worked out by hand there)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Uploads: zips with folders, unsafe names and sizes refused, every problem as file/row/field, YAML tags never run."""
+"""Uploads: zips with folders, unsafe names and sizes refused, every problem as
+file/row/field, YAML tags never run."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""A workspace: background solves saved as variants and in the run store, cancel, failures shown, a broken output folder reported."""
+"""A workspace: background solves saved as variants and in the run store,
+cancel, failures shown, a broken output folder reported."""
 
 from __future__ import annotations
 
