@@ -12,13 +12,14 @@ import datetime as dt
 from pathlib import Path
 
 import numpy as np
+from ortools.sat.python import cp_model
 
 from optimizer.calendars import calendars_of
 from optimizer.check import check_roster
 from optimizer.scenario.load import load_scenario
 from optimizer.scenario.model import Scenario
 from optimizer.solve.construct import construct
-from optimizer.solve.model import CandidateIndex
+from optimizer.solve.model import CandidateIndex, build
 from optimizer.solve.problem import Problem, build_problem
 from optimizer.solve.result import SolveResult
 from optimizer.solve.solver import solve
@@ -214,3 +215,31 @@ def assert_allocation_fits(
         assert (a.sum(axis=0) <= on[g]).all()
         np.add.at(cover, qs, a)
     assert (cover <= need).all()
+
+
+def runs(seq: list[int]) -> list[int]:
+    """Lengths of the runs of equal neighbours in `seq`, written here
+    independently of the solver's own stretch code."""
+    out: list[int] = []
+    for i, x in enumerate(seq):
+        if i > 0 and seq[i - 1] == x:
+            out[-1] += 1
+        else:
+            out.append(1)
+    return out
+
+
+def one_agent_optimum(p: Problem, values: np.ndarray) -> tuple[int, list[int], object]:
+    """Agent 0 alone in its CP-SAT model (no coverage), each template worth
+    `values`: the solver status, the templates it picks and the built model
+    (to fix a schedule in it and ask whether the model accepts it)."""
+    cands = CandidateIndex(p, nominal_only=False)
+    built = build(
+        p, State.empty(p), [0], range(p.n_days), cands, coverage=False, values={0: values}
+    )
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    status = solver.solve(built.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return status, [], built
+    return status, [int(k) for _, _, k, lit in built.shift_lits if solver.boolean_value(lit)], built

@@ -9,9 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from ortools.sat.python import cp_model
 
 from optimizer.solve.agentdp import best_plan
-from optimizer.solve.model import CandidateIndex, build
 from optimizer.solve.problem import Problem
-from optimizer.solve.state import State
 from tests.solve import helpers as h
 
 
@@ -100,17 +98,12 @@ def test_the_programme_meets_the_cp_sat_model(tmp_path_factory, case):
     net = np.zeros(len(tpl.day))
     net[p.cand[0]] = rng.integers(-60, 40, len(p.cand[0]))
     plan = best_plan(p, 0, p.cand[0], net[p.cand[0]])
-    cands = CandidateIndex(p, nominal_only=False)
-    values = {0: net + p.rate[0] * tpl.weight * p.scenario.weights.cost}
-    built = build(p, State.empty(p), [0], range(p.n_days), cands, coverage=False, values=values)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    status = solver.solve(built.model)
+    values = net + p.rate[0] * tpl.weight * p.scenario.weights.cost
+    status, best, built = h.one_agent_optimum(p, values)
     if status == cp_model.INFEASIBLE:
         assert plan is None
         return
     assert status == cp_model.OPTIMAL and plan is not None
-    best = [k for _, _, k, lit in built.shift_lits if solver.boolean_value(lit)]
     assert abs(_score(p, 0, net, plan) - _score(p, 0, net, np.array(best, dtype=int))) < 0.02
     # the model accepts the programme's schedule
     chosen = {(int(tpl.day[k]), int(k)) for k in plan}

@@ -258,16 +258,6 @@ def test_a_shift_shorter_than_the_minimum_stretch_is_one_stretch(tmp_path):
     assert stretches_of(roster)[("A1", p.dates[0])] == [("PT-pt-voice", 240)]
 
 
-def independent_runs(seq: list[int]) -> list[int]:
-    out: list[int] = []
-    for i, x in enumerate(seq):
-        if i > 0 and seq[i - 1] == x:
-            out[-1] += 1
-        else:
-            out.append(1)
-    return out
-
-
 @settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_sequences_keep_the_rules_and_never_beat_the_counts(data):
@@ -333,7 +323,7 @@ def test_sequences_keep_the_rules_and_never_beat_the_counts(data):
     for b, ts in enumerate(pos):
         seq = x[b, : len(ts)].tolist()
         assert (x[b, len(ts) :] == -1).all() and all(slots[b][j] >= 0 for j in seq)
-        runs = independent_runs(seq)
+        runs = h.runs(seq)
         if rules.max_stretches is not None:
             assert len(runs) <= rules.max_stretches
         assert len(runs) == 1 or min(runs) >= rules.min_len

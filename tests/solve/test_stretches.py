@@ -16,17 +16,7 @@ from optimizer.solve.stretches import (
     follows_rules,
     sequence_scores,
 )
-
-
-def runs(seq: list[int]) -> list[int]:
-    """Run lengths, written here independently of the module."""
-    out: list[int] = []
-    for i, x in enumerate(seq):
-        if i > 0 and seq[i - 1] == x:
-            out[-1] += 1
-        else:
-            out.append(1)
-    return out
+from tests.solve import helpers as h
 
 
 def brute_force(value: np.ndarray, n: int, rules: SequenceRules, cost: int) -> int:
@@ -34,7 +24,7 @@ def brute_force(value: np.ndarray, n: int, rules: SequenceRules, cost: int) -> i
     best = NEG
     J = value.shape[1]
     for seq in itertools.product(range(J), repeat=n):
-        r = runs(list(seq))
+        r = h.runs(list(seq))
         if rules.max_stretches is not None and len(r) > rules.max_stretches:
             continue
         if len(r) > 1 and min(r) < rules.min_len:
@@ -99,8 +89,8 @@ def test_the_programme_is_exact_and_keeps_the_rules(data):
     for b in range(B):
         n = int(length[b])
         assert (seq[b, n:] == -1).all()
-        assert follows_rules(seq[b], rules) or len(runs(seq[b, :n].tolist())) == 1
-        r = runs(seq[b, :n].tolist())
+        assert follows_rules(seq[b], rules) or len(h.runs(seq[b, :n].tolist())) == 1
+        r = h.runs(seq[b, :n].tolist())
         if rules.max_stretches is not None:
             assert len(r) <= rules.max_stretches
         assert len(r) == 1 or min(r) >= rules.min_len
