@@ -79,6 +79,10 @@ def demand_shape(
     return shape * np.array(by_day)[weekday]
 
 
+WORKABLE_ACTIVITIES = {"min_minutes": 60, "max_switches_per_shift": 2}
+STABILITY = 5.0  # weights.stability: currency per hour a start moves
+
+
 def write_synthetic(
     folder: Path,
     agents: int,
@@ -89,8 +93,13 @@ def write_synthetic(
     load: float = 0.7,
     start: dt.date = dt.date(2027, 3, 1),
     interval: int = 30,
+    workability: bool = True,
 ) -> Path:
-    """Write a synthetic scenario into `folder`; return the YAML path."""
+    """Write a synthetic scenario into `folder`; return the YAML path. With
+    `workability` its agents work under the whole of contract v1.1: the
+    jurisdictions' start band, days off together and consecutive nights,
+    plus hour-long queue stretches with at most two switches and steady
+    starts (`weights.stability`), as the bundled scenarios do."""
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
     site_rows = SITES[: max(1, min(sites, len(SITES)))]
@@ -208,6 +217,13 @@ def write_synthetic(
         "agents": "agents.csv",
         "demand": "demand.csv",
     }
+    if workability:
+        doc["activities"] = dict(WORKABLE_ACTIVITIES)
+        doc["weights"] = {"cost": 1.0, "preference": 0.0, "fairness": 0.0, "stability": STABILITY}
+    else:
+        for rules in doc["rules"].values():
+            for key in ("start_band_hours", "days_off_together", "max_consecutive_nights"):
+                rules.pop(key, None)
     path = folder / "scenario.yaml"
     yaml = YAML()
     yaml.default_flow_style = False
