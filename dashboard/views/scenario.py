@@ -1,9 +1,16 @@
 """Scenario & downloads: what is open, upload another scenario (YAML + CSVs,
 or a zip; size-capped, read with the safe YAML loader; every problem as a
-file/row/field table), and download every export of the selected variant."""
+file/row/field table), and download every export of the selected variant.
+
+An upload is unpacked into a temporary folder of its own (the loader reads no
+file outside it), removed at once when the upload is refused or does not
+load; a valid upload's folder stays while it is offered or open, and is
+removed when another scenario takes its place or the dashboard stops."""
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -13,6 +20,17 @@ import streamlit as st
 from dashboard import state
 from dashboard.data.downloads import exports, zip_files
 from dashboard.data.upload import MAX_UPLOAD_BYTES, UploadError, unpack_upload, validate_scenario
+
+OFFERED_UPLOAD = "sc_upload_dir"  # folder of the valid upload offered for opening
+OPEN_UPLOAD = "sc_open_upload_dir"  # folder of the uploaded scenario that is open
+
+
+def discard_upload(key: str) -> None:
+    """Remove the upload folder kept under `key` in the session, if any."""
+    folder = st.session_state.pop(key, None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
 
 ws, v = state.current_variant()
 state.page_header("Scenario & downloads", v, ws)
@@ -40,6 +58,7 @@ if ws.run_dir is not None:
     st.caption(f"Baseline roster read from `{ws.run_dir}`.")
 is_default = str(ws.path) == str(state.default_scenario())
 if not is_default and st.button("Back to the default scenario", key="sc_default"):
+    discard_upload(OPEN_UPLOAD)
     st.session_state[state.SCENARIO_KEY] = str(state.default_scenario())
     st.session_state.pop(state.VARIANT_KEY, None)
     st.rerun()
@@ -54,13 +73,20 @@ files = st.file_uploader(
     "Scenario files", type=["yaml", "yml", "csv", "zip"], accept_multiple_files=True, key="sc_files"
 )
 if files and st.button("Validate", key="sc_validate"):
+    discard_upload(OFFERED_UPLOAD)
     dest = Path(tempfile.mkdtemp(prefix="sunroster-upload-"))
     try:
         path = unpack_upload([(f.name, f.getvalue()) for f in files], dest)
     except UploadError as exc:
+        shutil.rmtree(dest, ignore_errors=True)
         st.session_state["sc_result"] = {"error": str(exc)}
     else:
         scn, issues, warnings = validate_scenario(path, dest)
+        if scn is None:
+            shutil.rmtree(dest, ignore_errors=True)
+        else:
+            st.session_state[OFFERED_UPLOAD] = str(dest)
+            atexit.register(shutil.rmtree, dest, ignore_errors=True)
         st.session_state["sc_result"] = {
             "path": str(path), "ok": scn is not None, "issues": issues, "warnings": warnings,
             "summary": None if scn is None else f"{scn.scenario}: {len(scn.sites)} sites, "
@@ -79,6 +105,8 @@ if res:
         if res["warnings"]:
             st.warning("\n".join(res["warnings"][:20]))
         if st.button("Open this scenario", type="primary", key="sc_open"):
+            discard_upload(OPEN_UPLOAD)
+            st.session_state[OPEN_UPLOAD] = st.session_state.pop(OFFERED_UPLOAD, None)
             st.session_state[state.SCENARIO_KEY] = res["path"]
             st.session_state.pop(state.VARIANT_KEY, None)
             st.session_state.pop("sc_result", None)
