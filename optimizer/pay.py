@@ -203,9 +203,12 @@ def _price(
     minutes = paid_minutes(shifts, breaks, scenario)
     kind = np.zeros(len(minutes), dtype=np.int8)
     mult = np.ones(len(minutes), dtype=np.float64)
-    site_of_minute = shifts["site"].to_numpy()[minutes["shift"].to_numpy()] if n else np.array([])
-    for site in scenario.sites:
-        sel = site_of_minute == site.id
+    # sites as integer codes: comparing millions of site-id strings per site is slow
+    code = {s.id: i for i, s in enumerate(scenario.sites)}
+    site_code = shifts["site"].map(code).fillna(-1).to_numpy(np.int64)
+    site_of_minute = site_code[minutes["shift"].to_numpy()] if n else np.zeros(0, np.int64)
+    for i, site in enumerate(scenario.sites):
+        sel = site_of_minute == i
         if not sel.any():
             continue
         c = classify_minutes(

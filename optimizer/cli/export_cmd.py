@@ -4,13 +4,15 @@ Both read OUTDIR/roster.csv and the scenario only, so they work on any
 roster — solved, stored or edited by hand. Each file is written atomically
 (a temporary file renamed over the old one); nothing else is removed, and an
 output that would overwrite an input is refused (exit 2, docs/safety.md).
+What each export holds: docs/exports.md.
 """
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,12 +27,12 @@ from optimizer.cli.common import (
     refuse,
     scenario_inputs,
 )
-from optimizer.export import csv_bytes, render
-from optimizer.export.cost import cost_report
-from optimizer.files import OutputRefused, atomic_file, atomic_files, check_output_file
-from optimizer.roster import Roster
-from optimizer.scenario.errors import IssueLog
-from optimizer.scenario.model import Scenario
+
+if TYPE_CHECKING:
+    from optimizer.roster import Roster
+    from optimizer.scenario.model import Scenario
+
+STDOUT = "-"
 
 
 class Format(StrEnum):
@@ -40,20 +42,80 @@ class Format(StrEnum):
     payroll = "payroll"
 
 
+def _fail(message: str) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(EXIT_INPUT)
+
+
 def read_roster(scenario: Scenario, outdir: Path) -> Roster:
     """OUTDIR/roster.csv, with every malformed row reported (exit 2)."""
+    from optimizer.roster import Roster
+    from optimizer.scenario.errors import IssueLog
+
     with input_errors("roster"):
         log = IssueLog()
         roster = Roster.read_csv(outdir / "roster.csv", log)
         log.raise_if_any()
     unknown = sorted(set(roster.segments["agent_id"]) - set(scenario.agent_by_id))
     if unknown:
-        err_console.print(
-            f"[bold red]error:[/] {outdir / 'roster.csv'}: agent_id {', '.join(unknown[:5])}"
+        raise _fail(
+            f"{outdir / 'roster.csv'}: agent_id {', '.join(unknown[:5])}"
             f"{' …' if len(unknown) > 5 else ''} not in the scenario"
         )
-        raise typer.Exit(EXIT_INPUT)
     return roster
+
+
+def week_starts(scenario: Scenario, items: list[str]) -> dict[str, int]:
+    """`--week-start` values (`sat` for every site, `CAI=sat` for one) → site → weekday."""
+    from optimizer.scenario.clock import parse_weekday
+
+    out: dict[str, int] = {}
+    for item in items:
+        site, _, day = item.rpartition("=")
+        try:
+            weekday = parse_weekday(day)
+        except ValueError:
+            raise _fail(
+                f"--week-start {item!r}: expected a weekday (Mon…Sun), or SITE=DAY"
+            ) from None
+        if site and site not in scenario.site_by_id:
+            raise _fail(
+                f"--week-start {item!r}: no site {site!r} in the scenario "
+                f"({', '.join(scenario.site_by_id)})"
+            )
+        for s in [site] if site else scenario.site_by_id:
+            out[s] = weekday
+    return out
+
+
+def _only_for(fmt: Format, **given: object) -> None:
+    """Exit 2 when an option is given for a format that does not use it."""
+    uses = {"previous": {"ics"}, "agent": {"ics"}, "per_day": {"payroll"},
+            "week_start": {"payroll", "xlsx"}, "bom": {"csv", "payroll"}}  # fmt: skip
+    for option, value in given.items():
+        if value not in (None, False, []) and fmt.value not in uses[option]:
+            flag = "--" + option.replace("_", "-")
+            raise _fail(
+                f"{flag} applies to --format {' or '.join(sorted(uses[option]))}, not {fmt.value}"
+            )
+
+
+def _to_stdout(data: bytes) -> None:
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+def _write_file(target: Path, data: bytes, inputs: list[Path]) -> None:
+    from optimizer.files import OutputRefused, atomic_file, check_output_file
+
+    try:
+        check_output_file(target, inputs)
+    except OutputRefused as exc:
+        raise refuse(exc) from None
+    with atomic_file(target) as tmp:
+        tmp.write_bytes(data)
+    console.print(f"wrote {target} ({len(data):,} bytes)", highlight=False)
 
 
 @app.command("export")
@@ -62,27 +124,126 @@ def export(
     outdir: Annotated[Path, typer.Argument(help="folder holding roster.csv", show_default=False)],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="what to export")] = Format.xlsx,
     output: Annotated[
+        str | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="file to write, '-' for stdout; ics: a folder (one .ics per agent), a .zip, "
+            "or a .ics when there is one calendar (default: OUTDIR/<scenario>-<kind>)",
+            show_default=False,
+        ),
+    ] = None,
+    previous: Annotated[
         Path | None,
         typer.Option(
-            "-o", "--output", help="file to write (default: OUTDIR/<scenario>-<kind>.<ext>)"
+            "--previous",
+            help="ics: the previous export (folder or .zip): changed shifts get a higher "
+            "SEQUENCE, removed ones are published as cancelled",
+            show_default=False,
+        ),
+    ] = None,
+    agent: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--agent", help="ics: only this agent's calendar (repeatable)", show_default=False
+        ),
+    ] = None,
+    per_day: Annotated[
+        bool, typer.Option("--per-day", help="payroll: one line per agent and day")
+    ] = False,
+    week_start: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--week-start",
+            help="payroll and xlsx: first day of the week, for all sites (sat) or one "
+            "(CAI=sat); default Mon (repeatable)",
+            show_default=False,
+        ),
+    ] = None,
+    bom: Annotated[
+        bool | None,
+        typer.Option(
+            "--bom/--no-bom",
+            help="csv and payroll: start with a UTF-8 byte-order mark so Excel reads accents "
+            "[default: --bom]",
+            show_default=False,
         ),
     ] = None,
 ) -> None:
-    """Export a roster for HR: XLSX workbook, shift CSV, iCalendar (zip) or payroll CSV."""
+    """Export a roster for HR: XLSX workbook, shifts CSV (one row per stretch),
+    iCalendar per agent, or payroll CSV."""
+    _only_for(fmt, previous=previous, agent=agent, per_day=per_day, week_start=week_start, bom=bom)
     sc = load(scenario, quiet=True)
     inputs = [*scenario_inputs(scenario), outdir / "roster.csv"]
+    starts = week_starts(sc, week_start or [])
     roster = read_roster(sc, outdir)
-    files = render(sc, roster, fmt.value)
-    targets = {name: output or (outdir / name) for name in files}
+    if fmt is Format.ics:
+        _export_ics(sc, roster, outdir, output, previous, agent or [], inputs)
+        return
+    from optimizer.export import render
+
+    files = render(sc, roster, fmt.value, per_day=per_day, week_start=starts, bom=bom is not False)
+    ((name, data),) = files.items()
+    if output == STDOUT:
+        _to_stdout(data)
+    else:
+        _write_file(Path(output) if output else outdir / name, data, inputs)
+
+
+def _export_ics(
+    sc: Scenario,
+    roster: Roster,
+    outdir: Path,
+    output: str | None,
+    previous: Path | None,
+    agents: list[str],
+    inputs: list[Path],
+) -> None:
+    """Calendars into a folder (one `<agent>.ics` each), a `.zip`, one `.ics` or stdout."""
+    from optimizer.export.ics import PreviousExportError, agent_calendars, ics_zip, read_previous
+    from optimizer.files import OutputRefused, atomic_files
+
+    unknown = [a for a in agents if a not in sc.agent_by_id]
+    if unknown:
+        raise _fail(f"--agent {', '.join(unknown)}: not an agent of the scenario")
+    old: dict[str, bytes] = {}
+    if previous is not None:
+        try:
+            old = read_previous(previous)
+        except (PreviousExportError, OSError) as exc:
+            raise _fail(f"--previous {exc}") from None
+    if agents:
+        from optimizer.export.ics import safe_name
+
+        keep = {safe_name(a) for a in agents}
+        roster = type(roster).from_segments(
+            roster.segments[roster.segments["agent_id"].isin(agents)]
+        )
+        old = {k: v for k, v in old.items() if k in keep}
+    cals = agent_calendars(sc, roster, previous=old)
+    single = output == STDOUT or (output is not None and output.lower().endswith(".ics"))
+    if single and len(cals) != 1:
+        raise _fail(
+            f"-o {output}: the export holds {len(cals)} calendars, and one .ics file holds one; "
+            "name a folder or a .zip, or choose one agent with --agent"
+        )
+    if output == STDOUT:
+        _to_stdout(next(iter(cals.values())))
+        return
+    if output is not None and (single or output.lower().endswith(".zip")):
+        data = next(iter(cals.values())) if single else ics_zip(cals)
+        _write_file(Path(output), data, inputs)
+        return
+    folder = Path(output) if output else outdir / f"{sc.scenario}-calendars"
+    output_dir(folder, inputs)
+    names = [f"{key}.ics" for key in cals]
     try:
-        for target in targets.values():
-            check_output_file(target, inputs)
+        with atomic_files(folder, names) as tmp:
+            for key, data in cals.items():
+                tmp[f"{key}.ics"].write_bytes(data)
     except OutputRefused as exc:
         raise refuse(exc) from None
-    for name, data in files.items():
-        with atomic_file(targets[name]) as tmp:
-            tmp.write_bytes(data)
-        console.print(f"wrote {targets[name]} ({len(data):,} bytes)")
+    console.print(f"wrote {folder}/ ({len(names)} calendars, one .ics per agent)", highlight=False)
 
 
 @app.command("cost")
@@ -97,9 +258,16 @@ def cost(
         list[str] | None,
         typer.Option("--fx", help="override a rate, e.g. --fx EUR=1.12 (repeatable)"),
     ] = None,
+    bom: Annotated[
+        bool,
+        typer.Option("--bom/--no-bom", help="start the CSV files with a UTF-8 byte-order mark"),
+    ] = True,
 ) -> None:
     """Cost of a roster for finance: by site, week and premium type, premium uplifts,
     cost per handled contact, FX sensitivity (±10 %)."""
+    from optimizer.export.cost import cost_report
+    from optimizer.files import atomic_files
+
     sc = load(scenario, quiet=True)
     folder = output or outdir / "cost"
     output_dir(folder, scenario_inputs(scenario))  # exit 2: would overwrite an input
@@ -108,38 +276,21 @@ def cost(
         cur, _, value = item.partition("=")
         try:
             rate = float(value)
-            if rate <= 0 or cur not in sc.fx:
+            if not rate > 0 or rate == float("inf") or cur not in sc.fx:
                 raise ValueError
         except ValueError:
-            err_console.print(
-                f"[bold red]error:[/] --fx {item!r}: expected CUR=RATE with a currency of the "
-                f"scenario's fx table ({', '.join(sc.fx) or 'none'}) and a positive rate"
-            )
-            raise typer.Exit(EXIT_INPUT) from None
+            raise _fail(
+                f"--fx {item!r}: expected CUR=RATE with a currency of the scenario's fx table "
+                f"({', '.join(sc.fx) or 'none'}) and a positive rate"
+            ) from None
         rates[cur] = rate
     roster = read_roster(sc, outdir)
     report = cost_report(sc, roster, fx=rates or None)
     for t in report.tables():
         console.print(t)
-    frames = report.frames()
-    names = [*(f"{name}.csv" for name in frames), "cost.xlsx"]
+    files = {**report.csv_files(bom=bom), "cost.xlsx": report.workbook()}
     # file by file into the folder (never the folder replaced): other files there stay
-    with atomic_files(folder, names) as tmp:
-        for name, df in frames.items():
-            tmp[f"{name}.csv"].write_bytes(csv_bytes(df))
-        _cost_xlsx(frames, tmp["cost.xlsx"])
-    console.print(f"wrote {folder}/ (CSV per table and cost.xlsx)")
-
-
-def _cost_xlsx(frames: dict, path: Path) -> None:
-    import pandas as pd
-
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        for name, df in frames.items():
-            df.to_excel(xw, sheet_name=name[:31], index=False)
-            ws = xw.sheets[name[:31]]
-            ws.freeze_panes = "A2"
-            for col in ws.columns:
-                ws.column_dimensions[col[0].column_letter].width = max(
-                    12, min(40, max(len(str(c.value or "")) for c in col) + 2)
-                )
+    with atomic_files(folder, list(files)) as tmp:
+        for name, data in files.items():
+            tmp[name].write_bytes(data)
+    console.print(f"wrote {folder}/ (CSV per table and cost.xlsx)", highlight=False)

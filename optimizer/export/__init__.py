@@ -1,19 +1,19 @@
 """Exports for HR and finance, all derived from a roster + its scenario.
 
 `render(scenario, roster, fmt)` gives `{file name: bytes}` for one format —
-the CLI writes them, the dashboard offers them as downloads.
+the CLI writes them, the dashboard offers them as downloads. What each file
+holds: docs/exports.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-
-import pandas as pd
+from collections.abc import Mapping
 
 from optimizer.calendars import Calendars, calendars_of
 from optimizer.export.ics import agent_calendars, ics_zip
-from optimizer.export.tables import local_shifts, payroll
+from optimizer.export.spreadsheet import csv_bytes
+from optimizer.export.tables import payroll, payroll_money, stretches
 from optimizer.export.xlsx import workbook
 from optimizer.roster import Roster
 from optimizer.scenario.model import Scenario
@@ -22,15 +22,13 @@ from optimizer.staffing.requirements import Requirements
 FORMATS = ("xlsx", "csv", "ics", "payroll")
 
 
-def csv_bytes(df: pd.DataFrame, money: tuple[str, ...] = ()) -> bytes:
-    """A table as UTF-8 CSV with `\\n` line ends; `money` columns to 2 decimals."""
-    out = df.copy()
-    for c in money:
-        if c in out:
-            out[c] = out[c].astype(float).round(2)
-    buf = io.StringIO()
-    out.to_csv(buf, index=False, lineterminator="\n")
-    return buf.getvalue().encode("utf-8")
+def file_name(scenario: Scenario, fmt: str) -> str:
+    """The default file name of an export format."""
+    kind = {"xlsx": "roster.xlsx", "csv": "shifts.csv", "ics": "calendars.zip",
+            "payroll": "payroll.csv"}  # fmt: skip
+    if fmt not in kind:
+        raise ValueError(f"unknown export format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    return f"{scenario.scenario}-{kind[fmt]}"
 
 
 def render(
@@ -41,24 +39,28 @@ def render(
     calendars: Calendars | None = None,
     requirements: Requirements | None = None,
     stamp: dt.datetime | None = None,
+    previous: Mapping[str, bytes] | None = None,
+    per_day: bool = False,
+    week_start: Mapping[str, int] | None = None,
+    bom: bool = True,
 ) -> dict[str, bytes]:
-    """The files of export format `fmt` (one of FORMATS) as `{name: bytes}`."""
-    name = scenario.scenario
+    """The files of export format `fmt` (one of FORMATS) as `{name: bytes}`.
+
+    `ics` is one zip of the agents' calendars here (`stamp` and `previous` as
+    in `ics.agent_calendars`); `per_day` and `week_start` shape the payroll
+    (and the workbook's weeks); `bom=False` leaves the byte-order mark out of
+    the CSV files."""
+    name = file_name(scenario, fmt)
     cal = calendars or calendars_of(scenario)
     if fmt == "xlsx":
-        return {f"{name}-roster.xlsx": workbook(scenario, roster, cal, requirements)}
+        return {name: workbook(scenario, roster, cal, requirements, week_start=week_start)}
     if fmt == "csv":
-        return {f"{name}-shifts.csv": csv_bytes(local_shifts(scenario, roster))}
+        return {name: csv_bytes(stretches(scenario, roster), bom=bom)}
     if fmt == "payroll":
-        df = payroll(scenario, roster, cal)
-        return {
-            f"{name}-payroll.csv": csv_bytes(
-                df, money=("cost_site_currency", "cost_reporting_currency")
-            )
-        }
-    if fmt == "ics":
-        return {f"{name}-calendars.zip": ics_zip(agent_calendars(scenario, roster, stamp))}
-    raise ValueError(f"unknown export format {fmt!r}: expected one of {', '.join(FORMATS)}")
+        df = payroll(scenario, roster, cal, per_day=per_day, week_start=week_start)
+        money, money_in = payroll_money(scenario)
+        return {name: csv_bytes(df, money=money, money_in=money_in, bom=bom)}
+    return {name: ics_zip(agent_calendars(scenario, roster, stamp, previous))}
 
 
-__all__ = ["FORMATS", "csv_bytes", "render"]
+__all__ = ["FORMATS", "csv_bytes", "file_name", "render"]

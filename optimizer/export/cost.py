@@ -17,14 +17,16 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from rich.table import Table
 
 from optimizer.calendars import Calendars, calendars_of
+from optimizer.export.sheets import Formats, frame_sheet, new_workbook, sheet_title
+from optimizer.export.spreadsheet import csv_bytes
 from optimizer.pay import PREMIUM_TYPES, price_minutes, price_shifts
 from optimizer.roster import BREAK, Roster
 from optimizer.scenario.model import Scenario
@@ -59,14 +61,35 @@ class CostReport:
             "fx_sensitivity": self.fx_sensitivity,
         }
 
-    def write_csv(self, folder: Path) -> list[Path]:
-        folder.mkdir(parents=True, exist_ok=True)
-        paths = []
+    def csv_files(self, bom: bool = True) -> dict[str, bytes]:
+        """Every table as a CSV for spreadsheets (`spreadsheet.csv_bytes`): amounts
+        rounded to their currency's minor unit (`cost_site` to the row's
+        currency, reporting amounts to the reporting currency)."""
+        reporting = {c: self.currency for c in ("cost_reporting", "total", "delta")}
+        return {
+            f"{name}.csv": csv_bytes(
+                df, money=reporting, money_in={"cost_site": "currency"}, bom=bom
+            )
+            for name, df in self.frames().items()
+        }
+
+    def workbook(self) -> bytes:
+        """Every table as a sheet of one workbook (an Excel table each, set up to print)."""
+        buf = io.BytesIO()
+        wb = new_workbook(buf)
+        fm = Formats(wb)
+        sheets: set[str] = set()
+        tables: set[str] = set()
+        money = "#,##0.00"
+        formats = {"hours": "#,##0.00", "cost_site": money, "cost_reporting": money,
+                   "total": money, "delta": money, "cost_per_contact": "#,##0.0000",
+                   "share": "0.0%", "move": "+0%;-0%"}  # fmt: skip
         for name, df in self.frames().items():
-            p = folder / f"{name}.csv"
-            df.to_csv(p, index=False, float_format="%.4f", lineterminator="\n")
-            paths.append(p)
-        return paths
+            title = sheet_title(name, sheets)
+            heading = f"{name.replace('_', ' ')} (reporting currency {self.currency})"
+            frame_sheet(wb, fm, title, heading, df, tables, num_formats=formats)
+        wb.close()
+        return buf.getvalue()
 
     def tables(self) -> list[Table]:
         """Rich tables for the terminal."""

@@ -1,31 +1,42 @@
-"""The HR workbook (openpyxl): a roster sheet per site, a coverage sheet per
-market, payroll and the shift list.
+"""The HR workbook: a roster sheet per site and week, a coverage sheet per
+market, payroll and the shift list (xlsxwriter, see `sheets`).
 
-Site sheets are agents × local dates: each cell holds the shift's local
-times (`07:00–16:00`) and its break, filled with the colour of the language
-of the queue the agent spends most of the shift on; leave and closed
-holidays are marked. Times are the site's wall clock (its zone is in the
-title). Headers are frozen and columns sized so the sheet prints.
+A roster sheet is one site's agents × the seven local dates of one week,
+so each prints on one landscape page width. A cell holds the shift's local
+times (`07:00–16:00`, `+1` when it ends the next day) and its break, filled
+with the colour of the language the agent works most of that shift; leave,
+public holidays the agent is not rostered on and contractual days off are
+marked, and a holiday's name stands above its date. The legend under the
+grid lists only that site's languages and the queues its agents work.
+Coverage sheets hold the market's local dates inside the horizon only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import re
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter.workbook import Workbook
 
 from optimizer.calendars import Calendars, calendars_of
-from optimizer.export.tables import local_hhmm, local_shifts, payroll
+from optimizer.export.sheets import (
+    Formats,
+    add_table,
+    frame_sheet,
+    new_workbook,
+    print_setup,
+    sheet_title,
+    table_name,
+)
+from optimizer.export.spreadsheet import round_money
+from optimizer.export.tables import HOUR_COLUMNS, local_minutes, local_shifts, payroll, week_of
 from optimizer.kpi import coverage_table
 from optimizer.roster import BREAK, Roster
-from optimizer.scenario.model import Scenario
+from optimizer.scenario.clock import WEEKDAYS
+from optimizer.scenario.model import Scenario, Site
 from optimizer.staffing.requirements import Requirements, compute_requirements
 from optimizer.timegrid import TimeGrid
 
@@ -35,24 +46,15 @@ PALETTE = (
     "8DD3C7", "BEBADA", "80B1D3", "FDB462", "B3DE69", "FCCDE5",
 )  # fmt: skip
 LEAVE_FILL = "D9D9D9"
-HOLIDAY_FILL = "EFEFEF"
-HEADER_FILL = "1F3864"
-THIN = Side(style="thin", color="BFBFBF")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-
-
-def sheet_title(text: str, taken: set[str]) -> str:
-    """A valid, unique worksheet title (≤ 31 characters, no []:*?/\\)."""
-    base = re.sub(r"[\[\]:*?/\\]", "-", text)[:31] or "Sheet"
-    title, n = base, 2
-    while title.lower() in taken:
-        suffix = f" ({n})"
-        title, n = base[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(title.lower())
-    return title
+HOLIDAY_FILL = "F2DCDB"
+HOLIDAY_HEADER = "953735"
+FIXED = ("Agent", "Name", "Team", "Languages")
+DAY_WIDTH = 18  # "break 12:30–13:30" on one line
+ROW_HEIGHT = 30  # two lines: the shift, its break
 
 
 def language_colours(scenario: Scenario) -> dict[str, str]:
+    """A fill colour per language of the scenario's queues (the same on every sheet)."""
     langs = sorted({q.language for q in scenario.queues})
     return {lang: PALETTE[i % len(PALETTE)] for i, lang in enumerate(langs)}
 
@@ -62,41 +64,96 @@ def workbook(
     roster: Roster,
     calendars: Calendars | None = None,
     requirements: Requirements | None = None,
+    *,
+    week_start: Mapping[str, int] | None = None,
 ) -> bytes:
-    """The whole workbook as XLSX bytes."""
+    """The whole workbook as XLSX bytes; weeks start on Monday unless `week_start`
+    maps a site id to another weekday (Mon = 0)."""
     sc = scenario
     cal = calendars or calendars_of(sc)
     req = requirements or compute_requirements(sc, TimeGrid.of(sc), cal)
-    wb = Workbook()
-    wb.remove(wb.active)
-    taken: set[str] = set()
+    starts = dict(week_start or {})
+    buf = io.BytesIO()
+    wb = new_workbook(buf)
+    fm = Formats(wb)
+    sheets: set[str] = set()
+    tables: set[str] = set()
     shifts = local_shifts(sc, roster)
+    main = _main_language(sc, roster)
+    shifts["language"] = [
+        main.get(k, "")
+        for k in zip(shifts["agent_id"].tolist(), shifts["shift_date"].tolist(), strict=True)
+    ]
     colours = language_colours(sc)
-    main_lang = _main_language(sc, roster)
+    worked = _queues_by_site_language(sc, roster)
     for site in sc.sites:
-        ws = wb.create_sheet(sheet_title(f"{site.id} roster", taken))
-        _site_sheet(ws, sc, site.id, shifts, main_lang, colours, cal)
+        dates = pd.Series(sc.horizon.dates())
+        weeks = week_of(dates, np.full(len(dates), starts.get(site.id, 0)))
+        cells = _cells(shifts[shifts["site"] == site.id])
+        for _, days in dates.groupby(weeks.to_numpy(), sort=True):
+            first = days.iat[0]  # the week's first date inside the horizon
+            title = sheet_title(f"{site.id} {first.isoformat()}", sheets)
+            _site_week(wb, fm, title, tables, sc, site, list(days), cells, cal, colours, worked)
     cov = coverage_table(sc, req, roster)
     for market in sc.markets:
-        ws = wb.create_sheet(sheet_title(f"{market.id} coverage", taken))
-        _coverage_sheet(ws, sc, market.id, cov)
-    _table_sheet(
-        wb.create_sheet(sheet_title("Payroll", taken)),
-        payroll(sc, roster, cal),
-        f"Payroll by agent and local week (costs in site currency and {sc.currency})",
+        title = sheet_title(f"{market.id} coverage", sheets)
+        frame, heading = _coverage(sc, market.id, cov)
+        ws = frame_sheet(
+            wb, fm, title, heading, frame, tables, num_formats={
+                "contacts": "#,##0.0", "required agent-h": "#,##0.0",
+                "scheduled agent-h": "#,##0.0", "under-cover agent-h": "#,##0.0",
+                "service level": "0.0%", "SL target": "0.0%",
+            },
+        )  # fmt: skip
+        if len(frame):  # a day below target in red
+            ws.conditional_format(
+                3, 5, 2 + len(frame), 5,
+                {"type": "formula", "criteria": "=AND(ISNUMBER($F4),$F4<$G4)",
+                 "format": fm.get(bold=True, font_color="#C00000")},
+            )  # fmt: skip
+    pay = payroll(sc, roster, cal, week_start=starts)
+    for col, cur in (
+        ("cost_local", pay["local_currency"]),
+        ("cost_reporting", pay["reporting_currency"]),
+    ):
+        pay[col] = [float(round_money(v, c)) for v, c in zip(pay[col], cur, strict=True)]
+    week_text = ", ".join(
+        f"{s}: {WEEKDAYS[d]}–{WEEKDAYS[(d + 6) % 7]}" for s, d in sorted(starts.items()) if d
     )
-    _table_sheet(
-        wb.create_sheet(sheet_title("Shifts", taken)),
-        shifts,
-        "Every shift in the site's local time",
-    )
-    buf = io.BytesIO()
-    wb.save(buf)
+    frame_sheet(
+        wb, fm, sheet_title("Payroll", sheets),
+        f"Payroll by agent and local week (Mon–Sun{'; ' + week_text if week_text else ''}); "
+        f"costs in the site's currency and in {sc.currency}",
+        pay, tables,
+        num_formats={**dict.fromkeys([*HOUR_COLUMNS, "paid_hours"], "0.00"),
+                     "cost_local": "#,##0.00", "cost_reporting": "#,##0.00"},
+        freeze_cols=2,
+    )  # fmt: skip
+    listing = shifts[
+        ["agent_id", "agent_name", "team", "site", "shift_date", "start_local", "end_local",
+         "break", "paid_hours", "queues"]
+    ]  # fmt: skip
+    frame_sheet(
+        wb, fm, sheet_title("Shifts", sheets),
+        "Every shift in the site's local time", listing, tables,
+        num_formats={"paid_hours": "0.00"}, freeze_cols=2,
+    )  # fmt: skip
+    wb.close()
     return buf.getvalue()
 
 
+def _cells(shifts: pd.DataFrame) -> dict[tuple[str, dt.date], tuple[str, str]]:
+    """(agent, shift date) → the cell's text (times, break) and the shift's main language."""
+    text = [
+        f"{s}\nbreak {b}" if b else s
+        for s, b in zip(shifts["shift"].tolist(), shifts["break"].tolist(), strict=True)
+    ]
+    keys = zip(shifts["agent_id"].tolist(), shifts["shift_date"].tolist(), strict=True)
+    return dict(zip(keys, zip(text, shifts["language"].tolist(), strict=True), strict=True))
+
+
 def _main_language(sc: Scenario, roster: Roster) -> dict[tuple[str, dt.date], str]:
-    """(agent, shift_date) → language of the queue with the most minutes."""
+    """(agent, shift_date) → language of the queues with the most minutes."""
     seg = roster.segments
     work = seg[seg["activity"] != BREAK]
     if work.empty:
@@ -104,7 +161,8 @@ def _main_language(sc: Scenario, roster: Roster) -> dict[tuple[str, dt.date], st
     lang = {q.id: q.language for q in sc.queues}
     w = work.assign(minutes=work["end"] - work["start"], lang=work["activity"].map(lang))
     best = (
-        w.groupby(["agent_id", "shift_date", "lang"])["minutes"]
+        w.dropna(subset=["lang"])
+        .groupby(["agent_id", "shift_date", "lang"])["minutes"]
         .sum()
         .reset_index()
         .sort_values("minutes", ascending=False, kind="stable")
@@ -116,157 +174,174 @@ def _main_language(sc: Scenario, roster: Roster) -> dict[tuple[str, dt.date], st
     }
 
 
-def _header(ws: Worksheet, row: int, values: list[str]) -> None:
-    for j, v in enumerate(values, start=1):
-        c = ws.cell(row=row, column=j, value=v)
-        c.font = Font(bold=True, color="FFFFFF")
-        c.fill = PatternFill("solid", fgColor=HEADER_FILL)
-        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        c.border = BOX
+def _queues_by_site_language(sc: Scenario, roster: Roster) -> dict[str, dict[str, list[str]]]:
+    """site → language → the queues of that language its agents work in the roster."""
+    seg = roster.segments
+    out: dict[str, dict[str, list[str]]] = {}
+    queue = sc.queue_by_id
+    pairs = seg[["site", "activity"]].drop_duplicates()
+    for site, activity in sorted(
+        zip(pairs["site"].tolist(), pairs["activity"].tolist(), strict=True)
+    ):
+        if activity in queue:
+            out.setdefault(site, {}).setdefault(queue[activity].language, []).append(activity)
+    return out
 
 
-def _site_sheet(
-    ws: Worksheet,
+def _site_week(
+    wb: Workbook,
+    fm: Formats,
+    title: str,
+    tables: set[str],
     sc: Scenario,
-    site_id: str,
-    shifts: pd.DataFrame,
-    main_lang: dict[tuple[str, dt.date], str],
-    colours: dict[str, str],
+    site: Site,
+    days: list[dt.date],
+    cells: dict[tuple[str, dt.date], tuple[str, str]],
     cal: Calendars,
+    colours: dict[str, str],
+    worked: dict[str, dict[str, list[str]]],
 ) -> None:
-    site = sc.site_by_id[site_id]
-    dates = sc.horizon.dates()
-    ws.cell(
-        row=1,
-        column=1,
-        value=f"{site.id} — {site.city or site.country} · shift times in {site.timezone} (site local time)",
-    ).font = Font(bold=True, size=13)
-    fixed = ["Agent", "Name", "Team", "Languages"]
-    _header(ws, 2, fixed + [d.strftime("%a %d %b") for d in dates])
-    agents = [a for a in sc.agents if a.site == site_id]
-    cells = {
-        (r["agent_id"], r["shift_date"]): r
-        for r in shifts[shifts["site"] == site_id].to_dict("records")
-    }
-    holidays = cal.site_dates(site_id)
-    for i, a in enumerate(agents, start=3):
-        for j, v in enumerate([a.id, a.name, a.team or "", ", ".join(a.languages)], start=1):
-            ws.cell(row=i, column=j, value=v).border = BOX
+    ws = wb.add_worksheet(title)
+    holidays = cal.site.get(site.id, {})
+    ws.write_string(
+        0, 0,
+        f"{site.id} · {site.city or site.country} — week of {days[0]:%a %d %b %Y} · "
+        f"shift times in {site.timezone} (site local time)",
+        fm.title,
+    )  # fmt: skip
+    head, first = 2, len(FIXED)
+    agents = [a for a in sc.agents if a.site == site.id]
+    last = head + max(len(agents), 1)
+    day_header = fm.get(
+        bold=True, font_color="#FFFFFF", bg_color=f"#{HOLIDAY_HEADER}", align="center",
+        valign="vcenter", border=1, border_color="#BFBFBF",
+    )  # fmt: skip
+    columns = [{"header": h, "header_format": fm.header} for h in FIXED] + [
+        {"header": f"{d:%a %d %b}", "header_format": day_header if d in holidays else fm.header}
+        for d in days
+    ]
+    add_table(ws, head, 0, last, first + len(days) - 1, columns, table_name(title, tables),
+              banded_rows=False)  # fmt: skip
+    note = fm.get(italic=True, font_size=9, font_color=f"#{HOLIDAY_HEADER}", text_wrap=True,
+                  align="center", valign="bottom")  # fmt: skip
+    for j, d in enumerate(days):
+        if d in holidays:
+            ws.write_string(1, first + j, holidays[d], note)
+    base = {"align": "center", "valign": "vcenter", "text_wrap": True, "border": 1,
+            "border_color": "#BFBFBF"}  # fmt: skip
+    plain = fm.get(border=1, border_color="#BFBFBF", valign="vcenter")
+    for i, a in enumerate(agents, start=head + 1):
+        for j, v in enumerate((a.id, a.name, a.team or "", ", ".join(a.languages))):
+            ws.write_string(i, j, v, plain)
         leave = set(a.leave)
-        for j, d in enumerate(dates, start=len(fixed) + 1):
-            c = ws.cell(row=i, column=j)
-            c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            c.border = BOX
-            r = cells.get((a.id, d.isoformat()))
-            if r is not None:
-                text = r["shift"] + (f"\nbreak {r['break']}" if r["break"] else "")
-                c.value = text
-                lang = main_lang.get((a.id, d))
-                if lang in colours:
-                    c.fill = PatternFill("solid", fgColor=colours[lang])
+        for j, d in enumerate(days, start=first):
+            hit = cells.get((a.id, d))
+            if hit is not None:
+                colour = colours.get(hit[1])
+                fmt = fm.get(**base, **({"bg_color": f"#{colour}"} if colour else {}))
+                ws.write_string(i, j, hit[0], fmt)
             elif d in leave:
-                c.value = "leave"
-                c.fill = PatternFill("solid", fgColor=LEAVE_FILL)
+                ws.write_string(i, j, "leave", fm.get(**base, bg_color=f"#{LEAVE_FILL}"))
             elif d in holidays:
-                c.value = "holiday" if site.holidays == "off" else "hol."
-                c.fill = PatternFill("solid", fgColor=HOLIDAY_FILL)
+                ws.write_string(i, j, "holiday", fm.get(**base, bg_color=f"#{HOLIDAY_FILL}"))
             elif d.weekday() in a.days_off:
-                c.value = "off"
-    ws.freeze_panes = ws.cell(row=3, column=len(fixed) + 1)
-    for j, width in enumerate([12, 24, 10, 12], start=1):
-        ws.column_dimensions[get_column_letter(j)].width = width
-    for j in range(len(fixed) + 1, len(fixed) + len(dates) + 1):
-        ws.column_dimensions[get_column_letter(j)].width = 14
-    for i in range(3, len(agents) + 3):
-        ws.row_dimensions[i].height = 30
-    # legend below the grid
-    row = len(agents) + 5
-    ws.cell(row=row, column=1, value="Legend").font = Font(bold=True)
-    for k, (lang, colour) in enumerate(colours.items(), start=1):
-        ws.cell(row=row + k, column=1).fill = PatternFill("solid", fgColor=colour)
-        ws.cell(row=row + k, column=2, value=f"language {lang} (main queue of the shift)")
-    k = len(colours) + 1
-    ws.cell(row=row + k, column=1, value="leave").fill = PatternFill("solid", fgColor=LEAVE_FILL)
-    ws.cell(row=row + k, column=2, value="on leave")
-    ws.cell(row=row + k + 1, column=1, value="holiday").fill = PatternFill(
-        "solid", fgColor=HOLIDAY_FILL
+                ws.write_string(i, j, "off", fm.get(**base))
+            else:
+                ws.write_blank(i, j, None, fm.get(**base))
+        ws.set_row(i, ROW_HEIGHT)
+    widths = (
+        max([8, *(len(a.id) for a in agents)]) + 2,
+        min(max([10, *(len(a.name) for a in agents)]) + 2, 28),
+        min(max([6, *(len(a.team or "") for a in agents)]) + 2, 16),
+        11,
     )
-    ws.cell(row=row + k + 1, column=2, value="site public holiday (hol. = worked at a premium)")
-    ws.cell(row=row + k + 2, column=1, value="off")
-    ws.cell(row=row + k + 2, column=2, value="contractual day off")
-    ws.cell(row=row + k + 3, column=1, value="+1")
-    ws.cell(row=row + k + 3, column=2, value="shift ends on the next local day")
+    for j, w in enumerate(widths):
+        ws.set_column(j, j, w)
+    ws.set_column(first, first + len(days) - 1, DAY_WIDTH)
+    ws.set_row(1, 24)
+    ws.set_row(head, 20)
+    ws.freeze_panes(head + 1, 2)
+    _legend(ws, fm, last + 2, sc, site, colours, worked.get(site.id, {}), bool(holidays))
+    print_setup(ws, (1, head))
 
 
-def _coverage_sheet(ws: Worksheet, sc: Scenario, market_id: str, cov: pd.DataFrame) -> None:
-    """Per local date of the market: required vs scheduled agent-hours, SL."""
-    market = sc.market_by_id[market_id]
-    queues = [q.id for q in sc.queues if q.market == market_id]
-    c = cov[cov["queue"].isin(queues)].copy()
-    ws.cell(
-        row=1,
-        column=1,
-        value=f"{market.id} (tier {market.tier}) — coverage per day in {market.timezone}",
-    ).font = Font(bold=True, size=13)
-    cols = [
-        "date", "contacts", "required agent-h", "scheduled agent-h", "under-cover agent-h",
-        "service level", "SL target",
+def _legend(
+    ws, fm: Formats, row: int, sc: Scenario, site: Site, colours: dict[str, str],
+    worked: dict[str, list[str]], any_holiday: bool,
+) -> None:  # fmt: skip
+    """The site's own legend: its languages (by the queues its agents work) and marks."""
+    box = {"border": 1, "border_color": "#BFBFBF", "align": "center"}
+    ws.write_string(row, 0, "Legend", fm.get(bold=True))
+    row += 1
+    for lang in sorted(worked):
+        ws.write_string(row, 0, lang, fm.get(**box, bg_color=f"#{colours.get(lang, 'FFFFFF')}"))
+        ws.write_string(row, 1, f"language {lang}: most of the shift on {', '.join(worked[lang])}")
+        row += 1
+    rules = sc.rules_of(site)
+    premium = rules.premiums.holiday
+    holiday_pay = (
+        f"a shift on a public holiday is paid the holiday premium (×{premium:g})"
+        if premium > 1
+        else "no holiday premium in this site's rules"
+    )
+    marks = [
+        ("leave", LEAVE_FILL, "on leave"),
+        ("holiday", HOLIDAY_FILL, "public holiday at the site, agent not rostered"
+         + (f"; {holiday_pay}" if any_holiday else "")),
+        ("off", None, "contractual day off"),
+        ("+1", None, "the shift ends on the next local day"),
     ]  # fmt: skip
-    _header(ws, 2, cols)
+    for mark, fill, text in marks:
+        ws.write_string(row, 0, mark, fm.get(**box, **({"bg_color": f"#{fill}"} if fill else {})))
+        ws.write_string(row, 1, text)
+        row += 1
+    ws.write_string(
+        row, 1, "a holiday's name stands above its date; times are the site's wall clock"
+    )
+
+
+def _coverage(sc: Scenario, market_id: str, cov: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Per local date of the market inside the horizon: required vs scheduled
+    agent-hours, shortfall, service level against target."""
+    market = sc.market_by_id[market_id]
+    heading = (
+        f"{market.id} (tier {market.tier}) — coverage per local date in {market.timezone}, "
+        f"{sc.horizon.start:%d %b} – {sc.horizon.end - dt.timedelta(days=1):%d %b %Y}"
+    )
+    cols = ["date", "contacts", "required agent-h", "scheduled agent-h", "under-cover agent-h",
+            "service level", "SL target"]  # fmt: skip
+    queues = {q.id: q for q in sc.queues if q.market == market_id}
+    c = cov[cov["queue"].isin(queues)].copy()
     if c.empty:
-        return
-    interval_h = sc.horizon.interval_minutes / 60.0
+        return pd.DataFrame(columns=cols), heading
     t = (
         pd.to_datetime(c["interval_start_utc"], utc=True) - pd.Timestamp(0, tz="UTC")
     ) // pd.Timedelta(minutes=1)
-    dates, _ = local_hhmm(np.full(len(c), market.timezone, dtype=object), t.to_numpy())
-    c["date"] = dates
+    wall, _ = local_minutes(np.full(len(c), market.timezone, dtype=object), t.to_numpy())
+    c["date"] = (wall // 1440).astype("datetime64[D]").astype(object)
+    inside = set(sc.horizon.dates())
+    c = c[c["date"].isin(inside)]
     c["short"] = (c["required"] - c["scheduled"]).clip(lower=0)
-    live = c["queue"].map({q.id: q.channel != "email" for q in sc.queues}).astype(bool)
-    c["slw"] = np.where(live & c["service_level"].notna(), c["service_level"] * c["contacts"], 0.0)
-    c["w"] = np.where(live & c["service_level"].notna(), c["contacts"], 0.0)
-    g = c.groupby("date").agg(
+    live = c["queue"].map({q: x.channel != "email" for q, x in queues.items()}).astype(bool)
+    ok = live & c["service_level"].notna()
+    c["slw"] = np.where(ok, c["service_level"].fillna(0) * c["contacts"], 0.0)
+    c["w"] = np.where(ok, c["contacts"], 0.0)
+    g = c.groupby("date", sort=True).agg(
         contacts=("contacts", "sum"), required=("required", "sum"), scheduled=("scheduled", "sum"),
         short=("short", "sum"), slw=("slw", "sum"), w=("w", "sum"),
     )  # fmt: skip
+    h = sc.horizon.interval_minutes / 60.0
     tier = sc.tiers[market.tier]
-    levels = [tier.sla[q.channel].level for q in sc.queues if q.market == market_id]
-    target = max((x for x in levels if x is not None), default=None)
-    for i, (d, r) in enumerate(g.iterrows(), start=3):
-        sl = r["slw"] / r["w"] if r["w"] > 0 else None
-        values = [
-            d, round(float(r["contacts"]), 1), r["required"] * interval_h,
-            r["scheduled"] * interval_h, r["short"] * interval_h, sl, target,
-        ]  # fmt: skip
-        for j, v in enumerate(values, start=1):
-            cell = ws.cell(row=i, column=j, value=v)
-            cell.border = BOX
-            if j >= 6:
-                cell.number_format = "0.0%"
-            elif j == 1:
-                cell.number_format = "yyyy-mm-dd ddd"
-            else:
-                cell.number_format = "#,##0.0"
-            if j == 6 and sl is not None and target is not None and sl < target:
-                cell.font = Font(color="C00000", bold=True)
-    ws.freeze_panes = "B3"
-    for j, width in enumerate([16, 11, 16, 17, 19, 13, 10], start=1):
-        ws.column_dimensions[get_column_letter(j)].width = width
-
-
-def _table_sheet(ws: Worksheet, df: pd.DataFrame, title: str) -> None:
-    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
-    _header(ws, 2, [str(c) for c in df.columns])
-    for i, row in enumerate(df.itertuples(index=False), start=3):
-        for j, v in enumerate(row, start=1):
-            if isinstance(v, np.generic):
-                v = v.item()
-            if isinstance(v, float) and not np.isfinite(v):
-                v = None
-            cell = ws.cell(row=i, column=j, value=v)
-            if isinstance(v, float):
-                cell.number_format = "#,##0.00"
-    ws.freeze_panes = "B3"
-    for j, col in enumerate(df.columns, start=1):
-        longest = max([len(str(col)), *(len(str(x)) for x in df[col].head(200))], default=8)
-        ws.column_dimensions[get_column_letter(j)].width = min(max(10, longest + 2), 40)
+    levels = [tier.sla[q.channel].level for q in queues.values() if q.channel in tier.sla]
+    target = max((x for x in levels if x is not None), default=np.nan)
+    out = pd.DataFrame(
+        {
+            "date": list(g.index), "contacts": g["contacts"].to_numpy(float),
+            "required agent-h": g["required"].to_numpy(float) * h,
+            "scheduled agent-h": g["scheduled"].to_numpy(float) * h,
+            "under-cover agent-h": g["short"].to_numpy(float) * h,
+            "service level": np.where(g["w"] > 0, g["slw"] / g["w"].where(g["w"] > 0), np.nan),
+            "SL target": target,
+        }
+    )  # fmt: skip
+    return out, heading

@@ -99,3 +99,52 @@ def hand_roster() -> Roster:
 def hand(load):
     """(scenario, roster) of the module doc."""
     return load(hand_data()), hand_roster()
+
+
+# ---------------------------------------------------------------- names a spreadsheet must not run
+
+INJECTION = '=HYPERLINK("x")'
+
+
+def hostile_data() -> dict:
+    """The hand scenario with accented names and a second agent whose name and team
+    a spreadsheet would read as formulas (issue #24 item 10)."""
+    d = hand_data()
+    d["agents"][0].update(name="Ana Bogotá", team="Kraków")
+    d["agents"].append(
+        {"id": "A2", "name": INJECTION, "team": "+1", "site": "LIS", "languages": "pt",
+         "channels": "voice", "min_hours_week": 0, "max_hours_week": 48}
+    )  # fmt: skip
+    return d
+
+
+def hostile_roster() -> Roster:
+    """The hand roster plus one shift of A2 on Tue 23 Mar, 10:00–19:00 Lisbon, whose
+    first hour is a hand-edited activity `=1+2`."""
+    rows = hand_roster().segments.to_dict("records")
+    day = dt.date(2027, 3, 23)
+    for start, end, what in (("10:00", "11:00", "=1+2"), ("11:00", "14:00", VOICE),
+                             ("14:00", "15:00", BREAK), ("15:00", "19:00", VOICE)):  # fmt: skip
+        rows.append({"agent_id": "A2", "site": "LIS", "shift_date": day,
+                     "start": utc("2027-03-23", start), "end": utc("2027-03-23", end),
+                     "activity": what})  # fmt: skip
+    return Roster.from_segments(rows)
+
+
+@pytest.fixture
+def hostile(load):
+    """(scenario, roster) with accents and formula-like names, see hostile_data."""
+    return load(hostile_data()), hostile_roster()
+
+
+@pytest.fixture(scope="session")
+def tiny_solved():
+    """The bundled tiny scenario and a short solve of it (shared by the module's tests)."""
+    from optimizer.pipeline import prepare, run
+    from optimizer.scenario.load import load_scenario
+    from optimizer.solve.stop import StopCriteria
+    from tests.conftest import REPO
+
+    sc = load_scenario(REPO / "scenarios" / "tiny.yaml")
+    out = run(prepare(sc), StopCriteria(time_limit=5, gap=0.05, workers=1))
+    return sc, out.roster
