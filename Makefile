@@ -7,15 +7,24 @@ SCENARIO ?= scenarios/global-baseline.yaml
 OUT     ?= out/baseline
 TIME_LIMIT ?= 120
 
-.PHONY: install demo test lint bench dashboard clean
+# extras the tests need: the run store, sweeps on Ray, the dashboard (`pip install sunroster` alone
+# is the light core: validate, solve, check, export); exact releases from constraints.txt
+EXTRAS  := test,store,sweep,dashboard
 
-$(STAMP): pyproject.toml
+.PHONY: install demo test lint bench dashboard clean constraints
+
+$(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,postgres,sweep]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[$(EXTRAS)]'
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# after a deliberate upgrade in .venv: pin what is installed now (the project itself left out)
+constraints: $(STAMP)
+	{ sed -n '/^#/p' constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -iv '^sunroster'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
 
 demo: $(STAMP)
 	$(BIN)/sunroster validate $(SCENARIO)

@@ -8,12 +8,7 @@ from typing import Annotated
 
 import typer
 
-from optimizer.check import check_roster
 from optimizer.cli.common import app, console, input_errors, load
-from optimizer.cli.kpi_view import kpi_tables
-from optimizer.cli.quality_view import print_quality
-from optimizer.roster import Roster
-from optimizer.scenario.errors import IssueLog
 
 
 @app.command()
@@ -23,6 +18,11 @@ def check(
     json_out: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
 ) -> None:
     """List every hard-rule violation of OUTDIR/roster.csv and recompute its KPIs; exit 1 on a violation."""
+    from optimizer.check import check_roster
+    from optimizer.cli.quality_view import print_quality
+    from optimizer.roster import Roster
+    from optimizer.scenario.errors import IssueLog
+
     sc = load(scenario, quiet=json_out)
     with input_errors("roster"):
         log = IssueLog()
@@ -43,7 +43,7 @@ def check(
         for w in report.warnings:
             console.print(f"[yellow]note:[/] {w}")
         if report.kpis is not None:
-            for table in kpi_tables(report.kpis):
+            for table in report.kpis.kpi_tables():
                 console.print(table)
             print_quality(console, report.kpis.quality)
     if not report.ok:

@@ -40,15 +40,16 @@ import threading  # noqa: E402
 from collections.abc import Callable, Iterable, Iterator  # noqa: E402
 from contextlib import contextmanager, suppress  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Any, TypeVar  # noqa: E402
+from typing import TYPE_CHECKING, Any, TypeVar  # noqa: E402
 
 import typer  # noqa: E402
 from rich.console import Console  # noqa: E402
 
-from optimizer.files import OutputRefused  # noqa: E402
 from optimizer.scenario.errors import ScenarioError  # noqa: E402
-from optimizer.scenario.load import load_scenario_with_warnings  # noqa: E402
-from optimizer.scenario.model import Scenario  # noqa: E402
+
+if TYPE_CHECKING:  # loaded by the commands that use them: `--help` stays quick
+    from optimizer.files import OutputRefused
+    from optimizer.scenario.model import Scenario
 
 EXIT_NOT_ALL_GOOD = 1
 EXIT_INPUT = 2
@@ -71,7 +72,11 @@ class SunrosterApp(typer.Typer):
             signal.signal(signal.SIGINT, signal.default_int_handler)
         try:
             return super().__call__(*args, **kwargs)
-        except OutputRefused as exc:
+        except Exception as exc:
+            from optimizer.files import OutputRefused
+
+            if not isinstance(exc, OutputRefused):
+                raise
             err_console.print(f"[bold red]error:[/] refused: {exc}", highlight=False)
             sys.exit(EXIT_INPUT)
         except KeyboardInterrupt:
@@ -93,7 +98,7 @@ app = SunrosterApp(
     name="sunroster",
     help="Follow-the-sun workforce scheduling: validate scenarios, build and check 24/7 rosters.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 console = Console()
@@ -114,6 +119,8 @@ def fail_input(error: ScenarioError, what: str = "input") -> typer.Exit:
 
 def load(path: Path, quiet: bool = False) -> Scenario:
     """Load a scenario for a command; on bad input print the issues and exit 2."""
+    from optimizer.scenario.load import load_scenario_with_warnings
+
     try:
         scenario, warnings = load_scenario_with_warnings(path)
     except ScenarioError as exc:
@@ -170,7 +177,7 @@ def scenario_inputs(path: Path) -> list[Path]:
 
 def output_dir(folder: Path, inputs: Iterable[Path]) -> None:
     """Exit 2 unless `folder` may take a command's output files (files.check_output_dir)."""
-    from optimizer.files import check_output_dir
+    from optimizer.files import OutputRefused, check_output_dir
 
     try:
         check_output_dir(folder, inputs)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from optimizer.cli.common import EXIT_INPUT, app, console, err_console
-from optimizer.store import RunRecord, RunStore
-from optimizer.store.compare import compare_frame, is_share
+from optimizer.cli.extras import require
+
+if TYPE_CHECKING:  # the store comes with the [store] extra
+    from optimizer.store import RunRecord, RunStore
 
 runs_app = typer.Typer(
     help="Stored runs: list, show, compare and delete (SQLite by default, $SUNROSTER_DB_URL for PostgreSQL).",
@@ -31,7 +33,11 @@ StoreOpt = Annotated[
 
 
 def open_store(store: str | None) -> RunStore:
-    """Open the run store for a command; an unusable store is bad input (exit 2)."""
+    """Open the run store for a command; an unusable store (or no [store] extra)
+    is bad input (exit 2)."""
+    require("store", "the run store")
+    from optimizer.store import RunStore
+
     try:
         return RunStore(store)
     except Exception as exc:  # a bad URL, a missing driver, a server that is down
@@ -158,6 +164,8 @@ def compare_cmd(
     json_out: Annotated[bool, typer.Option("--json", help="metrics × runs as JSON")] = False,
 ) -> None:
     """KPIs and costs of runs side by side, with deltas against the first."""
+    from optimizer.store.compare import compare_frame, is_share
+
     if len(run_ids) < 2:
         err_console.print("[bold red]error:[/] compare needs at least two run ids")
         raise typer.Exit(EXIT_INPUT)
@@ -186,13 +194,21 @@ def compare_cmd(
 def delete_cmd(
     run_ids: Annotated[list[int], typer.Argument(help="run id(s)", show_default=False)],
     store: StoreOpt = None,
+    json_out: Annotated[bool, typer.Option("--json", help="print the deleted ids as JSON")] = False,
 ) -> None:
     """Delete runs (and their roster and coverage) from the store."""
+    deleted: list[int] = []
     with open_store(store) as st:
         for i in run_ids:
             try:
                 st.delete(i)
             except KeyError:
                 err_console.print(f"[bold red]error:[/] no run {i} in {st!r}")
+                if json_out:
+                    print(json.dumps({"deleted": deleted, "not_found": i}))
                 raise typer.Exit(EXIT_INPUT) from None
-            console.print(f"deleted run {i}")
+            deleted.append(i)
+            if not json_out:
+                console.print(f"deleted run {i}")
+    if json_out:
+        print(json.dumps({"deleted": deleted}))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.live import Live
-from rich.table import Table
 
 from optimizer.cli.common import (
     EXIT_INFEASIBLE,
@@ -22,11 +22,13 @@ from optimizer.cli.common import (
     run_cancellable,
     scenario_inputs,
 )
-from optimizer.cli.kpi_view import kpi_tables
-from optimizer.cli.quality_view import print_quality
-from optimizer.pipeline import RunOutput, prepare, run, write_outputs
-from optimizer.solve.result import INFEASIBLE
-from optimizer.solve.stop import ProgressEvent, StopCriteria
+from optimizer.cli.extras import install_hint, missing, require
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from optimizer.pipeline import RunOutput
+    from optimizer.solve.stop import ProgressEvent
 
 
 def _fmt(x: float | None, pct: bool = False) -> str:
@@ -39,10 +41,16 @@ class LiveProgress:
     """A Progress callback drawing phase, best objective, bound and gap."""
 
     def __init__(self) -> None:
+        from rich.live import Live
+
+        from optimizer.solve.stop import ProgressEvent
+
         self.last = ProgressEvent("start", 0.0)
         self.live = Live(self._render(), console=err_console, refresh_per_second=4, transient=False)
 
     def _render(self) -> Table:
+        from rich.table import Table
+
         e = self.last
         t = Table.grid(padding=(0, 2))
         t.add_row(
@@ -60,9 +68,9 @@ class LiveProgress:
         self.live.update(self._render())
 
 
-def record_run(out: RunOutput, store: str | None, **info: object) -> None:
-    """Record a solve in the run store. The files are already written: a store
-    problem says so on stderr and exits 1 (it never passes as recorded)."""
+def record_run(out: RunOutput, store: str | None, quiet: bool = False, **info: object) -> int:
+    """Record a solve in the run store; its id. The files are already written: a
+    store problem says so on stderr and exits 1 (it never passes as recorded)."""
     try:
         from optimizer.store import RunStore
 
@@ -73,7 +81,30 @@ def record_run(out: RunOutput, store: str | None, **info: object) -> None:
             f"[bold red]error:[/] the run was NOT recorded in the store (the files are written): {exc}"
         )
         raise typer.Exit(EXIT_NOT_ALL_GOOD) from None
-    console.print(f"recorded as run {run_id} (sunroster runs show {run_id})")
+    if not quiet:
+        console.print(f"recorded as run {run_id} (sunroster runs show {run_id})")
+    return run_id
+
+
+def store_wanted(store: str | None, no_store: bool) -> bool:
+    """Whether a solve records its run. Without the [store] extra a run asked for
+    by `--store` or $SUNROSTER_DB_URL is bad input (exit 2); the default store is
+    skipped with a note, as the solve needs no store."""
+    from optimizer.store import ENV_URL
+
+    if no_store:
+        return False
+    if not missing("store"):
+        return True
+    if store is not None or os.environ.get(ENV_URL, "").strip():
+        require("store", "recording the run (--store or $" + ENV_URL + ")")
+    err_console.print(
+        "note: the run is not recorded: the run store needs the [store] extra "
+        f"({install_hint('store')}); --no-store leaves this note out",
+        markup=False,
+        highlight=False,
+    )
+    return False
 
 
 def check_store(store: str | None) -> None:
@@ -111,15 +142,24 @@ def solve(
         ),
     ] = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="do not record the run")] = False,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="print summary.json (and the run id) as JSON")
+    ] = False,
 ) -> None:
     """Solve a scenario and write roster.csv, coverage.csv and summary.json atomically."""
-    sc = load(scenario)
+    from optimizer.cli.quality_view import print_quality
+    from optimizer.pipeline import prepare, run, write_outputs
+    from optimizer.solve.result import INFEASIBLE
+    from optimizer.solve.stop import StopCriteria
+
+    sc = load(scenario, quiet=json_out)
     output_dir(output, scenario_inputs(scenario))  # exit 2: -o would overwrite an input
-    if not no_store:
+    record = store_wanted(store, no_store)
+    if record:
         check_store(store)
     prep = prepare(sc)
     stop = StopCriteria(time_limit=time_limit, gap=gap, workers=workers)
-    display = None if quiet or not err_console.is_terminal else LiveProgress()
+    display = None if quiet or json_out or not err_console.is_terminal else LiveProgress()
     try:
         if display is not None:
             with display.live:
@@ -143,15 +183,23 @@ def solve(
         err_console.print("no roster was written")
         raise typer.Exit(EXIT_INFEASIBLE)
     write_outputs(output, out)
+    params = {"time_limit": time_limit, "gap": gap, "workers": workers, "seed": seed}
+    if json_out:
+        run_id = None
+        if record:
+            run_id = record_run(out, store, quiet=True, params=params,
+                                scenario_path=str(scenario.resolve()))  # fmt: skip
+        files = [str(output / name) for name in ("roster.csv", "coverage.csv", "summary.json")]
+        print(json.dumps({**out.summary(), "files": files, "run_id": run_id}, indent=2))
+        return
     console.print(
         f"[bold green]{res.status}[/] objective {_fmt(res.objective)} {sc.currency}, bound {_fmt(res.bound)} "
         f"({res.bound_method}), gap {_fmt(res.gap, pct=True)}, {res.solve_seconds:.1f} s "
         f"(first roster {res.first_feasible_seconds:.1f} s), {res.switches} queue switches"
     )
-    for table in kpi_tables(out.kpis):
+    for table in out.kpis.kpi_tables():
         console.print(table)
     print_quality(console, out.kpis.quality)
     console.print(f"wrote {output}/roster.csv, coverage.csv, summary.json")
-    if not no_store:
-        params = {"time_limit": time_limit, "gap": gap, "workers": workers, "seed": seed}
+    if record:
         record_run(out, store, params=params, scenario_path=str(scenario.resolve()))

@@ -11,10 +11,17 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from optimizer.cli.common import EXIT_INPUT, app, console, err_console, input_errors, load
+from optimizer.cli.common import (
+    EXIT_INPUT,
+    EXIT_NOT_ALL_GOOD,
+    app,
+    console,
+    err_console,
+    input_errors,
+    load,
+)
+from optimizer.cli.extras import require
 from optimizer.cli.runs_cmd import StoreOpt, open_store
-from optimizer.sweep.grid import GridError, grid_points, parse_vary
-from optimizer.sweep.runner import SweepParams, run_sweep
 
 
 def _pct(x: Any) -> str:
@@ -79,6 +86,12 @@ def sweep(
     ] = False,
 ) -> None:
     """Solve the grid of what-ifs in parallel (resuming a sweep already started) and draw the frontier."""
+    require("store", "a sweep (its points are stored)")
+    if not sequential:
+        require("sweep", "a sweep on Ray (--sequential solves without it)", ("ray",))
+    from optimizer.sweep.grid import GridError, grid_points, parse_vary
+    from optimizer.sweep.runner import SweepParams, run_sweep
+
     sc = load(scenario, quiet=json_out)
     try:
         points = grid_points([parse_vary(v) for v in vary])
@@ -175,7 +188,7 @@ def sweep(
         if note:
             console.print(f"[yellow]note:[/] {note}")
     if report.failed:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_NOT_ALL_GOOD)
 
 
 @app.command()
@@ -254,9 +267,14 @@ def hire(
     ] = False,
     json_out: Annotated[bool, typer.Option("--json", help="print the plan as JSON")] = False,
 ) -> None:
-    """The smallest hiring plan (site × language × count) that meets every tier's SLA at least cost."""
-    from optimizer.sweep.hiring import recommend
+    """The smallest hiring plan (site × language × count) that meets every tier's SLA at least cost.
 
+    Exit 1 when no plan is found (or none within --max-verify solves meets every SLA), 2 on bad
+    input."""
+    from optimizer.sweep.hiring import HiringInputError, NoHiringPlan, recommend
+
+    if not no_store:
+        require("store", "recording the verification solves (--no-store skips it)")
     sc = load(scenario, quiet=json_out)
     st = None if no_store else open_store(store)
 
@@ -270,9 +288,14 @@ def hire(
             max_per_candidate=max_hires, time_limit=time_limit, workers=workers, seed=seed,
             max_verify=max_verify, store=st, scenario_path=str(scenario.resolve()), log=say,
         )  # fmt: skip
-    except ValueError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}")
+    except HiringInputError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
         raise typer.Exit(EXIT_INPUT) from None
+    except NoHiringPlan as exc:
+        if json_out:
+            print(json.dumps({"meets_every_sla": False, "hires": [], "error": str(exc)}, indent=2))
+        err_console.print(f"[bold red]no hiring plan:[/] {exc}", highlight=False)
+        raise typer.Exit(EXIT_NOT_ALL_GOOD) from None
     finally:
         if st is not None:
             st.close()
@@ -285,6 +308,6 @@ def hire(
         for (site, lang), k in sorted(plan.hires.items()):
             t.add_row(site, lang, str(k))
         console.print(t)
-        console.print(plan.text())
+        console.print(plan.text(), highlight=False)
     if not plan.meets:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_NOT_ALL_GOOD)

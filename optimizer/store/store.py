@@ -39,13 +39,13 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, defer, sessionmaker
 
+from optimizer.store import ENV_URL
 from optimizer.store.hashing import point_key, scenario_hash
 from optimizer.store.models import Artifact, Run
 
 if TYPE_CHECKING:
     from optimizer.pipeline import RunOutput
 
-ENV_URL = "SUNROSTER_DB_URL"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 # read-back dtypes of the stored tables (columns not named here are inferred)

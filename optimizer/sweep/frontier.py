@@ -1,5 +1,5 @@
-"""The cost-vs-service-level frontier of a sweep (Plotly: HTML always, PNG
-when kaleido is installed).
+"""The cost-vs-service-level frontier of a sweep (Plotly: HTML when plotly is
+installed, PNG when kaleido is too — both come with the `[sweep]` extra).
 
 Each stored run of the sweep is a point: x the roster's cost in the reporting
 currency, y the service level over all live queues weighted by contacts
@@ -12,11 +12,15 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from optimizer.store import RunStore
+if TYPE_CHECKING:
+    from optimizer.store import RunStore
+
+_NO_PLOTS = "plots need the [sweep] extra (pip install 'sunroster[sweep]')"
 
 
 def overall_service_level(coverage: pd.DataFrame) -> float | None:
@@ -98,7 +102,10 @@ def write_frontier(
     written.append(outdir / "sweep.csv")
     if frame.empty:
         return frame, written, "no stored run in this sweep: no plot"
-    fig = frontier_figure(frame, title, currency)
+    try:
+        fig = frontier_figure(frame, title, currency)
+    except ImportError:
+        return frame, written, f"frontier.html skipped: {_NO_PLOTS}"
     fig.write_html(outdir / "frontier.html", include_plotlyjs=True)  # self-contained: works offline
     written.append(outdir / "frontier.html")
     note = _write_png(fig, outdir / "frontier.png")
@@ -115,7 +122,7 @@ def _write_png(fig: object, path: Path, attempts: int = 3) -> str | None:
     try:
         import kaleido  # noqa: F401
     except ImportError:
-        return "frontier.png skipped: install kaleido (pip install kaleido) for PNG export"
+        return f"frontier.png skipped: {_NO_PLOTS}"
     # kaleido renders with a Chrome; use the system's Chromium (Debian) if there is one
     system = shutil.which("chromium") or shutil.which("chromium-browser")
     if system and "BROWSER_PATH" not in os.environ:

@@ -26,6 +26,13 @@ meets every tier's SLA, at least cost — found by a MIP, proved by re-solving.
 Step 3 is exact on coverage but ignores rest between days; step 4 is the
 proof. The solver's own economics apply: a hire is only rostered where the
 tier's under-cover penalty outweighs the hours' cost.
+
+A short cell that no candidate's shift can reach (no site may serve the
+queue, none of the sites asked for may, or no shift template is at work then
+— e.g. an interval before the horizon's first local day) is left out of the
+plan and named with the reason; the plan may still meet the SLA without it.
+Bad arguments raise `HiringInputError`; a shortfall no plan can close raises
+`NoHiringPlan` (the CLI's exit 2 and exit 1).
 """
 
 from __future__ import annotations
@@ -37,13 +44,29 @@ from typing import Any
 
 import numpy as np
 
+from optimizer.calendars import calendars_of
 from optimizer.pipeline import RunOutput, prepare, run
 from optimizer.scenario.model import Scenario
 from optimizer.solve.stop import StopCriteria
 from optimizer.solve.templates import build_templates
+from optimizer.timegrid import TimeGrid, iso_utc
 from optimizer.whatif import Hire, WhatIf, apply
 
 Candidate = tuple[str, str]  # (site id, language)
+
+
+class HiringInputError(ValueError):
+    """A `--sites` or `--languages` value the scenario does not have."""
+
+
+class NoHiringPlan(Exception):
+    """No hiring plan can close the shortfall; the message says why and what to try."""
+
+
+def plan_text(plan: dict[Candidate, int]) -> str:
+    """`LIS.pt=2, MNL.ja=1` (or `no hires`): a plan as the hire.SITE.LANG levers read."""
+    items = [f"{s}.{lang}={n}" for (s, lang), n in sorted(plan.items()) if n > 0]
+    return ", ".join(items) or "no hires"
 
 
 @dataclass
@@ -88,7 +111,7 @@ class HiringPlan:
 
         head = "meets every tier's SLA" if self.meets else "does NOT meet every tier's SLA"
         return (
-            f"{sum(self.hires.values())} hire(s) {self.overrides() or '(none)'}: {head}; "
+            f"{sum(self.hires.values())} hire(s) ({plan_text(self.hires)}): {head}; "
             f"service level before {sl(self.baseline)}, after {sl(self.verified)}; "
             f"{self.solves} solve(s)"
         )
@@ -129,7 +152,13 @@ def candidates(
     """Candidate → the queue indices a hire there could serve (only short queues)."""
     for s in sites or []:
         if s not in sc.site_by_id:
-            raise ValueError(f"--sites: no site {s!r} (sites: {', '.join(sc.site_by_id)})")
+            raise HiringInputError(f"--sites: no site {s!r} (sites: {', '.join(sc.site_by_id)})")
+    spoken = sorted({q.language for q in sc.queues})
+    for lang in languages or []:
+        if lang not in spoken:
+            raise HiringInputError(
+                f"--languages: no queue in {lang!r} (languages: {', '.join(spoken)})"
+            )
     short_q = np.flatnonzero(short.sum(axis=1) > 0)
     langs = sorted({sc.queues[i].language for i in short_q})
     if languages:
@@ -150,6 +179,70 @@ def candidates(
             if qs:
                 out[(site.id, lang)] = np.array(qs, dtype=np.int64)
     return out
+
+
+def at_work(sc: Scenario, cands: dict[Candidate, np.ndarray]) -> dict[Candidate, np.ndarray]:
+    """Candidate → [T] bool: the intervals some shift template of its site is at
+    work (outside the break) — where a hire there could be."""
+    grid, cal = TimeGrid.of(sc), calendars_of(sc)
+    dates = list(sc.horizon.dates())
+    by_site: dict[str, np.ndarray] = {}
+
+    def cell(minutes: np.ndarray) -> np.ndarray:
+        return np.clip((minutes - grid.start) // grid.interval, 0, grid.n)
+
+    for site_id, _lang in cands:
+        if site_id in by_site:
+            continue
+        site = sc.site_by_id[site_id]
+        tpl = build_templates(site, sc.rules_of(site), dates, grid, cal.site_dates(site.id))
+        a, b = cell(tpl.start), cell(tpl.end)
+        ba, bb = cell(tpl.brk_start), cell(tpl.brk_start + tpl.brk_len)
+        mask = np.zeros(grid.n, dtype=bool)
+        for k in np.flatnonzero(tpl.nominal):
+            on = np.zeros(grid.n, dtype=bool)
+            on[a[k] : b[k]] = True
+            on[ba[k] : bb[k]] = False
+            mask |= on
+        by_site[site_id] = mask
+    return {c: by_site[c[0]] for c in cands}
+
+
+def unreachable(
+    sc: Scenario, short: np.ndarray, sites: list[str] | None, languages: list[str] | None
+) -> dict[str, list[tuple[int, int]]]:
+    """The short cells no candidate hire can reach, by reason: no site may serve
+    the queue at all; only sites or languages left out by `--sites`/`--languages`
+    could; or no site's shift is at work then. Empty when every cell is reachable."""
+    asked = candidates(sc, short, sites, languages)
+    every = candidates(sc, short, None, None)
+    work_asked, work_every = at_work(sc, asked), at_work(sc, every)
+    out: dict[str, list[tuple[int, int]]] = {}
+    for q, t in zip(*np.nonzero(short), strict=True):
+        q, t = int(q), int(t)
+        if any(q in qs and work_asked[c][t] for c, qs in asked.items()):
+            continue
+        serving = [c for c, qs in every.items() if q in qs]
+        if not serving:
+            why = "no site may serve the queue (its channel or data residency)"
+        elif any(work_every[c][t] for c in serving):
+            why = "only sites or languages left out by --sites/--languages could: widen them"
+        else:
+            names = ", ".join(sorted({c[0] for c in serving}))
+            why = (
+                f"no shift at {names} is at work then (outside the shift times the rules "
+                "allow within the horizon's local days)"
+            )
+        out.setdefault(why, []).append((q, t))
+    return out
+
+
+def describe_cells(sc: Scenario, cells: list[tuple[int, int]]) -> str:
+    """`PT-pt-voice at 2027-02-28T23:00:00Z and 2 other cell(s)`."""
+    grid = TimeGrid.of(sc)
+    q, t = cells[0]
+    more = f" and {len(cells) - 1} other cell(s)" if len(cells) > 1 else ""
+    return f"{sc.queues[q].id} at {iso_utc(int(grid.starts[t]))}{more}"
 
 
 def solve_plan(
@@ -230,10 +323,9 @@ def solve_plan(
             continue
         solver.Add(solver.Sum(zs) >= float(short[q, t]))
     if uncovered:
-        q, t = uncovered[0]
-        raise ValueError(
-            f"no candidate hire can serve queue {sc.queues[q].id} at {grid.starts[t]} (epoch min) "
-            f"and {len(uncovered) - 1} other short cell(s): widen --sites/--languages"
+        raise NoHiringPlan(
+            f"no candidate hire can serve {describe_cells(sc, uncovered)}: "
+            "widen --sites/--languages"
         )
     weeks = max(1, len(dates) / 7)
     big = 2.5 * max_rate * 60.0 * max(sc.rules_of(s).max_hours_week for s in sc.sites) * weeks + 1.0
@@ -241,8 +333,9 @@ def solve_plan(
     solver.SetTimeLimit(60_000)
     status = solver.Solve()
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-        raise ValueError(
-            f"no plan of at most {max_per_candidate} hire(s) per site and language covers the shortfall: raise --max"
+        raise NoHiringPlan(
+            f"no plan of at most {max_per_candidate} hire(s) per site and language covers "
+            "the shortfall: raise --max"
         )
     plan = {c: round(v.solution_value()) for c, v in h.items()}
     return {c: n for c, n in plan.items() if n > 0}, float(
@@ -284,17 +377,26 @@ def recommend(
             plan_out.run_ids.append(store.save(out, name=f"hire: {why}", overrides=ov, scenario_path=scenario_path,
                                                params={"time_limit": time_limit, "workers": workers, "seed": seed}))  # fmt: skip
         ok = meets(out.summary())
-        plan_out.steps.append(
-            f"{why}: {sum(plan.values())} hire(s) {dict(plan)} → {'meets' if ok else 'misses'}"
-        )
+        hires = f"{sum(plan.values())} hire(s) ({plan_text(plan)})" if plan else "no hires"
+        plan_out.steps.append(f"{why}: {hires} → {'meets' if ok else 'misses'}")
         levels = ", ".join(
             f"{t} {'—' if v['service_level'] is None else format(v['service_level'], '.1%')}"
             for t, v in tier_status(out.summary()).items()
         )
-        log(
-            f"{why}: {sum(plan.values())} hire(s) {dict(plan)} → {'meets every SLA' if ok else 'misses'} ({levels})"
-        )
+        log(f"{why}: {hires} → {'meets every SLA' if ok else 'misses'} ({levels})")
         return out
+
+    def reachable(short: np.ndarray) -> np.ndarray:
+        """`short` without the cells no hire can reach (each reason said once)."""
+        short = short.copy()
+        for why, cells in unreachable(sc, short, sites, languages).items():
+            note = f"left out: {describe_cells(sc, cells)}: {why}"
+            if note not in plan_out.steps:
+                plan_out.steps.append(note)
+                log(note)
+            for q, t in cells:
+                short[q, t] = 0.0
+        return short
 
     base = solve_with({}, "baseline")
     plan_out.baseline = tier_status(base.summary())
@@ -311,14 +413,18 @@ def recommend(
     while (
         plan_out.solves < max_verify
     ):  # MIP on what is short, verify; again on what is left (repair)
-        short = shortfall(last)
-        cands = candidates(sc, short, sites, languages)
-        if not cands:
-            raise ValueError(
-                "no site can hire for the short queues (language, channel or residency): "
-                "widen --sites/--languages"
-            )
-        extra, extra_cost = solve_plan(sc, short, cands, max_per_candidate)
+        short = reachable(shortfall(last))
+        if not short.any():
+            if plan:  # what is still short, no hire can reach: the plan stands as it is
+                break
+            notes = [
+                x.removeprefix("left out: ") for x in plan_out.steps if x.startswith("left out")
+            ]
+            left_out = "; ".join(notes)
+            raise NoHiringPlan(f"no hire can reach the short cells: {left_out}")
+        extra, extra_cost = solve_plan(
+            sc, short, candidates(sc, short, sites, languages), max_per_candidate
+        )
         if not extra:
             break
         for c, n in extra.items():
@@ -336,7 +442,7 @@ def recommend(
                 -sc.site_by_id[c[0]].hourly_cost * sc.fx_rate(sc.site_by_id[c[0]].currency)
             ),
         )
-        changed = True
+        changed, tried = True, set()
         while changed and plan_out.solves < max_verify:
             changed = False
             for c in order:
@@ -344,6 +450,9 @@ def recommend(
                     continue
                 trial = {**plan, c: plan[c] - 1}
                 trial = {k: v for k, v in trial.items() if v > 0}
+                if frozenset(trial.items()) in tried:  # solved already: it missed
+                    continue
+                tried.add(frozenset(trial.items()))
                 out = solve_with(trial, f"trim {c[0]}.{c[1]}")
                 if meets(out.summary()):
                     plan, best, changed = trial, out, True

@@ -15,16 +15,19 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from optimizer.pipeline import run
 from optimizer.scenario.model import Scenario
 from optimizer.solve.stop import StopCriteria
-from optimizer.store import RunStore, point_key, scenario_hash
+from optimizer.store.hashing import point_key, scenario_hash
 from optimizer.sweep.grid import point_seed, sweep_id
 from optimizer.whatif import WhatIf, apply
+
+if TYPE_CHECKING:  # the store needs the [store] extra; workers never open it
+    from optimizer.store import RunStore
 
 
 @dataclass(frozen=True)
