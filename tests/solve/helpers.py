@@ -181,6 +181,25 @@ def random_cases(max_days: int = 4, max_agents: int = 4, max_cells: int = 30):  
     return build()
 
 
+def random_v11_cases(max_days: int = 9, max_agents: int = 3, max_cells: int = 40):  # type: ignore[no-untyped-def]
+    """`random_cases` under contract v1.1: each case also draws a start band,
+    days off together and a limit on consecutive nights (each sometimes
+    unset), over up to `max_days` days so that a whole Mon–Sun week fits."""
+    from hypothesis import strategies as st
+
+    @st.composite
+    def build(draw):  # type: ignore[no-untyped-def]
+        data, cells = draw(random_cases(max_days, max_agents, max_cells))
+        rules = {
+            "start_band_hours": draw(st.sampled_from([None, 0, 1, 2, 6])),
+            "days_off_together": draw(st.sampled_from([None, 2, 3])),
+            "max_consecutive_nights": draw(st.sampled_from([None, 1, 2])),
+        }
+        return factory.v11(data, **rules), cells
+
+    return build()
+
+
 def draw_allocation_case(
     data, groups: int, queues: int, served: int, most: int, penalties: list[float]
 ) -> tuple[tuple[np.ndarray, ...], np.ndarray, np.ndarray, np.ndarray]:

@@ -1,5 +1,6 @@
-"""Property: small random scenarios solve to rosters the independent checker accepts,
-with an objective no lower than the bound."""
+"""Property: small random scenarios, under the v1 rules and under contract
+v1.1, solve to rosters the independent checker accepts, with an objective no
+lower than the bound."""
 
 from __future__ import annotations
 
@@ -15,6 +16,16 @@ from tests.solve import helpers as h
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(h.random_cases())
 def test_random_small_scenarios_solve_and_check(case):
+    _solve_and_check(case)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(h.random_v11_cases())
+def test_random_small_v11_scenarios_solve_and_check(case):
+    _solve_and_check(case)
+
+
+def _solve_and_check(case) -> None:  # type: ignore[no-untyped-def]
     data, cells = case
     with tempfile.TemporaryDirectory() as tmp:
         sc = h.load(Path(tmp), data)
