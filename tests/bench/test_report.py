@@ -203,6 +203,15 @@ def test_a_60_s_goal_ignores_longer_runs_and_says_which_instances_were_not_run()
     assert result == "no run of 1, 2, 3, 4, 5, 6, 7"
 
 
+def test_a_machine_busier_than_its_cores_says_its_times_are_pessimistic():
+    assert markdown.machine_line({"cores": 2, "load": 2.0}) == (
+        "2 cores; load average 2 at the start"
+    )
+    assert markdown.machine_line({"cores": 2, "load": 9.6}).endswith(
+        "load average 9.6 at the start (more than its cores: wall-clock times are pessimistic)"
+    )
+
+
 def test_the_search_summary_names_only_what_the_solver_counted():
     assert search_summary({"agent_passes": 3, "lns_neighbourhoods": 12, "lns_improvements": 1}) == (
         "3 passes, 12 LNS neighbourhoods (1 kept)"

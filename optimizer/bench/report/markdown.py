@@ -77,6 +77,8 @@ def machine_line(m: Mapping[str, Any]) -> str:
     line = ", ".join(parts)
     if m.get("load") is not None:
         line += f"; load average {m['load']:g} at the start"
+        if m.get("cores") and m["load"] > m["cores"]:
+            line += " (more than its cores: wall-clock times are pessimistic)"
     if m.get("note"):
         line += f" ({m['note']})"
     return line
