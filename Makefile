@@ -41,7 +41,7 @@ lint: $(STAMP)
 # BENCHMARKS.md, regenerated: every section rerun (hours), or `make bench SECTIONS=solve,scale`
 # for some of them (the others re-rendered from bench/results/), `SECTIONS=none` to re-render only
 bench: $(STAMP)
-	$(BIN)/sunroster bench report --sections $(or $(SECTIONS),all) --scenario $(SCENARIO) --dashboard-out $(OUT)
+	$(BIN)/sunroster bench report --sections $(or $(SECTIONS),all) --scenario $(SCENARIO) --out $(OUT)
 
 dashboard: $(STAMP)
 	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port 8501 --server.headless true --server.maxUploadSize 25 -- $(SCENARIO)

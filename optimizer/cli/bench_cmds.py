@@ -29,7 +29,6 @@ from optimizer.cli.common import (
     err_console,
     load,
 )
-from optimizer.pipeline import prepare, run
 from optimizer.solve.stop import ProgressEvent, StopCriteria
 
 bench_app = typer.Typer(
@@ -59,6 +58,8 @@ def bench_solve(
     ] = False,
 ) -> None:
     """Solve one scenario and print its figures as JSON."""
+    from optimizer.pipeline import prepare, run
+
     t0 = time.monotonic()
     sc = load(scenario, quiet=True)
     prep = prepare(sc)
@@ -107,6 +108,7 @@ def bench_passes(
     valued on its own queues only, then through chains of colleagues. One
     JSON line per pass (objective, seconds); the objectives do not depend
     on the machine, the seconds do."""
+    from optimizer.pipeline import prepare
     from optimizer.solve.construct import agent_order, construct
     from optimizer.solve.improve import reoptimise_agents
     from optimizer.solve.model import CandidateIndex
@@ -248,8 +250,13 @@ def bench_report(
             help="one limit for every solve instead of each section's own (a quick try)",
         ),
     ] = None,
-    dashboard_out: Annotated[
-        Path, typer.Option("--dashboard-out", help="solved scenario the dashboard shows")
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="the scenario's solved outputs the dashboard and exports sections use "
+            "(solved at 60 s with 1 worker if missing)",
+        ),
     ] = Path("out/baseline"),
     curtois_dir: Annotated[
         Path | None, typer.Option("--curtois-dir", help="folder of the Curtois–Qu instances")
@@ -281,7 +288,7 @@ def bench_report(
         scenario=scenario,
         workers=workers,
         time_limit=time_limit,
-        dashboard_out=dashboard_out,
+        out=out,
         curtois_dir=curtois_dir,
         pyworkforce_python=pyworkforce_python,
     )

@@ -41,7 +41,7 @@ class Settings:
     workers: int = 2
     time_limit: float | None = None
     seed: int = 0
-    dashboard_out: Path = Path("out/baseline")
+    out: Path = Path("out/baseline")  # the scenario solved: roster.csv, summary.json
     curtois_dir: Path | None = None
     pyworkforce_python: str | None = field(
         default_factory=lambda: os.environ.get("SUNROSTER_PYWORKFORCE_PYTHON") or None

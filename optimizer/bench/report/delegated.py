@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import importlib
 import re
-import tempfile
-from pathlib import Path
 from types import ModuleType
 
 from optimizer.bench.report.base import CLI, Measured, Section, SectionFailed, Settings, Skipped
@@ -54,9 +52,8 @@ def nest(markdown: str) -> str:
 
 def run_exports(s: Settings) -> Measured:
     mod = _module("exports")
-    run = stamp([f"{CLI} bench report --sections exports --scenario {s.scenario}"])
-    with tempfile.TemporaryDirectory() as tmp:
-        text = _text(mod.report_section(s.scenario, Path(tmp)), "exports")
+    run = stamp([f"{CLI} bench report --sections exports --scenario {s.scenario} --out {s.out}"])
+    text = _text(mod.report_section(s.scenario, s.out), "exports")
     return Measured((run,), {"markdown": text})
 
 

@@ -268,7 +268,7 @@ def parse_dashboard(text: str) -> dict:
 
 
 def run_dashboard(s: Settings) -> Measured:
-    out = s.dashboard_out
+    out = s.out
     commands = []
     solve = f"{CLI} solve {s.scenario} -o {out} --time-limit {fmt_limit(s.limit(60.0))} --workers 1"
     if not (out / "summary.json").is_file():
