@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 from typer.testing import CliRunner
@@ -203,6 +204,13 @@ def test_solve_json_is_summary_json_with_the_files(tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     assert {k: doc[k] for k in summary} == summary
     assert doc["run_id"] is None and doc["files"][0] == str(out / "roster.csv")
+    res = runner.invoke(app, ["cost", str(path), str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    cost = json.loads(res.stdout)
+    by_site_week = cost["tables"]["cost_by_site_week_premium"]
+    total = sum(r["cost_reporting"] for r in by_site_week)
+    assert cost["currency"] == "EUR" and cost["total_reporting_currency"] == round(total, 2)
+    assert all(Path(f).is_file() for f in cost["files"]) and cost["files"]
 
 
 # ---------------------------------------------------------------- hire: exit codes and advice

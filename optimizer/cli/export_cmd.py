@@ -29,6 +29,7 @@ from optimizer.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from optimizer.export.cost import CostReport
     from optimizer.roster import Roster
     from optimizer.scenario.model import Scenario
 
@@ -262,6 +263,9 @@ def cost(
         bool,
         typer.Option("--bom/--no-bom", help="start the CSV files with a UTF-8 byte-order mark"),
     ] = True,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="print the tables as JSON (the files are written too)")
+    ] = False,
 ) -> None:
     """Cost of a roster for finance: by site, week and premium type, premium uplifts,
     cost per handled contact, FX sensitivity (±10 %)."""
@@ -286,11 +290,34 @@ def cost(
         rates[cur] = rate
     roster = read_roster(sc, outdir)
     report = cost_report(sc, roster, fx=rates or None)
-    for t in report.tables():
+    for t in [] if json_out else report.tables():
         console.print(t)
     files = {**report.csv_files(bom=bom), "cost.xlsx": report.workbook()}
     # file by file into the folder (never the folder replaced): other files there stay
     with atomic_files(folder, list(files)) as tmp:
         for name, data in files.items():
             tmp[name].write_bytes(data)
+    if json_out:
+        print(_cost_json(report, sc.currency, [folder / name for name in files]))
+        return
     console.print(f"wrote {folder}/ (CSV per table and cost.xlsx)", highlight=False)
+
+
+def _cost_json(report: CostReport, currency: str, files: list[Path]) -> str:
+    """The cost tables (and the files written) as one JSON document."""
+    import json
+
+    tables = {
+        name: json.loads(df.to_json(orient="records", date_format="iso"))
+        for name, df in report.frames().items()
+    }
+    return json.dumps(
+        {
+            "currency": currency,
+            "total_reporting_currency": round(report.total_reporting, 2),
+            "tables": tables,
+            "files": [str(f) for f in files],
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
