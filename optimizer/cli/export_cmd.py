@@ -173,7 +173,9 @@ def export(
 ) -> None:
     """Export a roster for HR: XLSX workbook, shifts CSV (one row per stretch),
     iCalendar per agent, or payroll CSV."""
-    _only_for(fmt, previous=previous, agent=agent, per_day=per_day, week_start=week_start, bom=bom)
+    given_bom = bom is not None  # --bom or --no-bom said
+    _only_for(fmt, previous=previous, agent=agent, per_day=per_day, week_start=week_start,
+              bom=given_bom)  # fmt: skip
     sc = load(scenario, quiet=True)
     inputs = [*scenario_inputs(scenario), outdir / "roster.csv"]
     starts = week_starts(sc, week_start or [])
@@ -244,7 +246,8 @@ def _export_ics(
                 tmp[f"{key}.ics"].write_bytes(data)
     except OutputRefused as exc:
         raise refuse(exc) from None
-    console.print(f"wrote {folder}/ ({len(names)} calendars, one .ics per agent)", highlight=False)
+    count = f"{len(names)} calendar{'' if len(names) == 1 else 's'}"
+    console.print(f"wrote {folder}/ ({count}, one .ics per agent)", highlight=False)
 
 
 @app.command("cost")

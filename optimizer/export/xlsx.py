@@ -1,5 +1,7 @@
 """The HR workbook: a roster sheet per site and week, a coverage sheet per
-market, payroll and the shift list (xlsxwriter, see `sheets`).
+market and the payroll (xlsxwriter, see `sheets`). The flat list of shifts
+is the shifts CSV (one row per stretch), not a sheet: it would be most of
+the printed pages.
 
 A roster sheet is one site's agents × the seven local dates of one week,
 so each prints on one landscape page width. A cell holds the shift's local
@@ -49,6 +51,7 @@ LEAVE_FILL = "D9D9D9"
 HOLIDAY_FILL = "F2DCDB"
 HOLIDAY_HEADER = "953735"
 FIXED = ("Agent", "Name", "Team", "Languages")
+EPOCH_DATE = dt.date(1970, 1, 1)
 DAY_WIDTH = 18  # "break 12:30–13:30" on one line
 ROW_HEIGHT = 30  # two lines: the shift, its break
 
@@ -95,6 +98,8 @@ def workbook(
             title = sheet_title(f"{site.id} {first.isoformat()}", sheets)
             _site_week(wb, fm, title, tables, sc, site, list(days), cells, cal, colours, worked)
     cov = coverage_table(sc, req, roster)
+    # rows are queue-major over the grid (Requirements.frame): each row's UTC minute
+    cov["t"] = np.tile(req.grid.starts, len(req.queue_ids))
     for market in sc.markets:
         title = sheet_title(f"{market.id} coverage", sheets)
         frame, heading = _coverage(sc, market.id, cov)
@@ -128,15 +133,6 @@ def workbook(
         num_formats={**dict.fromkeys([*HOUR_COLUMNS, "paid_hours"], "0.00"),
                      "cost_local": "#,##0.00", "cost_reporting": "#,##0.00"},
         freeze_cols=2,
-    )  # fmt: skip
-    listing = shifts[
-        ["agent_id", "agent_name", "team", "site", "shift_date", "start_local", "end_local",
-         "break", "paid_hours", "queues"]
-    ]  # fmt: skip
-    frame_sheet(
-        wb, fm, sheet_title("Shifts", sheets),
-        "Every shift in the site's local time", listing, tables,
-        num_formats={"paid_hours": "0.00"}, freeze_cols=2,
     )  # fmt: skip
     wb.close()
     return buf.getvalue()
@@ -302,7 +298,8 @@ def _legend(
 
 def _coverage(sc: Scenario, market_id: str, cov: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """Per local date of the market inside the horizon: required vs scheduled
-    agent-hours, shortfall, service level against target."""
+    agent-hours, shortfall, service level against target. `cov` is the coverage
+    table with each row's UTC minute `t`."""
     market = sc.market_by_id[market_id]
     heading = (
         f"{market.id} (tier {market.tier}) — coverage per local date in {market.timezone}, "
@@ -311,37 +308,43 @@ def _coverage(sc: Scenario, market_id: str, cov: pd.DataFrame) -> tuple[pd.DataF
     cols = ["date", "contacts", "required agent-h", "scheduled agent-h", "under-cover agent-h",
             "service level", "SL target"]  # fmt: skip
     queues = {q.id: q for q in sc.queues if q.market == market_id}
-    c = cov[cov["queue"].isin(queues)].copy()
+    c = cov[cov["queue"].isin(queues)]
     if c.empty:
         return pd.DataFrame(columns=cols), heading
-    t = (
-        pd.to_datetime(c["interval_start_utc"], utc=True) - pd.Timestamp(0, tz="UTC")
-    ) // pd.Timedelta(minutes=1)
-    wall, _ = local_minutes(np.full(len(c), market.timezone, dtype=object), t.to_numpy())
-    c["date"] = (wall // 1440).astype("datetime64[D]").astype(object)
-    inside = set(sc.horizon.dates())
-    c = c[c["date"].isin(inside)]
-    c["short"] = (c["required"] - c["scheduled"]).clip(lower=0)
-    live = c["queue"].map({q: x.channel != "email" for q, x in queues.items()}).astype(bool)
-    ok = live & c["service_level"].notna()
-    c["slw"] = np.where(ok, c["service_level"].fillna(0) * c["contacts"], 0.0)
-    c["w"] = np.where(ok, c["contacts"], 0.0)
-    g = c.groupby("date", sort=True).agg(
-        contacts=("contacts", "sum"), required=("required", "sum"), scheduled=("scheduled", "sum"),
-        short=("short", "sum"), slw=("slw", "sum"), w=("w", "sum"),
-    )  # fmt: skip
+    wall, _ = local_minutes(np.full(len(c), market.timezone, dtype=object), c["t"].to_numpy())
+    first = (sc.horizon.start - EPOCH_DATE).days
+    day = wall // 1440 - first  # 0 … days-1 inside the horizon
+    inside = (day >= 0) & (day < sc.horizon.days)
+    day = day[inside]
+    required, scheduled = (
+        c["required"].to_numpy(float)[inside],
+        c["scheduled"].to_numpy(float)[inside],
+    )
+    contacts = c["contacts"].to_numpy(float)[inside]
+    live = np.array(
+        [queues[q].channel != "email" for q in c["queue"].to_numpy(object)[inside]], dtype=bool
+    )
+    sl = c["service_level"].to_numpy(float)[inside]
+    ok = live & ~np.isnan(sl)
+    n = sc.horizon.days
+
+    def per_day(values: np.ndarray) -> np.ndarray:
+        return np.bincount(day, weights=values, minlength=n)
+
+    w = per_day(np.where(ok, contacts, 0.0))
+    slw = per_day(np.where(ok, np.nan_to_num(sl) * contacts, 0.0))
     h = sc.horizon.interval_minutes / 60.0
     tier = sc.tiers[market.tier]
     levels = [tier.sla[q.channel].level for q in queues.values() if q.channel in tier.sla]
     target = max((x for x in levels if x is not None), default=np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        level = np.where(w > 0, slw / w, np.nan)
     out = pd.DataFrame(
         {
-            "date": list(g.index), "contacts": g["contacts"].to_numpy(float),
-            "required agent-h": g["required"].to_numpy(float) * h,
-            "scheduled agent-h": g["scheduled"].to_numpy(float) * h,
-            "under-cover agent-h": g["short"].to_numpy(float) * h,
-            "service level": np.where(g["w"] > 0, g["slw"] / g["w"].where(g["w"] > 0), np.nan),
-            "SL target": target,
+            "date": sc.horizon.dates(), "contacts": per_day(contacts),
+            "required agent-h": per_day(required) * h, "scheduled agent-h": per_day(scheduled) * h,
+            "under-cover agent-h": per_day(np.clip(required - scheduled, 0, None)) * h,
+            "service level": level, "SL target": target,
         }
     )  # fmt: skip
     return out, heading

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import io
+import re
 import zipfile
 
+import icalendar
+import openpyxl
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from optimizer.cli import app
+from optimizer.scenario.load import load_scenario
 from tests import factory
-from tests.export.conftest import hand_data, hand_roster
+from tests.export.conftest import hand_data, hand_roster, hostile_data, hostile_roster
+
+BOM = b"\xef\xbb\xbf"
 
 runner = CliRunner()
 
@@ -21,8 +28,6 @@ def solved(tmp_path):
     path = factory.write(tmp_path / "sc", hand_data())
     out = tmp_path / "out"
     out.mkdir()
-    from optimizer.scenario.load import load_scenario
-
     hand_roster().to_frame(load_scenario(path)).to_csv(out / "roster.csv", index=False)
     return path, out
 
@@ -92,3 +97,138 @@ def test_export_roundtrips_through_csv(solved):
     assert res.exit_code == 0
     df = pd.read_csv(out / "mini-shifts.csv", encoding="utf-8-sig")
     assert len(df) == len(hand_roster().segments) and set(df["timezone"]) == {"Europe/Lisbon"}
+
+
+# ---------------------------------------------------------------- where the files go
+
+
+def test_dash_writes_a_single_file_format_to_stdout(solved):
+    path, out = solved
+    before = set(out.iterdir())
+    res = runner.invoke(app, ["export", str(path), str(out), "-f", "payroll", "-o", "-"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout_bytes.startswith(BOM)
+    df = pd.read_csv(io.BytesIO(res.stdout_bytes), encoding="utf-8-sig")
+    assert df["paid_hours"].tolist() == [48]
+    res = runner.invoke(app, ["export", str(path), str(out), "-f", "xlsx", "-o", "-"])
+    assert res.exit_code == 0 and res.stdout_bytes[:2] == b"PK"  # a zip container: the XLSX
+    assert set(out.iterdir()) == before  # nothing written, no file named '-'
+
+
+def test_output_onto_an_existing_folder_is_refused_for_a_single_file(solved, tmp_path):
+    path, out = solved
+    folder = tmp_path / "hr"
+    folder.mkdir()
+    res = runner.invoke(app, ["export", str(path), str(out), "-f", "xlsx", "-o", str(folder)])
+    assert res.exit_code == 2 and "is a folder" in res.output
+    assert "Traceback" not in res.output and list(folder.iterdir()) == []
+
+
+def test_calendars_go_to_a_folder_a_zip_or_one_ics(solved, tmp_path):
+    path, out = solved
+    res = runner.invoke(app, ["export", str(path), str(out), "-f", "ics"])
+    assert res.exit_code == 0, res.output
+    assert [p.name for p in (out / "mini-calendars").iterdir()] == ["A1.ics"]
+    target = tmp_path / "all.zip"
+    res = runner.invoke(app, ["export", str(path), str(out), "-f", "ics", "-o", str(target)])
+    assert res.exit_code == 0 and zipfile.ZipFile(target).namelist() == ["A1.ics"]
+    one = tmp_path / "ana.ics"
+    res = runner.invoke(
+        app, ["export", str(path), str(out), "-f", "ics", "--agent", "A1", "-o", str(one)]
+    )
+    assert res.exit_code == 0, res.output
+    assert icalendar.Calendar.from_ical(one.read_bytes())["METHOD"] == "PUBLISH"
+    res = runner.invoke(app, ["export", str(path), str(out), "-f", "ics", "-o", "-"])
+    assert res.exit_code == 0 and res.stdout_bytes.startswith(b"BEGIN:VCALENDAR")
+
+
+def test_an_ics_file_is_refused_for_several_calendars(tmp_path):
+    path = factory.write(tmp_path / "sc", hostile_data())
+    out = tmp_path / "out"
+    out.mkdir()
+    hostile_roster().to_frame(load_scenario(path)).to_csv(out / "roster.csv", index=False)
+    target = tmp_path / "all.ics"
+    res = runner.invoke(app, ["export", str(path), str(out), "-f", "ics", "-o", str(target)])
+    assert res.exit_code == 2 and "2 calendars" in res.output and not target.exists()
+
+
+def test_republishing_with_previous_cancels_a_removed_shift(solved):
+    path, out = solved
+    folder = out / "mini-calendars"
+    assert runner.invoke(app, ["export", str(path), str(out), "-f", "ics"]).exit_code == 0
+    roster = pd.read_csv(out / "roster.csv")
+    roster[roster["shift_date"] != "2027-03-24"].to_csv(out / "roster.csv", index=False)
+    res = runner.invoke(
+        app, ["export", str(path), str(out), "-f", "ics", "--previous", str(folder)]
+    )
+    assert res.exit_code == 0, res.output
+    evs = {
+        str(e["UID"]): e
+        for e in icalendar.Calendar.from_ical((folder / "A1.ics").read_bytes()).walk("VEVENT")
+    }
+    gone = evs["mini-A1-2027-03-24@sunroster"]
+    assert (gone["STATUS"], gone["SEQUENCE"]) == ("CANCELLED", 1)
+    assert {e["SEQUENCE"] for u, e in evs.items() if u != gone["UID"]} == {0}
+
+
+def test_an_unreadable_previous_export_exits_2_naming_the_file(solved, tmp_path):
+    path, out = solved
+    bad = tmp_path / "prev"
+    bad.mkdir()
+    (bad / "A1.ics").write_text("not a calendar")
+    res = runner.invoke(app, ["export", str(path), str(out), "-f", "ics", "--previous", str(bad)])
+    assert res.exit_code == 2 and "A1.ics" in res.output and "Traceback" not in res.output
+    assert not (out / "mini-calendars").exists()
+
+
+# ---------------------------------------------------------------- payroll and CSV options
+
+
+def test_payroll_per_day_and_a_site_week_start(solved):
+    path, out = solved
+    target = out / "p.csv"
+    res = runner.invoke(
+        app, ["export", str(path), str(out), "-f", "payroll", "--per-day", "--week-start",
+              "LIS=sat", "-o", str(target)],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    df = pd.read_csv(target, encoding="utf-8-sig")
+    assert len(df) == 6
+    assert sorted(set(df["week_start"])) == ["2027-03-20", "2027-03-27"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["-f", "payroll", "--week-start", "funday"], "expected a weekday"),
+     (["-f", "payroll", "--week-start", "XXX=sat"], "no site 'XXX'"),
+     (["-f", "csv", "--per-day"], "--per-day applies to --format payroll"),
+     (["-f", "xlsx", "--previous", "."], "--previous applies to --format ics"),
+     (["-f", "ics", "--no-bom"], "--bom applies to --format csv or payroll"),
+     (["-f", "ics", "--agent", "Z9"], "Z9")],
+)  # fmt: skip
+def test_options_that_do_not_fit_exit_2(solved, args, message):
+    path, out = solved
+    before = set(out.iterdir())
+    res = runner.invoke(app, ["export", str(path), str(out), *args])
+    assert res.exit_code == 2 and message in res.output, res.output
+    assert set(out.iterdir()) == before
+
+
+def test_no_bom_on_request(solved):
+    path, out = solved
+    res = runner.invoke(app, ["export", str(path), str(out), "-f", "csv", "--no-bom", "-o", "-"])
+    assert res.exit_code == 0 and res.stdout_bytes.startswith(b"agent_id,")
+
+
+def test_cost_csvs_have_a_bom_and_cents(solved, tmp_path):
+    path, out = solved
+    res = runner.invoke(app, ["cost", str(path), str(out), "-o", str(tmp_path / "fin")])
+    assert res.exit_code == 0, res.output
+    data = (tmp_path / "fin" / "cost_by_site_week_premium.csv").read_bytes()
+    assert data.startswith(BOM)
+    df = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str)
+    assert all(re.fullmatch(r"\d+\.\d\d", x) for x in df["cost_reporting"])
+    wb = openpyxl.load_workbook(tmp_path / "fin" / "cost.xlsx")
+    assert all(len(ws.tables) == 1 for ws in wb.worksheets)
+    res = runner.invoke(app, ["cost", str(path), str(out), "--no-bom", "-o", str(tmp_path / "f2")])
+    assert not (tmp_path / "f2" / "fx_sensitivity.csv").read_bytes().startswith(BOM)

@@ -51,11 +51,11 @@ def with_a_far_market(d: dict) -> dict:
     return d
 
 
-def test_a_sheet_per_site_and_week_then_coverage_payroll_and_shifts(hand):
+def test_a_sheet_per_site_and_week_then_coverage_and_payroll(hand):
     sc, roster = hand
     wb, _ = book(sc, roster)
     weeks = ["2027-03-01", "2027-03-08", "2027-03-15", "2027-03-22", "2027-03-29"]
-    assert wb.sheetnames == [f"LIS {w}" for w in weeks] + ["PT coverage", "Payroll", "Shifts"]
+    assert wb.sheetnames == [f"LIS {w}" for w in weeks] + ["PT coverage", "Payroll"]
     ws = wb["LIS 2027-03-22"]
     assert "Europe/Lisbon" in ws["A1"].value and "Mon 22 Mar 2027" in ws["A1"].value
     header = [c.value for c in ws[3]]
@@ -126,7 +126,7 @@ def test_coverage_sheets_hold_the_horizons_local_dates_only(load):
     assert mon[5].number_format == "0.0%"
 
 
-def test_payroll_and_shifts_hold_real_dates_and_numbers(hand):
+def test_payroll_holds_real_dates_and_numbers(hand):
     sc, roster = hand
     wb, _ = book(sc, roster)
     pay = wb["Payroll"]
@@ -136,17 +136,6 @@ def test_payroll_and_shifts_hold_real_dates_and_numbers(hand):
     assert (values["paid_hours"], values["overtime_night_hours"]) == (48, 5)
     assert (values["cost_local"], values["cost_reporting"]) == (703.75, 774.13)
     assert (values["local_currency"], values["reporting_currency"]) == ("EUR", "USD")
-    shifts = wb["Shifts"]
-    header = [c.value for c in shifts[3]]
-    rows = [
-        dict(zip(header, [c.value for c in r], strict=True)) for r in shifts.iter_rows(min_row=4)
-    ]
-    dst = next(r for r in rows if r["shift_date"] == dt.datetime(2027, 3, 27))
-    assert (dst["start_local"], dst["end_local"]) == (
-        dt.datetime(2027, 3, 27, 22),
-        dt.datetime(2027, 3, 28, 8),
-    )
-    assert dst["paid_hours"] == 8 and dst["break"] == "02:00–03:00"
 
 
 def test_every_sheet_is_a_table_with_a_frozen_header_set_up_to_print(hand):
@@ -165,7 +154,7 @@ def test_every_sheet_is_a_table_with_a_frozen_header_set_up_to_print(hand):
 
 
 def test_text_is_never_a_formula(hostile):
-    """An agent named =HYPERLINK("x"), a team +1 and an activity =1+2 stay text."""
+    """An agent named =HYPERLINK("x") and a team +1 stay text."""
     sc, roster = hostile
     wb, _ = book(sc, roster)
     for ws in wb.worksheets:
@@ -178,8 +167,6 @@ def test_text_is_never_a_formula(hostile):
     pay = wb["Payroll"]
     names = {r[1].value: r[2].value for r in pay.iter_rows(min_row=4)}
     assert names[INJECTION] == "+1"
-    queues = [r[-1].value for r in wb["Shifts"].iter_rows(min_row=4)]
-    assert "=1+2 → PT-pt-voice" in queues
 
 
 def test_a_site_may_start_its_weeks_on_saturday(hand):
@@ -229,8 +216,8 @@ def test_libreoffice_prints_the_shifts_on_page_one_in_landscape(load, tmp_path):
     )  # fmt: skip
     pdf = tmp_path / "roster.pdf"
     pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf.read_bytes()))
-    # two site weeks (7 days, then 1), PT coverage, Payroll, Shifts: one page each
-    assert pages == 5
+    # two site weeks (7 days, then 1), PT coverage and Payroll: one page each
+    assert pages == 4
     png, text = _first_page(pdf, tmp_path)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
