@@ -28,8 +28,10 @@ The band of a week is chosen from a set of arc starts (`anchors`): with
 every distinct start the agent may use that week the programme is exact;
 callers pass a few likely ones to stay fast. With `weights.stability` each
 shift also costs its start's distance from the week's arc start, and the
-arc start's move from one week to the next, per hour (`state.stability`
-measures the same on a roster).
+arc start's move from one week to the next, per hour, and a day off right
+after a single working day pays for that isolated day
+(`state.unsteadiness_hours` and `state.isolated_days` measure the same on a
+roster).
 
 Rules it holds, as `rules/` states them: one shift per local date, minimum
 rest (and so no overlap), maximum consecutive days, weekly maximum and
@@ -48,7 +50,7 @@ from functools import lru_cache
 import numpy as np
 
 from optimizer.solve.problem import Problem
-from optimizer.solve.state import DAY_MINUTES, circular_minutes
+from optimizer.solve.state import DAY_MINUTES, ISOLATED_DAY_HOURS, circular_minutes
 
 NONE_END = np.iinfo(np.int64).min // 4  # "no shift that can still bind": before any start
 NEG = -np.inf
@@ -99,6 +101,7 @@ class Counters:
     close: _Map  # at the end of a week: the progress starts again
     satisfied: np.ndarray  # [C] bool: the week's days off together are done
     worked: np.ndarray  # [C] bool: worked today
+    first: np.ndarray  # [C] bool: worked today, not yesterday (a day off now isolates today)
 
     @classmethod
     @lru_cache(maxsize=64)
@@ -134,6 +137,7 @@ class Counters:
             close=_Map(close_src, close_tgt, size),
             satisfied=np.array([need == 0 or o == need for _, _, o in states]),
             worked=np.array([r > 0 for r, _, _ in states]),
+            first=np.array([r == 1 for r, _, _ in states]),
         )
 
 
@@ -147,6 +151,7 @@ class _Day:
     closed_from: np.ndarray | None  # [A', E, C, H] before the week's close, if one was
     close_cost: np.ndarray | None  # [C, H] cost of closing the week (inf: not allowed)
     move: np.ndarray | None  # [A', A] cost of moving the arc from last week's to this one's
+    off_cost: np.ndarray  # [C] cost of a day off after each state (an isolated working day)
     options: np.ndarray  # [K] option indices of the day
     gain: np.ndarray  # [A, K] net value of each option under each arc (-inf: outside)
     src: np.ndarray  # [K] last entering row whose end allows each option (rows 0..src do)
@@ -224,6 +229,10 @@ def best_plan(
     stab = float(p.scenario.weights.stability) / 60.0  # per minute
     counters = Counters.of(int(p.maxcons[site]), int(p.max_nights[site]), int(p.off_together[site]))
     C = len(counters.states)
+    # a day off right after a first working day makes that day isolated (from day 2 on:
+    # the day before the horizon is unknown, so its first day is never isolated)
+    isolated = 60.0 * stab * ISOLATED_DAY_HOURS * counters.first
+    no_cost = np.zeros(C)
     weeks = p.week_of_day.astype(np.int64)
     most_per_day = int(units.max(initial=0))
     days_in_week = np.bincount(weeks, minlength=p.n_weeks)
@@ -282,7 +291,8 @@ def best_plan(
             gain -= stab * circular_minutes(local[ks][None, :], anc[:, None])
             keep = np.isfinite(gain).any(axis=0)  # options outside every arc: never
             ks, gain = ks[keep], gain[:, keep]
-        off = counters.off.apply(value, axis=2)
+        off_cost = isolated if d >= 2 else no_cost
+        off = counters.off.apply(value - off_cost[None, None, :, None], axis=2)
         reach = np.maximum.accumulate(value, axis=1)
         src = np.searchsorted(ends, start[ks] - rest, side="right") - 1
         gained = np.full((len(anc), len(ks), C, H), NEG)
@@ -311,6 +321,7 @@ def best_plan(
                 closed_from,
                 cc,
                 move,
+                off_cost,
                 ks,
                 gain,
                 src,
@@ -356,7 +367,7 @@ def _backtrack(
         if not counters.worked[c]:  # off: from an entering row merged into e
             rows = np.flatnonzero(day.old_row == e)
             srcs = counters.off.sources(c)
-            sub = day.value[x, rows, :, h][:, srcs]
+            sub = day.value[x, rows, :, h][:, srcs] - day.off_cost[srcs][None, :]
             i, j = np.unravel_index(int(np.argmax(sub)), sub.shape)
             e, c = int(rows[i]), int(srcs[j])
         else:  # worked one of the options whose end is row e

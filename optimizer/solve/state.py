@@ -166,11 +166,26 @@ def evaluate(p: Problem, s: State, fair_target: np.ndarray | None = None) -> Eva
         target = fair_target if fair_target is not None else fairness_targets(p, s)
         excess = np.clip(unsocial_counts(p, s) - target[p.agent_site], 0, None)
         fair = float(w.fairness * FAIRNESS_UNIT * excess.sum())
-    stab = w.stability * unsteadiness_hours(p, s).sum() if w.stability > 0 else 0.0
+    stab = 0.0
+    if w.stability > 0:
+        hours = unsteadiness_hours(p, s).sum() + ISOLATED_DAY_HOURS * isolated_days(p, s).sum()
+        stab = w.stability * float(hours)
     return Evaluation(under, w.cost * cost, w.cost * ot, pref, fair, short, float(stab))
 
 
 DAY_MINUTES = 1440
+ISOLATED_DAY_HOURS = 4.0  # `weights.stability` prices an isolated working day as a start moved this far
+
+
+def isolated_days(p: Problem, s: State) -> np.ndarray:
+    """[A] working days each agent has with no shift the day before and the
+    day after, both inside the horizon (the edges are never isolated: what
+    lies outside is unknown)."""
+    w = s.works
+    if w.shape[1] < 3:
+        return np.zeros(p.n_agents, dtype=np.int64)
+    mid = w[:, 1:-1] & ~w[:, :-2] & ~w[:, 2:]
+    return mid.sum(axis=1)
 
 
 def circular_minutes(a: np.ndarray | int, b: np.ndarray | int) -> np.ndarray:

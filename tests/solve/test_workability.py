@@ -24,6 +24,7 @@ from optimizer.solve.state import (
     State,
     arc_starts,
     circular_minutes,
+    isolated_days,
     unsteadiness_hours,
     week_arcs,
 )
@@ -259,6 +260,33 @@ def test_with_stability_the_programme_keeps_one_start(tmp_path):
 
     plan = _dp(p, worth)
     assert len(plan) == 5 and len({x for _, x in plan}) == 1
+
+
+def test_stability_prices_an_isolated_working_day(tmp_path):
+    # one whole week: a 09:00 shift worth 10 on Tue and Thu, 9.5 on Wed, nothing
+    # else pays; two of them fit the agent's 8 h a week. Without stability Tue + Thu (20,
+    # two isolated days); with stability 5 each isolated day costs 5 × 4 h =
+    # 20, so Tue + Wed or Wed + Thu (19.5, none isolated) win.
+    def worth(d, x):  # type: ignore[no-untyped-def]
+        return {1: 10.0, 2: 9.5, 3: 10.0}.get(d, -50.0) if x == 9 else -50.0
+
+    plain = h.case(days=7)
+    plain["agents"][0]["max_hours_week"] = 8
+    assert _dp(h.problem(h.load(tmp_path / "plain", plain), {}), worth) == [(1, 9), (3, 9)]
+    steady = {**plain, "weights": {"stability": 5.0}}
+    plan = _dp(h.problem(h.load(tmp_path / "steady", steady), {}), worth)
+    assert plan in ([(1, 9), (2, 9)], [(2, 9), (3, 9)])
+
+
+def test_isolated_days_are_counted_inside_the_horizon_only(tmp_path):
+    # worked Mon, Wed, Fri, Sat of Mon–Sat: Wed is isolated; Mon (the first
+    # day) and Sat (the last) never are; Fri has Sat beside it
+    p = _problem(tmp_path, 6)
+    s = State.empty(p)
+    tpl = p.sites[0].tpl
+    for d in (0, 2, 4, 5):
+        s.works[0, d], s.tpl[0, d] = True, int(np.flatnonzero(tpl.day == d)[0])
+    assert isolated_days(p, s).tolist() == [1]
 
 
 # ---------------------------------------------------------------- whole solves
