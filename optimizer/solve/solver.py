@@ -67,6 +67,19 @@ GUIDED_ROUND_GAIN = 0.0005  # guided rounds go on while one gains this much
 GUIDED_ROUND_PASSES = 1.5  # a guided round starts only with this many passes' time left
 
 
+PROVEN = 0.01  # objective − bound within the currency's rounding: optimality is proven
+
+
+def proven_status(status: str, objective: float, bound: float | None) -> str:
+    """OPTIMAL only when the roster's objective meets a proven lower bound
+    (to within a cent): a search stopped by its gap limit, or whose exact
+    objective came out above the model's, is FEASIBLE however small its
+    gap; a roster that meets its bound is OPTIMAL whatever stopped it."""
+    if bound is not None and objective - bound <= PROVEN + 1e-9:
+        return OPTIMAL
+    return FEASIBLE if status == OPTIMAL else status
+
+
 def exact_objective(p: Problem, s: State, roster: Roster) -> dict[str, float]:
     """Terms of the final roster's objective (reporting currency)."""
     cov = roster.coverage(p.queue_ids, p.grid.start, p.grid.interval, p.grid.n)
@@ -241,10 +254,7 @@ def solve(
     if bound is not None:
         bound = min(bound, objective)
     gap = relative_gap(objective, bound)
-    if gap is not None and gap <= 1e-9:
-        status = OPTIMAL  # the roster meets a proven lower bound
-    elif status == OPTIMAL and gap is not None and gap > stop.gap + 1e-9:
-        status = FEASIBLE  # the exact overtime cost exceeded the model's estimate
+    status = proven_status(status, objective, bound)
     emit("done", objective, bound)
     stats["model_objective"] = round(best.total, 2)
     return SolveResult(

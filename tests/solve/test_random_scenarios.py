@@ -35,3 +35,5 @@ def _solve_and_check(case) -> None:  # type: ignore[no-untyped-def]
             return
         assert check_roster(sc, res.roster).ok
         assert res.bound is None or res.bound <= res.objective + 1e-6
+        if res.status == "OPTIMAL":  # proven: the roster meets its bound to the cent
+            assert res.bound is not None and res.objective - res.bound <= 0.01 + 1e-9
