@@ -140,7 +140,7 @@ Measured 2026-12-04 11:30 UTC, commit `aaaaaaa`:
 sunroster bench report --sections exports
 ```
 
-#### Workbook
+### Workbook
 
 ```sh
 # build it
@@ -263,6 +263,7 @@ def test_another_modules_markdown_nests_under_the_section_code_left_alone():
     assert nest("# A\n\ntext\n\n```sh\n# a comment\n```\n### B") == (
         "### A\n\ntext\n\n```sh\n# a comment\n```\n##### B"
     )
+    assert nest("### Building\n\n#### Detail") == "### Building\n\n#### Detail"
 
 
 def test_a_module_not_yet_in_the_checkout_is_a_skip_that_says_so():

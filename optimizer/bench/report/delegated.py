@@ -16,7 +16,7 @@ from types import ModuleType
 from optimizer.bench.report.base import CLI, Measured, Section, SectionFailed, Settings, Skipped
 from optimizer.bench.report.record import Record, stamp
 
-_HEADING = re.compile(r"^(#{1,4}) ")
+_HEADING = re.compile(r"^(#{1,6}) ")
 
 
 def _module(name: str) -> ModuleType:
@@ -38,16 +38,19 @@ def _text(value: object, name: str) -> str:
 
 
 def nest(markdown: str) -> str:
-    """The module's Markdown with its headings two levels down (under our `##`),
-    code blocks left alone."""
-    out, fenced = [], False
-    for line in markdown.strip().splitlines():
+    """The module's Markdown with its headings moved down so the shallowest is
+    `###` (under our `##`), their nesting kept, code blocks left alone."""
+    lines = markdown.strip().splitlines()
+    fenced, heads = False, []
+    for i, line in enumerate(lines):
         if line.lstrip().startswith("```"):
             fenced = not fenced
-        elif not fenced and _HEADING.match(line):
-            line = "##" + line
-        out.append(line)
-    return "\n".join(out)
+        elif not fenced and (m := _HEADING.match(line)):
+            heads.append((i, len(m[1])))
+    shift = max(0, 3 - min((level for _, level in heads), default=3))
+    for i, level in heads:
+        lines[i] = "#" * min(6, level + shift) + lines[i][level:]
+    return "\n".join(lines)
 
 
 def run_exports(s: Settings) -> Measured:
