@@ -1,7 +1,7 @@
 """Workbook plumbing shared by the HR workbook and the cost workbook (xlsxwriter).
 
-Every sheet holds an Excel table (autofilter, frozen header) and is set up
-to print: A4 landscape, one page wide, the header repeated on every page,
+Every sheet holds an Excel table (autofilter, frozen header; column names
+with spaces for underscores, so headers wrap) and is set up to print: A4 landscape, one page wide, the header repeated on every page,
 the sheet name and page number in the footer. Text is always written as
 text — a name like `=HYPERLINK(…)` is never a formula — and dates and
 numbers as real dates and numbers (dates are Excel serial days with a date
@@ -155,15 +155,22 @@ def column_format(formats: Formats, values: pd.Series, num_format: str | None) -
     return None
 
 
+def display_header(name: str) -> str:
+    """A column name as a header that wraps between words: `overtime night hours`."""
+    return name.replace("_", " ")
+
+
 def width_of(header: str, values: pd.Series, num_format: str | None) -> float:
-    """A column width that fits the header and the longest of the first values."""
+    """A column width that fits the header's longest word (the header wraps
+    between words) and the longest of the first values."""
     if num_format or pd.api.types.is_numeric_dtype(values):
-        longest = 12
+        longest = 10
     elif _is_date_column(values):
         longest = 16 if pd.api.types.is_datetime64_any_dtype(values) else 11
     else:
         longest = max((len(str(v)) for v in values.head(300)), default=6)
-    return float(min(max(len(header) * 0.9, longest) + 2, 48))
+    word = max((len(w) for w in header.split()), default=4)
+    return float(min(max(word * 1.1, longest) + 2, 48))
 
 
 def frame_sheet(
@@ -185,7 +192,7 @@ def frame_sheet(
     nf = dict(num_formats or {})
     columns = [
         {
-            "header": str(c),
+            "header": display_header(str(c)),
             "header_format": formats.header,
             "format": column_format(formats, df[c], nf.get(str(c))),
         }
@@ -194,8 +201,8 @@ def frame_sheet(
     add_table(ws, head, 0, last, len(df.columns) - 1, columns, table_name(title, tables))
     for j, c in enumerate(df.columns):
         write_column(ws, head + 1, j, df[c], columns[j]["format"])
-        ws.set_column(j, j, width_of(str(c), df[c], nf.get(str(c))))
-    ws.set_row(head, 32)
+        ws.set_column(j, j, width_of(display_header(str(c)), df[c], nf.get(str(c))))
+    ws.set_row(head, 45)  # three lines of header
     ws.freeze_panes(head + 1, freeze_cols)
     print_setup(ws, (head, head))
     return ws

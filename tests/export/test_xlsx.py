@@ -130,7 +130,9 @@ def test_payroll_holds_real_dates_and_numbers(hand):
     sc, roster = hand
     wb, _ = book(sc, roster)
     pay = wb["Payroll"]
-    values = dict(zip([c.value for c in pay[3]], [c.value for c in pay[4]], strict=True))
+    # headers are the CSV's column names with spaces, so they wrap
+    header = [c.value.replace(" ", "_") for c in pay[3]]
+    values = dict(zip(header, [c.value for c in pay[4]], strict=True))
     assert values["week_start"] == dt.datetime(2027, 3, 22)
     assert values["week_end"] == dt.datetime(2027, 3, 28)
     assert (values["paid_hours"], values["overtime_night_hours"]) == (48, 5)
