@@ -65,8 +65,10 @@ def column_generation_bound(
     on_improve: Callable[[float], None] | None = None,
     halt: threading.Event | None = None,
     target_gap: float = 0.0,
+    max_rounds: int = 1_000_000,
 ) -> Bound:
-    """Best Lagrangian value at the master's duals in `time_limit` seconds."""
+    """Best Lagrangian value at the master's duals in `time_limit` seconds
+    (or `max_rounds` pricing rounds)."""
     t0 = time.monotonic()
     pricing = AgentPricing(p)
     Q, T = p.required.shape
@@ -90,7 +92,9 @@ def column_generation_bound(
     lam = pricing.first_prices(start)
     best, it, n_cols, status = -math.inf, 0, 0, "NOT_RUN"
     center = lam
-    while time.monotonic() - t0 < time_limit and not (halt is not None and halt.is_set()):
+    while it < max_rounds and time.monotonic() - t0 < time_limit:
+        if halt is not None and halt.is_set():
+            break
         it += 1
         priced = pricing.price(lam)
         improved = priced.value > best + 1e-9
