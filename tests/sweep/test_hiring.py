@@ -19,7 +19,16 @@ from optimizer.pipeline import prepare, run
 from optimizer.scenario.load import load_scenario
 from optimizer.solve.stop import StopCriteria
 from optimizer.store import RunStore
-from optimizer.sweep.hiring import candidates, recommend, shortfall, solve_plan
+from optimizer.sweep.hiring import (
+    HiringInputError,
+    candidates,
+    describe_cells,
+    recommend,
+    shortfall,
+    solve_plan,
+    unreachable,
+)
+from optimizer.timegrid import TimeGrid
 from tests import factory
 
 
@@ -64,3 +73,30 @@ def test_nothing_to_hire_when_every_sla_is_met(case):
         case.model_copy(update={"demand": case.demand.iloc[:0]}), time_limit=2, workers=1
     )
     assert plan.meets and plan.hires == {} and plan.solves == 1
+
+
+def test_short_cells_no_hire_can_reach_are_named_with_the_reason(tmp_path):
+    """Customers in Madrid's clock (UTC+1) put the grid's first hour at 23:00 UTC
+    on 28 Feb, the evening before the sites' first local day: no shift is at
+    work then. The market may be served from the EU only: LIS (tagged AM) may
+    not serve it, OPO may — so asking for LIS alone leaves 09:00 to a wider ask."""
+    d = factory.mini(days=1)
+    d["sites"].append({**copy.deepcopy(d["sites"][0]), "id": "OPO", "city": "Porto"})
+    d["sites"][0]["region"] = "AM"
+    d["markets"][0]["timezone"] = "Europe/Madrid"
+    sc = load_scenario(factory.write(tmp_path / "sc", d))
+    grid = TimeGrid.of(sc)
+    assert grid.n == 25  # 23:00 UTC on 28 Feb to 24:00 UTC on 1 Mar
+    short = np.zeros((1, grid.n))
+    short[0, 0] = short[0, 10] = 1.0  # 23:00 UTC the evening before, 09:00 UTC
+    before = "no shift at OPO is at work then"
+    assert {
+        why.split(" (")[0]: cells for why, cells in unreachable(sc, short, None, None).items()
+    } == {before: [(0, 0)]}
+    asked_lis = unreachable(sc, short, ["LIS"], None)
+    assert [(0, 10)] in asked_lis.values() and any("widen" in why for why in asked_lis)
+    assert describe_cells(sc, [(0, 0), (0, 10)]) == (
+        "PT-pt-voice at 2027-02-28T23:00:00Z and 1 other cell(s)"
+    )
+    with pytest.raises(HiringInputError, match="no site 'NOPE'"):
+        unreachable(sc, short, ["NOPE"], None)
