@@ -19,6 +19,7 @@ def check(
 ) -> None:
     """List every hard-rule violation of OUTDIR/roster.csv and recompute its KPIs; exit 1 on a violation."""
     from optimizer.check import check_roster
+    from optimizer.cli.kpi_view import kpi_tables
     from optimizer.cli.quality_view import print_quality
     from optimizer.roster import Roster
     from optimizer.scenario.errors import IssueLog
@@ -43,7 +44,7 @@ def check(
         for w in report.warnings:
             console.print(f"[yellow]note:[/] {w}")
         if report.kpis is not None:
-            for table in report.kpis.kpi_tables():
+            for table in kpi_tables(report.kpis):
                 console.print(table)
             print_quality(console, report.kpis.quality)
     if not report.ok:

@@ -147,6 +147,7 @@ def solve(
     ] = False,
 ) -> None:
     """Solve a scenario and write roster.csv, coverage.csv and summary.json atomically."""
+    from optimizer.cli.kpi_view import kpi_tables
     from optimizer.cli.quality_view import print_quality
     from optimizer.pipeline import prepare, run, write_outputs
     from optimizer.solve.result import INFEASIBLE
@@ -197,7 +198,7 @@ def solve(
         f"({res.bound_method}), gap {_fmt(res.gap, pct=True)}, {res.solve_seconds:.1f} s "
         f"(first roster {res.first_feasible_seconds:.1f} s), {res.switches} queue switches"
     )
-    for table in out.kpis.kpi_tables():
+    for table in kpi_tables(out.kpis):
         console.print(table)
     print_quality(console, out.kpis.quality)
     console.print(f"wrote {output}/roster.csv, coverage.csv, summary.json")
