@@ -43,9 +43,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.solve.agentdp import Counters
 from optimizer.solve.bound import Bound
-from optimizer.solve.problem import Problem
+from optimizer.solve.problem import NIGHT_SHIFT_MINUTES, Problem, night_paid_minutes
 
 NEG = -np.inf
 DAY = 1440  # minutes of the 24-hour clock
@@ -55,27 +54,43 @@ STEP_PATIENCE = 50  # … × 0.66 after this many steps without one
 VOLUME = 0.05  # weight of the latest coverage in the averaged step direction
 
 
-def _night_rule(p: Problem, a: int) -> tuple[bool, int]:
-    """How agent a's consecutive-nights rule enters the programme: whether
-    night shifts are barred outright (a limit of 0), and the limit on days
-    in a row it amounts to when every shift the agent may work is a night
-    (-1: none). For an agent with day and night shifts the rule is dropped,
-    a relaxation: telling nights apart there multiplies the states for
-    little gain."""
-    si = int(p.agent_site[a])
-    m = int(p.max_nights[si])
-    night = p.sites[si].night[p.cand[a]]
-    if m < 0:
-        return False, -1
-    if m == 0:
-        return True, -1
-    return False, m if len(night) and night.all() else -1
+def _nights(p: Problem) -> list[np.ndarray]:
+    """Per site, [K] whether each template is a night shift by its own paid
+    minutes in the night window (the contract's reading; the search reads
+    a whole break family as a night when one of its options is, which only
+    restricts it further). Empty where no nights rule applies."""
+    out = []
+    for si, site in enumerate(p.scenario.sites):
+        tpl = p.sites[si].tpl
+        if p.max_nights[si] < 0:
+            out.append(np.zeros(len(tpl), dtype=bool))
+            continue
+        rules = p.scenario.rules_of(site)
+        out.append(night_paid_minutes(site.timezone, rules, tpl) >= NIGHT_SHIFT_MINUTES)
+    return out
 
 
-def band_windows(band: int, step: int = BAND_STEP) -> np.ndarray:
-    """[W, span] the clock slots (of `step` minutes, slot i from i·step) of
-    each window the start band is relaxed to; one window of every slot when
-    the band does not restrict (none, or windows as long as the day)."""
+def _night_limits(p: Problem, nights: list[np.ndarray]) -> np.ndarray:
+    """[A] the limit on days in a row each agent's consecutive-nights rule
+    amounts to (-1: none): its `max_consecutive_nights` when every shift the
+    agent may work is a night. For an agent with day and night shifts the
+    rule is dropped, a relaxation: telling nights apart there multiplies
+    the states for little gain. (A limit of 0 bars night shifts outright:
+    `_candidates` leaves them out.)"""
+    out = np.full(p.n_agents, -1, dtype=np.int64)
+    for a, ks in enumerate(p.cand):
+        si = int(p.agent_site[a])
+        if p.max_nights[si] > 0 and len(ks) and nights[si][ks].all():
+            out[a] = p.max_nights[si]
+    return out
+
+
+def band_windows(band: int) -> np.ndarray:
+    """[W, span] the clock slots (of `BAND_STEP` minutes, slot i from
+    i·BAND_STEP) of each window a start band of `band` minutes is relaxed
+    to; one window of every slot when the band does not restrict (none, or
+    windows as long as the day)."""
+    step = BAND_STEP
     n = DAY // step
     span = 1 + -(-band // step)
     if band < 0 or span >= n:
@@ -101,16 +116,21 @@ class _Candidates:
     cells: np.ndarray  # the distinct cells
     lengths: np.ndarray  # [L] paid minutes of each length index
     n_slots: int  # S
+    span: np.ndarray  # [E] index of each entry's (group, a, b, ba, bb) in `spans`
+    spans: np.ndarray  # [4, U] flat positions in [G, T + 1] prefix sums of a, b, ba, bb
+    night_limit: np.ndarray  # [A] days in a row the nights rule allows (`_night_limits`)
 
 
 def _candidates(p: Problem) -> _Candidates:
     parts: dict[str, list[np.ndarray]] = {
         k: [] for k in ("agent", "a", "b", "ba", "bb", "cost", "day", "paid", "local")
     }
+    nights = _nights(p)
     for i, ks in enumerate(p.cand):
-        st = p.sites[int(p.agent_site[i])]
-        if _night_rule(p, i)[0]:
-            ks = ks[~st.night[ks]]  # no night shifts at all
+        si = int(p.agent_site[i])
+        st = p.sites[si]
+        if p.max_nights[si] == 0:
+            ks = ks[~nights[si][ks]]  # no night shifts at all
         parts["agent"].append(np.full(len(ks), i, dtype=np.int64))
         parts["a"].append(st.a[ks])
         parts["b"].append(st.b[ks])
@@ -133,7 +153,22 @@ def _candidates(p: Problem) -> _Candidates:
         np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]]) if len(cell) else np.zeros(0, np.int64)
     )
     agent = cat["agent"][order].astype(np.int64)
+    group = p.agent_group[agent]
+    # the entries' distinct (group, a, b, ba, bb): their on-duty sums are shared
+    rows = np.stack([group, *(cat[k][order].astype(np.int64) for k in ("a", "b", "ba", "bb"))])
+    width = p.grid.n + 1
+    if (int(group.max(initial=0)) + 1) * width**4 < 2**62:  # one integer each: a fast unique
+        uniq, span = np.unique(
+            rows[0] * width**4 + (rows[1:].T @ width ** np.arange(3, -1, -1)), return_inverse=True
+        )
+        distinct = np.stack([uniq // width**4, *(uniq // width**i % width for i in (3, 2, 1, 0))])
+    else:
+        distinct, span = np.unique(rows, axis=1, return_inverse=True)
+    spans = distinct[0][None, :] * width + distinct[1:]
     return _Candidates(
+        span=span.astype(np.int64),
+        spans=spans,
+        night_limit=_night_limits(p, nights),
         agent=agent,
         group=p.agent_group[agent],
         a=cat["a"][order].astype(np.int64),
@@ -151,19 +186,20 @@ def _candidates(p: Problem) -> _Candidates:
 
 class _Scatter:
     """A map between counter states applied along the first axis: each state
-    takes the maximum over the states sent to it (-inf: none). Built from a
-    `Counters` map; a copy per single source and a max per merged state is
-    much faster than numpy's reduceat along the first axis."""
+    takes the maximum over the states sent to it (-inf: none); a copy per
+    single source and a max per merged state (numpy's reduceat along the
+    first axis is much slower)."""
 
-    def __init__(self, m) -> None:  # type: ignore[no-untyped-def]
-        self.size = m.size
-        lists = [np.asarray(m.sources(c), dtype=np.int64) for c in range(m.size)]
+    def __init__(self, src: list[int], tgt: list[int], size: int) -> None:
+        pairs = list(zip(src, tgt, strict=True))
+        lists = [np.array([s for s, t in pairs if t == c], dtype=np.int64) for c in range(size)]
+        self.size = size
         self.one_tgt = np.array([c for c, x in enumerate(lists) if len(x) == 1], dtype=np.int64)
         self.one_src = np.array([x[0] for x in lists if len(x) == 1], dtype=np.int64)
         self.many = [(c, x) for c, x in enumerate(lists) if len(x) > 1]
         n = max(1, max((len(x) for x in lists), default=1))
         # [C, n] the sources of each state, padded with C (an extra -inf column)
-        self.padded = np.full((m.size, n), m.size, dtype=np.int64)
+        self.padded = np.full((size, n), size, dtype=np.int64)
         for c, x in enumerate(lists):
             self.padded[c, : len(x)] = x
 
@@ -177,31 +213,64 @@ class _Scatter:
 
 
 @dataclass(frozen=True)
-class _Class:
-    """The agents who read the rules alike: one run automaton, one set of
-    windows; each agent's own limit on days in a row masks the states."""
+class _Runs:
+    """The run counters of a week as a small automaton: each state is (days
+    worked in a row, progress towards the week's days off together), the
+    progress being the length of the current run of days off, or `need`
+    once the week has had its run. Days in a row are counted only when
+    some agent's limit can bind inside a week (`most`, else None)."""
 
-    agents: np.ndarray  # indices into the priced problem's agents
-    runs: Counters
-    windows: np.ndarray  # [W, span] slots of each start-band window
+    run: np.ndarray  # [C] days worked in a row of each state
+    satisfied: np.ndarray  # [C] bool: the week's days off together are done
     off: _Scatter
     work: _Scatter
-    close: _Scatter
-    within: np.ndarray | None  # [C, n] bool: the state's run is within the agent's limit
+
+    @classmethod
+    def of(cls, most: int | None, need: int) -> _Runs:
+        states = [(0, o) for o in range(need + 1)]
+        done = sorted({0, need})
+        states += [(r, o) for r in range(1, (most or 0) + 1) for o in done]
+        index = {st: i for i, st in enumerate(states)}
+        off: tuple[list[int], list[int]] = ([], [])
+        work: tuple[list[int], list[int]] = ([], [])
+        for i, (r, o) in enumerate(states):
+            off[0].append(i)
+            off[1].append(index[(0, need if o == need else min(o + 1, need))])
+            if most is not None and r >= most:
+                continue
+            work[0].append(i)
+            work[1].append(index[(0 if most is None else r + 1, need if o == need else 0)])
+        size = len(states)
+        return cls(
+            run=np.array([r for r, _ in states]),
+            satisfied=np.array([o == need for _, o in states]),
+            off=_Scatter(*off, size),
+            work=_Scatter(*work, size),
+        )
+
+
+@dataclass(frozen=True)
+class _Class:
+    """Agents who read the rules alike: one automaton, one set of windows;
+    each agent's own limit on days in a row masks the states."""
+
+    agents: np.ndarray  # indices into the priced problem's agents
+    runs: _Runs
+    windows: np.ndarray  # [W, span] slots of each start-band window
+    within: np.ndarray | None  # [C, n × weeks] bool: the state's run is within the limit
 
 
 class _AgentDP:
-    """Each agent's best schedule for given shift values, over the horizon.
+    """Each agent's best schedule for given shift values, week by week.
 
-    State per agent, day by day: (window of the week's start band, paid
-    units so far this week, run counters) — the counters (`Counters` of the
-    one-agent programme) are the days worked in a row and the progress
-    towards the week's run of days off together, so maximum consecutive
-    days and days off together hold exactly, across weeks too. At the end of
-    each local week the weekly minimum and maximum are checked, the overtime
+    The local Mon–Sun weeks are priced apart (runs of days across a week's
+    end are dropped, a relaxation), all agent-weeks of a class at once.
+    State, day by day: (window of the week's start band, paid units so far,
+    run counters — `_Runs`: days worked in a row where a limit can bind
+    within a week, and the progress towards the days off together). At the
+    week's end the weekly minimum and maximum are checked, the overtime
     paid, and a week wholly inside the horizon must have had its days off
-    together; then the best window and paid units are kept per counter
-    state. Consecutive nights enter as `_night_rule` says.
+    together. Consecutive nights enter as `_night_limits` says.
 
     The start band is relaxed: the week's starts must lie in one of the
     windows of `band_windows` — windows beginning every `BAND_STEP` minutes
@@ -214,8 +283,8 @@ class _AgentDP:
     that begins at g. A week without shifts fits every window. The best
     week over all windows is therefore at least the best feasible week.
 
-    Agents whose rules leave no schedule at all (a weekly minimum out of
-    reach) are priced without their weekly minima, which only relaxes."""
+    A week whose rules leave the agent no schedule at all (a weekly minimum
+    out of reach) is priced without its minimum, which only relaxes."""
 
     def __init__(self, p: Problem, c: _Candidates) -> None:
         self.p, self.c = p, c
@@ -225,55 +294,85 @@ class _AgentDP:
         self.H = int(p.wmax.max() // unit) + 1 if p.wmax.size else 1
         self.L = max(1, len(c.lengths))
         self.S = c.n_slots
-        A = p.n_agents
-        site = p.agent_site
+        A, site = p.n_agents, p.agent_site
         self.A = A
         self.ot_thr = p.ot_threshold[site]
         # per overtime minute, at least (the minute's premium is ≥ 1)
         self.ot_cost = p.scenario.weights.cost * p.rate * p.ot_extra[site]
         self.h_minutes = np.arange(self.H) * unit
-        self.days_of_week = [np.flatnonzero(p.week_of_day == w) for w in range(p.n_weeks)]
+        # [weeks, 7] the horizon day of each weekday of each week (-1: outside)
+        monday = p.dates[0].weekday() if p.n_days else 0
+        self.week_days = np.full((p.n_weeks, 7), -1, dtype=np.int64)
+        for d in range(p.n_days):
+            self.week_days[p.week_of_day[d], (monday + d) % 7] = d
         self.wmin = p.wmin.copy()
-        most = np.minimum(p.maxcons[site], p.n_days)  # days in a row
+        most = np.minimum(p.maxcons[site], 7)  # days in a row
+        nights = c.night_limit >= 0
+        most[nights] = np.minimum(most[nights], c.night_limit[nights])
+        need = p.off_together[site]
+        lengths = (self.week_days >= 0).sum(axis=1)
+        keys: dict[tuple[int, int, bool], list[int]] = {}
         for a in range(A):
-            nights = _night_rule(p, a)[1]
-            if nights >= 0:
-                most[a] = min(most[a], nights)
-        keys: dict[tuple[int, int], list[int]] = {}
-        for a in range(A):
-            keys.setdefault((int(p.off_together[site[a]]), int(p.band[site[a]])), []).append(a)
+            longest = int((lengths - np.where(p.week_whole, need[a], 0)).max(initial=0))
+            tracked = bool(most[a] < longest)
+            keys.setdefault((int(need[a]), int(p.band[site[a]]), tracked), []).append(a)
         self.classes = []
-        for (need, band), members in keys.items():
+        for (n_off, band, tracked), members in keys.items():
             agents = np.array(members, dtype=np.int64)
-            runs = Counters.of(int(most[agents].max()), -1, need)
-            run = np.array([r for r, _, _ in runs.states])
-            within = run[:, None] <= most[agents][None, :]
+            runs = _Runs.of(int(most[agents].max()) if tracked else None, n_off)
+            within = runs.run[:, None] <= np.repeat(most[agents], p.n_weeks)[None, :]
             self.classes.append(
                 _Class(
                     agents=agents,
                     runs=runs,
                     windows=band_windows(band) if self.S > 1 else np.zeros((1, 1), np.int64),
-                    off=_Scatter(runs.off),
-                    work=_Scatter(runs.work[0]),
-                    close=_Scatter(runs.close),
                     within=None if within.all() else within,
                 )
             )
-        # weekly minima out of the rules' reach: priced without them (class doc)
+        # weeks whose minimum is out of the rules' reach: priced without it
         some = np.full(A * p.n_days * self.L * self.S, NEG)
         some[c.cells] = 0.0
-        total, _ = self.solve(some.reshape(A, p.n_days, self.L, self.S))
-        self.wmin[~np.isfinite(total)] = 0
+        weekly = self._weeks(some.reshape(A, p.n_days, self.L, self.S))[0]
+        self.wmin[~np.isfinite(weekly)] = 0
+
+    def solve(self, best: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`best[A, D, L, S]`: net value of the agent's best shift of that
+        paid length starting in that slot that day (-inf if none). Returns
+        each agent's total best net value and the chosen cell column (length
+        index × S + slot) per agent and day (-1 = off)."""
+        weekly, choice = self._weeks(best)
+        return weekly.sum(axis=1), choice
+
+    def _weeks(self, best: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """[A, weeks] best value of each agent-week, and the choice."""
+        p = self.p
+        NW = p.n_weeks
+        weekly = np.zeros((self.A, NW))
+        choice = np.full((self.A, p.n_days), -1, dtype=np.int64)
+        padded = np.concatenate([best, np.full((self.A, 1, self.L, self.S), NEG)], axis=1)
+        for cl in self.classes:
+            n = len(cl.agents)
+            sub = padded[cl.agents][:, self.week_days][..., cl.windows]  # [n, NW, 7, L, W, span]
+            bw = sub.max(axis=5).transpose(0, 1, 4, 2, 3).reshape(n * NW, -1, 7, self.L)
+            pos = sub.argmax(axis=5).transpose(0, 1, 4, 2, 3).reshape(n * NW, -1, 7, self.L)
+            slot = cl.windows[np.arange(len(cl.windows))[None, :, None, None], pos]
+            value, col = self._solve_class(cl, bw, slot)
+            weekly[cl.agents] = value.reshape(n, NW)
+            col = col.reshape(n, NW, 7)
+            inside = self.week_days >= 0
+            rows = np.repeat(cl.agents, int(inside.sum()))
+            choice[rows, np.tile(self.week_days[inside], n)] = col[:, inside].ravel()
+        return weekly, choice
 
     def _day(self, cl: _Class, f: np.ndarray, v: np.ndarray) -> np.ndarray:
-        """The states after one day from `f` [C, H, n, W], a shift of each
-        paid length worth `v` [n, W, L] (-inf: none)."""
+        """The states after one day from `f` [C, H, V, W], a shift of each
+        paid length worth `v` [V, W, L] (-inf: none)."""
         H = self.H
-        g = cl.off.apply(f)
+        g = cl.runs.off.apply(f)
         lengths = [i for i in range(len(self.steps)) if 0 < self.steps[i] < H]
         lengths = [i for i in lengths if np.isfinite(v[..., i]).any()]
         if lengths:
-            moved = cl.work.apply(f)
+            moved = cl.runs.work.apply(f)
             if cl.within is not None:
                 np.copyto(moved, NEG, where=~cl.within[:, None, :, None])
             for i in lengths:
@@ -282,113 +381,58 @@ class _AgentDP:
                 np.maximum(g[:, s:], cand, out=g[:, s:])
         return g
 
-    def _week_end(self, cl: _Class, w: int) -> tuple[np.ndarray, np.ndarray]:
-        """[n, H] minus the overtime cost (-inf where the weekly limits fail)
-        and [C] the counter states the week may end in."""
-        p, a = self.p, cl.agents
-        hmin = self.h_minutes[None, :]
-        ok_h = (hmin >= self.wmin[a, w][:, None]) & (hmin <= p.wmax[a, w][:, None])
-        ot = np.maximum(0, hmin - self.ot_thr[a][:, None]) * self.ot_cost[a][:, None]
-        sat = cl.runs.satisfied | (not p.week_whole[w])
-        return np.where(ok_h, -ot, NEG), sat
-
-    def solve(self, best: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """`best[A, D, L, S]`: net value of the agent's best shift of that
-        paid length starting in that slot that day (-inf if none). Returns
-        each agent's total best net value and the chosen cell column (length
-        index × S + slot) per agent and day (-1 = off)."""
-        total = np.full(self.A, NEG)
-        choice = np.full((self.A, self.p.n_days), -1, dtype=np.int64)
-        for cl in self.classes:
-            sub = best[cl.agents][..., cl.windows]  # [n, D, L, W, span]
-            bw = sub.max(axis=4).transpose(0, 3, 1, 2)  # [n, W, D, L]
-            pos = sub.argmax(axis=4).transpose(0, 3, 1, 2)
-            slot = cl.windows[np.arange(len(cl.windows))[None, :, None, None], pos]
-            total[cl.agents], choice[cl.agents] = self._solve_class(cl, bw, slot)
-        return total, choice
-
     def _solve_class(
         self, cl: _Class, bw: np.ndarray, slot: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Forward over the weeks keeping, per week, the entering values and
-        each end state's best (window, paid units); then back: each week
-        again for its chosen window only, walked back day by day."""
-        n, W = len(cl.agents), len(cl.windows)
-        H, C = self.H, len(cl.runs.states)
-        ar = np.arange(n)
-        entry = np.full((n, C), NEG)
-        entry[:, 0] = 0.0  # no day worked yet, no day off yet
-        weeks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        exitv = entry
-        for w, days in enumerate(self.days_of_week):
-            f = np.full((C, H, n, W), NEG)
-            f[:, 0] = entry.T[:, :, None]
-            for d in days:
-                f = self._day(cl, f, bw[:, :, d, :])
-            cost, sat = self._week_end(cl, w)
-            end = np.where(sat[:, None, None, None], f + cost.T[None, :, :, None], NEG)
-            flat = end.transpose(2, 0, 3, 1).reshape(n, C, W * H)
-            arg = flat.argmax(axis=2)  # window × H + paid units, per end state
-            exitv = np.take_along_axis(flat, arg[:, :, None], axis=2)[:, :, 0]
-            weeks.append((entry, exitv, arg))
-            entry = cl.close.apply(exitv.T).T
-        total = exitv.max(axis=1)
-        choice = np.full((n, self.p.n_days), -1, dtype=np.int64)
-        c = exitv.argmax(axis=1)
-        for w in range(len(self.days_of_week) - 1, -1, -1):
-            entry, exitv, arg = weeks[w]
-            wn, h = np.divmod(arg[ar, c], H)
-            c, h = self._back_week(cl, w, entry, bw[ar, wn], slot[ar, wn], c, h, choice)
-            if w > 0:  # the week began in the state last week's close sent here
-                last = np.concatenate([weeks[w - 1][1], np.full((n, 1), NEG)], axis=1)
-                pad = cl.close.padded[c]
-                c = pad[ar, np.take_along_axis(last, pad, axis=1).argmax(axis=1)]
-        choice[~np.isfinite(total)] = -1
-        return total, choice
-
-    def _back_week(
-        self,
-        cl: _Class,
-        w: int,
-        entry: np.ndarray,
-        v: np.ndarray,
-        slot: np.ndarray,
-        c: np.ndarray,
-        h: np.ndarray,
-        choice: np.ndarray,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Week w walked back from end states (c, h) in the chosen windows
-        (`v`, `slot` [n, D, L] of those windows): fills `choice` and returns
-        the state the week began in. Each step takes the predecessor of
-        highest value, which is the one the forward maximum came from."""
-        days = self.days_of_week[w]
-        n, H, C, S = len(c), self.H, len(cl.runs.states), self.S
-        ar = np.arange(n)
-        fs = [np.full((C, H, n, 1), NEG)]
-        fs[0][:, 0, :, 0] = entry.T
-        for d in days[:-1]:
-            fs.append(self._day(cl, fs[-1], v[:, None, d, :]))
-        for j in range(len(days) - 1, -1, -1):
-            d = int(days[j])
-            prev = np.concatenate([fs[j][..., 0].transpose(2, 1, 0), np.full((n, H, 1), NEG)], 2)
-            opts = np.full((n, 1 + self.L), NEG)  # off, then each paid length
-            srcs = np.zeros((n, 1 + self.L), dtype=np.int64)
-            for m, (scatter, s) in enumerate(
-                [(cl.off, 0), *((cl.work, int(x)) for x in self.steps)]
-            ):
+        """Each agent-week (V of them) forward over its seven weekdays in
+        every window; then back: the week again in its chosen window only,
+        walked back day by day. Returns [V] values and [V, 7] choices."""
+        p = self.p
+        V, W = bw.shape[:2]
+        H, C, S = self.H, len(cl.runs.run), self.S
+        ar = np.arange(V)
+        a = np.repeat(cl.agents, p.n_weeks)
+        w = np.tile(np.arange(p.n_weeks), len(cl.agents))
+        hmin = self.h_minutes[None, :]
+        ok_h = (hmin >= self.wmin[a, w][:, None]) & (hmin <= p.wmax[a, w][:, None])
+        ot = np.maximum(0, hmin - self.ot_thr[a][:, None]) * self.ot_cost[a][:, None]
+        close = np.where(ok_h, -ot, NEG)  # [V, H]
+        sat = cl.runs.satisfied[:, None] | ~p.week_whole[w][None, :]  # [C, V]
+        f = np.full((C, H, V, W), NEG)
+        f[0, 0] = 0.0  # no day worked yet, no day off yet
+        for j in range(7):
+            f = self._day(cl, f, bw[:, :, j, :])
+        end = np.where(sat[:, None, :, None], f + close.T[None, :, :, None], NEG)
+        flat = end.transpose(2, 0, 1, 3).reshape(V, C * H * W)
+        arg = flat.argmax(axis=1)
+        value = flat[ar, arg]
+        c, h, wn = np.unravel_index(arg, (C, H, W))
+        v, sl = bw[ar, wn], slot[ar, wn]  # [V, 7, L] of the chosen windows
+        fs = [np.full((C, H, V, 1), NEG)]
+        fs[0][0, 0] = 0.0
+        for j in range(6):
+            fs.append(self._day(cl, fs[-1], v[:, None, j, :]))
+        choice = np.full((V, 7), -1, dtype=np.int64)
+        for j in range(6, -1, -1):
+            prev = np.concatenate([fs[j][..., 0].transpose(2, 1, 0), np.full((V, H, 1), NEG)], 2)
+            opts = np.full((V, 1 + self.L), NEG)  # off, then each paid length
+            srcs = np.zeros((V, 1 + self.L), dtype=np.int64)
+            for m in range(1 + self.L):
+                scatter, s = (cl.runs.off, 0) if m == 0 else (cl.runs.work, int(self.steps[m - 1]))
                 if m > 0 and not 0 < s < H:
                     continue
                 pad = scatter.padded[c]
                 cand = np.take_along_axis(prev[ar, np.maximum(h - s, 0)], pad, axis=1)
-                val = cand.max(axis=1) + (v[:, d, m - 1] if m > 0 else 0.0)
+                val = cand.max(axis=1) + (v[:, j, m - 1] if m > 0 else 0.0)
                 opts[:, m] = np.where(h >= s, val, NEG)
                 srcs[:, m] = pad[ar, cand.argmax(axis=1)]
             move = opts.argmax(axis=1)
             li = np.maximum(move - 1, 0)
-            choice[:, d] = np.where(move > 0, li * S + slot[ar, d, li], -1)
+            choice[:, j] = np.where(move > 0, li * S + sl[ar, j, li], -1)
             h = np.where(move > 0, h - self.steps[li], h)
             c = srcs[ar, move]
-        return c, h
+        choice[~np.isfinite(value)] = -1
+        return value, choice
 
 
 @dataclass(frozen=True)
@@ -473,6 +517,19 @@ class AgentPricing:
         unit = float(np.min(p.rate)) * p.scenario.weights.cost * p.interval if len(p.rate) else 0.0
         return np.where(self.live, np.minimum(self.pen, 1.1 * unit), 0.0)
 
+    def _best_entries(self, val: np.ndarray, mx: np.ndarray, cells: np.ndarray) -> np.ndarray:
+        """The first entry of highest value `val` in each of the chosen `cells`
+        (found for the chosen cells only: a small part of all)."""
+        c = self.c
+        j = np.searchsorted(c.cells, cells)
+        lo = c.starts[j]
+        counts = np.r_[c.starts[1:], len(val)][j] - lo
+        offs = np.cumsum(counts) - counts
+        idx = np.arange(int(counts.sum())) - np.repeat(offs - lo, counts)
+        hit = val[idx] == np.repeat(mx[j], counts)
+        big = np.iinfo(np.int64).max
+        return np.minimum.reduceat(np.where(hit, idx, big), offs) if len(j) else lo
+
     def price(self, lam: np.ndarray) -> Priced:
         p, c, dp = self.p, self.c, self.dp
         Q, T = p.required.shape
@@ -488,21 +545,16 @@ class AgentPricing:
                 argq[g] = qs[j]
         P = np.zeros((G, T + 1))
         np.cumsum(vmax, axis=1, out=P[:, 1:])
-        val = (P[c.group, c.b] - P[c.group, c.a] - P[c.group, c.bb] + P[c.group, c.ba]) - c.cost
-        if len(val):
-            mx = np.maximum.reduceat(val, c.starts)
-            hit = val == np.repeat(mx, np.diff(np.r_[c.starts, len(val)]))
-            first = np.minimum.reduceat(np.where(hit, np.arange(len(val)), len(val)), c.starts)
-        else:
-            mx = first = np.zeros(0)
+        flat = P.ravel()
+        a, b, ba, bb = (flat.take(x) for x in c.spans)
+        val = (b - a - bb + ba).take(c.span) - c.cost
+        mx = np.maximum.reduceat(val, c.starts) if len(val) else np.zeros(0)
         best = np.full(p.n_agents * D * M, NEG)
         best[c.cells] = mx
-        arg_entry = np.full(p.n_agents * D * M, -1, dtype=np.int64)
-        arg_entry[c.cells] = first
         total, choice = dp.solve(best.reshape(p.n_agents, D, dp.L, dp.S))
         value = float((lam * self.need).sum() - (self.mult * total).sum())
         ai, di = np.nonzero(choice >= 0)
-        e = arg_entry[(ai * D + di) * M + choice[ai, di]]
+        e = self._best_entries(val, mx, (ai * D + di) * M + choice[ai, di])
         on = np.zeros((G, T + 1))
         g_e = c.group[e]
         m = self.mult[ai]

@@ -267,24 +267,28 @@ def _programme_cases(draw):  # type: ignore[no-untyped-def]
 def _programme_brute_force(dp, a, options, best):  # type: ignore[no-untyped-def]
     """Agent a's best value over every choice of `options` (per day: None
     or a cell (length index, slot)) under the rules as the programme reads
-    them, written out plainly: runs over the horizon, weekly limits,
-    overtime, days off together in whole weeks, one window per week; and
+    them, written out plainly: runs of days within each week, weekly
+    limits, overtime, days off together in whole weeks, one window per week; and
     the function that values a plan (-inf: not allowed)."""
-    from optimizer.solve.lagrange import _night_rule, band_windows
+    from optimizer.solve.lagrange import band_windows
 
     p = dp.p
     site = int(p.agent_site[a])
     most = int(p.maxcons[site])
-    if _night_rule(p, a)[1] >= 0:
-        most = min(most, _night_rule(p, a)[1])
+    if p.scenario.agents[a].earliest_start is not None and p.max_nights[site] > 0:
+        most = min(most, int(p.max_nights[site]))  # 22:00–06:00: every shift a night
     need = int(p.off_together[site])
     windows = [set(w.tolist()) for w in band_windows(int(p.band[site]))] if dp.S > 1 else None
     weeks = p.week_of_day
 
     def value(plan) -> float:  # type: ignore[no-untyped-def]
         run = 0
-        for x in plan:
-            run = run + 1 if x is not None else 0
+        for d, x in enumerate(plan):
+            run = (
+                run + 1
+                if x is not None and d > 0 and weeks[d] == weeks[d - 1]
+                else int(x is not None)
+            )
             if run > most:
                 return -math.inf
         total = sum(best[a, d, x[0], x[1]] for d, x in enumerate(plan) if x is not None)
