@@ -125,7 +125,11 @@ def _read_yaml(path: Path, log: IssueLog) -> tuple[Any, dict[Path_, int]]:
             f"{limits.MAX_YAML_BYTES / 2**20:.0f} MiB (long tables belong in CSV files)",
         )
         return None, {}
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        log.error(str(path), "", "", f"cannot be read: {exc.strerror or exc}")
+        return None, {}
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -247,6 +251,7 @@ class _Builder:
         self.lines = lines
         self.log = log
         self.agent_where: dict[str, tuple[str, str]] = {}  # agent id → (file, row or line)
+        self.agents_reported = False  # the agents (file or rows) had errors of their own
 
     # -- locating
     def where(self, at: Path_) -> str:
@@ -333,7 +338,9 @@ class _Builder:
             if horizon is not None
             else (dt.date.max, dt.date.min)
         )
+        before = len(self.log.errors)
         agents = self.agents(d.get("agents"), {"dates": window})
+        self.agents_reported = len(self.log.errors) > before
         top = self.top_scalars()
         # cross-references are checked among the parts that validated, so one
         # bad queue does not also make every demand row of it "unknown"
@@ -633,7 +640,7 @@ class _Builder:
             self.log.error(
                 afile, where, "site", f"unknown site {site!r} (known: {sorted(site_ids)}){also}"
             )
-        if not agents:
+        if not agents and not self.agents_reported:
             self.err(("agents",), "agents", "the scenario has no agents")
 
     def check_money(self, sites: list[Site], agents: list[Agent], top: dict[str, Any]) -> None:
@@ -821,7 +828,11 @@ def _decode(path: Path, log: IssueLog) -> str | None:
     if not path.is_file():
         log.error(fname, "", "", "file not found")
         return None
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        log.error(fname, "", "", f"cannot be read: {exc.strerror or exc}")
+        return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

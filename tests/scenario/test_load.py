@@ -231,3 +231,21 @@ def test_bad_leave_range_names_the_field(tmp_path, mini_data):
         "field 'leave'",
         "ends before it starts",
     )
+
+
+@pytest.mark.parametrize("name", ["scenario.yaml", "agents.csv", "demand.csv"])
+def test_an_unreadable_file_is_an_issue_not_a_traceback(tmp_path, mini_data, monkeypatch, name):
+    path = factory.write(tmp_path / "sc", mini_data, agents_csv=True)
+    read = Path.read_bytes
+
+    def denied(self: Path) -> bytes:
+        if self.name == name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert [str(i) for i in info.value.issues] == [
+        f"{path.parent / name}: cannot be read: Permission denied"
+    ]
