@@ -53,6 +53,9 @@ NOT_RUN = {
     r"\bstreamlit run\b": "a server that runs until stopped",
     r"\bpytest\b": "a test of this suite",
 }
+# a documented outcome other than 0: hire's exit 1 is "no plan found" (a short solve may
+# leave more to cover than --max allows); 2 (bad input) and 3 are never expected
+EXITS = {r"\bsunroster hire\b": (0, 1)}
 FILL = {
     "SCENARIO": "scenarios/global-baseline.yaml",
     "OUTDIR": "out/baseline",
@@ -209,7 +212,8 @@ def test_documented_command_runs_as_written(clone: Clone, cmd: Command) -> None:
     res = clone.results.get(line)  # a command documented twice runs once
     if res is None:
         res = clone.results[line] = _run(clone, line, docs_env=cmd.doc != "README.md")
-    assert res.returncode == 0, f"{cmd.id}: `{line}` exited {res.returncode}\n{res.stderr[-3000:]}"
+    ok = next((codes for rx, codes in EXITS.items() if re.search(rx, line)), (0,))
+    assert res.returncode in ok, f"{cmd.id}: `{line}` exited {res.returncode}\n{res.stderr[-3000:]}"
     assert "Traceback" not in res.stderr
 
 
