@@ -153,7 +153,8 @@ def test_version_names_the_release_and_what_a_roster_depends_on():
 
 def test_shell_completion_is_offered():
     res = runner.invoke(app, ["--show-completion", "bash"])
-    assert res.exit_code == 0 and "_SUNROSTER_COMPLETE=complete_bash" in res.stdout
+    assert res.exit_code == 0, (res.output, res.exception)
+    assert "_SUNROSTER_COMPLETE=complete_bash" in res.stdout
 
 
 def test_span_text_writes_lengths_of_time_as_people_do():
