@@ -58,7 +58,7 @@ def _nights(p: Problem) -> list[np.ndarray]:
     """Per site, [K] whether each template is a night shift by its own paid
     minutes in the night window (the contract's reading; the search reads
     a whole break family as a night when one of its options is, which only
-    restricts it further). Empty where no nights rule applies."""
+    restricts it further). All false where no nights rule applies."""
     out = []
     for si, site in enumerate(p.scenario.sites):
         tpl = p.sites[si].tpl
