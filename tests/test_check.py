@@ -9,7 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from optimizer.check import check_roster, start_arc_minutes, stretches
@@ -428,6 +428,7 @@ def test_a_break_inside_a_stretch_does_not_end_it(load, mini_data):
     assert list(zip(got["activity"], got["minutes"], strict=True)) == [(Q, 300), (CHAT, 180)]
 
 
+@settings(deadline=None)  # pandas work per example: no wall-clock limit on a busy machine
 @given(
     st.lists(
         st.lists(
