@@ -430,7 +430,9 @@ class _AgentDP:
             li = np.maximum(move - 1, 0)
             choice[:, j] = np.where(move > 0, li * S + sl[ar, j, li], -1)
             h = np.where(move > 0, h - self.steps[li], h)
-            c = srcs[ar, move]
+            # a week without any schedule (-inf) walks back through state 0:
+            # its padding index would fall outside the automaton
+            c = np.where(np.isfinite(opts[ar, move]), srcs[ar, move], 0)
         choice[~np.isfinite(value)] = -1
         return value, choice
 

@@ -342,3 +342,28 @@ def test_the_agents_programme_is_exact_under_the_rules_it_reads(case):
         if math.isfinite(expected):
             plan = [None if x < 0 else (int(x) // S, int(x) % S) for x in choice[a]]
             assert value(plan) == pytest.approx(expected)
+
+
+def test_an_agent_week_without_any_schedule_is_minus_infinity_and_all_off():
+    """Two agents priced in one class: the first has shifts, the second none
+    that its weekly minimum allows. The second's week is worth -inf and its
+    walk back reports every day off, beside a first agent priced as usual."""
+    import numpy as np
+
+    from optimizer.solve.lagrange import _AgentDP, _candidates
+
+    data = h.case(days=7, agents=2)
+    data["rules"]["PT"].update({"max_consecutive_days": 1, "days_off_together": 1})
+    data["agents"][0].update({"min_hours_week": 0, "max_hours_week": 8})
+    data["agents"][1].update({"min_hours_week": 4, "max_hours_week": 8})
+    with tempfile.TemporaryDirectory() as tmp:
+        p = h.problem(h.load(Path(tmp), data), {})
+    c = _candidates(p)
+    dp = _AgentDP(p, c)
+    best = np.full((2, p.n_days, dp.L, dp.S), -np.inf)
+    first = [int(x) for x in c.cells if x // (dp.L * dp.S) == 0]  # agent 0, day 0
+    best[0, 0, (first[0] // dp.S) % dp.L, first[0] % dp.S] = 10.0
+    total, choice = dp.solve(best)
+    assert total[0] == pytest.approx(10.0)
+    assert total[1] == -math.inf
+    assert (choice[1] == -1).all()
