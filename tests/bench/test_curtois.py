@@ -184,12 +184,14 @@ def test_instance1_all_days_off_scores_7137():
 
 @needs_bench
 @pytest.mark.parametrize(
-    ("n", "seconds", "optimum"),
-    [(1, 20, 607), (2, 30, 828)],  # 2: proven by the column-generation bound
+    ("n", "optimum"),
+    [(1, 607), (2, 828)],  # 2: proven by the column-generation bound
 )
-def test_small_instances_are_solved_and_proven_at_their_optimum(n, seconds, optimum):
+def test_small_instances_are_solved_and_proven_at_their_optimum(n, optimum):
+    """The solve ends as soon as its bound meets its roster; the time limit is
+    only a ceiling, generous so that a loaded machine does not fail it."""
     inst = parse_instance(instance_path(BENCH, n))
-    out = solve(inst, time_limit=seconds, workers=2)
+    out = solve(inst, time_limit=180, workers=2)
     check_outcome(out, inst)
     assert (out.objective, out.bound, out.status) == (optimum, optimum, "OPTIMAL")
 
