@@ -42,7 +42,7 @@ from ortools.sat.python import cp_model
 from optimizer.pay import price_shifts
 from optimizer.roster import Roster
 from optimizer.solve.allocate import activities, activity_seconds, optimal_allocation
-from optimizer.solve.bounds import BoundWorker
+from optimizer.solve.bounds.worker import BoundWorker
 from optimizer.solve.breaks import place_breaks
 from optimizer.solve.construct import agent_order, construct
 from optimizer.solve.explain import find_conflicts

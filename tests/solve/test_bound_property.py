@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from optimizer.check import check_roster
 from optimizer.kpi import Kpis
 from optimizer.scenario.model import Scenario
-from optimizer.solve.bound import lp_bound
-from optimizer.solve.colgen import column_generation_bound
-from optimizer.solve.lagrange import lagrangian_bound
+from optimizer.solve.bounds.colgen import column_generation_bound
+from optimizer.solve.bounds.lagrange import lagrangian_bound
+from optimizer.solve.bounds.lp import lp_bound
 from tests import factory
 from tests.solve import helpers as h
 

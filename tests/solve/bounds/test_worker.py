@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from optimizer.solve.bounds import BoundWorker, lp_block
+from optimizer.solve.bounds.worker import BoundWorker, lp_block
 from optimizer.solve.stop import StopCriteria
 from tests.solve import helpers as h
 

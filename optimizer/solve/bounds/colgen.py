@@ -25,8 +25,8 @@ from collections.abc import Callable
 import numpy as np
 from ortools.linear_solver import pywraplp
 
-from optimizer.solve.bound import Bound
-from optimizer.solve.lagrange import AgentPricing, Priced
+from optimizer.solve.bounds.lagrange import AgentPricing, Priced
+from optimizer.solve.bounds.lp import Bound
 from optimizer.solve.problem import Problem
 
 SMOOTHING = 0.7  # weight of the best prices so far in the next prices (dual stabilisation)

@@ -1,6 +1,6 @@
 """Lower bounds proved beside the search, and the worker that runs them.
 
-First the LP relaxation (`bound.py`) — exact on small problems
+First the LP relaxation (`lp.py`) — exact on small problems
 (milliseconds), with coverage summed over blocks of intervals on large
 ones (the exact LP does not solve in time there; `lp_block`) — then, from the
 LP's coverage prices, the Lagrangian dual: column generation on small
@@ -10,8 +10,9 @@ ones (a master LP round there takes seconds).
 On small problems this runs in a thread. On large ones it runs in a child
 process: the subgradient steps are numpy passes that would otherwise fight
 the search for Python's global interpreter lock (in a thread they get a
-small share of the steps the same code makes alone). The child reports bounds and its best prices through a pipe and reads the
-incumbent objective (the target of its steps) from it.
+small share of the steps the same code makes alone). The child reports
+bounds and its best prices through a pipe and reads the incumbent
+objective (the target of its steps) from it.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from optimizer.solve.bound import Bound, lp_bound
-from optimizer.solve.colgen import column_generation_bound
-from optimizer.solve.lagrange import lagrangian_bound
+from optimizer.solve.bounds.colgen import column_generation_bound
+from optimizer.solve.bounds.lagrange import lagrangian_bound
+from optimizer.solve.bounds.lp import Bound, lp_bound
 from optimizer.solve.problem import Problem
 from optimizer.solve.stop import StopCriteria
 

@@ -30,6 +30,13 @@ uphill, so steps that restart from the best prices keep trying the same
 direction and stall. Each step is a few vectorised numpy passes, so
 hundreds of steps fit where the LP relaxation of the same problem does not
 solve at all on large scenarios.
+One module, over 500 lines: the candidate entries (`_Candidates`: agent,
+day, length and clock slot folded into one cell index), the agent-week
+programme that reads them (`_AgentDP`) and the pricing that fills the cells
+and reads the chosen ones back (`AgentPricing.price`) share that private
+encoding; apart, each would have to publish it and be read with the others
+open. The subgradient loop at the end is short; column generation
+(`colgen.py`) uses the same `AgentPricing`.
 """
 
 from __future__ import annotations
@@ -43,7 +50,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.solve.bound import Bound
+from optimizer.solve.bounds.lp import Bound
 from optimizer.solve.problem import NIGHT_SHIFT_MINUTES, Problem, night_paid_minutes
 
 NEG = -np.inf

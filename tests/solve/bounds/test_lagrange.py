@@ -11,9 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from optimizer.check import check_roster
-from optimizer.solve.colgen import column_generation_bound
-from optimizer.solve.lagrange import lagrangian_bound
+from optimizer.solve.bounds.colgen import column_generation_bound
+from optimizer.solve.bounds.lagrange import lagrangian_bound
 from tests.solve import helpers as h
 
 
@@ -34,23 +33,6 @@ def test_bound_never_exceeds_a_solved_roster(case):
         assert cg.value <= res.objective + 1e-6 * max(1.0, abs(res.objective))
 
 
-def test_block_lps_are_weaker_but_valid():
-    """Summing coverage over blocks relaxes the LP: block 4 ≤ block 1 ≤ any roster."""
-    from optimizer.solve.bound import lp_bound
-
-    data = h.case(days=2, agents=2)
-    cells = {**h.block(0, 6, 14, 2), **h.block(1, 9, 12, 1), (1, 20): 3}
-    with tempfile.TemporaryDirectory() as tmp:
-        sc = h.load(Path(tmp), data)
-        p = h.problem(sc, cells)
-        res = h.solve(p, h.StopCriteria(time_limit=3, gap=0.0), seed=0)
-        exact = lp_bound(p, block=1).value
-        coarse = lp_bound(p, block=4).value
-        lag = lagrangian_bound(p, time_limit=1.0).value
-    assert coarse <= exact + 1e-6 and exact <= res.objective + 1e-6
-    assert lag <= res.objective + 1e-6
-
-
 def test_lagrangian_proves_the_optimum_of_a_hand_case():
     """One agent, 4-hour shifts at 10 EUR/h, one agent needed 08:00–12:00 on day 0 at
     100 EUR per agent-hour short: the optimum works that shift (cost 40), and
@@ -65,35 +47,13 @@ def test_lagrangian_proves_the_optimum_of_a_hand_case():
     )
 
 
-def test_column_generation_proves_the_bundled_tiny_roster_optimal():
-    """The tiny scenario: the LP relaxation leaves a 0.5 % gap (38,724); the
-    agents' integral schedules close it (38,934 = the roster's objective)."""
-    from optimizer.bench.workability import keep_rules
-    from optimizer.pipeline import prepare, run
-    from optimizer.scenario.load import load_scenario
-    from optimizer.solve.problem import build_problem
-    from optimizer.solve.stop import StopCriteria
-    from tests.conftest import REPO
-
-    # the v1 rules: the bounds relax the v1.1 workability rules
-    prep = prepare(keep_rules(load_scenario(REPO / "scenarios" / "tiny.yaml"), ()))
-    p = build_problem(prep.scenario, prep.requirements, prep.calendars)
-    cg = column_generation_bound(p, time_limit=10.0, block=1)
-    out = run(prep, StopCriteria(time_limit=10, gap=0.0))
-    assert cg.status == "CONVERGED"
-    assert cg.value == pytest.approx(38934.0, abs=0.01)
-    assert out.result.objective == pytest.approx(38934.0, abs=0.01)
-    assert out.result.status == "OPTIMAL" and out.result.gap == 0
-    assert check_roster(prep.scenario, out.roster).ok  # the roster, checked independently
-
-
 def test_identical_agents_are_priced_once_and_counted_as_many():
     """Three identical agents and one with leave: pricing the two kinds once
     each, counted by multiplicity, gives the same dual value and coverage
     as pricing all four."""
     import numpy as np
 
-    from optimizer.solve.lagrange import AgentPricing, identical_agents
+    from optimizer.solve.bounds.lagrange import AgentPricing, identical_agents
 
     data = h.case(days=3, agents=4)
     data["agents"][3]["leave"] = "2027-03-02"
@@ -122,10 +82,12 @@ def test_steps_go_on_from_the_prices_just_tried_and_climb_past_a_kink():
     0.3 % of the LP in a few thousand steps."""
     from optimizer.pipeline import prepare
     from optimizer.scenario.load import load_scenario
-    from optimizer.solve.bound import lp_bound
+    from optimizer.solve.bounds.lp import lp_bound
     from optimizer.solve.problem import build_problem
 
-    prep = prepare(load_scenario(Path(__file__).parent / "data" / "latin-week" / "scenario.yaml"))
+    prep = prepare(
+        load_scenario(Path(__file__).parent.parent / "data" / "latin-week" / "scenario.yaml")
+    )
     p = build_problem(prep.scenario, prep.requirements, prep.calendars)
     start = lp_bound(p, block=8)
     b = lagrangian_bound(
@@ -205,7 +167,7 @@ def test_a_night_workers_limit_leaves_his_colleague_alone(tmp_path):
     colleague every date (50)."""
     import numpy as np
 
-    from optimizer.solve.lagrange import _AgentDP, _candidates
+    from optimizer.solve.bounds.lagrange import _AgentDP, _candidates
 
     data = _with(5, max_consecutive_nights=1)
     data["agents"] = [*data["agents"], {**data["agents"][0], "id": "A2"}]
@@ -229,7 +191,7 @@ def test_a_night_workers_limit_leaves_his_colleague_alone(tmp_path):
 def test_every_week_within_a_band_fits_one_of_its_windows(arc, band, offsets):
     """Starts on an arc of `band` minutes round the clock (from minute
     `arc`) all lie in the slots of one window of `band_windows`."""
-    from optimizer.solve.lagrange import BAND_STEP, band_windows
+    from optimizer.solve.bounds.lagrange import BAND_STEP, band_windows
 
     starts = [(arc + o * band // 1440) % 1440 for o in offsets]
     slots = {s // BAND_STEP for s in starts}
@@ -270,7 +232,7 @@ def _programme_brute_force(dp, a, options, best):  # type: ignore[no-untyped-def
     them, written out plainly: runs of days within each week, weekly
     limits, overtime, days off together in whole weeks, one window per week; and
     the function that values a plan (-inf: not allowed)."""
-    from optimizer.solve.lagrange import band_windows
+    from optimizer.solve.bounds.lagrange import band_windows
 
     p = dp.p
     site = int(p.agent_site[a])
@@ -318,7 +280,7 @@ def test_the_agents_programme_is_exact_under_the_rules_it_reads(case):
     the schedule it reports is allowed and worth exactly that."""
     import numpy as np
 
-    from optimizer.solve.lagrange import _AgentDP, _candidates
+    from optimizer.solve.bounds.lagrange import _AgentDP, _candidates
 
     data, rnd = case
     with tempfile.TemporaryDirectory() as tmp:
@@ -350,7 +312,7 @@ def test_an_agent_week_without_any_schedule_is_minus_infinity_and_all_off():
     walk back reports every day off, beside a first agent priced as usual."""
     import numpy as np
 
-    from optimizer.solve.lagrange import _AgentDP, _candidates
+    from optimizer.solve.bounds.lagrange import _AgentDP, _candidates
 
     data = h.case(days=7, agents=2)
     data["rules"]["PT"].update({"max_consecutive_days": 1, "days_off_together": 1})
