@@ -1,9 +1,10 @@
 """The frozen problem the solver works on: ids → indices, numpy arrays.
 
 Built once from a scenario and its requirements; the solver reads nothing
-else. Agents' day-level rules (leave, days off, `holidays: off`, personal
-windows) are folded into each agent's candidate templates here, so the search
-never even sees a shift that breaks them.
+else. The day rules (`rules/day.py`: days off, leave, `holidays: off`,
+personal windows, skills and data residency) are folded into each agent's
+candidate templates here, so the search never even sees a shift that breaks
+them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import pandas as pd
 
 from optimizer.calendars import Calendars, calendars_of
 from optimizer.pay import local_clock
-from optimizer.scenario.model import Agent, RuleSet, Scenario
+from optimizer.scenario.model import RuleSet, Scenario
+from optimizer.solve.rules import day
 from optimizer.solve.templates import Templates, build_templates
 from optimizer.staffing.requirements import Requirements, compute_requirements
 from optimizer.timegrid import TimeGrid
@@ -123,19 +125,6 @@ class Problem:
         return self.grid.interval
 
 
-def _eligible(sc: Scenario, agent: Agent) -> np.ndarray:
-    site = sc.site_by_id[agent.site]
-    return np.array(
-        [
-            q.language in agent.languages
-            and q.channel in agent.channels
-            and sc.may_serve(site, sc.market_by_id[q.market])
-            for q in sc.queues
-        ],
-        dtype=bool,
-    )
-
-
 NIGHT_SHIFT_MINUTES = 180  # v1.1: a night shift has at least 3 paid hours in the night window
 
 
@@ -181,17 +170,27 @@ def _site_templates(
     )
 
 
-def window_fits(
-    earliest: int, latest: int, start_min: np.ndarray, end_rel: np.ndarray
-) -> np.ndarray:
-    """Does a shift starting at local minute `start_min` and ending `end_rel`
-    minutes after its start day's local midnight fit the agent's window?
-    A window across midnight (22:00/07:00) may open on the start day or the day before."""
-    if earliest == latest:
-        return np.ones(start_min.shape, dtype=bool)
-    if earliest < latest:
-        return (start_min >= earliest) & (end_rel <= latest)
-    return ((start_min >= earliest) & (end_rel <= 1440 + latest)) | (end_rel <= latest)
+def _candidates(
+    sc: Scenario,
+    sites: list[SiteTemplates],
+    agent_site: np.ndarray,
+    may_work: np.ndarray,
+    eligible: np.ndarray,
+) -> list[np.ndarray]:
+    """Each agent's candidate templates: those of its site on a day it may
+    work (`may_work` [A, D]) that fit its personal window; none for an agent
+    who may serve no queue (`eligible` [A, Q])."""
+    cand = [np.zeros(0, dtype=np.int64)] * len(sc.agents)
+    for si, st in enumerate(sites):
+        at = np.flatnonzero(agent_site == si)
+        if not len(at) or not len(st.tpl):
+            continue
+        ok = may_work[at][:, st.tpl.day]
+        ok &= day.personal_window([sc.agents[i] for i in at], sc.sites[si].timezone, st.tpl)
+        ok &= eligible[at].any(axis=1)[:, None]
+        for row, i in enumerate(at):
+            cand[i] = np.flatnonzero(ok[row])
+    return cand
 
 
 def build_problem(
@@ -205,7 +204,6 @@ def build_problem(
     req = requirements or compute_requirements(sc, TimeGrid.of(sc), cal)
     grid = req.grid
     dates = tuple(sc.horizon.dates())
-    d_index = {d: i for i, d in enumerate(dates)}
     monday0 = dates[0] - dt.timedelta(days=dates[0].weekday())
     week_of_day = np.array([(d - monday0).days // 7 for d in dates], dtype=np.int64)
     n_weeks = int(week_of_day.max()) + 1
@@ -228,10 +226,16 @@ def build_problem(
     penalty = np.array(
         [sc.tier_of(q).under_cover_penalty * grid.interval / 60.0 for q in sc.queues], dtype=float
     )
-    eligible = np.array([_eligible(sc, a) for a in sc.agents], dtype=bool).reshape(
-        len(sc.agents), len(sc.queues)
-    )
     agent_site = np.array([site_index[a.site] for a in sc.agents], dtype=np.int64)
+
+    # the day rules (rules/day.py), each a mask of the options it allows
+    agents = sc.agents
+    eligible = day.skills(agents, sc.queues) & day.data_residency(sc, agents)  # [A, Q]
+    not_leave = day.leave(agents, dates)  # [A, D]
+    not_holiday = day.holiday_off(sc, agents, dates, cal)  # [A, D]
+    may_work = day.days_off(agents, dates) & not_leave & not_holiday  # [A, D]
+    cand = _candidates(sc, sites, agent_site, may_work, eligible)
+
     keys: dict[tuple[int, bytes], int] = {}
     agent_group = np.zeros(len(sc.agents), dtype=np.int64)
     for i in range(len(sc.agents)):
@@ -246,44 +250,18 @@ def build_problem(
     rate = np.array(
         [sc.agent_cost(a) * sc.fx_rate(sc.site_by_id[a.site].currency) / 60.0 for a in sc.agents]
     )
-    cand: list[np.ndarray] = []
-    wmax = np.zeros((len(sc.agents), n_weeks), dtype=np.int64)
-    wmin = np.zeros((len(sc.agents), n_weeks), dtype=np.int64)
-    pref_off = np.zeros((len(sc.agents), len(dates)), dtype=bool)
-    end_rel_cache: dict[int, np.ndarray] = {}
-    for i, a in enumerate(sc.agents):
-        si = int(agent_site[i])
-        site = sc.sites[si]
-        rules = sc.rules_of(site)
-        st = sites[si]
-        off_days = np.zeros(len(dates), dtype=bool)
-        for k, d in enumerate(dates):
-            if d.weekday() in a.days_off or d in a.leave:
-                off_days[k] = True
-            if site.holidays == "off" and d in cal.site[site.id]:
-                off_days[k] = True
-            pref_off[i, k] = d.weekday() in a.preferred_days_off
-        ok = ~off_days[st.tpl.day] if len(st.tpl) else np.zeros(0, bool)
-        if a.earliest_start is not None and a.latest_end is not None:
-            if si not in end_rel_cache:
-                sday, _, _ = local_clock(site.timezone, st.tpl.start)
-                eday, _, emin = local_clock(site.timezone, st.tpl.end)
-                end_rel_cache[si] = (eday - sday) * 1440 + emin
-            ok &= window_fits(a.earliest_start, a.latest_end, st.tpl.local_start, end_rel_cache[si])
-        if not eligible[i].any():
-            ok &= False
-        cand.append(np.flatnonzero(ok))
-        exempt = np.zeros(n_weeks, dtype=bool)
-        for d in a.leave:
-            if d in d_index:
-                exempt[week_of_day[d_index[d]]] = True
-        if site.holidays == "off":
-            for d in cal.site[site.id]:
-                if d in d_index:
-                    exempt[week_of_day[d_index[d]]] = True
-        cap = round(rules.max_hours_week * 60)
-        wmax[i] = np.where(week_inside, min(cap, round(a.max_hours_week * 60)), cap)
-        wmin[i] = np.where(week_inside & ~exempt, round(a.min_hours_week * 60), 0)
+    # weekly limits: the agent's own only in weeks wholly inside the horizon;
+    # no minimum in a week with leave or a site holiday at a `holidays: off` site
+    first_day = np.flatnonzero(np.diff(week_of_day, prepend=-1))
+    exempt = ~np.logical_and.reduceat(not_leave & not_holiday, first_day, axis=1)  # [A, W]
+    cap = np.array(
+        [round(sc.rules_of(a.site).max_hours_week * 60) for a in agents], dtype=np.int64
+    )[:, None]
+    own_max = np.array([round(a.max_hours_week * 60) for a in agents], dtype=np.int64)[:, None]
+    own_min = np.array([round(a.min_hours_week * 60) for a in agents], dtype=np.int64)[:, None]
+    wmax = np.where(week_inside, np.minimum(cap, own_max), cap)
+    wmin = np.where(week_inside & ~exempt, own_min, 0)
+    pref_off = day.on_weekdays([a.preferred_days_off for a in agents], dates)
 
     rs = [sc.rules_of(s) for s in sc.sites]
     big = 10**9

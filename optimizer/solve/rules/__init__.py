@@ -1,16 +1,16 @@
-"""Hard rules, one function per rule family.
+"""Hard rules, one function per rule, named as in the checker (`optimizer.check`).
 
 Structural rules hold by construction of the templates (`templates.py`:
-paid shift length, local start step, break length and window). Day-level
-rules are folded into each agent's candidates by `problem.build_problem`
-(days off, leave, site holidays `off`, personal windows, skills and data
-residency).
+paid shift length, local start step, break length and window).
+Day rules are boolean masks of the options they allow (`day.py`: days off,
+leave, holidays off, personal window, skills, data residency);
+`problem.build_problem` combines them into each agent's candidate templates.
 Sequence rules are CP-SAT constraints over an agent's days (`sequence.py`:
 one shift per local date, minimum rest, maximum consecutive days, weekly
 maximum and minimum), and so are the v1.1 workability rules
-(`workability.py`: start band, days off together, consecutive nights).
-Every function says its rule in plain words and returns
-what it added, so tests and explanations can point at it.
+(`workability.py`: start band, days off together, consecutive nights); each
+returns the constraints it added, so tests and explanations can point at it.
+Every function says its rule in plain words.
 """
 
 from optimizer.solve.rules.sequence import (

@@ -11,11 +11,14 @@ switchable, which is how infeasibility is explained.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from ortools.sat.python import cp_model
 
-from optimizer.solve.problem import Problem
+if TYPE_CHECKING:  # problem.py builds its candidates from rules/day.py
+    from optimizer.solve.problem import Problem
+
 
 Lit = cp_model.IntVar
 Options = list[tuple[int, Lit]]

@@ -9,12 +9,16 @@ is divided between queues, not which shifts are worked: the allocation
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from ortools.sat.python import cp_model
 
-from optimizer.solve.problem import Problem
+from optimizer.scenario.clock import MINUTES_PER_DAY as DAY_MINUTES
 from optimizer.solve.rules.sequence import AgentDays, Lit, _enforced
-from optimizer.solve.state import DAY_MINUTES
+
+if TYPE_CHECKING:  # problem.py builds its candidates from rules/day.py
+    from optimizer.solve.problem import Problem
 
 
 def in_band(starts: np.ndarray, anchor: int | np.ndarray, band: int) -> np.ndarray:
