@@ -17,7 +17,13 @@ exports, so a cost means the same everywhere. Rules (SCENARIO.md):
   the regular/night/weekend/holiday split.
 * Costs are in the site currency and, times the fx rate, in the reporting one.
 
-Everything is vectorised over all paid minutes of all shifts at once.
+The premium type of every minute is a function of the site's local clock
+alone, so it is classified once per site, minute by minute, over the UTC days
+the shifts touch; running counts of each type over those days then give any
+stretch's minutes by type as two look-ups. A shift is priced per paid stretch
+(the shift less its unpaid breaks) and per overtime tail, never per minute;
+`price_minutes` expands the same stretches minute by minute for the exports
+that split cost finer than a shift.
 """
 
 from __future__ import annotations
@@ -105,6 +111,14 @@ class PricedShifts:
         return self.table[cols].sum()
 
 
+def _unpaid_break_sites(scenario: Scenario) -> dict[str, bool]:
+    """Site id → whether its rule set's break is unpaid."""
+    return {
+        s.id: bool(scenario.rules_of(s).break_ and not scenario.rules_of(s).break_.paid)
+        for s in scenario.sites
+    }
+
+
 def paid_minutes(shifts: pd.DataFrame, breaks: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """One row per paid minute: `shift` (row index of `shifts`) and `t`.
 
@@ -119,10 +133,7 @@ def paid_minutes(shifts: pd.DataFrame, breaks: pd.DataFrame, scenario: Scenario)
     t = first + offsets
     keep = np.ones(t.shape, dtype=bool)
     if len(breaks):
-        unpaid_site = {
-            s.id: bool(scenario.rules_of(s).break_ and not scenario.rules_of(s).break_.paid)
-            for s in scenario.sites
-        }
+        unpaid_site = _unpaid_break_sites(scenario)
         site_of = shifts["site"].to_numpy()
         b_shift = breaks["shift"].to_numpy(np.int64)
         unpaid = np.array([unpaid_site[site_of[k]] for k in b_shift], dtype=bool)
@@ -169,14 +180,16 @@ def price_shifts(
     `shifts`: columns `agent_id, site, shift_date (datetime.date), start, end`
     (UTC epoch minutes). `breaks`: `shift` (row position in `shifts`),
     `start, end`. `fx` overrides the scenario's rates (what-ifs). Returns the
-    shifts with `week_start`, minutes by type, `overtime_minutes`,
-    `paid_minutes`, `cost_site`, `currency`, `cost_reporting` added, and the
+    shifts with `week_start`, minutes by type (`<type>_minutes`, overtime
+    included, and `overtime_<type>_minutes`, the overtime among them),
+    `overtime_minutes`, `paid_minutes`, `cost_site`, `currency`,
+    `cost_reporting` added, and the
     cost split in the site currency: `cost_<type>` (the minutes of each
     premium type, overtime included; they sum to `cost_site`) and
     `base_cost` + `uplift_<night|weekend|holiday|overtime>` (what each
     premium adds on top of the base rate; these also sum to `cost_site`).
     """
-    return _price(scenario, calendars, shifts, breaks, fx)[0]
+    return _price(scenario, calendars, shifts, breaks, fx, per_minute=False)[0]
 
 
 def price_minutes(
@@ -186,7 +199,84 @@ def price_minutes(
     breaks: pd.DataFrame | None = None,
 ) -> PricedMinutes:
     """The minute-level prices behind `price_shifts` (same arguments)."""
-    return _price(scenario, calendars, shifts, breaks, None)[1]
+    priced = _price(scenario, calendars, shifts, breaks, None, per_minute=True)[1]
+    assert priced is not None
+    return priced
+
+
+def _paid_pieces(
+    shifts: pd.DataFrame, breaks: pd.DataFrame, scenario: Scenario
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The paid stretches of every shift, in time order within each shift:
+    `(shift, start, end)` arrays (row position in `shifts`, UTC epoch minutes).
+
+    A shift less its unpaid breaks (each clipped to the shift; overlapping
+    breaks count once); paid breaks stay. Each shift and break boundary is an
+    event, and a stretch is paid where no unpaid break is open.
+    """
+    n = len(shifts)
+    start = shifts["start"].to_numpy(np.int64)
+    end = shifts["end"].to_numpy(np.int64)
+    rows = np.arange(n, dtype=np.int64)
+    k, t, depth = [rows, rows], [start, end], [np.zeros(n, np.int64)] * 2
+    if len(breaks):
+        unpaid_site = _unpaid_break_sites(scenario)
+        site_of = shifts["site"].to_numpy()
+        b_shift = breaks["shift"].to_numpy(np.int64)
+        unpaid = np.array([unpaid_site.get(site_of[j], False) for j in b_shift], dtype=bool)
+        bs = np.maximum(breaks["start"].to_numpy(np.int64), start[b_shift])
+        be = np.minimum(breaks["end"].to_numpy(np.int64), end[b_shift])
+        ok = unpaid & (bs < be)
+        ones = np.ones(int(ok.sum()), np.int64)
+        k += [b_shift[ok], b_shift[ok]]
+        t += [bs[ok], be[ok]]
+        depth += [ones, -ones]
+    k_all, t_all = np.concatenate(k), np.concatenate(t)
+    order = np.lexsort((t_all, k_all))
+    k_all, t_all = k_all[order], t_all[order]
+    open_breaks = np.cumsum(np.concatenate(depth)[order])  # after each event
+    paid = (k_all[:-1] == k_all[1:]) & (open_breaks[:-1] == 0) & (t_all[1:] > t_all[:-1])
+    return k_all[:-1][paid], t_all[:-1][paid], t_all[1:][paid]
+
+
+def _day_span(first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """The sorted distinct day numbers of all ranges `first[i]…last[i]` (inclusive)."""
+    span = last - first + 1
+    steps = np.arange(span.sum()) - np.repeat(np.cumsum(span) - span, span)
+    return np.unique(np.repeat(first, span) + steps)
+
+
+@dataclass(frozen=True)
+class _SiteClock:
+    """A site's premium type of every minute of some UTC days, with running counts.
+
+    `days`: sorted UTC day numbers; `kind[i]`: the type of minute `i` of
+    their concatenation; `count[k, i]`: minutes of type `k` before minute `i`.
+    """
+
+    days: np.ndarray
+    kind: np.ndarray
+    count: np.ndarray
+
+    @classmethod
+    def of(
+        cls, tz: str, rules: RuleSet, holidays: frozenset[dt.date], days: np.ndarray
+    ) -> _SiteClock:
+        t = (days[:, None] * 1440 + np.arange(1440, dtype=np.int64)).ravel()
+        kind = classify_minutes(tz, rules, holidays, t).kind
+        count = np.zeros((len(PREMIUM_TYPES), len(t) + 1), dtype=np.int64)
+        np.cumsum(kind[None, :] == np.arange(len(PREMIUM_TYPES))[:, None], axis=1, out=count[:, 1:])
+        return cls(days, kind, count)
+
+    def index(self, t: np.ndarray) -> np.ndarray:
+        """Position of UTC minutes `t` (on the clock's days) in the concatenation."""
+        return np.searchsorted(self.days, t // 1440) * 1440 + t % 1440
+
+
+def _premium_table(rules: RuleSet) -> np.ndarray:
+    """The multiplier of each premium type (as `classify_minutes` assigns it)."""
+    p = rules.premiums
+    return np.array([1.0, p.night, p.weekend, p.holiday], dtype=np.float64)
 
 
 def _price(
@@ -195,43 +285,33 @@ def _price(
     shifts: pd.DataFrame,
     breaks: pd.DataFrame | None,
     fx: dict[str, float] | None,
-) -> tuple[PricedShifts, PricedMinutes]:
+    *,
+    per_minute: bool,
+) -> tuple[PricedShifts, PricedMinutes | None]:
     shifts = shifts.reset_index(drop=True)
     if breaks is None:
         breaks = pd.DataFrame({"shift": [], "start": [], "end": []}, dtype=np.int64)
-    n = len(shifts)
-    minutes = paid_minutes(shifts, breaks, scenario)
-    kind = np.zeros(len(minutes), dtype=np.int8)
-    mult = np.ones(len(minutes), dtype=np.float64)
-    # sites as integer codes: comparing millions of site-id strings per site is slow
-    code = {s.id: i for i, s in enumerate(scenario.sites)}
-    site_code = shifts["site"].map(code).fillna(-1).to_numpy(np.int64)
-    site_of_minute = site_code[minutes["shift"].to_numpy()] if n else np.zeros(0, np.int64)
-    for i, site in enumerate(scenario.sites):
-        sel = site_of_minute == i
-        if not sel.any():
-            continue
-        c = classify_minutes(
-            site.timezone,
-            scenario.rules_of(site),
-            calendars.site_dates(site.id),
-            minutes["t"].to_numpy()[sel],
-        )
-        kind[sel] = c.kind
-        mult[sel] = c.multiplier
+    n, kinds = len(shifts), len(PREMIUM_TYPES)
+    piece, a, b = _paid_pieces(shifts, breaks, scenario)
+    length = b - a
+    paid = np.bincount(piece, weights=length, minlength=n).astype(np.int64)
 
     # weekly overtime, in time order within each agent's local week
     out = shifts.copy()
     dates = pd.to_datetime(out["shift_date"])
     out["week_start"] = (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.date
-    shift_of_min = minutes["shift"].to_numpy()
-    paid = np.bincount(shift_of_min, minlength=n).astype(np.int64)
     out["paid_minutes"] = paid
     thresholds = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
     ot_mult = np.ones(n)
-    for site in scenario.sites:
-        p = scenario.rules_of(site).premiums
-        sel = (out["site"] == site.id).to_numpy()
+    # sites as integer codes (-1: not a site of the scenario, priced as regular)
+    code = {s.id: i for i, s in enumerate(scenario.sites)}
+    site_code = out["site"].map(code).fillna(-1).to_numpy(np.int64)
+    premium = np.ones((n, kinds))
+    for i, site in enumerate(scenario.sites):
+        rules = scenario.rules_of(site)
+        p = rules.premiums
+        sel = site_code == i
+        premium[sel] = _premium_table(rules)
         if p.overtime_after_hours_week is not None and p.overtime > 1:
             thresholds[sel] = round(p.overtime_after_hours_week * 60)
             ot_mult[sel] = p.overtime
@@ -250,48 +330,88 @@ def _price(
     overtime[order] = ot
     out["overtime_minutes"] = overtime
 
-    # a minute is overtime if it is among the last `overtime` paid minutes of its shift
-    is_ot = np.zeros(len(minutes), dtype=bool)
-    premium = mult
-    if len(minutes):
-        pos_from_end = (
-            np.repeat(np.cumsum(paid), paid) - np.arange(len(minutes)) - 1
-        )  # 0 for the last paid minute of each shift
-        is_ot = pos_from_end < overtime[shift_of_min]
-        mult = np.where(is_ot, mult * ot_mult[shift_of_min], mult)
-    for k, name in enumerate(PREMIUM_TYPES):
-        out[f"{name}_minutes"] = np.bincount(shift_of_min[kind == k], minlength=n).astype(np.int64)
+    # a shift's overtime is its last `overtime` paid minutes: each stretch's
+    # overtime tail starts at `cut` (paid minutes in its shift's later stretches
+    # count first)
+    later = np.cumsum(paid)[piece] - np.cumsum(length) if len(piece) else length
+    cut = b - np.clip(overtime[piece] - later, 0, length)
 
-    base = (
-        np.array([scenario.agent_cost(scenario.agent_by_id[a]) for a in out["agent_id"]])
-        if n
-        else np.zeros(0)
-    )
-    rate = base[shift_of_min] / 60.0 if len(minutes) else np.zeros(0)
-    minute_cost = rate * mult
-    out["cost_site"] = np.bincount(shift_of_min, weights=minute_cost, minlength=n)
-    for k, name in enumerate(PREMIUM_TYPES):
-        sel = kind == k
-        out[f"cost_{name}"] = np.bincount(shift_of_min[sel], weights=minute_cost[sel], minlength=n)
-    out["base_cost"] = base / 60.0 * paid
-    for k, name in enumerate(PREMIUM_TYPES[1:], start=1):
-        sel = kind == k
-        out[f"uplift_{name}"] = np.bincount(
-            shift_of_min[sel], weights=rate[sel] * (premium[sel] - 1.0), minlength=n
+    # minutes by type of each stretch, straight and in overtime, from each
+    # site's running counts (a stretch at no site of the scenario: regular)
+    piece_straight = np.zeros((len(piece), kinds), dtype=np.int64)
+    piece_extra = np.zeros((len(piece), kinds), dtype=np.int64)
+    piece_straight[:, 0], piece_extra[:, 0] = cut - a, b - cut
+    piece_site = site_code[piece]
+    clocks: dict[int, _SiteClock] = {}
+    for i, site in enumerate(scenario.sites):
+        sel = piece_site == i
+        if not sel.any():
+            continue
+        sa, sc_, sb = a[sel], cut[sel], b[sel]
+        clock = clocks[i] = _SiteClock.of(
+            site.timezone,
+            scenario.rules_of(site),
+            calendars.site_dates(site.id),
+            _day_span(sa // 1440, (sb - 1) // 1440),
         )
-    out["uplift_overtime"] = np.bincount(
-        shift_of_min[is_ot], weights=minute_cost[is_ot] - rate[is_ot] * premium[is_ot], minlength=n
-    )
+        ia, ib = clock.index(sa), clock.index(sb - 1) + 1
+        ic = np.where(sc_ < sb, clock.index(np.minimum(sc_, sb - 1)), ib)
+        piece_straight[sel] = (clock.count[:, ic] - clock.count[:, ia]).T
+        piece_extra[sel] = (clock.count[:, ib] - clock.count[:, ic]).T
+    straight = np.zeros((n, kinds), dtype=np.int64)
+    extra = np.zeros((n, kinds), dtype=np.int64)
+    np.add.at(straight, piece, piece_straight)
+    np.add.at(extra, piece, piece_extra)
+    for k, name in enumerate(PREMIUM_TYPES):
+        out[f"{name}_minutes"] = straight[:, k] + extra[:, k]
+    for k, name in enumerate(PREMIUM_TYPES):
+        out[f"overtime_{name}_minutes"] = extra[:, k]
+
+    base = _base_costs(scenario, out["agent_id"])
+    rate = (base / 60.0)[:, None]
+    with_ot = premium * ot_mult[:, None]  # a minute's multiplier in overtime
+    cost = rate * premium * straight + rate * with_ot * extra
+    out["cost_site"] = cost.sum(axis=1)
+    for k, name in enumerate(PREMIUM_TYPES):
+        out[f"cost_{name}"] = cost[:, k]
+    out["base_cost"] = base / 60.0 * paid
+    uplift = rate * (premium - 1.0) * (straight + extra)
+    for k, name in enumerate(PREMIUM_TYPES[1:], start=1):
+        out[f"uplift_{name}"] = uplift[:, k]
+    out["uplift_overtime"] = ((rate * with_ot - rate * premium) * extra).sum(axis=1)
     cur = {s.id: s.currency for s in scenario.sites}
     out["currency"] = out["site"].map(cur)
     rates = {**{c: scenario.fx_rate(c) for c in set(cur.values())}, **(fx or {})}
     out["cost_reporting"] = out["cost_site"] * out["currency"].map(rates).astype(float)
-    priced_minutes = PricedMinutes(
+    if not per_minute:
+        return PricedShifts(out), None
+
+    # every paid minute, in time order within each shift
+    m_piece = np.repeat(np.arange(len(piece)), length)
+    t = a[m_piece] + (np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length))
+    kind = np.zeros(len(t), dtype=np.int8)
+    minute_site = piece_site[m_piece]
+    for i, clock in clocks.items():
+        on = minute_site == i
+        kind[on] = clock.kind[clock.index(t[on])]
+    shift_of_min = piece[m_piece]
+    is_ot = t >= cut[m_piece]
+    mult = premium[shift_of_min, kind]
+    mult = np.where(is_ot, mult * ot_mult[shift_of_min], mult)
+    return PricedShifts(out), PricedMinutes(
         shift=shift_of_min,
-        t=minutes["t"].to_numpy(),
+        t=t,
         kind=kind,
         multiplier=mult,
         overtime=is_ot,
-        cost_site=minute_cost,
+        cost_site=base[shift_of_min] / 60.0 * mult,
     )
-    return PricedShifts(out), priced_minutes
+
+
+def _base_costs(scenario: Scenario, agent_ids: pd.Series) -> np.ndarray:
+    """The base hourly cost of each row's agent (site currency)."""
+    if not len(agent_ids):
+        return np.zeros(0)
+    ids, inverse = np.unique(agent_ids.to_numpy(object), return_inverse=True)
+    cost = np.array([scenario.agent_cost(scenario.agent_by_id[a]) for a in ids], dtype=float)
+    return cost[inverse.reshape(-1)]

@@ -133,9 +133,9 @@ def write_column(
             if _is_date_column(values)
             else values.to_numpy(dtype=float)
         )
-        number = ws.write_number
+        number, floats = ws.write_number, data.tolist()  # Python floats format faster
         for i in np.flatnonzero(np.isfinite(data)).tolist():
-            number(row + i, col, data[i], fmt)
+            number(row + i, col, floats[i], fmt)
         return
     text = ws.write_string
     for i, v in enumerate(values.to_numpy(dtype=object).tolist()):

@@ -7,16 +7,16 @@ a formula to a spreadsheet; following OWASP's CSV-injection rule it is
 written with a leading `'` so it shows as the text it is. Numbers are never
 touched (a negative amount stays a number). Money is rounded half up to the
 currency's minor unit (ISO 4217: 2 decimals for most, 0 for JPY or KRW, 3
-for KWD) and written with exactly that many decimals; other decimals are
-rounded to 6 places so no float noise (`0.30000000000000004`) reaches a
-sheet.
+for KWD), float noise past 12 significant digits dropped first, and written
+with exactly that many decimals; other decimals are rounded to 6 places so
+no float noise (`0.30000000000000004`) reaches a sheet.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,7 @@ import pandas as pd
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 OTHER_DECIMALS = 6
+SIGNIFICANT = 12  # digits of a float amount that are money; the rest is noise
 
 # ISO 4217 currencies whose minor unit is not 1/100
 _MINOR_UNITS = {
@@ -45,10 +46,17 @@ def minor_unit(currency: str) -> int:
 def round_money(amount: float, currency: str) -> Decimal:
     """`amount` rounded half up to the minor unit of `currency`.
 
-    The float's shortest repr is rounded, so 774.125 EUR is 774.13 (binary
-    rounding would give 774.12)."""
-    step = Decimal(1).scaleb(-minor_unit(currency))
-    return Decimal(repr(float(amount))).quantize(step, rounding=ROUND_HALF_UP)
+    The float is first cut to `SIGNIFICANT` digits (a sum of floats is exact
+    to about 15; the digits past those are noise, never money), keeping at
+    least one place past the minor unit; that decimal value is then rounded
+    half up. So 774.125 EUR is 774.13 (binary rounding would give 774.12),
+    and so is a sum of per-minute costs that came to 774.1249999999999."""
+    minor = minor_unit(currency)
+    value = Decimal(repr(float(amount)))
+    if value.is_finite() and value:
+        places = max(SIGNIFICANT - value.adjusted() - 1, minor + 1)
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    return value.quantize(Decimal(1).scaleb(-minor), rounding=ROUND_HALF_UP)
 
 
 def neutralise(text: str) -> str:

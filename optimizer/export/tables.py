@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
 
 from optimizer.calendars import Calendars, calendars_of
-from optimizer.pay import PREMIUM_TYPES, local_clock, price_minutes
+from optimizer.pay import PREMIUM_TYPES, local_clock, price_shifts
 from optimizer.roster import BREAK, Roster
 from optimizer.scenario.model import Scenario
 
@@ -152,10 +153,12 @@ def local_shifts(scenario: Scenario, roster: Roster) -> pd.DataFrame:
         bk = k[is_break]
         bs, _ = local_minutes(tz[bk], seg["start"].to_numpy()[is_break])
         be, _ = local_minutes(tz[bk], seg["end"].to_numpy()[is_break])
-        for i, text in zip(
-            bk, np.char.add(np.char.add(hhmm(bs % 1440), "–"), hhmm(be % 1440)), strict=True
-        ):
-            break_txt[i] = f"{break_txt[i]}, {text}" if break_txt[i] else str(text)
+        text = np.char.add(np.char.add(hhmm(bs % 1440), "–"), hhmm(be % 1440)).astype(object)
+        if np.bincount(bk).max() == 1:  # one break per shift: no joining
+            break_txt[bk] = text
+        else:
+            for i, t in zip(bk.tolist(), text.tolist(), strict=True):
+                break_txt[i] = f"{break_txt[i]}, {t}" if break_txt[i] else t
     queues = np.full(len(sh), "", dtype=object)
     work = ~is_break
     if work.any():
@@ -164,9 +167,10 @@ def local_shifts(scenario: Scenario, roster: Roster) -> pd.DataFrame:
         keep = np.ones(len(wk), dtype=bool)
         keep[1:] = (wk[1:] != wk[:-1]) | (act[1:] != act[:-1])
         wk, act = wk[keep], act[keep]
-        cuts = np.flatnonzero(np.diff(wk)) + 1
-        for group, names in zip(np.split(wk, cuts), np.split(act, cuts), strict=True):
-            queues[group[0]] = " → ".join(map(str, names))
+        bounds = [0, *(np.flatnonzero(np.diff(wk)) + 1).tolist(), len(wk)]
+        names = [str(a) for a in act.tolist()]
+        for s, e in pairwise(bounds):
+            queues[wk[s]] = " → ".join(names[s:e])
     name, team = _people(scenario, sh["agent_id"])
     out = pd.DataFrame(
         {
@@ -264,15 +268,17 @@ def payroll(
     columns = PAYROLL_DAY_COLUMNS if per_day else PAYROLL_COLUMNS
     if sh.empty:
         return pd.DataFrame(columns=list(columns))
-    pm = price_minutes(
+    priced = price_shifts(
         scenario, cal, sh[["agent_id", "site", "shift_date", "start", "end"]], roster.breaks
-    )
-    n, kinds = len(sh), len(PREMIUM_TYPES)
-    code = pm.shift.astype(np.int64) * (2 * kinds) + pm.overtime.astype(np.int64) * kinds + pm.kind
-    minutes = np.bincount(code, minlength=n * 2 * kinds).reshape(n, 2 * kinds)
-    per_shift = pd.DataFrame(minutes / 60.0, columns=list(HOUR_COLUMNS))
-    per_shift["paid_hours"] = minutes.sum(axis=1) / 60.0
-    per_shift["cost_local"] = np.bincount(pm.shift, weights=pm.cost_site, minlength=n)
+    ).table
+    straight = {
+        f"{k}_hours": (priced[f"{k}_minutes"] - priced[f"overtime_{k}_minutes"]) / 60.0
+        for k in PREMIUM_TYPES
+    }
+    extra = {f"overtime_{k}_hours": priced[f"overtime_{k}_minutes"] / 60.0 for k in PREMIUM_TYPES}
+    per_shift = pd.DataFrame({**straight, **extra}).loc[:, list(HOUR_COLUMNS)]
+    per_shift["paid_hours"] = priced["paid_minutes"] / 60.0
+    per_shift["cost_local"] = priced["cost_site"]
     currency = sh["site"].map({s.id: s.currency for s in scenario.sites})
     rates = {**{c: scenario.fx_rate(c) for c in set(currency)}, **(fx or {})}
     per_shift["cost_reporting"] = per_shift["cost_local"] * currency.map(rates).to_numpy(float)

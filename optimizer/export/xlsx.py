@@ -34,8 +34,9 @@ from optimizer.export.sheets import (
     table_name,
 )
 from optimizer.export.spreadsheet import round_money
-from optimizer.export.tables import HOUR_COLUMNS, local_minutes, local_shifts, payroll, week_of
+from optimizer.export.tables import HOUR_COLUMNS, local_shifts, payroll, week_of
 from optimizer.kpi import coverage_table
+from optimizer.pay import local_clock
 from optimizer.roster import BREAK, Roster
 from optimizer.scenario.clock import WEEKDAYS
 from optimizer.scenario.model import Scenario, Site
@@ -226,24 +227,27 @@ def _site_week(
     base = {"align": "center", "valign": "vcenter", "text_wrap": True, "border": 1,
             "border_color": "#BFBFBF"}  # fmt: skip
     plain = fm.get(border=1, border_color="#BFBFBF", valign="vcenter")
+    cell = fm.get(**base)
+    fill = {lang: fm.get(**base, bg_color=f"#{colour}") for lang, colour in colours.items()}
+    leave_fmt = fm.get(**base, bg_color=f"#{LEAVE_FILL}")
+    holiday_fmt = fm.get(**base, bg_color=f"#{HOLIDAY_FILL}")
+    text = ws.write_string
     for i, a in enumerate(agents, start=head + 1):
         for j, v in enumerate((a.id, a.name, a.team or "", ", ".join(a.languages))):
-            ws.write_string(i, j, v, plain)
+            text(i, j, v, plain)
         leave = set(a.leave)
         for j, d in enumerate(days, start=first):
             hit = cells.get((a.id, d))
             if hit is not None:
-                colour = colours.get(hit[1])
-                fmt = fm.get(**base, **({"bg_color": f"#{colour}"} if colour else {}))
-                ws.write_string(i, j, hit[0], fmt)
+                text(i, j, hit[0], fill.get(hit[1], cell))
             elif d in leave:
-                ws.write_string(i, j, "leave", fm.get(**base, bg_color=f"#{LEAVE_FILL}"))
+                text(i, j, "leave", leave_fmt)
             elif d in holidays:
-                ws.write_string(i, j, "holiday", fm.get(**base, bg_color=f"#{HOLIDAY_FILL}"))
+                text(i, j, "holiday", holiday_fmt)
             elif d.weekday() in a.days_off:
-                ws.write_string(i, j, "off", fm.get(**base))
+                text(i, j, "off", cell)
             else:
-                ws.write_blank(i, j, None, fm.get(**base))
+                ws.write_blank(i, j, None, cell)
         ws.set_row(i, ROW_HEIGHT)
     widths = (
         max([8, *(len(a.id) for a in agents)]) + 2,
@@ -311,9 +315,8 @@ def _coverage(sc: Scenario, market_id: str, cov: pd.DataFrame) -> tuple[pd.DataF
     c = cov[cov["queue"].isin(queues)]
     if c.empty:
         return pd.DataFrame(columns=cols), heading
-    wall, _ = local_minutes(np.full(len(c), market.timezone, dtype=object), c["t"].to_numpy())
-    first = (sc.horizon.start - EPOCH_DATE).days
-    day = wall // 1440 - first  # 0 … days-1 inside the horizon
+    local_day, _, _ = local_clock(market.timezone, c["t"].to_numpy(np.int64))
+    day = local_day - (sc.horizon.start - EPOCH_DATE).days  # 0 … days-1 inside the horizon
     inside = (day >= 0) & (day < sc.horizon.days)
     day = day[inside]
     required, scheduled = (
@@ -321,9 +324,8 @@ def _coverage(sc: Scenario, market_id: str, cov: pd.DataFrame) -> tuple[pd.DataF
         c["scheduled"].to_numpy(float)[inside],
     )
     contacts = c["contacts"].to_numpy(float)[inside]
-    live = np.array(
-        [queues[q].channel != "email" for q in c["queue"].to_numpy(object)[inside]], dtype=bool
-    )
+    email = {q for q, spec in queues.items() if spec.channel == "email"}
+    live = ~c["queue"].isin(email).to_numpy(bool)[inside]
     sl = c["service_level"].to_numpy(float)[inside]
     ok = live & ~np.isnan(sl)
     n = sc.horizon.days
