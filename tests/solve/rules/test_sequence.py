@@ -1,4 +1,5 @@
-"""Each hard rule binds in a tiny case whose answer is known by hand.
+"""Each sequence rule (`optimizer.solve.rules.sequence`) binds in a tiny case
+whose answer is known by hand, solved whole.
 
 Every roster is then checked by the independent checker (`optimizer.check`,
 which shares no code with the solver) when it is available.
@@ -84,40 +85,6 @@ def test_one_shift_per_day(tmp_path):
     sc = h.load(tmp_path, h.case(days=1))
     res = h.run(sc, h.block(0, 8, 12) | h.block(0, 15, 19))
     assert len(h.shifts(res)) == 1
-
-
-def test_days_off_and_leave(tmp_path):
-    data = h.case(days=3)
-    data["agents"][0].update({"days_off": "Mon", "leave": "2027-03-02"})
-    res = h.run(h.load(tmp_path, data), h.block(0, 9, 13) | h.block(1, 9, 13) | h.block(2, 9, 13))
-    assert [s[1] for s in h.shifts(res)] == [dt.date(2027, 3, 3)]
-
-
-def test_site_holiday_off(tmp_path):
-    # 2027-03-26 is Good Friday in Portugal; a `holidays: off` site does not work it
-    data = h.case(days=2)
-    data["horizon"]["start"] = "2027-03-25"
-    data["sites"][0]["holidays"] = "off"
-    res = h.run(h.load(tmp_path, data), h.block(0, 9, 13) | h.block(1, 9, 13))
-    assert [s[1] for s in h.shifts(res)] == [dt.date(2027, 3, 25)]
-
-
-def test_window_across_midnight(tmp_path):
-    # a night-only agent (22:00–07:00) covers 23–03 but not 12–16
-    data = h.case(days=2)
-    data["agents"][0].update({"earliest_start": "22:00", "latest_end": "07:00"})
-    res = h.run(h.load(tmp_path, data), h.block(0, 12, 16) | h.block(0, 23, 24) | h.block(1, 0, 3))
-    assert h.shifts(res) == [("A1", MON, 23, 4)]
-
-
-def test_skills_and_residency(tmp_path):
-    # A1 speaks no Portuguese; A2 sits in a non-EU region and the market requires EU
-    data = h.case(days=1, agents=3)
-    data["agents"][0]["languages"] = "es"
-    data["sites"].append(dict(data["sites"][0], id="MNL", region="APAC", timezone="Europe/Lisbon"))
-    data["agents"][1]["site"] = "MNL"
-    res = h.run(h.load(tmp_path, data), h.block(0, 9, 13, 3))
-    assert {s[0] for s in h.shifts(res)} == {"A3"}
 
 
 def test_infeasible_minimum_is_explained(tmp_path):
