@@ -51,12 +51,23 @@ def gone(p: Problem, agent: int) -> set[tuple[int, int]]:
     return {(int(tpl.day[k]), int(tpl.local_start[k]) // 60) for k in out}
 
 
-def whole(p: Problem, days: range) -> set[tuple[int, int]]:
-    """(day, local start hour) of every template on `days`."""
-    tpl = p.sites[0].tpl
+def whole(p: Problem, agent: int, days: range) -> set[tuple[int, int]]:
+    """(day, local start hour) of every template of the agent's site on `days`."""
+    tpl = p.sites[p.agent_site[agent]].tpl
     return {
         (int(d), int(m) // 60) for d, m in zip(tpl.day, tpl.local_start, strict=True) if d in days
     }
+
+
+def only_queue_rule(p: Problem, rule: str, allowed: list[list[bool]]) -> None:
+    """`rule` is the only day rule that binds and allows exactly the (agent,
+    queue) pairs `allowed`, so they are the agents' eligibility; an agent left
+    with no queue loses every template, the others none."""
+    assert binding(p) == {rule}
+    assert masks(p)[rule].tolist() == allowed
+    assert p.eligible.tolist() == allowed
+    for i, row in enumerate(allowed):
+        assert gone(p, i) == (whole(p, i, range(p.n_days)) if not any(row) else set())
 
 
 def build(tmp_path, data) -> Problem:  # type: ignore[no-untyped-def]
@@ -69,7 +80,7 @@ def test_days_off_removes_the_weekday_only(tmp_path):
     p = build(tmp_path, data)
     assert binding(p) == {"days_off"}
     assert day.days_off(p.scenario.agents, p.dates).tolist() == [[True, False, True], [True] * 3]
-    assert gone(p, 0) == whole(p, range(1, 2)) and gone(p, 1) == set()
+    assert gone(p, 0) == whole(p, 0, range(1, 2)) and gone(p, 1) == set()
 
 
 def test_leave_removes_its_dates_inside_the_horizon(tmp_path):
@@ -78,7 +89,7 @@ def test_leave_removes_its_dates_inside_the_horizon(tmp_path):
     p = build(tmp_path, data)
     assert binding(p) == {"leave"}
     assert day.leave(p.scenario.agents, p.dates).tolist() == [[True, True, False], [True] * 3]
-    assert gone(p, 0) == whole(p, range(2, 3)) and gone(p, 1) == set()
+    assert gone(p, 0) == whole(p, 0, range(2, 3)) and gone(p, 1) == set()
 
 
 def test_holiday_off_removes_the_site_holiday_only_at_an_off_site(tmp_path):
@@ -91,7 +102,7 @@ def test_holiday_off_removes_the_site_holiday_only_at_an_off_site(tmp_path):
     assert day.holiday_off(p.scenario, p.scenario.agents, p.dates, p.calendars).tolist() == [
         [True, False]
     ]
-    assert gone(p, 0) == whole(p, range(1, 2))
+    assert gone(p, 0) == whole(p, 0, range(1, 2))
     data["sites"][0]["holidays"] = "premium"
     assert binding(build(tmp_path / "premium", data)) == set()
 
@@ -119,16 +130,7 @@ def test_skills_remove_queues_and_an_agent_with_none_works_no_shift(tmp_path):
     # queues: PT-pt-voice, ES-es-voice. A1 speaks pt and es, A2 only pt, A3 pt but on chat only
     data = h.two_languages()
     data["agents"].append({**data["agents"][1], "id": "A3", "channels": "chat"})
-    p = build(tmp_path, data)
-    assert binding(p) == {"skills"}
-    assert day.skills(p.scenario.agents, p.scenario.queues).tolist() == [
-        [True, True],
-        [True, False],
-        [False, False],
-    ]
-    assert p.eligible.tolist() == [[True, True], [True, False], [False, False]]
-    assert gone(p, 0) == set() and gone(p, 1) == set()
-    assert gone(p, 2) == whole(p, range(1))
+    only_queue_rule(build(tmp_path, data), "skills", [[True, True], [True, False], [False, False]])
 
 
 def test_data_residency_removes_markets_that_do_not_admit_the_site(tmp_path):
@@ -143,16 +145,8 @@ def test_data_residency_removes_markets_that_do_not_admit_the_site(tmp_path):
     data["agents"][1]["site"] = "MNL"
     for a in data["agents"]:
         a["languages"] = "pt;es"
-    p = build(tmp_path, data)
-    assert binding(p) == {"data_residency"}
-    assert day.data_residency(p.scenario, p.scenario.agents).tolist() == [
-        [True, True],
-        [False, True],
-        [False, False],
-    ]
-    assert p.eligible.tolist() == [[True, True], [False, True], [False, False]]
-    assert gone(p, 0) == set() and gone(p, 1) == set()
-    assert gone(p, 2) == whole(p, range(1))
+    allowed = [[True, True], [False, True], [False, False]]
+    only_queue_rule(build(tmp_path, data), "data_residency", allowed)
 
 
 # ------------------------------------------------------------------ whole solves, checked
