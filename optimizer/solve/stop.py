@@ -1,14 +1,25 @@
 """When a solve stops, and how it reports progress.
 
-`StopCriteria` holds the limits (time, relative gap, workers, a cancel flag);
-setting the flag (`Cancel`, e.g. from the CLI's Ctrl-C handling) also stops
-every CP-SAT search registered with `StopCriteria.watching` at once;
-`Progress` is the one callback protocol that serves both the CLI's live
-display and the dashboard's progress bar.
+Stopping is a small protocol: a `Criterion` says whether a run has gone
+far enough, from what the run can tell (`Run`: seconds since it started,
+passes the search has counted, and — where the caller knows them — its
+incumbent's objective and the best bound). The criteria are `MaxRuntime`,
+`MaxPasses` (agent passes and neighbourhoods, as the search counts them),
+`GapReached` and `Cancelled`; `a | b` (or `any_of(a, b, …)`) stops when
+any of them is met.
+
+`StopCriteria` is what a solve takes: the composite of a time limit, a
+relative gap, a cancel flag and optionally a number of passes, with the
+CP-SAT workers to use and the search's pass count; `StopCriteria.of(...)`
+builds one from criteria. Setting the flag (`Cancel`, e.g. from the CLI's
+Ctrl-C handling) also stops every CP-SAT search registered with
+`StopCriteria.watching` at once. `Progress` is the one callback protocol
+that serves both the CLI's live display and the dashboard's progress bar.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Iterator
@@ -65,16 +76,146 @@ class Cancel(threading.Event):
                 self._solvers.discard(solver)
 
 
+@dataclass(frozen=True)
+class Run:
+    """What a criterion reads of a run: seconds since it started, passes
+    counted, and the incumbent's objective and best bound where known."""
+
+    elapsed: float
+    passes: int
+    objective: float | None = None
+    bound: float | None = None
+
+
+class Criterion:
+    """Whether a run should stop (`met`); `a | b` stops when either does."""
+
+    def met(self, run: Run) -> bool:
+        raise NotImplementedError
+
+    def parts(self) -> tuple[Criterion, ...]:
+        """The single criteria this one stops on (itself, unless a composite)."""
+        return (self,)
+
+    def __or__(self, other: Criterion) -> AnyOf:
+        return any_of(self, other)
+
+
+@dataclass(frozen=True)
+class MaxRuntime(Criterion):
+    """Stop once `seconds` have passed since the run started."""
+
+    seconds: float
+
+    def met(self, run: Run) -> bool:
+        return run.elapsed >= self.seconds
+
+
+@dataclass(frozen=True)
+class MaxPasses(Criterion):
+    """Stop once the search has counted `n` passes (an agent pass, guided or
+    ordinary, or a neighbourhood of the large-neighbourhood search)."""
+
+    n: int
+
+    def met(self, run: Run) -> bool:
+        return run.passes >= self.n
+
+
+@dataclass(frozen=True)
+class GapReached(Criterion):
+    """Stop once the incumbent is within `rel` of the bound (relative to the
+    objective); never while either is unknown."""
+
+    rel: float
+
+    def met(self, run: Run) -> bool:
+        gap = relative_gap(run.objective, run.bound)
+        return gap is not None and gap <= self.rel
+
+
+@dataclass(frozen=True, eq=False)
+class Cancelled(Criterion):
+    """Stop once `event` is set (from another thread: Ctrl-C, the dashboard)."""
+
+    event: threading.Event
+
+    def met(self, run: Run) -> bool:
+        return self.event.is_set()
+
+
+@dataclass(frozen=True)
+class AnyOf(Criterion):
+    """Stop when any of `criteria` is met."""
+
+    criteria: tuple[Criterion, ...]
+
+    def met(self, run: Run) -> bool:
+        return any(c.met(run) for c in self.criteria)
+
+    def parts(self) -> tuple[Criterion, ...]:
+        return tuple(part for c in self.criteria for part in c.parts())
+
+
+def any_of(*criteria: Criterion) -> AnyOf:
+    """One criterion met when any of `criteria` is (composites flattened)."""
+    return AnyOf(tuple(part for c in criteria for part in c.parts()))
+
+
+@dataclass
+class Tally:
+    """What the search has counted so far; shared by the copies of a
+    `StopCriteria` that the solver gives its phases."""
+
+    passes: int = 0
+
+
 @dataclass
 class StopCriteria:
-    """Limits of one solve. `cancel` may be set from another thread to stop early
-    (the best roster so far is returned)."""
+    """Limits of one solve: `MaxRuntime(time_limit) | GapReached(gap) |
+    Cancelled(cancel)`, and `MaxPasses(passes)` when `passes` is given
+    (`criterion`). `cancel` may be set from another thread to stop early
+    (the best roster so far is returned). A solve always keeps a time limit:
+    the time left sizes its CP-SAT solves and the bound's share."""
 
     time_limit: float = 60.0
     gap: float = 0.01
     workers: int = 2
     cancel: threading.Event = field(default_factory=Cancel)
     started: float = field(default_factory=time.monotonic)
+    passes: int | None = None
+    tally: Tally = field(default_factory=Tally, repr=False)
+
+    @classmethod
+    def of(cls, *criteria: Criterion, workers: int = 2) -> StopCriteria:
+        """The limits of `criteria` (the smallest of each kind): without a
+        `MaxRuntime` the default time limit, without a `GapReached` a gap of
+        0 (stop on a proven optimum only)."""
+        parts = any_of(*criteria).parts()
+        seconds = [c.seconds for c in parts if isinstance(c, MaxRuntime)]
+        gaps = [c.rel for c in parts if isinstance(c, GapReached)]
+        passes = [c.n for c in parts if isinstance(c, MaxPasses)]
+        events = [c.event for c in parts if isinstance(c, Cancelled)]
+        if len(events) > 1:
+            raise ValueError("one Cancelled criterion at most: a solve has one cancel flag")
+        limits = cls(gap=min(gaps, default=0.0), workers=workers, passes=min(passes, default=None))
+        if seconds:
+            limits.time_limit = min(seconds)
+        if events:
+            limits.cancel = events[0]
+        return limits
+
+    @property
+    def criterion(self) -> AnyOf:
+        """The composite these limits stand for."""
+        parts: list[Criterion] = [
+            MaxRuntime(self.time_limit),
+            GapReached(self.gap),
+            Cancelled(self.cancel),
+        ]
+        if self.passes is not None:
+            parts.append(MaxPasses(self.passes))
+        return any_of(*parts)
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
@@ -82,8 +223,21 @@ class StopCriteria:
     def remaining(self) -> float:
         return max(0.0, self.time_limit - self.elapsed())
 
-    def should_stop(self) -> bool:
-        return self.cancel.is_set() or self.remaining() <= 0
+    def share(self, share: float) -> StopCriteria:
+        """These limits, ending once `share` of the time left now has passed
+        (the same cancel flag and pass count)."""
+        now = self.elapsed()
+        return dataclasses.replace(self, time_limit=now + share * max(0.0, self.time_limit - now))
+
+    def count_pass(self) -> None:
+        """The search finished one more pass (`MaxPasses`)."""
+        self.tally.passes += 1
+
+    def should_stop(self, objective: float | None = None, bound: float | None = None) -> bool:
+        """Whether the run has gone far enough; the gap counts only where the
+        caller gives the incumbent's `objective` and the `bound`."""
+        run = Run(self.elapsed(), self.tally.passes, objective, bound)
+        return self.criterion.met(run)
 
     @contextmanager
     def watching(self, solver: Any) -> Iterator[None]:
