@@ -29,6 +29,7 @@ from optimizer.solve.allocate import optimal_allocation
 from optimizer.solve.chains import chain_values, extend
 from optimizer.solve.construct import best_schedule, worked_intervals
 from optimizer.solve.model import CandidateIndex
+from optimizer.solve.params import SearchParams
 from optimizer.solve.problem import Problem
 from optimizer.solve.state import Evaluation, State, cover, evaluate, on_duty, week_arcs
 from optimizer.solve.stop import StopCriteria
@@ -91,12 +92,13 @@ def replan(
     seed: int,
     prices: np.ndarray | None = None,
     chains: bool = True,
+    seconds: float = SearchParams.replan_seconds,
 ) -> State | None:
     """A copy of `s` with agent a re-planned over the whole horizon against
     what the others leave uncovered (cells valued at `prices` if given, else
     at the queues' penalties; through chains of colleagues unless `chains`
     is False), allocation updated locally; None if the agent's model finds
-    no schedule in its time."""
+    no schedule in its time (`seconds`, when the programme finds none)."""
     g = int(p.agent_group[a])
     trial = s.copy()
     release(p, trial, a, on_duty(p, s)[g])
@@ -111,7 +113,7 @@ def replan(
         residual,
         cands,
         seed,
-        budgets=(0.2,),
+        budgets=(seconds,),
         prices=prices,
         worth=worth,
         arcs=week_arcs(p, s, a),
@@ -141,6 +143,7 @@ def reoptimise_agents(
     fair_target: np.ndarray | None = None,
     on_improve: Callable[[Evaluation], None] | None = None,
     chains: bool = True,
+    seconds: float = SearchParams.replan_seconds,
 ) -> tuple[State, Evaluation, int]:
     """One pass over `agents`; returns the new incumbent (exactly allocated),
     its evaluation and how many agents' schedules changed for the better."""
@@ -150,7 +153,7 @@ def reoptimise_agents(
             break
         if not p.eligible[a].any():
             continue
-        trial = replan(p, state, a, cands, seed, chains=chains)
+        trial = replan(p, state, a, cands, seed, chains=chains, seconds=seconds)
         if trial is None or (
             np.array_equal(trial.works[a], state.works[a])
             and np.array_equal(trial.tpl[a][trial.works[a]], state.tpl[a][state.works[a]])
@@ -179,6 +182,7 @@ def guided_pass(
     stop: StopCriteria,
     seed: int,
     fair_target: np.ndarray | None = None,
+    seconds: float = SearchParams.replan_seconds,
 ) -> tuple[State, Evaluation]:
     """Re-plan every agent of `agents` in turn valuing the cells still needed
     at `prices` (e.g. the LP's coverage duals) instead of the queues'
@@ -196,7 +200,7 @@ def guided_pass(
             break
         if not p.eligible[a].any():
             continue
-        new = replan(p, trial, a, cands, seed, prices)
+        new = replan(p, trial, a, cands, seed, prices, seconds=seconds)
         if new is not None:  # else the agent keeps its schedule
             trial = new
     optimal_allocation(p, trial)

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from optimizer.solve.allocate import optimal_allocation
-from optimizer.solve.solver import _neighbourhood
+from optimizer.solve.lns import neighbourhood
 from optimizer.solve.state import State, evaluate
 from tests.solve import helpers as h
 
@@ -38,6 +38,6 @@ def test_a_shortfall_frees_the_agents_of_its_queue_and_their_stand_ins():
         optimal_allocation(p, s)
         short = evaluate(p, s).short
         assert short[1].sum() == 4 and short[0].sum() == 0
-        agents, days = _neighbourhood(p, s, short, _First(0), size=2, span=1)
+        agents, days = neighbourhood(p, s, short, _First(0), size=2, span=1)
         assert agents == [0, 1]
         assert list(days) == [0]

@@ -1,0 +1,55 @@
+"""The search's tuning values, in one place: `solve(..., params=SearchParams())`.
+
+Changing one changes what the search does (and so its rosters), never
+whether a roster keeps the rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """Tuning values of `solver.solve` and its phases (`passes.py`, `lns.py`)."""
+
+    # problems with at most this many shift literals are small: a short
+    # neighbourhood search, then the whole model in one CP-SAT solve
+    full_model_max_literals: int = 40_000
+    # small problems: the neighbourhood search's share of the time before the whole model
+    small_lns_share: float = 0.4
+
+    # agent passes (`passes.py`)
+    plain_passes: int = 1  # ordinary passes before the first guided round …
+    pass_gain: float = 0.005  # … each while it gains this share of the objective
+    final_pass_gain: float = 0.0005  # after the guided rounds: drop-and-refill and passes
+    guided_round_gain: float = 0.0005  # guided rounds go on while one gains this much
+    guided_round_passes: float = 1.5  # a round starts only with this many passes' time left
+    repair_passes: int = 1_000  # ordinary passes that repair a guided pass, at most
+    refill_patience: int = 200  # drop-and-refill moves in a row without a gain end a stretch
+    replan_seconds: float = 0.2  # CP-SAT's time for an agent the programme finds no schedule for
+
+    # time kept back from the search for the steps after it (break pass, the
+    # bound's last step, exact allocation, activities within their own time
+    # budget, pay model): a fixed part, a part per agent, a margin for a slow
+    # machine, and at most this share of the time limit
+    finish_seconds: float = 2.0
+    finish_seconds_per_agent: float = 0.006
+    finish_margin: float = 1.8
+    finish_share: float = 0.1
+    # the break pass runs when the search left at least this share of the time kept back
+    breaks_share: float = 0.5
+
+    # large-neighbourhood search (`lns.py`): agents freed and days spanned,
+    # first, least and most; a neighbourhood solved to optimality within
+    # `lns_fast_seconds` grows them, one not solved to optimality shrinks them
+    lns_size: int = 12
+    lns_span: int = 4
+    lns_min_size: int = 4
+    lns_max_size: int = 40
+    lns_min_span: int = 2
+    lns_max_span: int = 7
+    lns_size_step: int = 2
+    lns_seconds: float = 2.0  # CP-SAT's time for one neighbourhood, at most
+    lns_fast_seconds: float = 1.0
+    lns_shortfall_share: float = 0.75  # neighbourhoods drawn around a shortfall (else at random)

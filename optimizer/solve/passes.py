@@ -1,0 +1,154 @@
+"""The agent passes of a large problem's search, in their order.
+
+1. Ordinary passes (`improve.reoptimise_agents`: each agent re-planned over
+   the whole horizon against what the others leave uncovered; the last
+   constructed first, then in random order): `plain_passes` of them while
+   each gains `pass_gain`.
+2. While the LP is still solving: more passes, then (once one gains less)
+   drop-and-refill moves (`refill.py`) until it ends, rather than waiting.
+3. Guided rounds, once coverage prices have come (`guided_rounds`): a
+   guided pass at those prices, rare skills first, repaired by ordinary
+   passes; kept when the round ends better than it started; repeated while
+   a round gains `guided_round_gain` and the time left is enough for one.
+4. Stretches of drop-and-refill moves, each followed by an ordinary pass,
+   while a stretch and its pass gain `final_pass_gain` (and, when no prices
+   had come by the rounds' turn, until they come: the rounds run then).
+
+Each pass, guided or ordinary, counts towards `MaxPasses`.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from optimizer.solve.construct import agent_order
+from optimizer.solve.improve import guided_pass, reoptimise_agents
+from optimizer.solve.refill import drop_and_refill
+from optimizer.solve.search import Search
+from optimizer.solve.state import Evaluation, State
+
+Roster = tuple[State, Evaluation]
+
+
+def agent_passes(search: Search, state: State, best: Evaluation) -> Roster:
+    """Steps 1–4 of the module doc from (`state`, `best`); the best roster found."""
+    search.reported = best.total
+    search.stats.update(
+        agent_passes=0, agent_changes=0, guided_rounds=0, refill_moves=0, refill_kept=0
+    )
+    order = [int(a) for a in agent_order(search.p)][::-1]
+    prm, bounds, stop = search.params, search.bounds, search.stop
+    state, best = passes(search, order, state, best, prm.plain_passes)
+    stalled = False  # while the LP runs: passes, then (once one gains too little) refill moves
+    while not bounds.lp_done.is_set() and not stop.should_stop():
+        before = best.total
+        if stalled:
+            tried = search.stats["refill_moves"]
+            state, best = refill(search, state, best, bounds.lp_done.is_set)
+            if search.stats["refill_moves"] == tried:  # no shift to drop: wait, do not spin
+                bounds.lp_done.wait(timeout=max(0.0, stop.remaining()))
+        else:
+            state, best = passes(search, order, state, best, 1)
+            stalled = before - best.total < prm.pass_gain * before
+    rounds_tried = bounds.prices is not None
+    state, best = guided_rounds(search, order, state, best)
+
+    def prices_came_late() -> bool:  # none at the rounds' turn (the LP failed), some now
+        return not rounds_tried and bounds.prices is not None
+
+    while not stop.should_stop():
+        if prices_came_late():  # the Lagrangian's first prices: the rounds now
+            rounds_tried = True
+            state, best = guided_rounds(search, order, state, best)
+        before = best.total
+        state, best = refill(search, state, best, prices_came_late)
+        state, best = passes(search, order, state, best, 1, prm.final_pass_gain)
+        waiting = not rounds_tried and bounds.running()
+        if before - best.total < prm.final_pass_gain * before and not waiting:
+            break
+    return state, best
+
+
+def passes(
+    search: Search,
+    order: list[int],
+    state: State,
+    best: Evaluation,
+    most: int,
+    min_gain: float | None = None,
+) -> Roster:
+    """Up to `most` ordinary passes over `order` (shuffled after each) while
+    each gains `min_gain` (default `pass_gain`) and the gap is open."""
+    p, stop = search.p, search.stop
+    min_gain = search.params.pass_gain if min_gain is None else min_gain
+    for _ in range(most):
+        if stop.should_stop():
+            break
+        before, t0 = best.total, time.monotonic()
+        seed = search.seed + int(search.stats["agent_passes"])  # type: ignore[call-overload]
+        state, best, n = reoptimise_agents(
+            p, state, best, search.cands, order, stop, seed, search.fair_target, search.improved,
+            seconds=search.params.replan_seconds,
+        )  # fmt: skip
+        stop.count_pass()
+        search.count("agent_passes")
+        search.count("agent_changes", n)
+        if not stop.should_stop():
+            search.last_pass = time.monotonic() - t0
+        done = search.stats["agent_passes"]
+        search.emit("pass", best.total, search.bound(), f"agent pass {done}: {n} agents changed")
+        search.rng.shuffle(order)
+        if before - best.total < min_gain * before or stop.should_stop(best.total, search.bound()):
+            break
+    return state, best
+
+
+def refill(search: Search, state: State, best: Evaluation, until) -> Roster:  # type: ignore[no-untyped-def]
+    """One stretch of drop-and-refill moves (`refill.py`) until `until()` says so."""
+    state, best, moved = drop_and_refill(
+        search.p, state, best, search.cands, search.stop, search.rng, search.seed,
+        search.fair_target, search.improved, patience=search.params.refill_patience, until=until,
+    )  # fmt: skip
+    for key, n in moved.items():
+        search.count(key, n)
+    return state, best
+
+
+def guided_rounds(search: Search, order: list[int], state: State, best: Evaluation) -> Roster:
+    """Guided rounds (module doc, step 3) while the bound worker has prices.
+
+    Each round takes the best prices at its start (the LP's duals until the
+    Lagrangian improves on them), so later rounds are guided by better
+    prices. A round starts only with `guided_round_passes` times the last
+    pass's time left: one cut short in its guided pass is dropped and its
+    time lost, one cut in its repair passes is kept when better."""
+    p, stop, prm, bounds = search.p, search.stop, search.params, search.bounds
+    pen = p.penalty[:, None]
+    while bounds.prices is not None and not stop.should_stop():
+        if stop.should_stop(best.total, search.bound()):
+            break
+        if stop.remaining() < prm.guided_round_passes * search.last_pass:
+            break  # a round cut in its guided pass is dropped: not worth starting
+        # the best prices so far; every needed cell worth a little
+        prices = np.minimum(bounds.prices, pen) + 1e-3 * pen
+        scarce_first = [int(a) for a in agent_order(p)]
+        seed = search.seed + int(search.stats["guided_rounds"])  # type: ignore[call-overload]
+        trial, trial_best = guided_pass(
+            p, state, search.cands, scarce_first, prices, stop, seed, search.fair_target,
+            seconds=prm.replan_seconds,
+        )  # fmt: skip
+        stop.count_pass()
+        search.count("guided_rounds")
+        trial, trial_best = passes(search, order, trial, trial_best, prm.repair_passes)
+        gained = best.total - trial_best.total
+        verdict = "kept" if gained > 0 else "dropped"
+        rounds = search.stats["guided_rounds"]
+        search.emit("guided", trial_best.total, search.bound(), f"guided round {rounds}: {verdict}")
+        if gained > 0:
+            state, best = trial, trial_best
+            search.improved(best)
+        if gained < prm.guided_round_gain * (best.total + max(gained, 0.0)):
+            break
+    return state, best
