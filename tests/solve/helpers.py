@@ -132,9 +132,19 @@ def constructed(
     return sc, p, cands, state, evaluate(p, state)
 
 
+PASSES = 20  # neighbourhoods a test's solve tries before the whole model
+
+
+def limits(seconds: float = 10.0, workers: int = 2) -> StopCriteria:
+    """A test solve's limits: it stops after `PASSES` neighbourhoods (or
+    agent passes) and on a proven optimum, not on the clock; `seconds` is a
+    safety net only."""
+    return StopCriteria(time_limit=seconds, gap=0.0, workers=workers, passes=PASSES)
+
+
 def run(sc: Scenario, cells: dict[tuple[int, int], int], seconds: float = 10.0) -> SolveResult:
     """Solve, then check the roster with the independent checker: no violation allowed."""
-    result = solve(problem(sc, cells), StopCriteria(time_limit=seconds, gap=0.0), seed=0)
+    result = solve(problem(sc, cells), limits(seconds), seed=0)
     if result.status != "INFEASIBLE":
         report = check_roster(sc, result.roster)
         assert report.ok, report.to_text()

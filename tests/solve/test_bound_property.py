@@ -58,7 +58,7 @@ def test_every_bound_is_at_most_the_solved_rosters_objective(case):
     with tempfile.TemporaryDirectory() as tmp:
         sc = h.load(Path(tmp), data)
         p = h.problem(sc, cells)
-        res = h.solve(p, h.StopCriteria(time_limit=2, gap=0.0, workers=1), seed=0)
+        res = h.solve(p, h.limits(2, workers=1), seed=0)
         if res.status in ("INFEASIBLE", "UNKNOWN"):  # an agent's own rules conflict
             return
         report = check_roster(sc, res.roster, requirements=p.requirements)

@@ -29,7 +29,7 @@ def _solve_and_check(case) -> None:  # type: ignore[no-untyped-def]
     data, cells = case
     with tempfile.TemporaryDirectory() as tmp:
         sc = h.load(Path(tmp), data)
-        res = h.solve(h.problem(sc, cells), h.StopCriteria(time_limit=3, gap=0.0), seed=0)
+        res = h.solve(h.problem(sc, cells), h.limits(3), seed=0)
         if res.status == "INFEASIBLE":  # e.g. a minimum the week cannot hold: it must be explained
             assert res.conflicts and res.roster.segments.empty
             return

@@ -120,3 +120,29 @@ def test_stop_criteria_of_criteria():
     assert StopCriteria.of(GapReached(0.05), workers=1).gap == 0.05
     with pytest.raises(ValueError, match="one Cancelled"):
         StopCriteria.of(Cancelled(Cancel()), Cancelled(Cancel()))
+
+
+def test_a_small_solve_tries_no_more_neighbourhoods_than_its_passes(tmp_path):
+    from tests.solve import helpers as h
+
+    sc = h.load(tmp_path, h.case(days=2, agents=2))
+    cells = {**h.block(0, 6, 14, 2), **h.block(1, 9, 12, 1), (1, 20): 3}
+    res = h.solve(h.problem(sc, cells), StopCriteria(time_limit=60, gap=0.0, passes=3), seed=0)
+    assert res.stats["model"] == "lns + full"
+    assert res.stats["lns_neighbourhoods"] <= 3
+    assert res.status == "OPTIMAL"  # the whole model is one step: passes do not end it
+
+
+def test_a_large_solve_stops_on_its_passes_well_before_its_time_limit(tmp_path):
+    from optimizer.solve.params import SearchParams
+    from tests.solve import helpers as h
+
+    sc = h.load(tmp_path, h.case(days=2, agents=2))
+    cells = {**h.block(0, 6, 14, 2), **h.block(1, 9, 12, 1), (1, 20): 3}
+    large = SearchParams(full_model_max_literals=0)  # agent passes and neighbourhoods
+    stop = StopCriteria(time_limit=120, gap=0.0, passes=2)
+    res = h.solve(h.problem(sc, cells), stop, seed=0, params=large)
+    assert res.stats["model"] == "agent passes + lns"
+    done = res.stats["agent_passes"] + res.stats["guided_rounds"] + res.stats["lns_neighbourhoods"]
+    assert done == stop.tally.passes == 2
+    assert res.solve_seconds < 60

@@ -22,7 +22,7 @@ def test_column_generation_proves_the_bundled_tiny_roster_optimal():
     prep = prepare(keep_rules(load_scenario(REPO / "scenarios" / "tiny.yaml"), ()))
     p = build_problem(prep.scenario, prep.requirements, prep.calendars)
     cg = column_generation_bound(p, time_limit=10.0, block=1)
-    out = run(prep, StopCriteria(time_limit=10, gap=0.0))
+    out = run(prep, StopCriteria(time_limit=10, gap=0.0, passes=20))
     assert cg.status == "CONVERGED"
     assert cg.value == pytest.approx(38934.0, abs=0.01)
     assert out.result.objective == pytest.approx(38934.0, abs=0.01)

@@ -23,7 +23,7 @@ def test_bound_never_exceeds_a_solved_roster(case):
     with tempfile.TemporaryDirectory() as tmp:
         sc = h.load(Path(tmp), data)
         p = h.problem(sc, cells)
-        res = h.solve(p, h.StopCriteria(time_limit=3, gap=0.0), seed=0)
+        res = h.solve(p, h.limits(3), seed=0)
         if res.status == "INFEASIBLE":
             return
         b = lagrangian_bound(p, time_limit=1.0)

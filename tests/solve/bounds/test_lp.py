@@ -17,7 +17,7 @@ def test_block_lps_are_weaker_but_valid():
     with tempfile.TemporaryDirectory() as tmp:
         sc = h.load(Path(tmp), data)
         p = h.problem(sc, cells)
-        res = h.solve(p, h.StopCriteria(time_limit=3, gap=0.0), seed=0)
+        res = h.solve(p, h.limits(3), seed=0)
         exact = lp_bound(p, block=1).value
         coarse = lp_bound(p, block=4).value
         lag = lagrangian_bound(p, time_limit=1.0).value
