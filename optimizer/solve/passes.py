@@ -20,6 +20,7 @@ Each pass, guided or ordinary, counts towards `MaxPasses`.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -29,10 +30,10 @@ from optimizer.solve.refill import drop_and_refill
 from optimizer.solve.search import Search
 from optimizer.solve.state import Evaluation, State
 
-Roster = tuple[State, Evaluation]
+Scored = tuple[State, Evaluation]  # a roster and its evaluation
 
 
-def agent_passes(search: Search, state: State, best: Evaluation) -> Roster:
+def agent_passes(search: Search, state: State, best: Evaluation) -> Scored:
     """Steps 1–4 of the module doc from (`state`, `best`); the best roster found."""
     search.reported = best.total
     search.stats.update(
@@ -78,7 +79,7 @@ def passes(
     best: Evaluation,
     most: int,
     min_gain: float | None = None,
-) -> Roster:
+) -> Scored:
     """Up to `most` ordinary passes over `order` (shuffled after each) while
     each gains `min_gain` (default `pass_gain`) and the gap is open."""
     p, stop = search.p, search.stop
@@ -105,7 +106,7 @@ def passes(
     return state, best
 
 
-def refill(search: Search, state: State, best: Evaluation, until) -> Roster:  # type: ignore[no-untyped-def]
+def refill(search: Search, state: State, best: Evaluation, until: Callable[[], bool]) -> Scored:
     """One stretch of drop-and-refill moves (`refill.py`) until `until()` says so."""
     state, best, moved = drop_and_refill(
         search.p, state, best, search.cands, search.stop, search.rng, search.seed,
@@ -116,7 +117,7 @@ def refill(search: Search, state: State, best: Evaluation, until) -> Roster:  # 
     return state, best
 
 
-def guided_rounds(search: Search, order: list[int], state: State, best: Evaluation) -> Roster:
+def guided_rounds(search: Search, order: list[int], state: State, best: Evaluation) -> Scored:
     """Guided rounds (module doc, step 3) while the bound worker has prices.
 
     Each round takes the best prices at its start (the LP's duals until the
