@@ -9,6 +9,9 @@ is `OUT_DIR/roster.csv` when there is one, else a short solve (1 worker)
 written there.
 
     .venv/bin/python -m optimizer.bench.exports scenarios/global-baseline.yaml out/baseline
+
+`--against SRC` times one format here and in another version of the package
+(before and after a change), alternating in fresh processes.
 """
 
 from __future__ import annotations
@@ -137,12 +140,97 @@ def report_section(
     return "\n".join(lines) + "\n"
 
 
+_TIME_BUILDS = """
+import json, sys, time
+from pathlib import Path
+import optimizer
+from optimizer.export import render
+from optimizer.roster import Roster
+from optimizer.scenario.load import load_scenario
+sc = load_scenario(Path(sys.argv[1]))
+roster = Roster.read_csv(Path(sys.argv[2]) / "roster.csv")
+out = []
+for _ in range(int(sys.argv[4])):
+    c0, w0 = time.process_time(), time.perf_counter()
+    render(sc, roster, sys.argv[3])
+    out.append((time.perf_counter() - w0, time.process_time() - c0))
+print(json.dumps([optimizer.__file__, out]))
+"""
+
+
+def compare(
+    scenario_path: Path, out_dir: Path, other: Path, fmt: str, *, rounds: int, repeat: int
+) -> str:
+    """Markdown: format `fmt` built by this checkout and by the package under
+    `other` (e.g. an earlier commit's `optimizer/`, from `git archive`), each in
+    a fresh process, the two alternating round by round so both see the same
+    load. The first build of each process (imports, caches) is left out."""
+    import json
+    import subprocess
+
+    here = Path(__file__).resolve().parents[2]
+    runs: dict[str, list[tuple[float, float]]] = {"before": [], "after": []}
+    for _ in range(rounds):
+        for label, src in (("before", other), ("after", here)):
+            # run from `src`: `python -c` puts the working folder first on the path
+            env = {**os.environ, "PYTHONPATH": str(src)}
+            args = [str(Path(scenario_path).resolve()), str(Path(out_dir).resolve()), fmt,
+                    str(repeat + 1)]  # fmt: skip
+            res = subprocess.run(
+                [sys.executable, "-c", _TIME_BUILDS, *args],
+                cwd=src, env=env, capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            package, times = json.loads(res.stdout)
+            if not Path(package).resolve().is_relative_to(Path(src).resolve()):
+                raise RuntimeError(f"{label}: imported {package}, not the package under {src}")
+            runs[label] += [tuple(x) for x in times[1:]]
+    lines = [
+        f"`{fmt}` of `{scenario_path}`: {rounds} rounds of {repeat} builds each, before "
+        f"(`{other}`) and after (this checkout) alternating. Machine: {machine()}.",
+        "",
+        "| version | builds | best wall s | median wall s | best CPU s | median CPU s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for label, times in runs.items():
+        walls, cpus = [w for w, _ in times], [c for _, c in times]
+        lines.append(
+            f"| {label} | {len(times)} | {min(walls):.2f} | {statistics.median(walls):.2f} "
+            f"| {min(cpus):.2f} | {statistics.median(cpus):.2f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 2:
-        sys.stderr.write("usage: python -m optimizer.bench.exports SCENARIO OUT_DIR\n")
-        return 2
-    sys.stdout.write(report_section(args[0], args[1]))
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m optimizer.bench.exports",
+        description="Time each export format on a solved scenario (the benchmark report's "
+        "exports section, printed as Markdown).",
+    )
+    parser.add_argument("scenario", type=Path, help="scenario YAML file")
+    parser.add_argument(
+        "out_dir", type=Path, help="folder with roster.csv (solved there, 1 worker, if missing)"
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="builds per format (default 3)")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="SRC",
+        help="instead: time one format here and in the package under SRC (a folder holding "
+        "another version's optimizer/, e.g. from git archive), alternating in fresh processes",
+    )
+    parser.add_argument("--format", default="xlsx", help="with --against: the format (xlsx)")
+    parser.add_argument("--rounds", type=int, default=3, help="with --against: rounds (3)")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if args.against is not None:
+        text = compare(
+            args.scenario, args.out_dir, args.against, args.format,
+            rounds=args.rounds, repeat=args.repeat,
+        )  # fmt: skip
+    else:
+        text = report_section(args.scenario, args.out_dir, repeat=args.repeat)
+    sys.stdout.write(text)
     return 0
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -107,7 +107,7 @@ def _to_stdout(data: bytes) -> None:
     sys.stdout.buffer.flush()
 
 
-def _write_file(target: Path, data: bytes, inputs: list[Path]) -> None:
+def _write_file(target: Path, data: bytes, inputs: list[Path], *, quiet: bool) -> Path:
     from optimizer.files import OutputRefused, atomic_file, check_output_file
 
     try:
@@ -116,7 +116,37 @@ def _write_file(target: Path, data: bytes, inputs: list[Path]) -> None:
         raise refuse(exc) from None
     with atomic_file(target) as tmp:
         tmp.write_bytes(data)
-    console.print(f"wrote {target} ({len(data):,} bytes)", highlight=False)
+    if not quiet:
+        console.print(f"wrote {target} ({len(data):,} bytes)", highlight=False)
+    return target
+
+
+def _export_json(
+    sc: Scenario, roster: Roster, fmt: Format, files: dict[Path, bytes], counts: dict[str, Any]
+) -> str:
+    """What an export wrote, as one JSON document (docs/exports.md): the files,
+    their total size, and the agents, shifts and `counts` of the format (the
+    workbook's sheet names besides)."""
+    import json
+
+    shifts = roster.shifts
+    names = counts.pop("sheet_names", None)
+    return json.dumps(
+        {
+            "scenario": sc.scenario,
+            "format": fmt.value,
+            "files": [str(path) for path in files],
+            "bytes": sum(len(data) for data in files.values()),
+            "counts": {
+                "agents": int(shifts["agent_id"].nunique()),
+                "shifts": len(shifts),
+                **counts,
+            },
+            **({"sheets": names} if names is not None else {}),
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
 
 
 @app.command("export")
@@ -170,9 +200,15 @@ def export(
             show_default=False,
         ),
     ] = None,
+    json_out: Annotated[
+        bool,
+        typer.Option("--json", help="print what was written (files, sizes, counts) as JSON"),
+    ] = False,
 ) -> None:
     """Export a roster for HR: XLSX workbook, shifts CSV (one row per stretch),
     iCalendar per agent, or payroll CSV."""
+    if json_out and output == STDOUT:
+        raise _fail("-o - and --json both write to standard output")
     given_bom = bom is not None  # --bom or --no-bom said
     _only_for(fmt, previous=previous, agent=agent, per_day=per_day, week_start=week_start,
               bom=given_bom)  # fmt: skip
@@ -180,8 +216,14 @@ def export(
     inputs = [*scenario_inputs(scenario), outdir / "roster.csv"]
     starts = week_starts(sc, week_start or [])
     roster = read_roster(sc, outdir)
+    from optimizer.export import contents
+
     if fmt is Format.ics:
-        _export_ics(sc, roster, outdir, output, previous, agent or [], inputs)
+        roster, written, cals = _export_ics(
+            sc, roster, outdir, output, previous, agent or [], inputs, quiet=json_out
+        )
+        if json_out:
+            print(_export_json(sc, roster, fmt, written, contents("ics", cals)))
         return
     from optimizer.export import render
 
@@ -189,8 +231,13 @@ def export(
     ((name, data),) = files.items()
     if output == STDOUT:
         _to_stdout(data)
-    else:
-        _write_file(Path(output) if output else outdir / name, data, inputs)
+        return
+    target = _write_file(Path(output) if output else outdir / name, data, inputs, quiet=json_out)
+    if json_out:
+        counts = contents(fmt.value, files)
+        if fmt is Format.payroll:
+            counts["per"] = "day" if per_day else "week"
+        print(_export_json(sc, roster, fmt, {target: data}, counts))
 
 
 def _export_ics(
@@ -201,8 +248,13 @@ def _export_ics(
     previous: Path | None,
     agents: list[str],
     inputs: list[Path],
-) -> None:
-    """Calendars into a folder (one `<agent>.ics` each), a `.zip`, one `.ics` or stdout."""
+    *,
+    quiet: bool,
+) -> tuple[Roster, dict[Path, bytes], dict[str, bytes]]:
+    """Calendars into a folder (one `<agent>.ics` each), a `.zip`, one `.ics` or stdout.
+
+    Returns the roster exported (`--agent`'s shifts only), the files written
+    and the calendars (agent key → `.ics` bytes)."""
     from optimizer.export.ics import PreviousExportError, agent_calendars, ics_zip, read_previous
     from optimizer.files import OutputRefused, atomic_files
 
@@ -232,11 +284,10 @@ def _export_ics(
         )
     if output == STDOUT:
         _to_stdout(next(iter(cals.values())))
-        return
+        return roster, {}, cals
     if output is not None and (single or output.lower().endswith(".zip")):
         data = next(iter(cals.values())) if single else ics_zip(cals)
-        _write_file(Path(output), data, inputs)
-        return
+        return roster, {_write_file(Path(output), data, inputs, quiet=quiet): data}, cals
     folder = Path(output) if output else outdir / f"{sc.scenario}-calendars"
     output_dir(folder, inputs)
     names = [f"{key}.ics" for key in cals]
@@ -246,8 +297,10 @@ def _export_ics(
                 tmp[f"{key}.ics"].write_bytes(data)
     except OutputRefused as exc:
         raise refuse(exc) from None
-    count = f"{len(names)} calendar{'' if len(names) == 1 else 's'}"
-    console.print(f"wrote {folder}/ ({count}, one .ics per agent)", highlight=False)
+    if not quiet:
+        count = f"{len(names)} calendar{'' if len(names) == 1 else 's'}"
+        console.print(f"wrote {folder}/ ({count}, one .ics per agent)", highlight=False)
+    return roster, {folder / f"{key}.ics": data for key, data in cals.items()}, cals
 
 
 @app.command("cost")

@@ -7,8 +7,14 @@ holds: docs/exports.md.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import html
+import io
+import re
+import zipfile
 from collections.abc import Mapping
+from typing import Any
 
 from optimizer.calendars import Calendars, calendars_of
 from optimizer.export.ics import agent_calendars, ics_zip
@@ -63,4 +69,29 @@ def render(
     return {name: ics_zip(agent_calendars(scenario, roster, stamp, previous))}
 
 
-__all__ = ["FORMATS", "csv_bytes", "file_name", "render"]
+def contents(fmt: str, files: Mapping[str, bytes]) -> dict[str, Any]:
+    """What the files of export format `fmt` hold, read back from their bytes:
+    the workbook's `sheets` and their `sheet_names`, a CSV's data `rows`, or
+    the `calendars` (one per file) with their `events`, of which `cancelled`."""
+    if fmt == "xlsx":
+        sheets: list[str] = []
+        for data in files.values():
+            book = zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml").decode("utf-8")
+            sheets += [html.unescape(s) for s in re.findall(r'<sheet name="([^"]*)"', book)]
+        return {"sheets": len(sheets), "sheet_names": sheets}
+    if fmt in ("csv", "payroll"):
+        rows = sum(
+            max(sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8-sig")))) - 1, 0)
+            for data in files.values()
+        )
+        return {"rows": rows}
+    if fmt == "ics":
+        return {
+            "calendars": len(files),
+            "events": sum(data.count(b"BEGIN:VEVENT\r\n") for data in files.values()),
+            "cancelled": sum(data.count(b"\r\nSTATUS:CANCELLED\r\n") for data in files.values()),
+        }
+    raise ValueError(f"unknown export format {fmt!r}: expected one of {', '.join(FORMATS)}")
+
+
+__all__ = ["FORMATS", "contents", "csv_bytes", "file_name", "render"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from optimizer.bench.exports import report_section
+from optimizer.bench.exports import compare, report_section
 from optimizer.export import FORMATS
 from tests.conftest import REPO
 
@@ -28,3 +28,11 @@ def test_without_a_roster_it_solves_and_keeps_the_roster(tmp_path):
     text = report_section(TINY, tmp_path, time_limit=2, repeat=1)
     assert (tmp_path / "roster.csv").is_file()
     assert "a 2 s solve with 1 worker" in text
+
+
+def test_against_another_version_times_both_alternating(tiny_solved, tmp_path):
+    sc, roster = tiny_solved
+    roster.to_frame(sc).to_csv(tmp_path / "roster.csv", index=False)
+    text = compare(TINY, tmp_path, REPO, "payroll", rounds=2, repeat=1)  # this checkout twice
+    rows = [ln.split("|")[1:3] for ln in text.splitlines() if re.match(r"\| (before|after) ", ln)]
+    assert [(v.strip(), n.strip()) for v, n in rows] == [("before", "2"), ("after", "2")]

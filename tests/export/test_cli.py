@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 
@@ -179,6 +180,64 @@ def test_an_unreadable_previous_export_exits_2_naming_the_file(solved, tmp_path)
     res = runner.invoke(app, ["export", str(path), str(out), "-f", "ics", "--previous", str(bad)])
     assert res.exit_code == 2 and "A1.ics" in res.output and "Traceback" not in res.output
     assert not (out / "mini-calendars").exists()
+
+
+# ---------------------------------------------------------------- --json: what was written
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "counts"),
+    [("xlsx", "mini-roster.xlsx", {"sheets": 7}), ("csv", "mini-shifts.csv", {"rows": 18}),
+     ("payroll", "mini-payroll.csv", {"rows": 1, "per": "week"}),
+     ("ics", "mini-calendars/A1.ics", {"calendars": 1, "events": 6, "cancelled": 0})],
+)  # fmt: skip
+def test_export_json_says_what_was_written_and_nothing_else(solved, fmt, name, counts):
+    path, out = solved
+    res = runner.invoke(app, ["export", str(path), str(out), "-f", fmt, "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)  # the JSON alone on stdout
+    target = out / name
+    assert doc["scenario"] == "mini" and doc["format"] == fmt
+    assert doc["files"] == [str(target)] and doc["bytes"] == target.stat().st_size
+    assert doc["counts"] == {"agents": 1, "shifts": 6, **counts}
+    if fmt == "xlsx":
+        assert doc["sheets"] == openpyxl.load_workbook(target).sheetnames
+        assert doc["sheets"][-1] == "Payroll"
+
+
+def test_export_json_counts_the_rows_written_and_a_cancelled_shift(solved, tmp_path):
+    path, out = solved
+    target = tmp_path / "days.csv"
+    res = runner.invoke(
+        app, ["export", str(path), str(out), "-f", "payroll", "--per-day", "-o", str(target), "--json"]
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["files"] == [str(target)] and doc["counts"]["per"] == "day"
+    assert doc["counts"]["rows"] == len(pd.read_csv(target, encoding="utf-8-sig")) == 6
+    folder = out / "mini-calendars"
+    assert runner.invoke(app, ["export", str(path), str(out), "-f", "ics"]).exit_code == 0
+    roster = pd.read_csv(out / "roster.csv")
+    roster[roster["shift_date"] != "2027-03-24"].to_csv(out / "roster.csv", index=False)
+    zipped = tmp_path / "cal.zip"
+    res = runner.invoke(
+        app, ["export", str(path), str(out), "-f", "ics", "--previous", str(folder), "-o",
+              str(zipped), "--json"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["files"] == [str(zipped)] and doc["bytes"] == zipped.stat().st_size
+    assert doc["counts"] == {"agents": 1, "shifts": 5, "calendars": 1, "events": 6,
+                             "cancelled": 1}  # fmt: skip
+
+
+def test_export_json_and_stdout_output_are_refused_together(solved):
+    path, out = solved
+    before = set(out.iterdir())
+    for fmt in ("xlsx", "ics"):
+        res = runner.invoke(app, ["export", str(path), str(out), "-f", fmt, "-o", "-", "--json"])
+        assert res.exit_code == 2 and "standard output" in res.stderr and res.stdout == ""
+    assert set(out.iterdir()) == before
 
 
 # ---------------------------------------------------------------- payroll and CSV options
