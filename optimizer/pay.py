@@ -183,9 +183,9 @@ def price_shifts(
     shifts with `week_start`, minutes by type (`<type>_minutes`, overtime
     included, and `overtime_<type>_minutes`, the overtime among them),
     `overtime_minutes`, `paid_minutes`, `cost_site`, `currency`,
-    `cost_reporting` added, and the
-    cost split in the site currency: `cost_<type>` (the minutes of each
-    premium type, overtime included; they sum to `cost_site`) and
+    `cost_reporting` added, and the cost split in the site currency:
+    `cost_<type>` (the minutes of each premium type, overtime included; they
+    sum to `cost_site`) and
     `base_cost` + `uplift_<night|weekend|holiday|overtime>` (what each
     premium adds on top of the base rate; these also sum to `cost_site`).
     """
