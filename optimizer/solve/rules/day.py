@@ -88,8 +88,9 @@ def personal_window(agents: Sequence[Agent], timezone: str, tpl: Templates) -> n
     """[A, K] A shift fits the agent's `earliest_start`/`latest_end` window
     (site clock): it starts no earlier and ends no later. A window across
     midnight (22:00/07:00) may open on the start day or the day before, so
-    a shift ending by 07:00 fits too. Agents without a window (or with
-    earliest = latest) may work any template of their site's `tpl`."""
+    a shift ending by 07:00 fits too. An agent without a window, or whose
+    window is the whole day (earliest = latest), may work any template.
+    `tpl` are the templates of the agents' site, on its `timezone`."""
     out = np.ones((len(agents), len(tpl)), dtype=bool)
     has = np.array([a.earliest_start is not None for a in agents], dtype=bool)
     rows = np.flatnonzero(has)
