@@ -27,10 +27,18 @@ step is exact:
    any interval of cover, so a pass never loses coverage and, with no rule
    set, the roster keeps the coverage of the counts while shedding switches.
 
+3. iterated local search, while the roster fills less than the counts do
+   and time is left: a plateau pass (each shift takes, among the sequences
+   filling as much as its own, one at random) moves the passes off their
+   local optimum, ordinary passes follow, and the best assignment seen is
+   kept. Best responses alone stop where no single shift can gain, often
+   where two shifts would have to trade stretches; the random sideways
+   steps let such trades happen over a few passes.
+
 Every sequence the search ever holds keeps the rules, so stopping on the
-time budget needs no repair. What is not exact: moves of one shift at a
-time cannot trade a stretch between two shifts in one step; the counts'
-coverage (the rule-free optimum) bounds how much the rules can have cost.
+time budget needs no repair. What is not exact: the search is local; the
+counts' coverage (the rule-free optimum) bounds how much the rules can
+have cost, and the search stops early when it meets it.
 """
 
 from __future__ import annotations
@@ -44,13 +52,14 @@ from ortools.graph.python import min_cost_flow
 
 from optimizer.roster import BREAK, Roster
 from optimizer.solve.problem import Problem
-from optimizer.solve.state import State, on_duty
+from optimizer.solve.state import State, cover, on_duty
 from optimizer.solve.stretches import NEG, SequenceRules, best_sequences, sequence_scores
 
 ACTIVITY_SECONDS = 3.0  # time budget of the best-response passes: a fixed part …
-ACTIVITY_SECONDS_PER_AGENT = 0.02  # … and a part per agent, so that they converge
+ACTIVITY_SECONDS_PER_AGENT = 0.05  # … and a part per agent, so that they converge
 ACTIVITY_PASSES = 8
 PASS_GAIN = 0.005  # passes stop when one gains less than this share of the first's gain
+KICK_PASSES = 3  # ordinary passes after each plateau pass of the iterated local search
 
 
 def activity_seconds(p: Problem) -> float:
@@ -291,6 +300,56 @@ def _cells(table: ShiftTable, batch: np.ndarray, x: np.ndarray, T: int):  # type
     return q[ok], t[ok]
 
 
+def _shortfall(have: np.ndarray, required: np.ndarray, pen: np.ndarray) -> int:
+    """Penalty-weighted need that `have` agents per queue and interval leave unmet."""
+    return int((np.clip(required - have, 0, None) * pen[:, None]).sum())
+
+
+@dataclass
+class _Responses:
+    """Best-response passes over the shifts' sequences `x`, keeping `cover`
+    (agents per queue and interval under `x`) up to date."""
+
+    table: ShiftTable
+    required: np.ndarray
+    pen: np.ndarray  # per queue, integer: what an interval of its need is worth
+    rules: SequenceRules
+    x: np.ndarray
+    cover: np.ndarray
+    batches: list[np.ndarray]
+    deadline: float
+
+    def run(self, rng: np.random.Generator | None = None) -> int | None:
+        """One pass: each shift in turn (a batch of independent shifts at a
+        time) takes its best sequence against what the others leave
+        unfilled. With `rng`, a plateau pass: among sequences filling
+        equally much, one at random (noise below the worth of one interval
+        of cover, accepted when not worse), to leave a local optimum.
+        Returns the gain in units of `run`'s scores; None past the deadline."""
+        t, T = self.table, self.required.shape[1]
+        width = (t.slots >= 0).sum(axis=1)
+        unit = t.pos.shape[1] + 1  # a switch costs 1, an interval of cover at least `unit`
+        gained = 0
+        for batch in self.batches:
+            if time.monotonic() > self.deadline:
+                return None
+            J = int(width[batch].max())
+            np.add.at(self.cover, _cells(t, batch, self.x, T), -1)
+            gain = np.where(self.cover < self.required, self.pen[:, None] * unit, 0)
+            value = _values(t, batch, J, gain, T)
+            switch = 1
+            if rng is not None:  # doubled, plus a random bit: ties broken at random
+                value = np.where(value > NEG, 2 * value + rng.integers(0, 2, value.shape), NEG)
+                switch = 2
+            old = sequence_scores(value, self.x[batch], t.length[batch], switch)
+            seq, score = best_sequences(value, t.length[batch], self.rules, switch)
+            better = score >= old if rng is not None else score > old
+            self.x[batch[better]] = seq[better]
+            gained += int((score - old)[better].sum())
+            np.add.at(self.cover, _cells(t, batch, self.x, T), 1)
+        return gained
+
+
 def assign_sequences(
     table: ShiftTable,
     required: np.ndarray,
@@ -299,46 +358,59 @@ def assign_sequences(
     start: np.ndarray,
     time_budget: float = ACTIVITY_SECONDS,
     passes: int = ACTIVITY_PASSES,
+    *,
+    floor: int = 0,
+    kicks: int | None = None,
+    seed: int = 0,
 ) -> np.ndarray:
     """[B, N] slot of each shift's positions (−1 beyond its length), from the
-    `start` sequences (each within the rules) by best-response passes (see
-    module doc) until a pass gains less than `PASS_GAIN` of the first
-    pass's gain, `passes` are done or `time_budget` seconds are spent."""
-    deadline = time.monotonic() + time_budget
-    Q, T = required.shape
+    `start` sequences (each within the rules).
+
+    1. Best-response passes (see module doc) until a pass gains less than
+       `PASS_GAIN` of the first pass's gain or `passes` are done.
+    2. Iterated local search while the shortfall is above `floor` (the
+       rule-free counts' shortfall in `penalty` × 100 units, which nothing
+       can beat), `kicks` times (None: until the budget is spent): a plateau
+       pass, then `KICK_PASSES` ordinary passes; the best sequences seen are
+       kept. Every step stops at `time_budget` seconds."""
     x = start.copy()
+    Q, T = required.shape
     if len(table) == 0:
         return x
     pen = np.round(np.asarray(penalty, float) * 100).astype(np.int64)
-    if (pen > 0).any():
-        pen //= int(np.gcd.reduce(pen[pen > 0]))
-    unit = table.pos.shape[1] + 1  # a switch costs 1, an interval of cover at least `unit`
-    cover = np.zeros((Q, T), dtype=np.int64)
-    np.add.at(cover, _cells(table, np.arange(len(table)), x, T), 1)
+    filled = np.zeros((Q, T), dtype=np.int64)
+    np.add.at(filled, _cells(table, np.arange(len(table)), x, T), 1)
     lo = table.pos[:, 0]
     hi = np.take_along_axis(table.pos, np.maximum(table.length - 1, 0)[:, None], axis=1)[:, 0] + 1
-    batches = colour_batches(lo, hi, table.slots)
-    width = (table.slots >= 0).sum(axis=1)
+    search = _Responses(
+        table,
+        required,
+        pen,
+        rules,
+        x,
+        filled,
+        colour_batches(lo, hi, table.slots),
+        time.monotonic() + time_budget,
+    )
     first = 0
     for _ in range(passes):
-        gained = 0
-        for batch in batches:
-            if time.monotonic() > deadline:
-                return x
-            J = int(width[batch].max())
-            np.add.at(cover, _cells(table, batch, x, T), -1)
-            gain = np.where(cover < required, pen[:, None] * unit, 0)
-            value = _values(table, batch, J, gain, T)
-            old = sequence_scores(value, x[batch], table.length[batch])
-            seq, score = best_sequences(value, table.length[batch], rules)
-            better = score > old
-            x[batch[better]] = seq[better]
-            gained += int((score - old)[better].sum())
-            np.add.at(cover, _cells(table, batch, x, T), 1)
+        gained = search.run()
+        if gained is None:
+            return search.x
         first = first or gained
         if gained <= PASS_GAIN * first:
             break
-    return x
+    best, best_short = search.x.copy(), _shortfall(search.cover, required, pen)
+    rng = np.random.default_rng(seed)
+    kick = 0
+    while best_short > floor and (kicks is None or kick < kicks):
+        kick += 1
+        if search.run(rng) is None or any(search.run() is None for _ in range(KICK_PASSES)):
+            break
+        short = _shortfall(search.cover, required, pen)
+        if short < best_short:
+            best, best_short = search.x.copy(), short
+    return best
 
 
 def start_sequences(table: ShiftTable, p: Problem, s: State, rules: SequenceRules) -> np.ndarray:
@@ -421,5 +493,7 @@ def activities(p: Problem, s: State, *, time_budget: float = ACTIVITY_SECONDS) -
     if len(table) == 0:
         return Roster.empty()
     start = start_sequences(table, p, s, rules)
-    x = assign_sequences(table, p.required, p.penalty, rules, start, time_budget)
+    pen = np.round(np.asarray(p.penalty, float) * 100).astype(np.int64)
+    floor = _shortfall(cover(p, s), p.required, pen)  # the counts' shortfall: a target
+    x = assign_sequences(table, p.required, p.penalty, rules, start, time_budget, floor=floor)
     return Roster.from_segments(segments(p, table, x))

@@ -311,7 +311,7 @@ def test_sequences_keep_the_rules_and_never_beat_the_counts(data):
             if len(open_):
                 left[g][open_[0], t] -= 1
     start = named if not rules.binding else np.where(named >= 0, 0, -1)
-    x = assign_sequences(table, required, penalty, rules, start, time_budget=30.0)
+    x = assign_sequences(table, required, penalty, rules, start, time_budget=30.0, kicks=3)
 
     def saved(seq: np.ndarray) -> float:
         cover = np.zeros_like(required)
@@ -330,6 +330,8 @@ def test_sequences_keep_the_rules_and_never_beat_the_counts(data):
     best = saved_counts = saved_of(counts, groups, required, penalty)
     assert saved(x) <= best + 1e-9
     assert saved(x) >= saved(start) - 1e-9  # passes never lose coverage
+    plain = assign_sequences(table, required, penalty, rules, start, time_budget=30.0, kicks=0)
+    assert saved(x) >= saved(plain) - 1e-9  # the local search keeps the best it saw
     if not rules.binding:
         assert saved(x) == pytest.approx(saved_counts)
 
@@ -339,3 +341,60 @@ def saved_of(counts, groups, required, penalty) -> float:  # type: ignore[no-unt
     for qs, c in zip(groups, counts, strict=True):
         np.add.at(cover, list(qs), c)
     return float((np.minimum(cover, required) * penalty[:, None]).sum())
+
+
+def _two_shifts() -> tuple[ShiftTable, np.ndarray]:
+    """Shifts A and B over the same four intervals, one queue all through
+    (no switch). Queues X, Y, Z; A serves X or Y, B serves X or Z. Need: X
+    at t0, t2, t3; Y at t2; Z at t0, t2, t3."""
+    table = ShiftTable(
+        agent=np.arange(2),
+        day=np.zeros(2, dtype=np.int64),
+        tpl=np.zeros(2, dtype=np.int64),
+        group=np.arange(2),
+        pos=np.array([[0, 1, 2, 3], [0, 1, 2, 3]]),
+        length=np.array([4, 4]),
+        slots=np.array([[0, 1], [0, 2]]),
+        brk=np.zeros((2, 2), dtype=np.int64),
+    )
+    required = np.array([[1, 0, 1, 1], [0, 0, 1, 0], [1, 0, 1, 1]])
+    return table, required
+
+
+def test_plateau_steps_leave_a_local_optimum_of_best_responses():
+    # A on Y and B on X leave Z short at three intervals. Neither shift alone
+    # gains: A on X would fill nothing B does not, B on Z fills three as B on
+    # X does. Only the sideways step (B to Z, equal) lets A move to X, which
+    # is the optimum by hand: of A=Y/B=X, A=Y/B=Z, A=X/B=Z, A=X/B=X the
+    # shortfalls are 3, 3, 1, 4.
+    table, required = _two_shifts()
+    rules = SequenceRules(2, 1)
+    start = np.array([[1, 1, 1, 1], [0, 0, 0, 0]])  # A on Y, B on X
+    penalty = np.ones(3)
+    stuck = assign_sequences(table, required, penalty, rules, start, 10.0, kicks=0)
+    assert stuck.tolist() == start.tolist()
+    x = assign_sequences(table, required, penalty, rules, start, 10.0, kicks=5)
+    assert x.tolist() == [[0, 0, 0, 0], [1, 1, 1, 1]]  # A on X, B on Z
+
+
+def test_the_local_search_stops_at_its_floor(monkeypatch):
+    # from the optimum (shortfall 1 interval × penalty 1 × 100): with that
+    # as the floor, one ordinary pass and no kick; with a floor of 0, kicks
+    # go on (here 2: a plateau pass and KICK_PASSES after each) and the
+    # optimum is kept
+    from optimizer.solve import allocate
+
+    calls = []
+    run = allocate._Responses.run
+    monkeypatch.setattr(
+        allocate._Responses, "run", lambda self, rng=None: calls.append(rng) or run(self, rng)
+    )
+    table, required = _two_shifts()
+    rules = SequenceRules(2, 1)
+    good = np.array([[0, 0, 0, 0], [1, 1, 1, 1]])
+    x = assign_sequences(table, required, np.ones(3), rules, good, 1e6, floor=100)
+    assert x.tolist() == good.tolist() and calls == [None]
+    calls.clear()
+    x = assign_sequences(table, required, np.ones(3), rules, good, 1e6, floor=0, kicks=2)
+    assert x.tolist() == good.tolist()
+    assert len(calls) == 1 + 2 * (1 + allocate.KICK_PASSES)
