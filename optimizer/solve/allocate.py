@@ -59,7 +59,8 @@ ACTIVITY_SECONDS = 3.0  # time budget of the best-response passes: a fixed part 
 ACTIVITY_SECONDS_PER_AGENT = 0.05  # … and a part per agent, so that they converge
 ACTIVITY_PASSES = 8
 PASS_GAIN = 0.005  # passes stop when one gains less than this share of the first's gain
-KICK_PASSES = 3  # ordinary passes after each plateau pass of the iterated local search
+KICK_PASSES = 0  # ordinary passes after each plateau pass of the iterated local search
+POLISH_SECONDS = 1.0  # at most this long past the budget: the best's needless switches shed
 
 
 def activity_seconds(p: Problem) -> float:
@@ -372,7 +373,9 @@ def assign_sequences(
        rule-free counts' shortfall in `penalty` × 100 units, which nothing
        can beat), `kicks` times (None: until the budget is spent): a plateau
        pass, then `KICK_PASSES` ordinary passes; the best sequences seen are
-       kept. Every step stops at `time_budget` seconds."""
+       kept, and ordinary passes shed their needless switches (they never
+       lose cover). Every step stops at `time_budget` seconds, the last
+       at most `POLISH_SECONDS` later."""
     x = start.copy()
     Q, T = required.shape
     if len(table) == 0:
@@ -410,7 +413,15 @@ def assign_sequences(
         short = _shortfall(search.cover, required, pen)
         if short < best_short:
             best, best_short = search.x.copy(), short
-    return best
+    if kick:  # the best seen, its needless switches shed by ordinary passes
+        search.x[:] = best
+        search.cover[:] = 0
+        np.add.at(search.cover, _cells(table, np.arange(len(table)), best, T), 1)
+        search.deadline = max(search.deadline, time.monotonic() + POLISH_SECONDS)
+        for _ in range(passes):
+            if not search.run():
+                break
+    return search.x
 
 
 def start_sequences(table: ShiftTable, p: Problem, s: State, rules: SequenceRules) -> np.ndarray:
