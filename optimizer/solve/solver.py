@@ -286,7 +286,7 @@ def _finish(
     optimal_allocation(p, state)  # exact for every interval, whatever the last step was
     stats["allocation_end_seconds"] = round(time.monotonic() - search.started, 2)
     best = evaluate(p, state, search.fair_target)
-    # the activities' passes converge within their budget, unless the time limit ends first
+    # the activities take their budget (less if the time limit comes first)
     roster = activities(p, state, time_budget=min(activity_seconds(p), max(0.5, stop.remaining())))
     stats["activities_end_seconds"] = round(time.monotonic() - search.started, 2)
     terms = exact_objective(p, state, roster)
