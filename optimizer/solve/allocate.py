@@ -27,8 +27,8 @@ step is exact:
    any interval of cover, so a pass never loses coverage and, with no rule
    set, the roster keeps the coverage of the counts while shedding switches.
 
-3. iterated local search, while the roster fills less than the counts do
-   and time is left: a plateau pass (each shift takes, among the sequences
+3. iterated local search, while the roster fills less than the counts do,
+   time is left and recent kicks found better: a plateau pass (each shift takes, among the sequences
    filling as much as its own, one at random) moves the passes off their
    local optimum, ordinary passes follow, and the best assignment seen is
    kept. Best responses alone stop where no single shift can gain, often
@@ -60,6 +60,7 @@ ACTIVITY_SECONDS_PER_AGENT = 0.05  # … and a part per agent, so that they conv
 ACTIVITY_PASSES = 8
 PASS_GAIN = 0.005  # passes stop when one gains less than this share of the first's gain
 KICK_PASSES = 0  # ordinary passes after each plateau pass of the iterated local search
+STALL_KICKS = 30  # the local search ends after this many kicks without a better assignment
 POLISH_SECONDS = 1.0  # at most this long past the budget: the best's needless switches shed
 
 
@@ -371,7 +372,8 @@ def assign_sequences(
        `PASS_GAIN` of the first pass's gain or `passes` are done.
     2. Iterated local search while the shortfall is above `floor` (the
        rule-free counts' shortfall in `penalty` × 100 units, which nothing
-       can beat), `kicks` times (None: until the budget is spent): a plateau
+       can beat), `kicks` times (None: until the budget is spent or
+       `STALL_KICKS` kicks in a row found nothing better): a plateau
        pass, then `KICK_PASSES` ordinary passes; the best sequences seen are
        kept, and ordinary passes shed their needless switches (they never
        lose cover). Every step stops at `time_budget` seconds, the last
@@ -405,14 +407,15 @@ def assign_sequences(
             break
     best, best_short = search.x.copy(), _shortfall(search.cover, required, pen)
     rng = np.random.default_rng(seed)
-    kick = 0
-    while best_short > floor and (kicks is None or kick < kicks):
+    kick = stalled = 0
+    while best_short > floor and (kicks is None or kick < kicks) and stalled < STALL_KICKS:
         kick += 1
         if search.run(rng) is None or any(search.run() is None for _ in range(KICK_PASSES)):
             break
         short = _shortfall(search.cover, required, pen)
+        stalled += 1
         if short < best_short:
-            best, best_short = search.x.copy(), short
+            best, best_short, stalled = search.x.copy(), short, 0
     if kick:  # the best seen, its needless switches shed by ordinary passes
         search.x[:] = best
         search.cover[:] = 0

@@ -399,3 +399,7 @@ def test_the_local_search_stops_at_its_floor(monkeypatch):
     x = assign_sequences(table, required, np.ones(3), rules, good, 1e6, floor=0, kicks=2)
     assert x.tolist() == good.tolist()
     assert len(calls) == 1 + 2 * (1 + allocate.KICK_PASSES) + 1
+    calls.clear()  # no kick limit: it ends when STALL_KICKS kicks in a row find nothing better
+    x = assign_sequences(table, required, np.ones(3), rules, good, 1e6, floor=0)
+    assert x.tolist() == good.tolist()
+    assert len(calls) == 1 + allocate.STALL_KICKS * (1 + allocate.KICK_PASSES) + 1
