@@ -94,6 +94,8 @@ class Priced:
         out |= {k: self.quality.get(k) for k in QUALITY_KEYS}
         if base is not None and base.objective and self.objective is not None:
             out["price"] = round(self.objective / base.objective - 1.0, 6)
+            if base.cost:
+                out["cost_price"] = round(self.cost / base.cost - 1.0, 6)
             out["under_cover_change"] = (
                 round(self.under_cover_hours / base.under_cover_hours - 1.0, 6)
                 if base.under_cover_hours
@@ -145,10 +147,11 @@ def markdown(rows: list[Priced]) -> str:
         return "—" if v is None else f"{v:,.0f}"
 
     lines = [
-        "| variant | objective | price vs v1 | under-cover h | gap | violations | start moves ≥ 2 h "
-        "| backward | distinct starts (median / p90) | full weeks without 2 days off "
-        "| isolated days | queue changes / shift | stretches < 60 min | longest night run |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| variant | objective | price vs v1 | cost | cost vs v1 | under-cover h | gap | violations "
+        "| start moves ≥ 2 h | backward | distinct starts (median / p90) "
+        "| full weeks without 2 days off | isolated days | queue changes / shift "
+        "| stretches < 60 min | longest night run |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     base = rows[0] if rows else None
     for p in rows:
@@ -157,6 +160,7 @@ def markdown(rows: list[Priced]) -> str:
         changes = q.get("queue_changes_per_shift_mean")
         lines.append(
             f"| {p.variant} | {num(p.objective)} | {pct(r.get('price'))} "
+            f"| {num(p.cost)} | {pct(r.get('cost_price'))} "
             f"| {p.under_cover_hours:,.1f} | {pct(p.gap)} | {p.violations} "
             f"| {pct(q.get('start_change_2h_share'))} | {pct(q.get('backward_rotation_share'))} "
             f"| {q.get('distinct_starts_median')} / {q.get('distinct_starts_p90')} "

@@ -338,9 +338,11 @@ WORKABILITY = Section(
     about=(
         "The baseline solved with the v1 rules only, with each v1.1 workability rule alone "
         "and with all of them, one after the other with the same limit "
-        "(`optimizer/bench/workability.py`). The price of a rule is what its roster costs "
-        "above the v1 roster; every roster is checked by the independent checker and measured "
-        "by the roster-quality KPIs (`docs/quality.md`)."
+        "(`optimizer/bench/workability.py`). The price of a rule is how much its roster's "
+        "objective lies above the v1 roster's; the objective holds the pay model's cost, the "
+        "under-cover penalties and, where `weights.stability` is set, the stability term, so "
+        "`cost` (pay alone) is shown apart. Every roster is checked by the independent checker "
+        "and measured by the roster-quality KPIs (`docs/quality.md`)."
     ),
     run=run_workability,
     render=render_workability,
