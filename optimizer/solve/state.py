@@ -174,7 +174,9 @@ def evaluate(p: Problem, s: State, fair_target: np.ndarray | None = None) -> Eva
 
 
 DAY_MINUTES = 1440
-ISOLATED_DAY_HOURS = 4.0  # `weights.stability` prices an isolated working day as a start moved this far
+ISOLATED_DAY_HOURS = (
+    4.0  # `weights.stability` prices an isolated working day as a start moved this far
+)
 
 
 def isolated_days(p: Problem, s: State) -> np.ndarray:
