@@ -27,3 +27,33 @@ def test_the_table_has_a_line_a_variant_with_its_prices():
     lines = table.splitlines()
     assert len(lines) == 4 and "| cost | cost vs v1 |" in lines[0]
     assert lines[3].startswith("| all | 1,100 | 10.0% | 820 | 2.5% | 15.0 |")
+
+
+def test_the_goals_of_issue_22_are_judged_on_the_all_rules_roster():
+    from optimizer.bench.report.solver import workability_goals
+
+    v1 = _priced("v1 rules", 1000.0, 800.0, 100.0)
+    every = Priced(
+        "v1.1 (all)", "FEASIBLE", 1020.0, 1000.0, 0.0196, 810.0, 110.0, 61.0, 0,
+        {
+            "queue_changes_per_shift_mean": 1.0,
+            "distinct_starts_median": 1.0,
+            "distinct_starts_p90": 3.0,
+            "backward_rotation_share": 0.02,
+            "full_weeks_without_days_off_together_share": 0.0,
+            "isolated_day_share": 0.021,
+        },
+    )  # fmt: skip
+    met = {goal: ok for goal, _, ok in workability_goals(v1, every)}
+    assert [ok for ok in met.values()] == [
+        True,  # no violation
+        True,  # 1.0 queue changes is at most 1.0
+        False,  # p90 of 3 distinct starts
+        True,  # 2 % backward
+        True,
+        False,  # 2.1 % isolated
+        True,  # +2 % objective
+        False,  # +10 % under-cover
+        False,  # first roster at 61 s
+        True,  # gap 1.96 %
+    ]

@@ -329,7 +329,60 @@ def _plain(o: Any) -> Any:
 def render_workability(record: Record) -> str:
     from optimizer.bench import workability
 
-    return workability.markdown([workability.Priced(**v) for v in record.data["variants"]])
+    rows = [workability.Priced(**v) for v in record.data["variants"]]
+    out = [workability.markdown(rows)]
+    if len(rows) > 1 and rows[0].variant == "v1 rules" and rows[-1].variant == "v1.1 (all)":
+        out.append(goals(workability_goals(rows[0], rows[-1])))
+    return "\n\n".join(out)
+
+
+def workability_goals(v1, every) -> list[tuple[str, str, bool | None]]:  # type: ignore[no-untyped-def]
+    """Issue #22's targets for the roster under every v1.1 rule, against the v1 roster."""
+    q = every.quality
+
+    def at_most(key: str, limit: float, shown: str) -> tuple[str, bool | None]:
+        v = q.get(key)
+        return ("—" if v is None else shown.format(v)), (None if v is None else v <= limit)
+
+    price = None if not (v1.objective and every.objective) else every.objective / v1.objective - 1
+    under = None if not v1.under_cover_hours else every.under_cover_hours / v1.under_cover_hours - 1
+    median, p90 = q.get("distinct_starts_median"), q.get("distinct_starts_p90")
+    starts_ok = None if median is None or p90 is None else median <= 1 and p90 <= 2
+    first = every.first_roster_seconds
+    return [
+        ("violations found by the checker: 0", str(every.violations), every.violations == 0),
+        (
+            "queue changes per shift ≤ 1.0 on average",
+            *at_most("queue_changes_per_shift_mean", 1.0, "{:.2f}"),
+        ),
+        (
+            "distinct starts per agent-week: median 1, 90th percentile ≤ 2",
+            f"{median} / {p90}",
+            starts_ok,
+        ),
+        ("backward rotations ≤ 2 %", *at_most("backward_rotation_share", 0.02, "{:.1%}")),
+        (
+            "full working weeks without two days off together: 0",
+            *at_most("full_weeks_without_days_off_together_share", 0.0, "{:.1%}"),
+        ),
+        ("isolated working days ≤ 2 %", *at_most("isolated_day_share", 0.02, "{:.1%}")),
+        (
+            "objective at most 3 % above the v1 roster",
+            "—" if price is None else f"{price:+.1%}",
+            None if price is None else price <= 0.03,
+        ),
+        (
+            "under-cover hours at most 5 % above the v1 roster",
+            "—" if under is None else f"{under:+.1%}",
+            None if under is None else under <= 0.05,
+        ),
+        (
+            "first roster within 60 s",
+            "—" if first is None else f"{first:.1f} s",
+            None if first is None else first <= 60,
+        ),
+        ("gap at most 2 %", pct(every.gap), None if every.gap is None else every.gap <= 0.02),
+    ]
 
 
 WORKABILITY = Section(
