@@ -173,6 +173,14 @@ def _finish_reserve(p: Problem, stop: StopCriteria, params: SearchParams) -> flo
     )
 
 
+def _activity_budget(p: Problem, stop: StopCriteria, params: SearchParams) -> float:
+    """Seconds for the activities: their own budget, less if the time limit
+    comes first, leaving what the pay model's pricing of the roster needs
+    after them (half a second at least)."""
+    after = params.finish_seconds + params.finish_seconds_per_agent * p.n_agents
+    return min(activity_seconds(p), max(0.5, stop.remaining() - after))
+
+
 def _no_schedule(search: Search, failed: list[int]) -> SolveResult:
     """The result of a construction that left agents without a schedule:
     INFEASIBLE with the conflicting rules of each, or UNKNOWN when none was
@@ -286,8 +294,7 @@ def _finish(
     optimal_allocation(p, state)  # exact for every interval, whatever the last step was
     stats["allocation_end_seconds"] = round(time.monotonic() - search.started, 2)
     best = evaluate(p, state, search.fair_target)
-    # the activities take their budget (less if the time limit comes first)
-    roster = activities(p, state, time_budget=min(activity_seconds(p), max(0.5, stop.remaining())))
+    roster = activities(p, state, time_budget=_activity_budget(p, stop, search.params))
     stats["activities_end_seconds"] = round(time.monotonic() - search.started, 2)
     terms = exact_objective(p, state, roster)
     objective = round(sum(terms.values()), 2)
