@@ -28,10 +28,10 @@ step is exact:
    set, the roster keeps the coverage of the counts while shedding switches.
 
 3. iterated local search, while the roster fills less than the counts do,
-   time is left and recent kicks found better: a plateau pass (each shift takes, among the sequences
-   filling as much as its own, one at random) moves the passes off their
-   local optimum, ordinary passes follow, and the best assignment seen is
-   kept. Best responses alone stop where no single shift can gain, often
+   time is left and recent kicks found better: a plateau pass (each shift
+   takes, among the sequences filling as much as its own, one at random)
+   moves the passes off their local optimum, ordinary passes follow, and
+   the best assignment seen is kept. Best responses alone stop where no single shift can gain, often
    where two shifts would have to trade stretches; the random sideways
    steps let such trades happen over a few passes.
 
@@ -68,6 +68,12 @@ def activity_seconds(p: Problem) -> float:
     """The time budget of `activities` on this problem: enough for its passes
     to converge on a scenario of its size (a pass is about linear in shifts)."""
     return ACTIVITY_SECONDS + ACTIVITY_SECONDS_PER_AGENT * p.n_agents
+
+
+def penalty_units(penalty: np.ndarray) -> np.ndarray:
+    """Each queue's under-cover penalty in whole hundredths: the integer
+    worth of an agent-interval of its need in the flows and programmes."""
+    return np.round(np.asarray(penalty, float) * 100).astype(np.int64)
 
 
 def queue_classes(group_queues: tuple[np.ndarray, ...]) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -115,7 +121,7 @@ def allocate_counts(
     cc, ct = np.divmod(c_key, n)
     qq, qt = np.divmod(q_key, n)
     supply = int(pool[cc, ct].sum())
-    pen = np.round(np.asarray(penalty, float) * 100).astype(np.int64)
+    pen = penalty_units(penalty)
     if (pen > 0).any():
         pen //= int(np.gcd.reduce(pen[pen > 0]))  # smaller costs solve faster
     f = min_cost_flow.SimpleMinCostFlow()
@@ -321,6 +327,14 @@ class _Responses:
     batches: list[np.ndarray]
     deadline: float
 
+    def place(self, x: np.ndarray) -> None:
+        """Hold sequences `x`, and the cover they give."""
+        self.x[:] = x
+        self.cover[:] = 0
+        np.add.at(
+            self.cover, _cells(self.table, np.arange(len(self.table)), x, self.cover.shape[1]), 1
+        )
+
     def run(self, rng: np.random.Generator | None = None) -> int | None:
         """One pass: each shift in turn (a batch of independent shifts at a
         time) takes its best sequence against what the others leave
@@ -371,20 +385,16 @@ def assign_sequences(
     1. Best-response passes (see module doc) until a pass gains less than
        `PASS_GAIN` of the first pass's gain or `passes` are done.
     2. Iterated local search while the shortfall is above `floor` (the
-       rule-free counts' shortfall in `penalty` × 100 units, which nothing
+       rule-free counts' shortfall in `penalty_units`, which nothing
        can beat), `kicks` times (None: until the budget is spent or
        `STALL_KICKS` kicks in a row found nothing better): a plateau
        pass, then `KICK_PASSES` ordinary passes; the best sequences seen are
        kept, and ordinary passes shed their needless switches (they never
        lose cover). Every step stops at `time_budget` seconds, the last
        at most `POLISH_SECONDS` later."""
-    x = start.copy()
-    Q, T = required.shape
     if len(table) == 0:
-        return x
-    pen = np.round(np.asarray(penalty, float) * 100).astype(np.int64)
-    filled = np.zeros((Q, T), dtype=np.int64)
-    np.add.at(filled, _cells(table, np.arange(len(table)), x, T), 1)
+        return start.copy()
+    pen = penalty_units(penalty)
     lo = table.pos[:, 0]
     hi = np.take_along_axis(table.pos, np.maximum(table.length - 1, 0)[:, None], axis=1)[:, 0] + 1
     search = _Responses(
@@ -392,11 +402,12 @@ def assign_sequences(
         required,
         pen,
         rules,
-        x,
-        filled,
+        start.copy(),
+        np.zeros(required.shape, dtype=np.int64),
         colour_batches(lo, hi, table.slots),
         time.monotonic() + time_budget,
     )
+    search.place(start)
     first = 0
     for _ in range(passes):
         gained = search.run()
@@ -417,9 +428,7 @@ def assign_sequences(
         if short < best_short:
             best, best_short, stalled = search.x.copy(), short, 0
     if kick:  # the best seen, its needless switches shed by ordinary passes
-        search.x[:] = best
-        search.cover[:] = 0
-        np.add.at(search.cover, _cells(table, np.arange(len(table)), best, T), 1)
+        search.place(best)
         search.deadline = max(search.deadline, time.monotonic() + POLISH_SECONDS)
         for _ in range(passes):
             if not search.run():
@@ -437,7 +446,7 @@ def start_sequences(table: ShiftTable, p: Problem, s: State, rules: SequenceRule
     inside = (table.pos >= 0) & (table.pos < T)
     named = np.where(inside, slot[table.agent[:, None], t], -1)
     keep = inside & counted[table.agent[:, None], t]
-    pen = np.round(np.asarray(p.penalty, float) * 100).astype(np.int64) + 1
+    pen = penalty_units(p.penalty) + 1
     J = table.slots.shape[1]
     unit = table.pos.shape[1] + 1
     q = np.take_along_axis(table.slots, np.maximum(named, 0), axis=1)
@@ -507,7 +516,6 @@ def activities(p: Problem, s: State, *, time_budget: float = ACTIVITY_SECONDS) -
     if len(table) == 0:
         return Roster.empty()
     start = start_sequences(table, p, s, rules)
-    pen = np.round(np.asarray(p.penalty, float) * 100).astype(np.int64)
-    floor = _shortfall(cover(p, s), p.required, pen)  # the counts' shortfall: a target
+    floor = _shortfall(cover(p, s), p.required, penalty_units(p.penalty))  # the counts': a target
     x = assign_sequences(table, p.required, p.penalty, rules, start, time_budget, floor=floor)
     return Roster.from_segments(segments(p, table, x))
