@@ -37,6 +37,7 @@ class SearchParams:
     finish_seconds_per_agent: float = 0.006
     finish_margin: float = 1.8
     finish_share: float = 0.1
+
     # the break pass runs when the search left at least this share of the time kept back
     breaks_share: float = 0.5
 
@@ -53,3 +54,8 @@ class SearchParams:
     lns_seconds: float = 2.0  # CP-SAT's time for one neighbourhood, at most
     lns_fast_seconds: float = 1.0
     lns_shortfall_share: float = 0.75  # neighbourhoods drawn around a shortfall (else at random)
+
+    def finish_estimate(self, n_agents: int) -> float:
+        """Seconds the steps after the search take on a problem of this size
+        (on a machine of the usual speed: no margin)."""
+        return self.finish_seconds + self.finish_seconds_per_agent * n_agents

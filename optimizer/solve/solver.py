@@ -166,10 +166,9 @@ def _finish_reserve(p: Problem, stop: StopCriteria, params: SearchParams) -> flo
     """Seconds a large problem's search leaves for what follows it: a break
     pass, the exact allocation and the pay model's cost (`search_end_seconds`
     … `activities_end_seconds` in the stats say how long they took)."""
-    finish = params.finish_seconds + params.finish_seconds_per_agent * p.n_agents
     return min(
         params.finish_share * stop.time_limit,
-        params.finish_margin * finish + activity_seconds(p),
+        params.finish_margin * params.finish_estimate(p.n_agents) + activity_seconds(p),
     )
 
 
@@ -177,7 +176,7 @@ def _activity_budget(p: Problem, stop: StopCriteria, params: SearchParams) -> fl
     """Seconds for the activities: their own budget, less if the time limit
     comes first, leaving what the pay model's pricing of the roster needs
     after them (half a second at least)."""
-    after = params.finish_seconds + params.finish_seconds_per_agent * p.n_agents
+    after = params.finish_estimate(p.n_agents)
     return min(activity_seconds(p), max(0.5, stop.remaining() - after))
 
 

@@ -27,6 +27,7 @@ def test_the_activities_leave_the_pay_model_its_time_before_the_limit(problem):
     # 4 s left; the pay model's pricing is given 2 s + 0.006 s per agent
     params = SearchParams()
     after = params.finish_seconds + params.finish_seconds_per_agent * problem.n_agents
+    assert params.finish_estimate(problem.n_agents) == after
     stop = StopCriteria(time_limit=4.0, started=time.monotonic())
     assert _activity_budget(problem, stop, params) == pytest.approx(4.0 - after, abs=0.25)
 
