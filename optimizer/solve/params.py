@@ -28,6 +28,8 @@ class SearchParams:
     repair_passes: int = 1_000  # ordinary passes that repair a guided pass, at most
     refill_patience: int = 200  # drop-and-refill moves in a row without a gain end a stretch
     replan_seconds: float = 0.2  # CP-SAT's time for an agent the programme finds no schedule for
+    neighbourhood_agents: int = 60  # guided neighbourhoods: agents of one site moved, at most …
+    neighbourhood_repairs: int = 2  # … and ordinary re-plans of them and as many others after
 
     # time kept back from the search for the steps after it (break pass, the
     # bound's last step, exact allocation, activities within their own time

@@ -10,11 +10,18 @@
    guided pass at those prices, rare skills first, repaired by ordinary
    passes; kept when the round ends better than it started; repeated while
    a round gains `guided_round_gain` and the time left is enough for one.
-4. Stretches of drop-and-refill moves, each followed by an ordinary pass,
+4. Guided neighbourhoods while prices are known (`guided_neighbourhoods`):
+   the agents of one site at a time (at most `neighbourhood_agents` of
+   them, sites in random order) re-planned at the prices, then repaired by
+   ordinary re-plans of them and as many other agents; kept when better.
+   A whole round of sites without a gain ends them.
+5. Stretches of drop-and-refill moves, each followed by an ordinary pass,
    while a stretch and its pass gain `final_pass_gain` (and, when no prices
    had come by the rounds' turn, until they come: the rounds run then).
+   When a stretch gains, the neighbourhoods of step 4 run again.
 
-Each pass, guided or ordinary, counts towards `MaxPasses`.
+Each pass, guided or ordinary, and each neighbourhood counts towards
+`MaxPasses`.
 """
 
 from __future__ import annotations
@@ -37,7 +44,13 @@ def agent_passes(search: Search, state: State, best: Evaluation) -> Scored:
     """Steps 1–4 of the module doc from (`state`, `best`); the best roster found."""
     search.reported = best.total
     search.stats.update(
-        agent_passes=0, agent_changes=0, guided_rounds=0, refill_moves=0, refill_kept=0
+        agent_passes=0,
+        agent_changes=0,
+        guided_rounds=0,
+        guided_neighbourhoods=0,
+        guided_neighbourhoods_kept=0,
+        refill_moves=0,
+        refill_kept=0,
     )
     order = [int(a) for a in agent_order(search.p)][::-1]
     prm, bounds, stop = search.params, search.bounds, search.stop
@@ -63,6 +76,7 @@ def agent_passes(search: Search, state: State, best: Evaluation) -> Scored:
         if prices_came_late():  # the Lagrangian's first prices: the rounds now
             rounds_tried = True
             state, best = guided_rounds(search, order, state, best)
+        state, best = guided_neighbourhoods(search, order, state, best)
         before = best.total
         state, best = refill(search, state, best, prices_came_late)
         state, best = passes(search, order, state, best, 1, prm.final_pass_gain)
@@ -152,4 +166,60 @@ def guided_rounds(search: Search, order: list[int], state: State, best: Evaluati
             search.improved(best)
         if gained < prm.guided_round_gain * (best.total + max(gained, 0.0)):
             break
+    return state, best
+
+
+def guided_neighbourhoods(
+    search: Search, order: list[int], state: State, best: Evaluation
+) -> Scored:
+    """Step 4 of the module doc: site by site, a guided re-plan of a part of
+    the roster repaired by ordinary re-plans, kept when the roster gains;
+    until a whole round of sites gains nothing (or no prices are known).
+
+    A guided pass over every agent moves the whole roster at once, and the
+    ordinary passes that repair it gain less each time; one site's agents
+    moved at the prices and repaired by their own and as many other agents'
+    re-plans is a move the search can afford many times, each judged on
+    the exact objective."""
+    p, stop, prm, bounds = search.p, search.stop, search.params, search.bounds
+    pen = p.penalty[:, None]
+    scarce_first = [int(a) for a in agent_order(p)]
+    sites = list(range(len(p.sites)))
+    tried = idle = 0  # neighbourhoods tried here, and since the last gain
+    while bounds.prices is not None and idle < len(sites) and not stop.should_stop():
+        if stop.should_stop(best.total, search.bound()):
+            break
+        if tried % len(sites) == 0:  # each round of sites in a new random order
+            search.rng.shuffle(sites)
+        site = sites[tried % len(sites)]
+        tried += 1
+        members = [a for a in scarce_first if p.agent_site[a] == site]
+        if len(members) > prm.neighbourhood_agents:
+            members = sorted(
+                search.rng.sample(members, prm.neighbourhood_agents), key=members.index
+            )
+        prices = np.minimum(bounds.prices, pen) + 1e-3 * pen
+        search.count("guided_neighbourhoods")
+        seed = search.seed + int(search.stats["guided_neighbourhoods"])  # type: ignore[call-overload]
+        trial, trial_best = guided_pass(
+            p, state, search.cands, members, prices, stop, seed, search.fair_target,
+            seconds=prm.replan_seconds,
+        )  # fmt: skip
+        freed = set(members)
+        others = [a for a in order if a not in freed]
+        search.rng.shuffle(others)
+        repair = members + others[: len(members)]
+        for r in range(prm.neighbourhood_repairs):
+            search.rng.shuffle(repair)
+            trial, trial_best, _ = reoptimise_agents(
+                p, trial, trial_best, search.cands, repair, stop, seed + r, search.fair_target,
+                seconds=prm.replan_seconds,
+            )  # fmt: skip
+        stop.count_pass()
+        if trial_best.total < best.total - 1e-6:
+            state, best, idle = trial, trial_best, 0
+            search.count("guided_neighbourhoods_kept")
+            search.improved(best)
+        else:
+            idle += 1
     return state, best

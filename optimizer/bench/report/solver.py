@@ -33,6 +33,7 @@ SCALE_GROUPS = (((100, 400, 1000), 300.0), ((2000,), 900.0))  # issue #4: 2,000 
 SEARCH_PARTS = (  # solver stats worth a word, as "N label (M kept)"
     ("agent_passes", "passes", None),
     ("guided_rounds", "guided rounds", None),
+    ("guided_neighbourhoods", "guided neighbourhoods", "guided_neighbourhoods_kept"),
     ("refill_moves", "refill moves", "refill_kept"),
     ("lns_neighbourhoods", "LNS neighbourhoods", "lns_improvements"),
 )

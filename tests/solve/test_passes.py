@@ -1,0 +1,90 @@
+"""The agent passes' phases (`passes.py`): guided neighbourhoods move one
+site's agents at the prices, keep only a better roster, keep every rule,
+and end after a whole round of sites without a gain."""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+
+from optimizer.check import check_roster
+from optimizer.solve.allocate import activities
+from optimizer.solve.model import CandidateIndex
+from optimizer.solve.params import SearchParams
+from optimizer.solve.passes import guided_neighbourhoods
+from optimizer.solve.problem import Problem
+from optimizer.solve.search import Search
+from optimizer.solve.state import State, evaluate
+from optimizer.solve.stop import StopCriteria, no_progress
+from tests.solve import helpers as h
+
+
+def _search(p: Problem, cands: CandidateIndex, prices: np.ndarray | None) -> Search:
+    """A search over `p` whose bound worker only offers `prices` (no bound)."""
+    bounds = SimpleNamespace(prices=prices, upper=None, best=lambda: (None, "none"))
+    return Search(
+        p, cands, StopCriteria(time_limit=30, passes=50), SearchParams(), 0,
+        random.Random(0), bounds, no_progress,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def test_a_neighbourhood_moves_a_misplaced_shift_then_a_round_without_gain_ends_them():
+    # one agent, one 4-hour shift needed 08:00-12:00 on day 0, the agent on
+    # 20:00-24:00: the first neighbourhood moves it onto the demand (kept),
+    # the second finds nothing better, and one site makes a whole round
+    data = h.case(days=1, agents=1)
+    with tempfile.TemporaryDirectory() as tmp:
+        sc = h.load(Path(tmp), data)
+        p = h.problem(sc, h.block(0, 8, 12, 1))
+        cands = CandidateIndex(p, nominal_only=False)
+        site = p.sites[0]
+        late = next(
+            int(k) for k in p.cand[0] if site.tpl.day[k] == 0 and site.tpl.local_start[k] == 1200
+        )
+        state = State.empty(p)
+        state.works[0, 0], state.tpl[0, 0] = True, late
+        before = evaluate(p, state)
+        search = _search(p, cands, p.penalty[:, None] * np.ones_like(p.required, dtype=float))
+        new, after = guided_neighbourhoods(search, [0], state, before)
+    assert after.total == 40.0 < before.total  # 4 h x 10 EUR, nothing short
+    assert site.tpl.local_start[new.tpl[0, 0]] == 8 * 60
+    assert search.stats["guided_neighbourhoods"] == 2
+    assert search.stats["guided_neighbourhoods_kept"] == 1
+
+
+def test_without_prices_there_is_no_neighbourhood():
+    data = h.case(days=1, agents=1)
+    with tempfile.TemporaryDirectory() as tmp:
+        built = h.constructed(Path(tmp), data, h.block(0, 8, 12, 1))
+    assert built is not None
+    _, p, cands, state, before = built
+    search = _search(p, cands, None)
+    search.stats.update(guided_neighbourhoods=0)
+    new, after = guided_neighbourhoods(search, [0], state, before)
+    assert new is state and after is before
+    assert search.stats["guided_neighbourhoods"] == 0
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=h.random_v11_cases(max_days=8, max_agents=3, max_cells=30))
+def test_neighbourhoods_never_worsen_and_keep_the_rules(case):
+    data, cells = case
+    with tempfile.TemporaryDirectory() as tmp:
+        built = h.constructed(Path(tmp), data, cells)
+        if built is None:
+            return
+        sc, p, cands, state, before = built
+        rng = np.random.default_rng(len(cells))
+        prices = p.penalty[:, None] * rng.uniform(0.0, 1.0, size=p.required.shape)
+        search = _search(p, cands, prices)
+        search.stats.update(guided_neighbourhoods=0)
+        new, after = guided_neighbourhoods(search, list(range(p.n_agents)), state, before)
+        assert after.total <= before.total + 1e-9
+        assert abs(evaluate(p, new).total - after.total) < 1e-6
+        report = check_roster(sc, activities(p, new))
+        assert report.ok, report.to_text()
