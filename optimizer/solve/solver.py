@@ -14,9 +14,9 @@
    proven optimum when time allows; its bound counts too.
 3. Large problems: agent passes, guided rounds and guided neighbourhoods
    (`passes.py`), then the large-neighbourhood search until the time kept
-   for step 4; then every break moved where it costs least (`breaks.py`). An agent's model offers
-   each shift family (one start and length) as its best break option;
-   neighbourhoods choose middle breaks only.
+   for step 4; then every break moved where it costs least (`breaks.py`).
+   An agent's model offers each shift family (one start and length) as its
+   best break option; neighbourhoods choose middle breaks only.
 4. Finish: the best bound, the exact allocation of agents to queues, each
    worked interval's activity (few switches), and the roster's exact
    objective: the pay model's cost (premiums, overtime, fx) plus tier
