@@ -159,6 +159,27 @@ class _Day:
     new_row: np.ndarray  # [K] row of the next day's states each option's end went to
 
 
+STEADY_BAND = 60  # minutes: with `weights.stability`, the search's widest arc of a week's starts
+
+
+def steady_band(p: Problem, a: int) -> int:
+    """The widest arc of a week's starts the search offers agent a, in
+    minutes (-1: any): the rule set's `start_band_hours`, and with
+    `weights.stability` set at most `STEADY_BAND`.
+
+    Within a week's arc the stability term prices each start's distance
+    from the arc's beginning only, so a start two hours in followed by one
+    at the beginning (a backward rotation) costs little. The narrower arc
+    rules such weeks out of the search, and with them most of the distinct
+    starts of a week; it is a choice of the search, not a rule: the bounds
+    and the neighbourhood models keep the rule set's band, so the gap counts
+    whatever the narrower arc costs."""
+    band = int(p.band[p.agent_site[a]])
+    if p.scenario.weights.stability <= 0:
+        return band
+    return STEADY_BAND if band < 0 else min(band, STEADY_BAND)
+
+
 def anchor_candidates(
     p: Problem,
     a: int,
@@ -166,13 +187,15 @@ def anchor_candidates(
     net: np.ndarray,
     keep: np.ndarray | None = None,
     most: int = 3,
+    band: int | None = None,
 ) -> list[np.ndarray]:
     """Per week, a few arc starts worth trying for agent a: those of `keep`
     (its current arc starts, -1: none) and the `most` best by an optimistic
     score (Σ over the week's days of the best positive net value within the
-    arc). All distinct starts when the rule set has no band."""
+    arc of `band` minutes, default the rule set's). All distinct starts when
+    there is no band."""
     site = int(p.agent_site[a])
-    band = int(p.band[site])
+    band = int(p.band[site]) if band is None else band
     tpl = p.sites[site].tpl
     local = tpl.local_start[templates]
     week = p.week_of_day[tpl.day[templates]]
@@ -205,13 +228,16 @@ def best_plan(
     templates: np.ndarray,
     net: np.ndarray,
     anchors: list[np.ndarray] | None = None,
+    band: int | None = None,
 ) -> np.ndarray | None:
     """Agent a's schedule of most net value: the chosen templates (one per
     worked day, of `templates`, its candidates on any days, worth `net`
     each, cost already taken off) maximising Σ net − overtime − stability
     under its rules; None if no schedule meets them (a weekly minimum out
     of reach). `anchors[w]`: the arc starts the band of week w may take
-    (default: every distinct start of the week's options: exact)."""
+    (default: every distinct start of the week's options: exact). `band`:
+    the widest arc of a week's starts in minutes, if narrower than the rule
+    set's (`steady_band`; -1: none)."""
     site = int(p.agent_site[a])
     tpl = p.sites[site].tpl
     templates = np.asarray(templates, dtype=np.int64)
@@ -225,7 +251,7 @@ def best_plan(
     unit = int(np.gcd.reduce(paid)) if len(paid) else 60
     units = paid // unit
     rest = int(p.rest[site])
-    band = int(p.band[site])
+    band = int(p.band[site]) if band is None else band
     stab = float(p.scenario.weights.stability) / 60.0  # per minute
     counters = Counters.of(int(p.maxcons[site]), int(p.max_nights[site]), int(p.off_together[site]))
     C = len(counters.states)

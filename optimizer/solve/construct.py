@@ -18,7 +18,7 @@ import copy
 import numpy as np
 from ortools.sat.python import cp_model
 
-from optimizer.solve.agentdp import anchor_candidates, best_plan
+from optimizer.solve.agentdp import anchor_candidates, best_plan, steady_band
 from optimizer.solve.allocate import optimal_allocation
 from optimizer.solve.model import CandidateIndex, build, read_solution
 from optimizer.solve.problem import Problem
@@ -69,7 +69,8 @@ def best_schedule(
     `prices` [Q, T], when given, value the cells with residual need instead
     of the queues' penalties; `worth` [T], when given, is the agent's value
     per interval instead (e.g. through
-    chains, `chains.chain_values`). The week's start band is chosen among
+    chains, `chains.chain_values`). The week's start band (no wider than
+    `agentdp.steady_band`) is chosen among
     the agent's arcs in `s` (or `arcs` [W], e.g. those of its schedule
     before it was released: -1 for none) and the `ANCHORS` most promising
     others. Returns the new state, the per-interval
@@ -94,11 +95,11 @@ def best_schedule(
     best_of = site.best_of_families(allowed)
     best = {d: np.unique(best_of[site.family[ks]]) for d, ks in cands.by_day[a].items()}
     offered = np.concatenate([np.zeros(0, dtype=np.int64), *best.values()])
-    anchors = None
-    if p.band[p.agent_site[a]] >= 0 or w.stability > 0:
+    anchors, band = None, steady_band(p, a)
+    if band >= 0 or w.stability > 0:
         keep = week_arcs(p, s, a) if arcs is None else arcs
-        anchors = anchor_candidates(p, a, offered, net[offered], keep, ANCHORS)
-    plan = best_plan(p, a, offered, net[offered], anchors)
+        anchors = anchor_candidates(p, a, offered, net[offered], keep, ANCHORS, band)
+    plan = best_plan(p, a, offered, net[offered], anchors, band)
     if plan is not None:  # the agent's own rows only: `alloc` is shared with `s`
         out = State(s.works.copy(), s.tpl.copy(), s.alloc)
         out.works[a] = False

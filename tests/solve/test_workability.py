@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
-from optimizer.solve.agentdp import anchor_candidates, best_plan
+from optimizer.solve.agentdp import anchor_candidates, best_plan, steady_band
 from optimizer.solve.explain import find_conflicts
 from optimizer.solve.model import CandidateIndex, build
 from optimizer.solve.problem import Problem
@@ -110,6 +110,25 @@ def test_the_band_is_per_week(tmp_path):
         return 100.0 if (d, x) in {(6, 9), (7, 15)} else -1.0
 
     assert _both(_problem(tmp_path, 8, start_band_hours=2), worth) == [(6, 9), (7, 15)]
+
+
+def test_with_stability_priced_the_search_keeps_a_weeks_starts_within_an_hour(tmp_path):
+    # 08:00 on Monday and 10:00 on Tuesday are worth 100 each: the 2-h band
+    # holds both, and the exact programme takes both; the search's steady
+    # band (1 h, once weights.stability is set) keeps one of them only
+    def worth(d, x):  # type: ignore[no-untyped-def]
+        return 100.0 if (d, x) in {(0, 8), (1, 10)} else -1.0
+
+    data = h.case(days=2)
+    data["rules"]["PT"]["start_band_hours"] = 2
+    data["weights"] = {**data.get("weights", {}), "stability": 0.01}
+    p = h.problem(h.load(tmp_path, data), {})
+    assert _dp(p, worth) == [(0, 8), (1, 10)]
+    plan = best_plan(p, 0, p.cand[0], _worth(p, worth), band=steady_band(p, 0))
+    assert plan is not None
+    tpl = p.sites[0].tpl
+    starts = sorted(int(tpl.local_start[k]) for k in plan)
+    assert starts in ([480], [600])  # one of the two: with both, 2 h apart
 
 
 # ---------------------------------------------------------------- days off together
