@@ -27,7 +27,8 @@ step is exact:
    any interval of cover, so a pass never loses coverage and, with no rule
    set, the roster keeps the coverage of the counts while shedding switches.
 
-3. iterated local search, while the roster fills less than the counts do,
+3. iterated local search, while the roster leaves more short than the lower
+   bound (below),
    time is left and recent kicks found better: a plateau pass (each shift
    takes, among the sequences filling as much as its own, one at random)
    moves the passes off their local optimum, ordinary passes follow, and
@@ -36,13 +37,25 @@ step is exact:
    steps let such trades happen over a few passes.
 
 Every sequence the search ever holds keeps the rules, so stopping on the
-time budget needs no repair. What is not exact: the search is local; the
-counts' coverage (the rule-free optimum) bounds how much the rules can
-have cost, and the search stops early when it meets it.
+time budget needs no repair.
+
+What is exact, and how far from the best the result is (`plan_activities`
+reports it as an `ActivityReport`): the rule-free flow's shortfall (the
+counts of `optimal_allocation` for the same shifts) is a lower bound of any
+rule-keeping assignment. On problems of up to `LP_MAX_SHIFTS` shifts,
+column generation (`activity_lp.py`) first solves the LP relaxation of the
+sequences (each shift a convex combination of rule-keeping sequences): its
+Lagrangian bound raises the lower bound, and its heaviest columns become
+the search's start when they leave less short than the start of step 1.
+The search stops as soon as it meets the lower bound: the result is then
+proven optimal. On larger problems (the baseline's 6,700 shifts) the master
+LP takes tens of seconds a solve, beyond the budget, and the flow's bound is
+what is reported. The local search itself is not exact.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -51,9 +64,16 @@ import pandas as pd
 from ortools.graph.python import min_cost_flow
 
 from optimizer.roster import BREAK, Roster
+from optimizer.solve import activity_lp
 from optimizer.solve.problem import Problem
-from optimizer.solve.state import State, cover, on_duty
-from optimizer.solve.stretches import NEG, SequenceRules, best_sequences, sequence_scores
+from optimizer.solve.state import State, on_duty
+from optimizer.solve.stretches import (
+    NEG,
+    SequenceRules,
+    best_sequences,
+    sequence_scores,
+    slot_values,
+)
 
 ACTIVITY_SECONDS = 3.0  # time budget of the best-response passes: a fixed part …
 ACTIVITY_SECONDS_PER_AGENT = 0.05  # … and a part per agent, so that they converge
@@ -61,6 +81,8 @@ ACTIVITY_PASSES = 8
 PASS_GAIN = 0.005  # passes stop when one gains less than this share of the first's gain
 KICK_PASSES = 0  # ordinary passes after each plateau pass of the iterated local search
 STALL_KICKS = 30  # the local search ends after this many kicks without a better assignment
+LP_MAX_SHIFTS = 1000  # column generation only up to this many shifts (its master LP grows fast)
+LP_SHARE = 0.5  # … and for at most this share of the budget
 POLISH_SECONDS = 1.0  # at most this long past the budget: the best's needless switches shed
 
 
@@ -290,14 +312,9 @@ def colour_batches(lo: np.ndarray, hi: np.ndarray, slots: np.ndarray) -> list[np
 
 
 def _values(table: ShiftTable, batch: np.ndarray, J: int, gain: np.ndarray, T: int) -> np.ndarray:
-    """[b, N, J] value of each slot at each position of the batch's shifts:
-    `gain[q, t]` on the grid, 0 off it, NEG for padding slots."""
-    q = table.slots[batch, :J]
-    t = table.pos[batch]
-    inside = (t >= 0) & (t < T)
-    v = gain[np.maximum(q, 0)[:, None, :], np.clip(t, 0, T - 1)[:, :, None]]
-    v = np.where(inside[:, :, None], v, 0)
-    return np.where((q >= 0)[:, None, :], v, NEG)
+    """[b, N, J] value of each slot at each position of the batch's shifts
+    (`stretches.slot_values`)."""
+    return slot_values(table.slots[batch, :J], table.pos[batch], gain[:, :T])
 
 
 def _cells(table: ShiftTable, batch: np.ndarray, x: np.ndarray, T: int):  # type: ignore[no-untyped-def]
@@ -306,6 +323,13 @@ def _cells(table: ShiftTable, batch: np.ndarray, x: np.ndarray, T: int):  # type
     ok = (np.arange(t.shape[1])[None, :] < table.length[batch, None]) & (t >= 0) & (t < T)
     q = np.take_along_axis(table.slots[batch], np.maximum(x[batch], 0), axis=1)
     return q[ok], t[ok]
+
+
+def _coverage(table: ShiftTable, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """[Q, T] agents per queue and interval under sequences `x`."""
+    out = np.zeros(shape, dtype=np.int64)
+    np.add.at(out, _cells(table, np.arange(len(table)), x, shape[1]), 1)
+    return out
 
 
 def _shortfall(have: np.ndarray, required: np.ndarray, pen: np.ndarray) -> int:
@@ -505,17 +529,107 @@ def segments(p: Problem, table: ShiftTable, x: np.ndarray) -> pd.DataFrame:
     return pd.concat([work, breaks], ignore_index=True)
 
 
-def activities(p: Problem, s: State, *, time_budget: float = ACTIVITY_SECONDS) -> Roster:
+def best_sequences_of(
+    table: ShiftTable,
+    required: np.ndarray,
+    penalty: np.ndarray,
+    rules: SequenceRules,
+    start: np.ndarray,
+    floor: int,
+    time_budget: float,
+    *,
+    lp_max_shifts: int = LP_MAX_SHIFTS,
+    lp_rounds: int = activity_lp.MAX_ROUNDS,
+) -> tuple[np.ndarray, float, str]:
+    """The shifts' sequences from `start` (module doc), with the best lower
+    bound of their shortfall penalty (reporting currency) and how it was
+    proven: `floor` (the rule-free shortfall in `penalty_units`), raised by
+    column generation when there are at most `lp_max_shifts` shifts. The
+    result leaves no more short than `start`."""
+    t0 = time.monotonic()
+    pen = penalty_units(penalty)
+    start_short = _shortfall(_coverage(table, start, required.shape), required, pen)
+    lower, method = floor / 100, "the rule-free flow (column generation not run)"
+    if start_short <= floor:
+        method = "the rule-free flow (met by the start)"
+    elif len(table) <= lp_max_shifts:
+        cg = activity_lp.column_generation(
+            table, required, penalty, rules, start,
+            time_limit=LP_SHARE * time_budget, max_rounds=lp_rounds,
+        )  # fmt: skip
+        lower = max(lower, cg.lower)
+        method = f"column generation ({cg.status}, {cg.rounds} rounds, {cg.columns} columns)"
+        if _shortfall(_coverage(table, cg.x, required.shape), required, pen) < start_short:
+            start = cg.x
+    target = max(floor, math.ceil(lower * 100 - 1e-3))  # the search stops there: proven best
+    left = max(0.0, time_budget - (time.monotonic() - t0))
+    x = assign_sequences(table, required, penalty, rules, start, left, floor=target)
+    return x, lower, method
+
+
+@dataclass(frozen=True)
+class ActivityReport:
+    """How close the activities came to the best the rules allow, for the
+    state's fixed shifts (shortfall penalties in the reporting currency).
+
+    `floor` ≤ `lower` ≤ the best rule-keeping shortfall ≤ `shortfall`:
+    `floor` is the rule-free flow's shortfall, `lower` the best proven bound
+    (column generation's LP bound when it ran, else `floor`)."""
+
+    shortfall: float  # the roster's
+    lower: float
+    floor: float
+    method: str  # "column generation (…)" or why it did not run
+    seconds: float
+
+    @property
+    def gap(self) -> float:
+        """Shortfall penalty the activities may have lost beyond the best."""
+        return max(0.0, self.shortfall - self.lower)
+
+
+@dataclass(frozen=True)
+class ActivityPlan:
+    roster: Roster
+    report: ActivityReport
+
+
+def plan_activities(
+    p: Problem,
+    s: State,
+    *,
+    time_budget: float = ACTIVITY_SECONDS,
+    lp_max_shifts: int = LP_MAX_SHIFTS,
+    lp_rounds: int = activity_lp.MAX_ROUNDS,
+) -> ActivityPlan:
     """Named segments from the state: each worked interval gets one queue,
     within the scenario's stretch and switch rules, covering the need as
-    the counts in `s.alloc` do or as nearly as the rules allow, with few
-    switches (see module doc); `time_budget` bounds the improving passes."""
+    nearly as the rules allow with few switches, and how near that is (see
+    module doc); `time_budget` bounds the whole."""
+    t0 = time.monotonic()
     act = p.scenario.activities
     rules = SequenceRules.of(act.min_minutes, act.max_switches_per_shift, p.grid.interval)
     table = shift_table(p, s)
+    pen = penalty_units(p.penalty)
+    counts = allocate_counts(on_duty(p, s), p.required, p.penalty, p.group_queues)
+    flow = np.zeros(p.required.shape, dtype=np.int64)
+    for qs, c in zip(p.group_queues, counts, strict=True):
+        flow[qs] += c
+    floor = _shortfall(flow, p.required, pen)  # rule-free: nothing can beat it
     if len(table) == 0:
-        return Roster.empty()
+        r = ActivityReport(floor / 100, floor / 100, floor / 100, "no shift", 0.0)
+        return ActivityPlan(Roster.empty(), r)
     start = start_sequences(table, p, s, rules)
-    floor = _shortfall(cover(p, s), p.required, penalty_units(p.penalty))  # the counts': a target
-    x = assign_sequences(table, p.required, p.penalty, rules, start, time_budget, floor=floor)
-    return Roster.from_segments(segments(p, table, x))
+    left = max(0.0, time_budget - (time.monotonic() - t0))
+    x, lower, method = best_sequences_of(
+        table, p.required, p.penalty, rules, start, floor, left,
+        lp_max_shifts=lp_max_shifts, lp_rounds=lp_rounds,
+    )  # fmt: skip
+    short = _shortfall(_coverage(table, x, p.required.shape), p.required, pen) / 100
+    report = ActivityReport(short, lower, floor / 100, method, time.monotonic() - t0)
+    return ActivityPlan(Roster.from_segments(segments(p, table, x)), report)
+
+
+def activities(p: Problem, s: State, *, time_budget: float = ACTIVITY_SECONDS) -> Roster:
+    """The roster of `plan_activities`."""
+    return plan_activities(p, s, time_budget=time_budget).roster

@@ -161,3 +161,14 @@ def best_sequences(
             k = np.where(moved, k - 1, k)
         ln = np.where(moved, L - 1, ln)
     return out, score
+
+
+def slot_values(slots: np.ndarray, pos: np.ndarray, gain: np.ndarray) -> np.ndarray:
+    """[B, N, J] value of each slot at each position, read off a grid:
+    `gain[q, t]` for queue `slots[b, j]` at interval `pos[b, n]`, 0 at
+    positions off the grid, NEG for padding slots (−1)."""
+    T = gain.shape[1]
+    inside = (pos >= 0) & (pos < T)
+    v = gain[np.maximum(slots, 0)[:, None, :], np.clip(pos, 0, T - 1)[:, :, None]]
+    v = np.where(inside[:, :, None], v, 0)
+    return np.where((slots >= 0)[:, None, :], v, NEG)

@@ -403,3 +403,20 @@ def test_the_local_search_stops_at_its_floor(monkeypatch):
     x = assign_sequences(table, required, np.ones(3), rules, good, 1e6, floor=0)
     assert x.tolist() == good.tolist()
     assert len(calls) == 1 + allocate.STALL_KICKS * (1 + allocate.KICK_PASSES) + 1
+
+
+def test_the_plan_reports_the_optimum_derived_by_hand_as_proven(tmp_path):
+    # the minimum-stretch case above: the best roster leaves Spanish short at
+    # one half-hour (20); one shift's LP is its best sequence, so column
+    # generation proves it; the rule-free flow leaves nothing short
+    from optimizer.solve.allocate import plan_activities
+
+    p, s, span = one_shift(tmp_path, BLIPS, min_minutes=60)
+    plan = plan_activities(p, s, lp_rounds=20)
+    assert covered(p, plan.roster, span) == [[0, 1, 2, 3, 5], [6, 7]]
+    r = plan.report
+    assert (r.floor, r.lower, r.shortfall, r.gap) == (0.0, 20.0, 20.0, 0.0)
+    assert r.method.startswith("column generation (CONVERGED")
+    p, s, span = one_shift(tmp_path, BLIPS)  # no rule: the flow's cover, proven by the flow
+    r = plan_activities(p, s).report
+    assert (r.floor, r.lower, r.shortfall) == (0.0, 0.0, 0.0)
