@@ -25,7 +25,7 @@ class SearchParams:
     final_pass_gain: float = 0.0005  # after the guided rounds: drop-and-refill and passes
     guided_round_gain: float = 0.0005  # guided rounds go on while one gains this much
     guided_round_passes: float = 1.5  # a round starts only with this many passes' time left
-    repair_passes: int = 1_000  # ordinary passes that repair a guided pass, at most
+    repair_passes: int = 2  # ordinary passes that repair a guided pass, at most
     refill_patience: int = 200  # drop-and-refill moves in a row without a gain end a stretch
     replan_seconds: float = 0.2  # CP-SAT's time for an agent the programme finds no schedule for
     neighbourhood_agents: int = 60  # guided neighbourhoods: agents of one site moved, at most …
