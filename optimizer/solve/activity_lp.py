@@ -42,7 +42,7 @@ from ortools.linear_solver import pywraplp
 from optimizer.solve.stretches import SequenceRules, best_sequences, slot_values
 
 if TYPE_CHECKING:
-    from optimizer.solve.allocate import ShiftTable
+    from optimizer.solve.activity_plan import ShiftTable
 
 SCALE = 1 << 20  # prices in the programme: whole 2^-20 of the reporting currency
 SMOOTHING = 0.5  # weight of the best prices so far in the next prices

@@ -38,7 +38,8 @@ from ortools.sat.python import cp_model
 
 from optimizer.pay import price_shifts
 from optimizer.roster import Roster
-from optimizer.solve.allocate import activities, activity_seconds, optimal_allocation
+from optimizer.solve.activity_plan import activity_seconds, plan_activities
+from optimizer.solve.allocate import optimal_allocation
 from optimizer.solve.bounds.worker import BoundWorker
 from optimizer.solve.breaks import place_breaks
 from optimizer.solve.construct import construct
@@ -293,8 +294,15 @@ def _finish(
     optimal_allocation(p, state)  # exact for every interval, whatever the last step was
     stats["allocation_end_seconds"] = round(time.monotonic() - search.started, 2)
     best = evaluate(p, state, search.fair_target)
-    roster = activities(p, state, time_budget=_activity_budget(p, stop, search.params))
+    plan = plan_activities(p, state, time_budget=_activity_budget(p, stop, search.params))
+    roster, named = plan.roster, plan.report
     stats["activities_end_seconds"] = round(time.monotonic() - search.started, 2)
+    # what the stretch and switch rules cost the shifts as they stand, and how much of
+    # it the naming may still have lost beyond the best (`activity_plan.ActivityReport`)
+    stats["activities_shortfall"] = round(named.shortfall, 2)
+    stats["activities_lower_bound"] = round(named.lower, 2)
+    stats["activities_gap"] = round(named.gap, 2)
+    stats["activities_method"] = named.method
     terms = exact_objective(p, state, roster)
     objective = round(sum(terms.values()), 2)
     if bound is not None:

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from optimizer.solve.activity_lp import column_generation
-from optimizer.solve.allocate import ShiftTable, assign_sequences, best_sequences_of
+from optimizer.solve.activity_plan import ShiftTable, assign_sequences, best_sequences_of
 from optimizer.solve.stretches import SequenceRules, follows_rules
 
 

@@ -15,13 +15,8 @@ from scipy.optimize import linprog
 from optimizer.calendars import calendars_of
 from optimizer.roster import BREAK, Roster
 from optimizer.scenario.model import Activities
-from optimizer.solve.allocate import (
-    ShiftTable,
-    activities,
-    allocate_counts,
-    assign_sequences,
-    optimal_allocation,
-)
+from optimizer.solve.activity_plan import ShiftTable, activities, assign_sequences
+from optimizer.solve.allocate import allocate_counts, optimal_allocation
 from optimizer.solve.problem import Problem, build_problem
 from optimizer.solve.state import State
 from optimizer.solve.stretches import SequenceRules
@@ -383,12 +378,12 @@ def test_the_local_search_stops_at_its_floor(monkeypatch):
     # go on (here 2: a plateau pass and KICK_PASSES after each), then one
     # ordinary pass polishes the best, which finds nothing to gain, and the
     # optimum is kept
-    from optimizer.solve import allocate
+    from optimizer.solve import activity_plan
 
     calls = []
-    run = allocate._Responses.run
+    run = activity_plan._Responses.run
     monkeypatch.setattr(
-        allocate._Responses, "run", lambda self, rng=None: calls.append(rng) or run(self, rng)
+        activity_plan._Responses, "run", lambda self, rng=None: calls.append(rng) or run(self, rng)
     )
     table, required = _two_shifts()
     rules = SequenceRules(2, 1)
@@ -398,18 +393,18 @@ def test_the_local_search_stops_at_its_floor(monkeypatch):
     calls.clear()
     x = assign_sequences(table, required, np.ones(3), rules, good, 1e6, floor=0, kicks=2)
     assert x.tolist() == good.tolist()
-    assert len(calls) == 1 + 2 * (1 + allocate.KICK_PASSES) + 1
+    assert len(calls) == 1 + 2 * (1 + activity_plan.KICK_PASSES) + 1
     calls.clear()  # no kick limit: it ends when STALL_KICKS kicks in a row find nothing better
     x = assign_sequences(table, required, np.ones(3), rules, good, 1e6, floor=0)
     assert x.tolist() == good.tolist()
-    assert len(calls) == 1 + allocate.STALL_KICKS * (1 + allocate.KICK_PASSES) + 1
+    assert len(calls) == 1 + activity_plan.STALL_KICKS * (1 + activity_plan.KICK_PASSES) + 1
 
 
 def test_the_plan_reports_the_optimum_derived_by_hand_as_proven(tmp_path):
     # the minimum-stretch case above: the best roster leaves Spanish short at
     # one half-hour (20); one shift's LP is its best sequence, so column
     # generation proves it; the rule-free flow leaves nothing short
-    from optimizer.solve.allocate import plan_activities
+    from optimizer.solve.activity_plan import plan_activities
 
     p, s, span = one_shift(tmp_path, BLIPS, min_minutes=60)
     plan = plan_activities(p, s, lp_rounds=20)

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optimizer.check import check_roster
-from optimizer.solve.allocate import activities, optimal_allocation
+from optimizer.solve.activity_plan import activities
+from optimizer.solve.allocate import optimal_allocation
 from optimizer.solve.breaks import place_breaks
 from optimizer.solve.construct import construct
 from optimizer.solve.model import CandidateIndex

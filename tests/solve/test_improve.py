@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optimizer.check import check_roster
-from optimizer.solve.allocate import activities, optimal_allocation
+from optimizer.solve.activity_plan import activities
+from optimizer.solve.allocate import optimal_allocation
 from optimizer.solve.improve import guided_pass, reoptimise_agents
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.state import State, evaluate

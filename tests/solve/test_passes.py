@@ -13,7 +13,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 
 from optimizer.check import check_roster
-from optimizer.solve.allocate import activities
+from optimizer.solve.activity_plan import activities
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.params import SearchParams
 from optimizer.solve.passes import guided_neighbourhoods

@@ -10,7 +10,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 
 from optimizer.check import check_roster
-from optimizer.solve.allocate import activities, optimal_allocation
+from optimizer.solve.activity_plan import activities
+from optimizer.solve.allocate import optimal_allocation
 from optimizer.solve.improve import reoptimise_agents
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.refill import drop_and_refill, droppable

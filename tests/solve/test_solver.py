@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from optimizer.solve.allocate import activity_seconds
+from optimizer.solve.activity_plan import activity_seconds
 from optimizer.solve.params import SearchParams
 from optimizer.solve.solver import _activity_budget
 from optimizer.solve.stop import StopCriteria
@@ -35,3 +35,23 @@ def test_the_activities_leave_the_pay_model_its_time_before_the_limit(problem):
 def test_the_activities_get_half_a_second_when_the_time_is_spent(problem):
     stop = StopCriteria(time_limit=1.0, started=time.monotonic() - 5.0)
     assert _activity_budget(problem, stop, SearchParams()) == 0.5
+
+
+def test_a_solve_reports_how_close_its_activities_came_to_the_best(tmp_path):
+    # A1 (Portuguese and Spanish) and A2 (Portuguese) on 08-12; Portuguese
+    # needs two agents 08-10 and one 10-12, Spanish one 10-12: with stretches
+    # of at least 2 h, A1 serves Portuguese then Spanish and nothing is short
+    from tests import factory
+
+    data = factory.v11(h.two_languages(), min_minutes=120, max_switches_per_shift=1)
+    sc = h.load(tmp_path, data)
+    cells = {**h.block(0, 8, 10, 2), **h.block(0, 10, 12, 1)}
+    spanish = h.block(0, 10, 12, 1)
+    res = h.solve(h.problem(sc, cells, {1: spanish}), h.limits(), seed=0)
+    stats = res.stats
+    assert stats["activities_lower_bound"] <= stats["activities_shortfall"]
+    assert (
+        stats["activities_gap"] == stats["activities_shortfall"] - stats["activities_lower_bound"]
+    )
+    assert stats["activities_shortfall"] == res.terms["under_cover_penalty"] == 0.0
+    assert isinstance(stats["activities_method"], str)
