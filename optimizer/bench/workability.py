@@ -87,6 +87,13 @@ class Priced:
     first_roster_seconds: float | None
     violations: int
     quality: dict[str, Any]
+    stability: float = 0.0  # the objective's stability term (`weights.stability`)
+
+    @property
+    def money(self) -> float | None:
+        """The objective without the stability term: pay and under-cover
+        penalties, what the rules cost in money."""
+        return None if self.objective is None else self.objective - self.stability
 
     def row(self, base: Priced | None) -> dict[str, Any]:
         """JSON-ready, with the price against `base` (the v1 variant)."""
@@ -94,6 +101,8 @@ class Priced:
         out |= {k: self.quality.get(k) for k in QUALITY_KEYS}
         if base is not None and base.objective and self.objective is not None:
             out["price"] = round(self.objective / base.objective - 1.0, 6)
+            if base.money and self.money is not None:
+                out["money_price"] = round(self.money / base.money - 1.0, 6)
             if base.cost:
                 out["cost_price"] = round(self.cost / base.cost - 1.0, 6)
             out["under_cover_change"] = (
@@ -130,6 +139,7 @@ def price_of_workability(
             first_roster_seconds=r.first_feasible_seconds,
             violations=len(report.violations),
             quality=quality_kpis(variant, r.roster).to_dict(),
+            stability=float(r.terms.get("stability", 0.0)),
         )
         out.append(priced)
         if on_variant is not None:
@@ -147,11 +157,12 @@ def markdown(rows: list[Priced]) -> str:
         return "—" if v is None else f"{v:,.0f}"
 
     lines = [
-        "| variant | objective | price vs v1 | cost | cost vs v1 | under-cover h | gap | violations "
+        "| variant | objective | price vs v1 | without stability term vs v1 | cost | cost vs v1 "
+        "| under-cover h | gap | violations "
         "| start moves ≥ 2 h | backward | distinct starts (median / p90) "
         "| full weeks without 2 days off | isolated days | queue changes / shift "
         "| stretches < 60 min | longest night run |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     base = rows[0] if rows else None
     for p in rows:
@@ -160,6 +171,7 @@ def markdown(rows: list[Priced]) -> str:
         changes = q.get("queue_changes_per_shift_mean")
         lines.append(
             f"| {p.variant} | {num(p.objective)} | {pct(r.get('price'))} "
+            f"| {pct(r.get('money_price'))} "
             f"| {num(p.cost)} | {pct(r.get('cost_price'))} "
             f"| {p.under_cover_hours:,.1f} | {pct(p.gap)} | {p.violations} "
             f"| {pct(q.get('start_change_2h_share'))} | {pct(q.get('backward_rotation_share'))} "

@@ -18,6 +18,15 @@ def test_prices_are_against_the_v1_variant_for_objective_cost_and_under_cover():
     assert row["price"] == pytest.approx(0.10)
     assert row["cost_price"] == pytest.approx(0.025)
     assert row["under_cover_change"] == pytest.approx(0.5)
+    assert row["money_price"] == pytest.approx(0.10)  # no stability term: the same price
+
+
+def test_the_price_without_the_stability_term_leaves_that_term_out():
+    # v1.1 objective 1,100 holds 66 of stability: 1,034 in money, +3.4 % on the v1's 1,000
+    base = _priced("v1 rules", 1000.0, 800.0, 10.0)
+    steady = Priced("v1 + stability", "FEASIBLE", 1100.0, 990.0, 0.1, 820.0, 15.0, 1.0, 0, {}, 66.0)
+    assert steady.money == pytest.approx(1034.0)
+    assert steady.row(base)["money_price"] == pytest.approx(0.034)
 
 
 def test_the_table_has_a_line_a_variant_with_its_prices():
@@ -26,7 +35,7 @@ def test_the_table_has_a_line_a_variant_with_its_prices():
     )
     lines = table.splitlines()
     assert len(lines) == 4 and "| cost | cost vs v1 |" in lines[0]
-    assert lines[3].startswith("| all | 1,100 | 10.0% | 820 | 2.5% | 15.0 |")
+    assert lines[3].startswith("| all | 1,100 | 10.0% | 10.0% | 820 | 2.5% | 15.0 |")
 
 
 def test_the_goals_of_issue_22_are_judged_on_the_all_rules_roster():
@@ -53,6 +62,7 @@ def test_the_goals_of_issue_22_are_judged_on_the_all_rules_roster():
         True,
         False,  # 2.1 % isolated
         True,  # +2 % objective
+        True,  # +2 % without a stability term (none here)
         False,  # +10 % under-cover
         False,  # first roster at 61 s
         True,  # gap 1.96 %
