@@ -272,3 +272,50 @@ def one_agent_optimum(p: Problem, values: np.ndarray) -> tuple[int, list[int], o
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return status, [], built
     return status, [int(k) for _, _, k, lit in built.shift_lits if solver.boolean_value(lit)], built
+
+
+def draw_sequence_case(  # type: ignore[no-untyped-def]
+    data, t_range: tuple[int, int], most_q: int, most_b: int, penalties: list[float],
+    breaks: bool = False,
+):  # fmt: skip
+    """A hypothesis draw of shifts competing for need under stretch rules:
+    (penalty [Q], required [Q, T], rules, pos, slots, kinds) with each
+    shift's grid positions (a break sometimes left out when `breaks`), its
+    queues padded with -1, and the tuple of its queues."""
+    from hypothesis import strategies as st
+
+    from optimizer.solve.stretches import SequenceRules
+
+    T = data.draw(st.integers(*t_range))
+    Q = data.draw(st.integers(1, most_q))
+    B = data.draw(st.integers(1, most_b))
+    penalty = np.array(data.draw(st.lists(st.sampled_from(penalties), min_size=Q, max_size=Q)))
+    required = np.array(
+        data.draw(
+            st.lists(st.lists(st.integers(0, 2), min_size=T, max_size=T), min_size=Q, max_size=Q)
+        )
+    )
+    rules = SequenceRules(
+        data.draw(st.integers(1, 3)), data.draw(st.one_of(st.none(), st.integers(1, 3)))
+    )
+    pos, slots, kinds = [], [], []
+    for _ in range(B):
+        lo = data.draw(st.integers(0, T - 1))
+        hi = data.draw(st.integers(lo + 1, T))
+        gap = data.draw(st.one_of(st.none(), st.integers(lo, hi - 1))) if breaks else None
+        pos.append([t for t in range(lo, hi) if t != gap] or [lo])
+        qs = sorted(data.draw(st.sets(st.integers(0, Q - 1), min_size=1, max_size=Q)))
+        kinds.append(tuple(qs))
+        slots.append(qs + [-1] * (Q - len(qs)))
+    return penalty, required, rules, pos, slots, kinds
+
+
+def misplaced_shift(tmp: Path) -> tuple[Problem, CandidateIndex, State]:
+    """One agent, one 4-hour shift needed 08:00-12:00 on day 0, and a roster
+    that has the agent on 20:00-24:00 instead (objective 40 + 400 short)."""
+    p = problem(load(tmp, case(days=1, agents=1)), block(0, 8, 12, 1))
+    tpl = p.sites[0].tpl
+    late = next(int(k) for k in p.cand[0] if tpl.day[k] == 0 and tpl.local_start[k] == 20 * 60)
+    state = State.empty(p)
+    state.works[0, 0], state.tpl[0, 0] = True, late
+    return p, CandidateIndex(p, nominal_only=False), state

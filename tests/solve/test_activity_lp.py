@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from optimizer.solve.activity_lp import column_generation
 from optimizer.solve.activity_plan import ShiftTable, assign_sequences, best_sequences_of
 from optimizer.solve.stretches import SequenceRules, follows_rules
+from tests.solve import helpers as h
 
 
 def table_of(pos: list[list[int]], slots: list[list[int]]) -> ShiftTable:
@@ -105,27 +106,10 @@ def test_without_rules_the_start_at_the_floor_is_kept():
 @settings(max_examples=40, deadline=None)
 @given(data=st.data())
 def test_the_bound_lies_below_every_rule_keeping_assignment(data):
-    T = data.draw(st.integers(2, 5))
-    Q = data.draw(st.integers(1, 2))
-    B = data.draw(st.integers(1, 3))
-    penalty = np.array(
-        data.draw(st.lists(st.sampled_from([1.0, 2.0, 5.0]), min_size=Q, max_size=Q))
+    penalty, required, rules, pos, slots, _ = h.draw_sequence_case(
+        data, (2, 5), 2, 3, [1.0, 2.0, 5.0]
     )
-    required = np.array(
-        data.draw(
-            st.lists(st.lists(st.integers(0, 2), min_size=T, max_size=T), min_size=Q, max_size=Q)
-        )
-    )
-    rules = SequenceRules(
-        data.draw(st.integers(1, 3)), data.draw(st.one_of(st.none(), st.integers(1, 3)))
-    )
-    pos, slots = [], []
-    for _ in range(B):
-        lo = data.draw(st.integers(0, T - 1))
-        hi = data.draw(st.integers(lo + 1, T))
-        pos.append(list(range(lo, hi)))
-        qs = sorted(data.draw(st.sets(st.integers(0, Q - 1), min_size=1, max_size=Q)))
-        slots.append(qs + [-1] * (Q - len(qs)))
+    B = len(pos)
     table = table_of(pos, slots)
     start = np.where(np.arange(table.pos.shape[1])[None, :] < table.length[:, None], 0, -1)
     cg = column_generation(table, required, penalty, rules, start, max_rounds=30)

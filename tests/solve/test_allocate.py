@@ -256,29 +256,10 @@ def test_a_shift_shorter_than_the_minimum_stretch_is_one_stretch(tmp_path):
 @settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_sequences_keep_the_rules_and_never_beat_the_counts(data):
-    T = data.draw(st.integers(4, 10))
-    Q = data.draw(st.integers(1, 3))
-    B = data.draw(st.integers(1, 5))
-    penalty = np.array(
-        data.draw(st.lists(st.sampled_from([20.0, 40.0, 75.0]), min_size=Q, max_size=Q))
+    penalty, required, rules, pos, slots, kinds = h.draw_sequence_case(
+        data, (4, 10), 3, 5, [20.0, 40.0, 75.0], breaks=True
     )
-    required = np.array(
-        data.draw(
-            st.lists(st.lists(st.integers(0, 2), min_size=T, max_size=T), min_size=Q, max_size=Q)
-        )
-    )
-    rules = SequenceRules(
-        data.draw(st.integers(1, 3)), data.draw(st.one_of(st.none(), st.integers(1, 3)))
-    )
-    pos, slots, kinds = [], [], []
-    for _ in range(B):
-        lo = data.draw(st.integers(0, T - 1))
-        hi = data.draw(st.integers(lo + 1, T))
-        gap = data.draw(st.one_of(st.none(), st.integers(lo, hi - 1)))  # a break
-        pos.append([t for t in range(lo, hi) if t != gap] or [lo])
-        qs = sorted(data.draw(st.sets(st.integers(0, Q - 1), min_size=1, max_size=Q)))
-        kinds.append(tuple(qs))
-        slots.append(qs + [-1] * (Q - len(qs)))
+    T, B = required.shape[1], len(pos)
     N = max(len(x) for x in pos)
     groups = sorted(set(kinds))
     table = ShiftTable(

@@ -49,23 +49,14 @@ def test_a_pass_never_worsens_and_keeps_the_rules(agents, days, cells):
 def test_a_pass_moves_a_badly_placed_shift_onto_the_demand():
     # one agent, one 4-hour shift needed 08:00–12:00 on day 0; start from a
     # roster that has the agent on 20:00–24:00 instead: the pass moves it.
-    data = h.case(days=1, agents=1)
     with tempfile.TemporaryDirectory() as tmp:
-        sc = h.load(Path(tmp), data)
-        p = h.problem(sc, h.block(0, 8, 12, 1))
-        cands = CandidateIndex(p, nominal_only=False)
-        st = p.sites[0]
-        late = next(
-            int(k) for k in p.cand[0] if st.tpl.day[k] == 0 and st.tpl.local_start[k] == 20 * 60
-        )
-        state = State.empty(p)
-        state.works[0, 0], state.tpl[0, 0] = True, late
-        before = evaluate(p, state)
-        new, after, changed = reoptimise_agents(
-            p, state, before, cands, [0], StopCriteria(time_limit=10), 0
-        )
-        assert changed == 1 and after.total == 40.0  # 4 h x 10 EUR, nothing short
-        assert st.tpl.local_start[new.tpl[0, 0]] == 8 * 60
+        p, cands, state = h.misplaced_shift(Path(tmp))
+    before = evaluate(p, state)
+    new, after, changed = reoptimise_agents(
+        p, state, before, cands, [0], StopCriteria(time_limit=10), 0
+    )
+    assert changed == 1 and after.total == 40.0  # 4 h x 10 EUR, nothing short
+    assert p.sites[0].tpl.local_start[new.tpl[0, 0]] == 8 * 60
 
 
 def _at(p, hour: int) -> int:

@@ -19,7 +19,7 @@ from optimizer.solve.params import SearchParams
 from optimizer.solve.passes import guided_neighbourhoods
 from optimizer.solve.problem import Problem
 from optimizer.solve.search import Search
-from optimizer.solve.state import State, evaluate
+from optimizer.solve.state import evaluate
 from optimizer.solve.stop import StopCriteria, no_progress
 from tests.solve import helpers as h
 
@@ -37,22 +37,13 @@ def test_a_neighbourhood_moves_a_misplaced_shift_then_a_round_without_gain_ends_
     # one agent, one 4-hour shift needed 08:00-12:00 on day 0, the agent on
     # 20:00-24:00: the first neighbourhood moves it onto the demand (kept),
     # the second finds nothing better, and one site makes a whole round
-    data = h.case(days=1, agents=1)
     with tempfile.TemporaryDirectory() as tmp:
-        sc = h.load(Path(tmp), data)
-        p = h.problem(sc, h.block(0, 8, 12, 1))
-        cands = CandidateIndex(p, nominal_only=False)
-        site = p.sites[0]
-        late = next(
-            int(k) for k in p.cand[0] if site.tpl.day[k] == 0 and site.tpl.local_start[k] == 1200
-        )
-        state = State.empty(p)
-        state.works[0, 0], state.tpl[0, 0] = True, late
-        before = evaluate(p, state)
-        search = _search(p, cands, p.penalty[:, None] * np.ones_like(p.required, dtype=float))
-        new, after = guided_neighbourhoods(search, [0], state, before)
+        p, cands, state = h.misplaced_shift(Path(tmp))
+    before = evaluate(p, state)
+    search = _search(p, cands, p.penalty[:, None] * np.ones_like(p.required, dtype=float))
+    new, after = guided_neighbourhoods(search, [0], state, before)
     assert after.total == 40.0 < before.total  # 4 h x 10 EUR, nothing short
-    assert site.tpl.local_start[new.tpl[0, 0]] == 8 * 60
+    assert p.sites[0].tpl.local_start[new.tpl[0, 0]] == 8 * 60
     assert search.stats["guided_neighbourhoods"] == 2
     assert search.stats["guided_neighbourhoods_kept"] == 1
 
