@@ -32,8 +32,8 @@ from optimizer.solve.bounds.lp import Bound, lp_bound
 from optimizer.solve.problem import Problem
 from optimizer.solve.stop import StopCriteria
 
-LP_BLOCK = 8  # large problems: the LP sums coverage over blocks of 8 intervals …
-LP_BLOCK_AGENTS = 500  # … and 8 more for each further 500 agents (`lp_block`)
+LP_BLOCK = 16  # large problems: the LP sums coverage over blocks of 16 intervals …
+LP_BLOCK_AGENTS = 1000  # … and 16 more for each further 1,000 agents (`lp_block`)
 LP_SHARE = 0.4  # large problems: the LP's share of the time (the Lagrangian gets the rest)
 PRICES_EVERY = 3.0  # seconds between price updates sent from the child process
 UPPER_EVERY = 1.0  # seconds between incumbent updates sent to it
@@ -42,13 +42,15 @@ Report = Callable[[tuple[Any, ...]], None]
 
 
 def lp_block(p: Problem) -> int:
-    """Intervals per coverage block in a large problem's LP: 8 up to 500
-    agents, 8 more for each further 500 (16 at 1,000, 32 at 2,000).
+    """Intervals per coverage block in a large problem's LP: 16 up to 1,000
+    agents, 16 more for each further 1,000 (32 at 2,000).
 
     The LP's time grows much faster than its size, so fine blocks stop
     solving in the LP's share of the time as the agents grow; coarser blocks
     lower its value only a little, and its prices are only where the
-    Lagrangian starts (figures: BENCHMARKS.md, scaling)."""
+    Lagrangian starts. What matters more is how soon they come: the first
+    guided round waits for them, and the Lagrangian's steps soon improve on
+    coarse prices."""
     return LP_BLOCK * max(1, -(-p.n_agents // LP_BLOCK_AGENTS))
 
 

@@ -38,8 +38,8 @@ def test_the_child_process_proves_the_same_kind_of_bound_and_hears_the_incumbent
 
 
 @pytest.mark.parametrize(
-    ("agents", "block"), [(1, 8), (394, 8), (500, 8), (501, 16), (1000, 16), (2000, 32)]
+    ("agents", "block"), [(1, 16), (394, 16), (1000, 16), (1001, 32), (2000, 32), (2001, 48)]
 )
 def test_the_large_lp_sums_coarser_blocks_as_agents_grow(agents, block):
-    # 8 intervals up to 500 agents, 8 more for each further 500
+    # 16 intervals up to 1,000 agents, 16 more for each further 1,000
     assert lp_block(SimpleNamespace(n_agents=agents)) == block  # type: ignore[arg-type]
