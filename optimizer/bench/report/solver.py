@@ -341,13 +341,19 @@ def workability_goals(v1, every) -> list[tuple[str, str, bool | None]]:  # type:
     """Issue #22's targets for the roster under every v1.1 rule, against the v1 roster."""
     q = every.quality
 
-    def at_most(key: str, limit: float, shown: str) -> tuple[str, bool | None]:
-        v = q.get(key)
+    def within(v: float | None, limit: float, shown: str) -> tuple[str, bool | None]:
+        """The value as shown, and whether it is at most `limit` (— and None: unknown)."""
         return ("—" if v is None else shown.format(v)), (None if v is None else v <= limit)
 
-    price = None if not (v1.objective and every.objective) else every.objective / v1.objective - 1
-    money = None if not (v1.money and every.money) else every.money / v1.money - 1
-    under = None if not v1.under_cover_hours else every.under_cover_hours / v1.under_cover_hours - 1
+    def at_most(key: str, limit: float, shown: str) -> tuple[str, bool | None]:
+        return within(q.get(key), limit, shown)
+
+    def above_v1(ours: float | None, theirs: float | None) -> float | None:
+        return None if not (theirs and ours is not None) else ours / theirs - 1
+
+    price = above_v1(every.objective, v1.objective)
+    money = above_v1(every.money, v1.money)
+    under = above_v1(every.under_cover_hours, v1.under_cover_hours)
     median, p90 = q.get("distinct_starts_median"), q.get("distinct_starts_p90")
     starts_ok = None if median is None or p90 is None else median <= 1 and p90 <= 2
     first = every.first_roster_seconds
@@ -368,26 +374,13 @@ def workability_goals(v1, every) -> list[tuple[str, str, bool | None]]:  # type:
             *at_most("full_weeks_without_days_off_together_share", 0.0, "{:.1%}"),
         ),
         ("isolated working days ≤ 2 %", *at_most("isolated_day_share", 0.02, "{:.1%}")),
-        (
-            "objective at most 3 % above the v1 roster",
-            "—" if price is None else f"{price:+.1%}",
-            None if price is None else price <= 0.03,
-        ),
+        ("objective at most 3 % above the v1 roster", *within(price, 0.03, "{:+.1%}")),
         (
             "(the same without the stability term: pay and under-cover penalties)",
-            "—" if money is None else f"{money:+.1%}",
-            None if money is None else money <= 0.03,
+            *within(money, 0.03, "{:+.1%}"),
         ),
-        (
-            "under-cover hours at most 5 % above the v1 roster",
-            "—" if under is None else f"{under:+.1%}",
-            None if under is None else under <= 0.05,
-        ),
-        (
-            "first roster within 60 s",
-            "—" if first is None else f"{first:.1f} s",
-            None if first is None else first <= 60,
-        ),
+        ("under-cover hours at most 5 % above the v1 roster", *within(under, 0.05, "{:+.1%}")),
+        ("first roster within 60 s", *within(first, 60, "{:.1f} s")),
         ("gap at most 2 %", pct(every.gap), None if every.gap is None else every.gap <= 0.02),
     ]
 
