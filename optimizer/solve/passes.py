@@ -33,6 +33,7 @@ import numpy as np
 
 from optimizer.solve.construct import agent_order
 from optimizer.solve.improve import guided_pass, reoptimise_agents
+from optimizer.solve.problem import Problem
 from optimizer.solve.refill import drop_and_refill
 from optimizer.solve.search import Search
 from optimizer.solve.state import Evaluation, State
@@ -131,6 +132,14 @@ def refill(search: Search, state: State, best: Evaluation, until: Callable[[], b
     return state, best
 
 
+def guide_prices(p: Problem, prices: np.ndarray) -> np.ndarray:
+    """[Q, T] what a guided re-plan values a still-needed cell at: the
+    coverage price (the best so far), never above the queue's penalty, and
+    every needed cell worth a little."""
+    pen = p.penalty[:, None]
+    return np.minimum(prices, pen) + 1e-3 * pen
+
+
 def guided_rounds(search: Search, order: list[int], state: State, best: Evaluation) -> Scored:
     """Guided rounds (module doc, step 3) while the bound worker has prices.
 
@@ -140,14 +149,12 @@ def guided_rounds(search: Search, order: list[int], state: State, best: Evaluati
     pass's time left: one cut short in its guided pass is dropped and its
     time lost, one cut in its repair passes is kept when better."""
     p, stop, prm, bounds = search.p, search.stop, search.params, search.bounds
-    pen = p.penalty[:, None]
     while bounds.prices is not None and not stop.should_stop():
         if stop.should_stop(best.total, search.bound()):
             break
         if stop.remaining() < prm.guided_round_passes * search.last_pass:
             break  # a round cut in its guided pass is dropped: not worth starting
-        # the best prices so far; every needed cell worth a little
-        prices = np.minimum(bounds.prices, pen) + 1e-3 * pen
+        prices = guide_prices(p, bounds.prices)
         scarce_first = [int(a) for a in agent_order(p)]
         seed = search.seed + int(search.stats["guided_rounds"])  # type: ignore[call-overload]
         trial, trial_best = guided_pass(
@@ -182,7 +189,6 @@ def guided_neighbourhoods(
     re-plans is a move the search can afford many times, each judged on
     the exact objective."""
     p, stop, prm, bounds = search.p, search.stop, search.params, search.bounds
-    pen = p.penalty[:, None]
     scarce_first = [int(a) for a in agent_order(p)]
     sites = list(range(len(p.sites)))
     tried = idle = 0  # neighbourhoods tried here, and since the last gain
@@ -198,7 +204,7 @@ def guided_neighbourhoods(
             members = sorted(
                 search.rng.sample(members, prm.neighbourhood_agents), key=members.index
             )
-        prices = np.minimum(bounds.prices, pen) + 1e-3 * pen
+        prices = guide_prices(p, bounds.prices)
         search.count("guided_neighbourhoods")
         seed = search.seed + int(search.stats["guided_neighbourhoods"])  # type: ignore[call-overload]
         trial, trial_best = guided_pass(
