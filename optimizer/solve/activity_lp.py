@@ -26,7 +26,7 @@ towards the best ones so far (Wentges) to damp the master's jumping duals.
 
 The integer answer read off the master, each shift's heaviest column, is
 only a start: the LP splits alike shifts between columns, and the
-best-response passes of `allocate.py` settle what is fractional.
+best-response passes of `activity_search.py` settle what is fractional.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from ortools.linear_solver import pywraplp
 from optimizer.solve.stretches import SequenceRules, best_sequences, slot_values
 
 if TYPE_CHECKING:
-    from optimizer.solve.activity_plan import ShiftTable
+    from optimizer.solve.activity_shifts import ShiftTable
 
 SCALE = 1 << 20  # prices in the programme: whole 2^-20 of the reporting currency
 SMOOTHING = 0.5  # weight of the best prices so far in the next prices

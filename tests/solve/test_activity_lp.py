@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from optimizer.solve.activity_lp import column_generation
-from optimizer.solve.activity_plan import ShiftTable, assign_sequences, best_sequences_of
+from optimizer.solve.activity_search import assign_sequences, best_sequences_of
+from optimizer.solve.activity_shifts import ShiftTable
 from optimizer.solve.stretches import SequenceRules, follows_rules
 from tests.solve import helpers as h
 
@@ -71,7 +72,7 @@ def two_shifts() -> tuple[ShiftTable, np.ndarray]:
 
 def test_the_lp_proves_the_trade_single_shift_moves_cannot_find():
     # A on Y and B on X leave Z short thrice; no single shift gains (see
-    # test_allocate's plateau test). With A on X with weight a and B on X
+    # test_activity_search's plateau test). With A on X with weight a and B on X
     # with weight b, the LP's shortfall is a·(Y at t2) + 3b (Z) + 3·max(0, 1−a−b)
     # (X): least, 1, at a = 1, b = 0 — integral, so the LP bound is the
     # optimum and its heaviest columns are A on X, B on Z.
