@@ -110,7 +110,7 @@ def bench_passes(
     on the machine, the seconds do."""
     from optimizer.pipeline import prepare
     from optimizer.solve.construct import agent_order, construct
-    from optimizer.solve.improve import reoptimise_agents
+    from optimizer.solve.improve import Replanning, reoptimise_agents
     from optimizer.solve.model import CandidateIndex
     from optimizer.solve.problem import build_problem
     from optimizer.solve.state import evaluate, fairness_targets
@@ -128,10 +128,8 @@ def bench_passes(
         order = [int(a) for a in agent_order(p)][::-1]
         t0 = time.monotonic()
         for k in range(passes):
-            state, best, n = reoptimise_agents(
-                p, state, best, cands, order, StopCriteria(time_limit=3600), seed + k, target,
-                chains=chains,
-            )  # fmt: skip
+            ctx = Replanning(p, cands, StopCriteria(time_limit=3600), target, chains=chains)
+            state, best, n = reoptimise_agents(ctx, state, best, order, seed + k)
             order = order[1:] + order[:1]  # a different order each pass, the same for both
             line = {"chains": chains, "pass": k + 1, "objective": round(best.total, 2)}
             line |= {"changed": n, "seconds": round(time.monotonic() - t0, 1)}

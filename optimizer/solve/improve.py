@@ -22,6 +22,7 @@ and never worse than the local updates.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -84,36 +85,51 @@ def assign(
     np.add.at(s.alloc[g], (j[useful], t[useful]), 1)
 
 
+@dataclass(frozen=True)
+class Replanning:
+    """What every re-plan of an agent in one solve reads and that does not
+    change during it: the problem, its candidate shifts, when to stop, the
+    fairness targets rosters are evaluated against, CP-SAT's time for an
+    agent the programme finds no schedule for (`seconds`), and whether an
+    interval is valued through chains of colleagues (`chains`).
+
+    The passes, guided passes and drop-and-refill moves all re-plan agents
+    the same way; they take this one value, then the roster they work on
+    and what differs from call to call (agents, prices, seed)."""
+
+    p: Problem
+    cands: CandidateIndex
+    stop: StopCriteria
+    fair_target: np.ndarray | None = None
+    seconds: float = SearchParams.replan_seconds
+    chains: bool = True
+
+
 def replan(
-    p: Problem,
-    s: State,
-    a: int,
-    cands: CandidateIndex,
-    seed: int,
-    prices: np.ndarray | None = None,
-    chains: bool = True,
-    seconds: float = SearchParams.replan_seconds,
+    ctx: Replanning, s: State, a: int, seed: int, prices: np.ndarray | None = None
 ) -> State | None:
     """A copy of `s` with agent a re-planned over the whole horizon against
     what the others leave uncovered (cells valued at `prices` if given, else
-    at the queues' penalties; through chains of colleagues unless `chains`
-    is False), allocation updated locally; None if the agent's model finds
-    no schedule in its time (`seconds`, when the programme finds none)."""
+    at the queues' penalties; through chains of colleagues unless
+    `ctx.chains` is False), allocation updated locally; None if the agent's
+    model finds no schedule in its time (`ctx.seconds`, when the programme
+    finds none)."""
+    p = ctx.p
     g = int(p.agent_group[a])
     trial = s.copy()
     release(p, trial, a, on_duty(p, s)[g])
     trial.works[a] = False
     residual = p.required - cover(p, trial)
     value = p.penalty[:, None] if prices is None else prices
-    worth = chain_values(p, trial, g, residual, value) if chains else None
+    worth = chain_values(p, trial, g, residual, value) if ctx.chains else None
     found = best_schedule(
         p,
         trial,
         a,
         residual,
-        cands,
+        ctx.cands,
         seed,
-        budgets=(seconds,),
+        budgets=(ctx.seconds,),
         prices=prices,
         worth=worth,
         arcs=week_arcs(p, s, a),
@@ -133,27 +149,24 @@ def replan(
 
 
 def reoptimise_agents(
-    p: Problem,
+    ctx: Replanning,
     state: State,
     best: Evaluation,
-    cands: CandidateIndex,
     agents: list[int],
-    stop: StopCriteria,
     seed: int,
-    fair_target: np.ndarray | None = None,
+    *,
     on_improve: Callable[[Evaluation], None] | None = None,
-    chains: bool = True,
-    seconds: float = SearchParams.replan_seconds,
 ) -> tuple[State, Evaluation, int]:
     """One pass over `agents`; returns the new incumbent (exactly allocated),
     its evaluation and how many agents' schedules changed for the better."""
+    p, stop, fair_target = ctx.p, ctx.stop, ctx.fair_target
     improved = 0
     for a in agents:
         if stop.should_stop():
             break
         if not p.eligible[a].any():
             continue
-        trial = replan(p, state, a, cands, seed, chains=chains, seconds=seconds)
+        trial = replan(ctx, state, a, seed)
         if trial is None or (
             np.array_equal(trial.works[a], state.works[a])
             and np.array_equal(trial.tpl[a][trial.works[a]], state.tpl[a][state.works[a]])
@@ -174,15 +187,7 @@ def reoptimise_agents(
 
 
 def guided_pass(
-    p: Problem,
-    state: State,
-    cands: CandidateIndex,
-    agents: list[int],
-    prices: np.ndarray,
-    stop: StopCriteria,
-    seed: int,
-    fair_target: np.ndarray | None = None,
-    seconds: float = SearchParams.replan_seconds,
+    ctx: Replanning, state: State, agents: list[int], prices: np.ndarray, seed: int
 ) -> tuple[State, Evaluation]:
     """Re-plan every agent of `agents` in turn valuing the cells still needed
     at `prices` (e.g. the LP's coverage duals) instead of the queues'
@@ -194,14 +199,15 @@ def guided_pass(
     which cells are cheap to cover by others. The result is a perturbation:
     the caller repairs it with ordinary passes and keeps it only if better.
     """
+    p = ctx.p
     trial = state.copy()
     for a in agents:
-        if stop.should_stop():
+        if ctx.stop.should_stop():
             break
         if not p.eligible[a].any():
             continue
-        new = replan(p, trial, a, cands, seed, prices, seconds=seconds)
+        new = replan(ctx, trial, a, seed, prices)
         if new is not None:  # else the agent keeps its schedule
             trial = new
     optimal_allocation(p, trial)
-    return trial, evaluate(p, trial, fair_target)
+    return trial, evaluate(p, trial, ctx.fair_target)

@@ -32,13 +32,21 @@ from collections.abc import Callable
 import numpy as np
 
 from optimizer.solve.construct import agent_order
-from optimizer.solve.improve import guided_pass, reoptimise_agents
+from optimizer.solve.improve import Replanning, guided_pass, reoptimise_agents
 from optimizer.solve.problem import Problem
 from optimizer.solve.refill import drop_and_refill
 from optimizer.solve.search import Search
 from optimizer.solve.state import Evaluation, State
 
 Scored = tuple[State, Evaluation]  # a roster and its evaluation
+
+
+def replanning(search: Search) -> Replanning:
+    """How this solve re-plans an agent (read when called: the fairness
+    targets are set once the first roster is built)."""
+    return Replanning(
+        search.p, search.cands, search.stop, search.fair_target, search.params.replan_seconds
+    )
 
 
 def agent_passes(search: Search, state: State, best: Evaluation) -> Scored:
@@ -97,7 +105,7 @@ def passes(
 ) -> Scored:
     """Up to `most` ordinary passes over `order` (shuffled after each) while
     each gains `min_gain` (default `pass_gain`) and the gap is open."""
-    p, stop = search.p, search.stop
+    stop, ctx = search.stop, replanning(search)
     min_gain = search.params.pass_gain if min_gain is None else min_gain
     for _ in range(most):
         if stop.should_stop():
@@ -105,9 +113,8 @@ def passes(
         before, t0 = best.total, time.monotonic()
         seed = search.seed + int(search.stats["agent_passes"])  # type: ignore[call-overload]
         state, best, n = reoptimise_agents(
-            p, state, best, search.cands, order, stop, seed, search.fair_target, search.improved,
-            seconds=search.params.replan_seconds,
-        )  # fmt: skip
+            ctx, state, best, order, seed, on_improve=search.improved
+        )
         stop.count_pass()
         search.count("agent_passes")
         search.count("agent_changes", n)
@@ -124,9 +131,15 @@ def passes(
 def refill(search: Search, state: State, best: Evaluation, until: Callable[[], bool]) -> Scored:
     """One stretch of drop-and-refill moves (`refill.py`) until `until()` says so."""
     state, best, moved = drop_and_refill(
-        search.p, state, best, search.cands, search.stop, search.rng, search.seed,
-        search.fair_target, search.improved, patience=search.params.refill_patience, until=until,
-    )  # fmt: skip
+        replanning(search),
+        state,
+        best,
+        search.rng,
+        search.seed,
+        on_improve=search.improved,
+        patience=search.params.refill_patience,
+        until=until,
+    )
     for key, n in moved.items():
         search.count(key, n)
     return state, best
@@ -149,6 +162,7 @@ def guided_rounds(search: Search, order: list[int], state: State, best: Evaluati
     pass's time left: one cut short in its guided pass is dropped and its
     time lost, one cut in its repair passes is kept when better."""
     p, stop, prm, bounds = search.p, search.stop, search.params, search.bounds
+    ctx = replanning(search)
     while bounds.prices is not None and not stop.should_stop():
         if stop.should_stop(best.total, search.bound()):
             break
@@ -157,10 +171,7 @@ def guided_rounds(search: Search, order: list[int], state: State, best: Evaluati
         prices = guide_prices(p, bounds.prices)
         scarce_first = [int(a) for a in agent_order(p)]
         seed = search.seed + int(search.stats["guided_rounds"])  # type: ignore[call-overload]
-        trial, trial_best = guided_pass(
-            p, state, search.cands, scarce_first, prices, stop, seed, search.fair_target,
-            seconds=prm.replan_seconds,
-        )  # fmt: skip
+        trial, trial_best = guided_pass(ctx, state, scarce_first, prices, seed)
         stop.count_pass()
         search.count("guided_rounds")
         trial, trial_best = passes(search, order, trial, trial_best, prm.repair_passes)
@@ -189,6 +200,7 @@ def guided_neighbourhoods(
     re-plans is a move the search can afford many times, each judged on
     the exact objective."""
     p, stop, prm, bounds = search.p, search.stop, search.params, search.bounds
+    ctx = replanning(search)
     scarce_first = [int(a) for a in agent_order(p)]
     sites = list(range(len(p.sites)))
     tried = idle = 0  # neighbourhoods tried here, and since the last gain
@@ -207,20 +219,14 @@ def guided_neighbourhoods(
         prices = guide_prices(p, bounds.prices)
         search.count("guided_neighbourhoods")
         seed = search.seed + int(search.stats["guided_neighbourhoods"])  # type: ignore[call-overload]
-        trial, trial_best = guided_pass(
-            p, state, search.cands, members, prices, stop, seed, search.fair_target,
-            seconds=prm.replan_seconds,
-        )  # fmt: skip
+        trial, trial_best = guided_pass(ctx, state, members, prices, seed)
         freed = set(members)
         others = [a for a in order if a not in freed]
         search.rng.shuffle(others)
         repair = members + others[: len(members)]
         for r in range(prm.neighbourhood_repairs):
             search.rng.shuffle(repair)
-            trial, trial_best, _ = reoptimise_agents(
-                p, trial, trial_best, search.cands, repair, stop, seed + r, search.fair_target,
-                seconds=prm.replan_seconds,
-            )  # fmt: skip
+            trial, trial_best, _ = reoptimise_agents(ctx, trial, trial_best, repair, seed + r)
         stop.count_pass()
         if trial_best.total < best.total - 1e-6:
             state, best, idle = trial, trial_best, 0

@@ -26,11 +26,9 @@ from collections.abc import Callable
 import numpy as np
 
 from optimizer.solve.allocate import optimal_allocation
-from optimizer.solve.improve import replan
-from optimizer.solve.model import CandidateIndex
+from optimizer.solve.improve import Replanning, replan
 from optimizer.solve.problem import Problem
 from optimizer.solve.state import Evaluation, State, evaluate, on_duty, weekly_paid
-from optimizer.solve.stop import StopCriteria
 
 NEIGHBOURS = 1  # colleagues re-planned after a shift is dropped (module doc)
 NEAR_MINUTES = 480  # a colleague works near the hole: a shift within this of it
@@ -100,22 +98,21 @@ def neighbours(p: Problem, s: State, a: int, d: int, rng: random.Random) -> list
 
 
 def drop_and_refill(
-    p: Problem,
+    ctx: Replanning,
     state: State,
     best: Evaluation,
-    cands: CandidateIndex,
-    stop: StopCriteria,
     rng: random.Random,
     seed: int,
-    fair_target: np.ndarray | None = None,
+    *,
     on_improve: Callable[[Evaluation], None] | None = None,
     patience: int = 200,
     until: Callable[[], bool] | None = None,
 ) -> tuple[State, Evaluation, dict[str, int]]:
-    """Moves (module doc) on droppable shifts drawn at random until `stop`, until
-    `patience` moves in a row gain nothing, or until `until()` says so (the
-    caller has something better to do); returns the new incumbent
+    """Moves (module doc) on droppable shifts drawn at random until `ctx.stop`,
+    until `patience` moves in a row gain nothing, or until `until()` says so
+    (the caller has something better to do); returns the new incumbent
     (exactly allocated), its evaluation and how many moves were tried and kept."""
+    p, stop, fair_target = ctx.p, ctx.stop, ctx.fair_target
     tried = kept = stale = 0
     while not stop.should_stop() and stale < patience and not (until and until()):
         aa, dd = droppable(p, state)
@@ -135,7 +132,7 @@ def drop_and_refill(
         for b in mates:
             if stop.should_stop():
                 break
-            moved = replan(p, trial, b, cands, seed + tried)
+            moved = replan(ctx, trial, b, seed + tried)
             if moved is None:
                 continue
             e2 = evaluate(p, moved, fair_target)

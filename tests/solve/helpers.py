@@ -9,6 +9,7 @@ no premiums and a base cost of 10 EUR/h, and a shortfall penalty of
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -130,6 +131,21 @@ def constructed(
     if failed:
         return None
     return sc, p, cands, state, evaluate(p, state)
+
+
+def constructed_example(
+    data: dict, cells: dict[tuple[int, int], int]
+) -> tuple[Scenario, Problem, CandidateIndex, State, Evaluation]:
+    """For a hypothesis test: `constructed` in a temporary directory; an
+    example with no first roster (some agent's rules admit no schedule) is
+    rejected (`hypothesis.reject`), not tested."""
+    from hypothesis import reject
+
+    with tempfile.TemporaryDirectory() as tmp:
+        built = constructed(Path(tmp), data, cells)
+    if built is None:
+        reject()
+    return built
 
 
 PASSES = 20  # neighbourhoods a test's solve tries before the whole model

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from optimizer.check import check_roster
 from optimizer.solve.activity_plan import activities
 from optimizer.solve.allocate import optimal_allocation
-from optimizer.solve.improve import guided_pass, reoptimise_agents
+from optimizer.solve.improve import Replanning, guided_pass, reoptimise_agents
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.state import State, evaluate
 from optimizer.solve.stop import StopCriteria
@@ -34,16 +34,11 @@ def test_a_pass_never_worsens_and_keeps_the_rules(agents, days, cells):
     for a in data["agents"]:
         a["min_hours_week"] = 4
     cells = {k: v for k, v in cells.items() if k[0] < days}
-    with tempfile.TemporaryDirectory() as tmp:
-        built = h.constructed(Path(tmp), data, cells)
-        if built is None:
-            return
-        sc, p, cands, state, before = built
-        after_state, after, _ = reoptimise_agents(
-            p, state, before, cands, list(range(p.n_agents)), StopCriteria(time_limit=10), 0
-        )
-        assert after.total <= before.total + 1e-9
-        assert check_roster(sc, activities(p, after_state)).ok
+    sc, p, cands, state, before = h.constructed_example(data, cells)
+    ctx = Replanning(p, cands, StopCriteria(time_limit=10))
+    after_state, after, _ = reoptimise_agents(ctx, state, before, list(range(p.n_agents)), 0)
+    assert after.total <= before.total + 1e-9
+    assert check_roster(sc, activities(p, after_state)).ok
 
 
 def test_a_pass_moves_a_badly_placed_shift_onto_the_demand():
@@ -52,9 +47,8 @@ def test_a_pass_moves_a_badly_placed_shift_onto_the_demand():
     with tempfile.TemporaryDirectory() as tmp:
         p, cands, state = h.misplaced_shift(Path(tmp))
     before = evaluate(p, state)
-    new, after, changed = reoptimise_agents(
-        p, state, before, cands, [0], StopCriteria(time_limit=10), 0
-    )
+    ctx = Replanning(p, cands, StopCriteria(time_limit=10))
+    new, after, changed = reoptimise_agents(ctx, state, before, [0], 0)
     assert changed == 1 and after.total == 40.0  # 4 h x 10 EUR, nothing short
     assert p.sites[0].tpl.local_start[new.tpl[0, 0]] == 8 * 60
 
@@ -95,9 +89,8 @@ def test_a_pass_sees_a_chain_through_a_bilingual_colleague():
     # but through a chain it is worth Spanish's 40/h: A2 takes Portuguese
     # and A1 moves to Spanish. Nothing short, cost 2 shifts x 4 h x 10 EUR.
     with _two_languages(spanish_from=8, a2_from=14) as (sc, p, cands, state, before):
-        new, after, changed = reoptimise_agents(
-            p, state, before, cands, [1], StopCriteria(time_limit=10), 0
-        )
+        ctx = Replanning(p, cands, StopCriteria(time_limit=10))
+        new, after, changed = reoptimise_agents(ctx, state, before, [1], 0)
         assert changed == 1 and after.total == 80.0
         assert p.sites[0].tpl.local_start[new.tpl[1, 0]] == 8 * 60
         assert check_roster(sc, activities(p, new)).ok
@@ -114,11 +107,10 @@ def test_a_guided_pass_makes_a_swap_no_single_agent_move_makes():
     # above an agent's 10/h) and Spanish dear (40/h), A1 moves first, then A2
     # takes Portuguese.
     with _two_languages(spanish_from=14, a2_from=20) as (sc, p, cands, state, before):
-        _, stuck, _ = reoptimise_agents(
-            p, state, before, cands, [0, 1], StopCriteria(time_limit=10), 0
-        )
+        ctx = Replanning(p, cands, StopCriteria(time_limit=10))
+        _, stuck, _ = reoptimise_agents(ctx, state, before, [0, 1], 0)
         assert stuck.under_cover == 160.0  # A2's useless shift goes, Spanish stays short
         prices = np.where(np.arange(2)[:, None] == 0, 20.0, 40.0) * (p.required > 0)
-        guided, ev = guided_pass(p, state, cands, [0, 1], prices, StopCriteria(time_limit=10), 0)
+        guided, ev = guided_pass(ctx, state, [0, 1], prices, 0)
         assert ev.total == 80.0
         assert check_roster(sc, activities(p, guided)).ok

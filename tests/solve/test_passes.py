@@ -65,17 +65,13 @@ def test_without_prices_there_is_no_neighbourhood():
 @given(case=h.random_v11_cases(max_days=8, max_agents=3, max_cells=30))
 def test_neighbourhoods_never_worsen_and_keep_the_rules(case):
     data, cells = case
-    with tempfile.TemporaryDirectory() as tmp:
-        built = h.constructed(Path(tmp), data, cells)
-        if built is None:
-            return
-        sc, p, cands, state, before = built
-        rng = np.random.default_rng(len(cells))
-        prices = p.penalty[:, None] * rng.uniform(0.0, 1.0, size=p.required.shape)
-        search = _search(p, cands, prices)
-        search.stats.update(guided_neighbourhoods=0)
-        new, after = guided_neighbourhoods(search, list(range(p.n_agents)), state, before)
-        assert after.total <= before.total + 1e-9
-        assert abs(evaluate(p, new).total - after.total) < 1e-6
-        report = check_roster(sc, activities(p, new))
-        assert report.ok, report.to_text()
+    sc, p, cands, state, before = h.constructed_example(data, cells)
+    rng = np.random.default_rng(len(cells))
+    prices = p.penalty[:, None] * rng.uniform(0.0, 1.0, size=p.required.shape)
+    search = _search(p, cands, prices)
+    search.stats.update(guided_neighbourhoods=0)
+    new, after = guided_neighbourhoods(search, list(range(p.n_agents)), state, before)
+    assert after.total <= before.total + 1e-9
+    assert abs(evaluate(p, new).total - after.total) < 1e-6
+    report = check_roster(sc, activities(p, new))
+    assert report.ok, report.to_text()

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from optimizer.check import check_roster
 from optimizer.solve.activity_plan import activities
 from optimizer.solve.allocate import optimal_allocation
-from optimizer.solve.improve import reoptimise_agents
+from optimizer.solve.improve import Replanning, reoptimise_agents
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.refill import drop_and_refill, droppable
 from optimizer.solve.state import State, evaluate, weekly_paid
@@ -50,13 +50,10 @@ def test_a_dropped_shift_is_refilled_by_a_colleague_where_passes_are_stuck():
     with tempfile.TemporaryDirectory() as tmp:
         sc, p, cands, state, before = _split_shift(Path(tmp))
         assert before.total == 80.0
-        _, stuck, _ = reoptimise_agents(
-            p, state, before, cands, [0, 1], StopCriteria(time_limit=10), 0
-        )
+        ctx = Replanning(p, cands, StopCriteria(time_limit=10))
+        _, stuck, _ = reoptimise_agents(ctx, state, before, [0, 1], 0)
         assert stuck.total == 80.0
-        new, after, moved = drop_and_refill(
-            p, state, before, cands, StopCriteria(time_limit=10), random.Random(0), 0, patience=10
-        )
+        new, after, moved = drop_and_refill(ctx, state, before, random.Random(0), 0, patience=10)
         assert after.total == 40.0 and moved["refill_kept"] == 1
         assert not new.works[0, 0] and p.sites[0].tpl.local_start[new.tpl[1, 0]] == 8 * 60
         assert check_roster(sc, activities(p, new)).ok
@@ -66,8 +63,8 @@ def test_moves_stop_when_the_caller_says_so():
     # the same roster where one move gains 40: with `until` already true none is tried
     with tempfile.TemporaryDirectory() as tmp:
         _, p, cands, state, before = _split_shift(Path(tmp))
-        stop = StopCriteria(time_limit=10)
-        args = (p, state, before, cands, stop, random.Random(0), 0)
+        ctx = Replanning(p, cands, StopCriteria(time_limit=10))
+        args = (ctx, state, before, random.Random(0), 0)
         _, after, moved = drop_and_refill(*args, patience=10, until=lambda: True)
         assert moved["refill_moves"] == 0 and after.total == 80.0
         _, after, moved = drop_and_refill(*args, patience=10, until=lambda: False)
@@ -80,24 +77,17 @@ def test_a_shift_the_weekly_minimum_needs_is_not_dropped():
         _, p, cands, state, before = _split_shift(Path(tmp), a1_min_hours=4)
         agents, _ = droppable(p, state)
         assert list(agents) == [1]
-        new, after, _ = drop_and_refill(
-            p, state, before, cands, StopCriteria(time_limit=10), random.Random(0), 0, patience=10
-        )
+        ctx = Replanning(p, cands, StopCriteria(time_limit=10))
+        new, after, _ = drop_and_refill(ctx, state, before, random.Random(0), 0, patience=10)
         assert new.works[0, 0] and after.total == 80.0
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=h.random_cases(max_days=4, max_agents=4))
 def test_moves_never_worsen_and_keep_every_rule(case):
-    data, cells = case
-    with tempfile.TemporaryDirectory() as tmp:
-        built = h.constructed(Path(tmp), data, cells)
-        if built is None:
-            return
-        sc, p, cands, state, before = built
-        new, after, _ = drop_and_refill(
-            p, state, before, cands, StopCriteria(time_limit=10), random.Random(1), 0, patience=5
-        )
-        assert after.total <= before.total + 1e-9
-        assert (weekly_paid(p, new) >= p.wmin).all()
-        assert check_roster(sc, activities(p, new)).ok
+    sc, p, cands, state, before = h.constructed_example(*case)
+    ctx = Replanning(p, cands, StopCriteria(time_limit=10))
+    new, after, _ = drop_and_refill(ctx, state, before, random.Random(1), 0, patience=5)
+    assert after.total <= before.total + 1e-9
+    assert (weekly_paid(p, new) >= p.wmin).all()
+    assert check_roster(sc, activities(p, new)).ok
