@@ -117,7 +117,8 @@ def replan(
     p = ctx.p
     g = int(p.agent_group[a])
     trial = s.copy()
-    release(p, trial, a, on_duty(p, s)[g])
+    group = (p.agent_group == g)[:, None]  # only the agent's group's count is read
+    release(p, trial, a, on_duty(p, s, group)[g])
     trial.works[a] = False
     residual = p.required - cover(p, trial)
     value = p.penalty[:, None] if prices is None else prices
