@@ -183,7 +183,8 @@ def assign_sequences(
        pass, then `KICK_PASSES` ordinary passes; the best sequences seen are
        kept, and ordinary passes shed their needless switches (they never
        lose cover). Every step stops at `time_budget` seconds, the last
-       at most `POLISH_SECONDS` later."""
+       at most `POLISH_SECONDS` later; the first pass of step 1 always
+       runs to its end."""
     if len(table) == 0:
         return start.copy()
     pen = penalty_units(penalty)
@@ -200,12 +201,15 @@ def assign_sequences(
         time.monotonic() + time_budget,
     )
     search.place(start)
-    first = 0
-    for _ in range(passes):
+    # the first pass runs whole whatever the budget: the projected start alone can
+    # leave several times what one pass does short, and a pass is quick
+    deadline, search.deadline = search.deadline, math.inf
+    first = search.run() or 0
+    search.deadline = deadline
+    for _ in range(passes - 1 if first > 0 else 0):
         gained = search.run()
         if gained is None:
             return search.x
-        first = first or gained
         if gained <= PASS_GAIN * first:
             break
     best, best_short = search.x.copy(), shortfall(search.cover, required, pen)

@@ -143,3 +143,16 @@ def test_the_local_search_stops_at_its_floor(monkeypatch):
     x = assign_sequences(table, required, np.ones(3), rules, good, 1e6, floor=0)
     assert x.tolist() == good.tolist()
     assert len(calls) == 1 + activity_search.STALL_KICKS * (1 + activity_search.KICK_PASSES) + 1
+
+
+def test_the_first_pass_runs_whole_even_with_no_time_left():
+    # nothing is needed on X and Z is short at three intervals: B, started
+    # on X, moves to Z in one best response (A keeps Y, where it fills the
+    # one interval needed). With no time at all the first pass still runs,
+    # since a start alone can leave far more short than one pass does
+    table, _ = _two_shifts()
+    required = np.array([[0, 0, 0, 0], [0, 0, 1, 0], [1, 0, 1, 1]])
+    rules = SequenceRules(2, 1)
+    start = np.array([[1, 1, 1, 1], [0, 0, 0, 0]])  # A on Y, B on X
+    x = assign_sequences(table, required, np.ones(3), rules, start, 0.0, kicks=0)
+    assert x.tolist() == [[1, 1, 1, 1], [1, 1, 1, 1]]  # A on Y, B on Z
