@@ -60,3 +60,9 @@ class IssueLog:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ScenarioError(self.errors)
+
+
+def byte_line(data: bytes, offset: int) -> str:
+    """Where byte `offset` of a file lies, as an issue's `where`: `"line 3"`."""
+    newline = b"\n"
+    return f"line {data[:offset].count(newline) + 1}"

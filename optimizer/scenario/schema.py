@@ -5,7 +5,8 @@ cannot drift from them, but it describes the file as written rather than the
 validated objects: a local time is the text `"22:00"` (the model keeps minutes),
 a weekday `Mon`, a list may be one `;`-separated string, `agents` is a CSV file
 name or a list and `demand` a CSV file name (the model holds a DataFrame). Each
-validator that reads such text is mapped to the schema of its input below.
+validator that reads such text (`field_types`) is mapped to the schema of its
+input below.
 
 What the schema cannot say (a site naming a rule set that exists, demand rows
 on the grid, …) the loader checks; `sunroster validate` is the full check.
@@ -21,7 +22,7 @@ from typing import Any
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from optimizer.scenario import model
+from optimizer.scenario import field_types, model
 from optimizer.scenario.clock import WEEKDAYS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -36,12 +37,12 @@ _DATE_ITEM = {
 
 # validator → the schema of what it reads (None: its inner type's schema is right)
 _INPUT: dict[Callable[..., Any], dict[str, Any] | None] = {
-    model._hhmm: {
+    field_types._hhmm: {
         "type": "string",
         "pattern": r"^\s*\d{1,2}:\d{2}\s*$",
         "description": "a local time HH:MM (quote it in YAML)",
     },
-    model._weekday: {
+    field_types._weekday: {
         "anyOf": [
             {"type": "string", "enum": list(WEEKDAYS)},
             {"type": "string", "pattern": r"^\s*[A-Za-z]{3,9}\s*$"},
@@ -49,34 +50,37 @@ _INPUT: dict[Callable[..., Any], dict[str, Any] | None] = {
         ],
         "description": "a weekday: Mon … Sun (any case, or the full name; 0 = Monday)",
     },
-    model._timezone: {"type": "string", "description": "an IANA time zone, e.g. Europe/Lisbon"},
-    model._country: {
+    field_types._timezone: {
+        "type": "string",
+        "description": "an IANA time zone, e.g. Europe/Lisbon",
+    },
+    field_types._country: {
         "type": "string",
         "pattern": "^[A-Za-z]{2}$",
         "description": "ISO 3166-1 alpha-2 country code",
     },
-    model._currency: {
+    field_types._currency: {
         "type": "string",
         "pattern": "^[A-Za-z]{3}$",
         "description": "ISO 4217 currency code",
     },
-    model._language: {
+    field_types._language: {
         "type": "string",
         "pattern": r"^\s*[A-Za-z]{2}\s*$",
         "description": "ISO 639-1 language code",
     },
-    model._ident: {
-        "anyOf": [{"type": "string", "pattern": model.ID_RE.pattern}, {"type": "number"}],
+    field_types._ident: {
+        "anyOf": [{"type": "string", "pattern": field_types.ID_RE.pattern}, {"type": "number"}],
         "description": "letters, digits, '-', '_', '.'",
     },
-    model._dates: {
+    field_types._dates: {
         "anyOf": [
             {**_DATE_ITEM, "description": "dates or ranges separated by ';'"},
             {"type": "array", "items": _DATE_ITEM},
             {"type": "null"},
         ]
     },
-    model._finite: None,
+    field_types._finite: None,
 }
 _BOUNDS = {"gt": "exclusiveMinimum", "ge": "minimum", "lt": "exclusiveMaximum", "le": "maximum"}
 
@@ -89,7 +93,7 @@ class _FileSchema(GenerateJsonSchema):
     ) -> JsonSchemaValue:
         fn = schema["function"]["function"]
         fn = getattr(fn, "__func__", fn)  # a field_validator's classmethod
-        if fn is model._split:  # a ';'-separated string or a list of the inner items
+        if fn is field_types.split_list:  # a ';'-separated string or a list of the inner items
             inner = self.generate_inner(schema["schema"])
             return {"anyOf": [_STRING_LIST, inner, {"type": "null"}]}
         if fn is getattr(model.Tier._hours, "__func__", None):

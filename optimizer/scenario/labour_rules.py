@@ -1,0 +1,97 @@
+"""Labour rule sets: what one shift and one week of an agent may be, and what
+an hour costs on top of the base rate.
+
+A rule set (one per country, usually; sites name one) bounds rest, weekly
+hours, consecutive days, shift lengths and start steps, places a break, names
+the weekend and the night and their pay premiums; the v1.1 workability rules
+(start band, days off together, consecutive nights) are hard when set.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import ConfigDict, Field, field_validator, model_validator
+
+from optimizer.scenario import limits
+from optimizer.scenario.field_types import (
+    FiniteFloat,
+    FiniteInt,
+    Frozen,
+    LocalMinute,
+    Premium,
+    Weekday,
+    WeekHours,
+)
+
+
+class BreakRule(Frozen):
+    """One break for shifts of 6 paid hours or more, starting `after_hours` in."""
+
+    minutes: Annotated[FiniteInt, Field(gt=0, le=24 * 60)]
+    paid: bool = False
+    after_hours: tuple[
+        Annotated[FiniteFloat, Field(ge=0, le=limits.MAX_DAY_HOURS)],
+        Annotated[FiniteFloat, Field(ge=0, le=limits.MAX_DAY_HOURS)],
+    ]
+
+    @model_validator(mode="after")
+    def _window(self) -> BreakRule:
+        a, b = self.after_hours
+        if a < 0 or b < a:
+            raise ValueError(
+                f"after_hours {list(self.after_hours)} must be [earliest, latest] with 0 <= earliest <= latest"
+            )
+        return self
+
+
+class NightWindow(Frozen):
+    """Local night window, e.g. 22:00 → 06:00 (wraps past midnight)."""
+
+    from_: LocalMinute = Field(alias="from")
+    to: LocalMinute
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+
+class Premiums(Frozen):
+    """Multipliers of the base hourly cost; overtime stacks on the others."""
+
+    night: Premium = 1.0
+    weekend: Premium = 1.0
+    holiday: Premium = 1.0
+    overtime_after_hours_week: WeekHours | None = None
+    overtime: Premium = 1.0
+
+
+class RuleSet(Frozen):
+    """A labour rule set (one per country, usually); sites name one."""
+
+    id: str = ""
+    min_rest_hours: WeekHours = 0
+    max_hours_week: Annotated[WeekHours, Field(gt=0)]
+    max_consecutive_days: Annotated[FiniteInt, Field(ge=1, le=7 * 53)] = 7
+    shift_hours: tuple[Annotated[FiniteFloat, Field(gt=0)], ...]
+    start_step_minutes: Annotated[FiniteInt, Field(gt=0, le=1440)] = 30
+    break_: BreakRule | None = Field(default=None, alias="break")
+    weekend: tuple[Weekday, ...] = (5, 6)
+    night: NightWindow | None = None
+    premiums: Premiums = Premiums()
+    # v1.1 workability rules (hard when set; None: no such rule)
+    start_band_hours: Annotated[FiniteFloat, Field(ge=0, le=24)] | None = None
+    days_off_together: Annotated[FiniteInt, Field(ge=1, le=7)] | None = None
+    max_consecutive_nights: Annotated[FiniteInt, Field(ge=0, le=7 * 53)] | None = None
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+    @field_validator("shift_hours")
+    @classmethod
+    def _non_empty(cls, v: tuple[float, ...]) -> tuple[float, ...]:
+        if not v:
+            raise ValueError("shift_hours is empty: list at least one allowed paid shift length")
+        if any(h > 24 for h in v):
+            raise ValueError("a shift cannot last more than 24 hours")
+        return tuple(sorted(set(v)))
+
+
+__all__ = ["BreakRule", "NightWindow", "Premiums", "RuleSet"]
