@@ -114,14 +114,11 @@ def best_sequences(
             kd[...] = 1
         # a switch leaves a stretch of full length for the best other slot
         done = cur[..., L - 1]  # [B, J, K]
-        i1 = done.argmax(axis=1)  # [B, K]
-        v1 = np.take_along_axis(done, i1[:, None, :], axis=1)[:, 0, :]
-        rest = done.copy()
-        np.put_along_axis(rest, i1[:, None, :], NEG, axis=1)
-        i2 = rest.argmax(axis=1)
-        v2 = np.take_along_axis(rest, i2[:, None, :], axis=1)[:, 0, :]
+        i1 = done.argmax(axis=1)  # [B, K]: the best slot, and the best of the others
         own = np.arange(J)[None, :, None] == i1[:, None, :]
-        best = np.where(own, v2[:, None, :], v1[:, None, :])
+        rest = np.where(own, NEG, done)
+        i2 = rest.argmax(axis=1)
+        best = np.where(own, rest.max(axis=1)[:, None, :], done.max(axis=1)[:, None, :])
         arg = np.where(own, i2[:, None, :], i1[:, None, :])
         if limited:
             sw = np.full_like(best, NEG)
