@@ -27,6 +27,7 @@ from optimizer.scenario.model import (
     Site,
     Tier,
 )
+from optimizer.scenario.yaml_file import KeyPath
 from optimizer.timegrid import TimeGrid, utc_offsets
 
 
@@ -80,14 +81,7 @@ def cross_check(
                 "currency",
                 f"no fx rate for {s.currency} (add it under 'fx')",
             )
-        try:
-            check_calendar(s.country, s.subdivision)
-        except CalendarError as exc:
-            doc.err(
-                (*at, "subdivision" if s.subdivision else "country"),
-                "subdivision" if s.subdivision else "country",
-                str(exc),
-            )
+        _known_calendar(doc, at, s.country, s.subdivision)
     for i, m in enumerate(markets):
         at = ("markets", i)
         if m.tier not in tiers and m.tier not in doc.raw_ids("tiers"):
@@ -99,14 +93,7 @@ def cross_check(
                     "residency",
                     f"{r!r} is neither a site region nor a site id",
                 )
-        try:
-            check_calendar(m.country, m.subdivision)
-        except CalendarError as exc:
-            doc.err(
-                (*at, "subdivision" if m.subdivision else "country"),
-                "subdivision" if m.subdivision else "country",
-                str(exc),
-            )
+        _known_calendar(doc, at, m.country, m.subdivision)
     mk = {m.id: m for m in markets}
     for i, q in enumerate(queues):
         at = ("queues", i)
@@ -141,6 +128,16 @@ def cross_check(
         )
     if not agents and not agents_reported:
         doc.err(("agents",), "agents", "the scenario has no agents")
+
+
+def _known_calendar(doc: Document, at: KeyPath, country: str, subdivision: str | None) -> None:
+    """A site's or market's holiday calendar must exist: an error at the
+    subdivision when one is given, else at the country."""
+    try:
+        check_calendar(country, subdivision)
+    except CalendarError as exc:
+        field = "subdivision" if subdivision else "country"
+        doc.err((*at, field), field, str(exc))
 
 
 def check_money(doc: Document, sites: list[Site], agents: list[Agent], top: dict[str, Any]) -> None:
