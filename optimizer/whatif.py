@@ -3,13 +3,15 @@
 One `WhatIf` holds every lever a planner or a sweep can pull — volume, AHT,
 service-level targets, shrinkage, exchange rates, a site outage, hiring,
 service hours, and the contract v1.1 workability rules with the stability
-weight (the price of workability). `apply(scenario, whatif)` returns a new,
-re-validated `Scenario`; the original is untouched. Overrides have a flat text
-form (`volume=+10%`, `fx.EUR=1.1`, `hire.MNL.ja=4`, `outage.LIS=2027-03-01..2027-03-03`,
-`sla.gold=0.9`, `aht=-5%`, `shrinkage=0.35`, `hours.silver=Mon-Fri 08:00-20:00`,
+and isolated-day weights (the price of workability). `apply(scenario, whatif)`
+returns a new, re-validated `Scenario`; the original is untouched. Overrides
+have a flat text form (`volume=+10%`, `fx.EUR=1.1`, `hire.MNL.ja=4`,
+`outage.LIS=2027-03-01..2027-03-03`, `sla.gold=0.9`, `aht=-5%`,
+`shrinkage=0.35`, `hours.silver=Mon-Fri 08:00-20:00`,
 `rules.start_band_hours=2`, `rules.EU.days_off_together=off`,
-`activities.max_switches_per_shift=1`, `weights.stability=5`) so that the
-dashboard, the CLI and the run store all speak the same language.
+`activities.max_switches_per_shift=1`, `weights.stability=5`,
+`weights.isolated_day=40`) so that the dashboard, the CLI and the run store
+all speak the same language.
 """
 
 from __future__ import annotations
@@ -19,7 +21,15 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from optimizer.scenario.clock import parse_service_hours
 from optimizer.scenario.model import (
@@ -35,6 +45,8 @@ from optimizer.scenario.model import (
 # contract v1.1 levers: each takes a value with the scenario field's own bounds, or `off`
 RULE_LEVERS = ("start_band_hours", "days_off_together", "max_consecutive_nights")
 ACTIVITY_LEVERS = ("min_minutes", "max_switches_per_shift")
+# `weights.NAME` levers: a price >= 0, `off` is 0 (the soft term off)
+WEIGHT_LEVERS = ("stability", "isolated_day")
 ALL_RULE_SETS = "*"  # `rules.LEVER=…` (no rule set named): every rule set
 OFF = "off"
 
@@ -101,6 +113,9 @@ class WhatIf(_Frozen):
     rules: dict[str, dict[str, float | int | None]] = {}
     activities: dict[str, int | None] = {}  # v1.1 activities rule → value, None: off
     stability: Annotated[float, Field(ge=0)] | None = None  # weights.stability; 0: off
+    # weights.isolated_day: reporting currency per isolated working day; 0: off
+    # (None: as the scenario has it, which may be unset: 4 h of stability)
+    isolated_day: Annotated[float, Field(ge=0)] | None = None
 
     @field_validator("rules")
     @classmethod
@@ -129,15 +144,16 @@ class WhatIf(_Frozen):
             out[name] = _v11_value(Activities, name, value)  # type: ignore[assignment]
         return out
 
-    @field_validator("stability", mode="before")
+    @field_validator(*WEIGHT_LEVERS, mode="before")
     @classmethod
-    def _stability_off(cls, v: Any) -> Any:
-        """`off` is a weight of 0 (the soft term off); else a finite number >= 0."""
+    def _weight_off(cls, v: Any, info: ValidationInfo) -> Any:
+        """`off` is a weight of 0 (the soft term off); else a finite number >= 0
+        within the scenario field's bounds."""
         if isinstance(v, str) and v.strip().lower() == OFF:
             return 0.0
         if v is None:
             return None
-        value = _v11_value(Weights, "stability", v)
+        value = _v11_value(Weights, str(info.field_name), v)
         return 0.0 if value is None else value
 
     @field_validator("hours")
@@ -175,8 +191,10 @@ class WhatIf(_Frozen):
                 out[prefix + name] = _v11_text(value)
         for name, value in sorted(self.activities.items()):
             out[f"activities.{name}"] = _v11_text(value)
-        if self.stability is not None:
-            out["weights.stability"] = f"{self.stability:g}"
+        for name in WEIGHT_LEVERS:
+            value = getattr(self, name)
+            if value is not None:
+                out[f"weights.{name}"] = f"{value:g}"
         return out
 
     @classmethod
@@ -220,14 +238,15 @@ class WhatIf(_Frozen):
                 fields["rules"].setdefault(rid or ALL_RULE_SETS, {})[name] = _lever(key, value)
             elif head == "activities" and rest in ACTIVITY_LEVERS:
                 fields["activities"][rest] = _lever(key, value)
-            elif key == "weights.stability":
-                fields["stability"] = _lever(key, value, off=0.0)
+            elif head == "weights" and rest in WEIGHT_LEVERS:
+                fields[rest] = _lever(key, value, off=0.0)
             else:
                 raise ValueError(
                     f"what-if {key!r}: unknown lever (volume, aht, sla.TIER, shrinkage, "
                     "fx.CUR, outage.SITE, hire.SITE.LANG, hours.TIER, "
                     f"rules[.SET].{{{','.join(RULE_LEVERS)}}}, "
-                    f"activities.{{{','.join(ACTIVITY_LEVERS)}}}, weights.stability)"
+                    f"activities.{{{','.join(ACTIVITY_LEVERS)}}}, "
+                    f"weights.{{{','.join(WEIGHT_LEVERS)}}})"
                 )
         return cls(**fields)
 
@@ -248,10 +267,8 @@ def parse_relative(value: Any) -> float:
 
 def _lever(key: str, value: Any, off: float | None = None) -> Any:
     """A v1.1 lever's value checked now, so the message names the lever's key."""
-    model, name = {
-        "activities": (Activities, key.rpartition(".")[2]),
-        "weights": (Weights, "stability"),
-    }.get(key.partition(".")[0], (RuleSet, key.rpartition(".")[2]))
+    model = {"activities": Activities, "weights": Weights}.get(key.partition(".")[0], RuleSet)
+    name = key.rpartition(".")[2]
     try:
         v = _v11_value(model, name, value)
     except ValueError as exc:
@@ -261,8 +278,10 @@ def _lever(key: str, value: Any, off: float | None = None) -> Any:
 
 def lever_values(scenario: Scenario, key: str) -> dict[str, float | int | None]:
     """What a v1.1 lever (`rules[.SET].RULE`, `activities.RULE`,
-    `weights.stability`) reads in `scenario` now: per rule set for a rule
-    lever, else one value under the key; None where the rule is off."""
+    `weights.stability`, `weights.isolated_day`) reads in `scenario` now: per
+    rule set for a rule lever, else one value under the key; None where the
+    rule is off, or for `weights.isolated_day` where it is unset (its price
+    then follows `weights.stability`: `Weights.isolated_day_price`)."""
     head, _, rest = key.partition(".")
     if head == "rules" and rest.rpartition(".")[2] in RULE_LEVERS:
         rid, _, name = rest.rpartition(".")
@@ -270,16 +289,19 @@ def lever_values(scenario: Scenario, key: str) -> dict[str, float | int | None]:
         return {r: getattr(scenario.rules[r], name) for r in sets if r in scenario.rules}
     if head == "activities" and rest in ACTIVITY_LEVERS:
         return {key: getattr(scenario.activities, rest)}
-    if key == "weights.stability":
-        return {key: scenario.weights.stability}
+    if head == "weights" and rest in WEIGHT_LEVERS:
+        return {key: getattr(scenario.weights, rest)}
     raise ValueError(f"what-if {key!r}: not a v1.1 lever")
 
 
 def lever_changes(scenario: Scenario, key: str, value: Any) -> bool:
     """Would `key=value` change `scenario`? (A rule lever for every set
-    changes it unless every set already holds that value.)"""
-    new = _lever(key, value, off=0.0 if key == "weights.stability" else None)
-    return any(v != new for v in lever_values(scenario, key).values())
+    changes it unless every set already holds that value; a number for an
+    unset `weights.isolated_day` changes it even if it is today's price, as
+    it stops the price following `weights.stability`.)"""
+    now = lever_values(scenario, key)  # first: refuses a key that is no v1.1 lever
+    new = _lever(key, value, off=0.0 if key.partition(".")[0] == "weights" else None)
+    return any(v != new for v in now.values())
 
 
 def _v11_text(value: float | int | None) -> str:
@@ -338,8 +360,9 @@ def apply(scenario: Scenario, whatif: WhatIf) -> Scenario:
         update["rules"] = _with_rules(s, whatif.rules)
     if whatif.activities:
         update["activities"] = _with_activities(s, whatif.activities)
-    if whatif.stability is not None:
-        update["weights"] = s.weights.model_copy(update={"stability": whatif.stability})
+    weights = {n: getattr(whatif, n) for n in WEIGHT_LEVERS if getattr(whatif, n) is not None}
+    if weights:
+        update["weights"] = s.weights.model_copy(update=weights)
     data = {name: getattr(s, name) for name in type(s).model_fields}
     data.update(update)
     data["scenario"] = s.scenario

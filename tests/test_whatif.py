@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from optimizer.cli import app
-from optimizer.whatif import WhatIf, apply, parse_relative
+from optimizer.whatif import WhatIf, apply, lever_changes, lever_values, parse_relative
 from tests import factory
 
 
@@ -170,6 +170,79 @@ def test_activity_and_stability_levers(sc11):
     assert s.activities.min_minutes == 120 and s.activities.max_switches_per_shift == 2
 
 
+# ------------------------------------------- weights.isolated_day: the price of an isolated day
+
+
+def test_the_isolated_day_lever_takes_a_price_or_off():
+    assert WhatIf().isolated_day is None  # unset: the scenario's price stays
+    w = WhatIf.from_pairs(["weights.isolated_day=40"])
+    assert w.isolated_day == 40.0 and w.stability is None
+    assert WhatIf.from_pairs({"weights.isolated_day": 12.5}).isolated_day == 12.5
+    assert WhatIf.from_pairs(["weights.isolated_day=off"]).isolated_day == 0.0
+    assert WhatIf.from_pairs(["weights.isolated_day=OFF"]).isolated_day == 0.0
+    assert WhatIf(isolated_day="off") == WhatIf(isolated_day=0)
+
+
+def test_the_isolated_day_lever_round_trips_through_the_text_form():
+    for pairs, text in [
+        (["weights.isolated_day=40"], {"weights.isolated_day": "40"}),
+        (["weights.isolated_day=off"], {"weights.isolated_day": "0"}),  # off is a price of 0
+        (
+            ["weights.isolated_day=7.5", "weights.stability=2"],
+            {"weights.stability": "2", "weights.isolated_day": "7.5"},
+        ),
+    ]:
+        w = WhatIf.from_pairs(pairs)
+        assert w.to_pairs() == text
+        assert WhatIf.from_pairs(w.to_pairs()) == w
+        assert WhatIf.from_pairs([f"{k}={v}" for k, v in w.to_pairs().items()]) == w
+
+
+def test_the_isolated_day_lever_sets_that_weight_and_nothing_else(sc11):
+    assert sc11.weights.isolated_day is None and sc11.weights.stability == 0
+    s = apply(sc11, WhatIf.from_pairs(["weights.isolated_day=40"]))
+    assert s.weights == sc11.weights.model_copy(update={"isolated_day": 40.0})
+    assert s.weights.isolated_day_price == 40.0
+    assert (s.rules, s.activities, s.agents, s.tiers) == (
+        sc11.rules, sc11.activities, sc11.agents, sc11.tiers
+    )  # fmt: skip
+    assert sc11.weights.isolated_day is None  # the original is untouched
+    s = apply(sc11, WhatIf.from_pairs(["weights.stability=3", "weights.isolated_day=off"]))
+    assert (s.weights.stability, s.weights.isolated_day, s.weights.isolated_day_price) == (3, 0, 0)
+
+
+def test_without_the_isolated_day_lever_its_price_follows_stability(sc11):
+    s = apply(sc11, WhatIf.from_pairs(["weights.stability=3"]))
+    assert s.weights.isolated_day is None and s.weights.isolated_day_price == 4 * 3
+
+
+def test_isolated_day_lever_values_and_changes(sc11):
+    key = "weights.isolated_day"
+    assert lever_values(sc11, key) == {key: None}  # unset: the price follows stability
+    # any price pins it, even today's (0 here), so it no longer follows stability
+    assert lever_changes(sc11, key, 0) and lever_changes(sc11, key, "off")
+    assert lever_changes(sc11, key, "40")
+    s = apply(sc11, WhatIf.from_pairs([f"{key}=40"]))
+    assert lever_values(s, key) == {key: 40.0}
+    assert not lever_changes(s, key, 40) and not lever_changes(s, key, "40.0")
+    assert lever_changes(s, key, 20) and lever_changes(s, key, "off")
+    with pytest.raises(ValueError, match=r"weights\.isolated_day=-3: .*greater than or equal"):
+        lever_changes(s, key, -3)
+
+
+def test_the_dashboard_form_keeps_the_isolated_day_price_only_when_given(sc11):
+    from dashboard.data.whatif import whatif_from_form
+
+    assert whatif_from_form(sc11, workability={"weights.isolated_day": None}).is_empty()
+    wi = whatif_from_form(sc11, workability={"weights.isolated_day": 40.0})
+    assert wi.to_pairs() == {"weights.isolated_day": "40"}
+
+
+def test_the_unknown_lever_message_lists_the_isolated_day_lever():
+    with pytest.raises(ValueError, match=r"weights\.\{stability,isolated_day\}"):
+        WhatIf.from_pairs(["weights.cost=2"])
+
+
 def test_turning_every_rule_off_gives_the_v1_scenario(sc11, load):
     v1 = load(factory.mini())
     off = WhatIf.from_pairs(
@@ -197,6 +270,11 @@ def test_turning_every_rule_off_gives_the_v1_scenario(sc11, load):
         ("activities.max_switches_per_shift=-1", "greater than or equal to 0"),
         ("weights.stability=-2", "greater than or equal to 0"),
         ("weights.stability=nan", "finite"),
+        ("weights.isolated_day=-1", "greater than or equal to 0"),
+        ("weights.isolated_day=forty", "valid number"),
+        ("weights.isolated_day=inf", "finite"),
+        ("weights.isolated_day=2e6", "less than or equal to 1000000"),
+        ("weights.isolated=4", "unknown lever"),
         ("rules.start_band=2", "unknown lever"),
         ("activities.min_minute=60", "unknown lever"),
         ("weights.cost=2", "unknown lever"),
@@ -231,6 +309,7 @@ def _sweep(tmp_path, mini_data, *vary: str):
         ("activities.max_switches_per_shift=-1", "greater than or equal to 0"),
         ("rules.EU.start_band_hours=2", "no such rule set"),
         ("activities.min_minutes=off,90", "not a multiple of the scenario's 60-minute interval"),
+        ("weights.isolated_day=off,-5", "weights.isolated_day=-5"),
     ],
 )
 def test_the_sweep_refuses_a_bad_v11_lever_with_exit_2(tmp_path, mini_data, vary, says):

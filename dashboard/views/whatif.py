@@ -1,9 +1,9 @@
 """What-ifs: change volume, AHT, SL targets, shrinkage, FX, close a site for
 some dates, hire at a site, change a tier's service hours, set or turn off the
-v1.1 workability rules and the stability weight (the price of workability);
-re-solve in a background thread with a time limit and live progress
-(cancellable). Each result is saved as a named variant (and in the run store
-when there is one)."""
+v1.1 workability rules and the stability and isolated-day weights (the price
+of workability); re-solve in a background thread with a time limit and live
+progress (cancellable). Each result is saved as a named variant (and in the
+run store when there is one)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard import state
 from dashboard.data.cost import scenario_fx
 from dashboard.data.whatif import whatif_from_form
+from optimizer.scenario.model import ISOLATED_DAY_HOURS
 from optimizer.whatif import lever_values
 
 AS_IS = "as is"
@@ -95,7 +96,7 @@ with st.form("whatif"):
         "**Workability** (contract v1.1 rules of every rule set; "
         "compare with the base to see what each rule costs)"
     )
-    cols = st.columns(len(WORKABILITY) + 1)
+    cols = st.columns(len(WORKABILITY) + 2)
     workability: dict[str, str | float | None] = {}
     for i, (key, label, choices) in enumerate(WORKABILITY):
         if key == "activities.min_minutes":
@@ -106,10 +107,19 @@ with st.form("whatif"):
             label, (AS_IS, "off", *choices), help=_now(key), key=f"wi_{key.replace('.', '_')}"
         )
         workability[key] = None if pick == AS_IS else pick
-    workability["weights.stability"] = cols[-1].number_input(
+    workability["weights.stability"] = cols[-2].number_input(
         f"Stability ({sc.currency}/h)", min_value=0.0, value=float(sc.weights.stability),
         step=0.5, help="price of each hour a start moves between working days; 0: off",
         key="wi_weights_stability",
+    )  # fmt: skip
+    iso = sc.weights.isolated_day_price
+    iso_now = f"now: {iso:g}" + (
+        "" if sc.weights.isolated_day is not None else f", {ISOLATED_DAY_HOURS:g} h of stability"
+    )
+    workability["weights.isolated_day"] = cols[-1].number_input(
+        f"Isolated day ({sc.currency})", min_value=0.0, value=None, step=5.0,
+        placeholder=f"as is: {iso:g}", key="wi_weights_isolated_day",
+        help=f"price of each working day between two days off; empty: as is ({iso_now}); 0: off",
     )  # fmt: skip
     a, b = st.columns([3, 1])
     limit = a.slider("Time limit (s)", 5, 600, 30, step=5, key="wi_limit")

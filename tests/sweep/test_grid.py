@@ -63,6 +63,8 @@ def test_v11_levers_sweep_over_ranges_and_lists_with_off():
     assert parse_vary("activities.max_switches_per_shift=off,1,2").values == ("off", "1", "2")
     assert parse_vary("rules.EU.days_off_together=off,1..3").values == ("off", "1", "2", "3")
     assert parse_vary("weights.stability=0..10:2.5").values == ("0", "2.5", "5", "7.5", "10")
+    assert parse_vary("weights.isolated_day=0,20,40").values == ("0", "20", "40")
+    assert parse_vary("weights.isolated_day=off,10..30:10").values == ("off", "10", "20", "30")
     # list items may be ranges; a value listed twice is one point
     assert parse_vary("rules.start_band_hours=off,2..6:2,4").values == ("off", "2", "4", "6")
     for v in parse_vary("rules.start_band_hours=off,2..6:2").values:
@@ -81,6 +83,7 @@ def test_an_outage_date_range_is_one_value_not_a_numeric_range():
         ("rules.start_band_hours=off,2..6:0", "step must be positive"),
         ("activities.min_minutes=off,sixty", "integer"),
         ("weights.stability=-1..1", "greater than or equal to 0"),
+        ("weights.isolated_day=-20..20:20", "greater than or equal to 0"),
     ],
 )
 def test_bad_v11_specs_are_named(spec, says):
