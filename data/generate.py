@@ -71,8 +71,9 @@ ACTIVITIES = {
     "max_switches_per_shift": 2,
 }  # queue stretches of an hour, 2 switches
 # steady starts inside the band: 5 (reporting currency) per hour a start lies from
-# where its week's band begins, and per hour the band moves from week to week
-WEIGHTS = {"cost": 1.0, "preference": 0.0, "fairness": 0.0, "stability": 5.0}
+# where its week's band begins, and per hour the band moves from week to week;
+# 40 per isolated working day (8 such hours: days off come together)
+WEIGHTS = {"cost": 1.0, "preference": 0.0, "fairness": 0.0, "stability": 5.0, "isolated_day": 40.0}
 
 TIERS = {
     "T1": {"hours": "24x7", "closed_on_holidays": False, "under_cover_penalty": 150, "max_occupancy": 0.85,

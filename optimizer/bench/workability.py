@@ -26,7 +26,7 @@ RULE_FIELDS = {
     "days_off_together": ("days_off_together",),
     "consecutive_nights": ("max_consecutive_nights",),
     "activities": (),  # the top-level `activities` block
-    "stability": (),  # `weights.stability`, the soft term for steady starts
+    "stability": (),  # `weights.stability` and `weights.isolated_day`: the soft terms for steady rosters
 }
 VARIANTS: tuple[tuple[str, frozenset[str]], ...] = (
     ("v1 rules", frozenset()),
@@ -53,9 +53,8 @@ def keep_rules(sc: Scenario, keep: Iterable[str]) -> Scenario:
     off = {f: None for name, fs in RULE_FIELDS.items() if name not in keep for f in fs}
     rules = {k: r.model_copy(update=off) for k, r in sc.rules.items()}
     activities = sc.activities if "activities" in keep else Activities()
-    weights = (
-        sc.weights if "stability" in keep else sc.weights.model_copy(update={"stability": 0.0})
-    )
+    steady_off = {"stability": 0.0, "isolated_day": None}
+    weights = sc.weights if "stability" in keep else sc.weights.model_copy(update=steady_off)
     return sc.model_copy(update={"rules": rules, "activities": activities, "weights": weights})
 
 
@@ -64,6 +63,7 @@ def sets_any(sc: Scenario) -> bool:
     return (
         sc.activities != Activities()
         or sc.weights.stability > 0
+        or sc.weights.isolated_day_price > 0
         or any(
             getattr(r, f) is not None
             for r in sc.rules.values()

@@ -95,7 +95,8 @@ def validate(scenario: ScenarioArg, json_out: JsonOpt = False) -> None:
 
 def v11_lines(sc: Scenario) -> list[str]:
     """The contract v1.1 rules a scenario sets, one line per rule set (and for
-    `activities` and `weights.stability`); nothing for a v1 scenario."""
+    `activities`, `weights.stability` and the isolated-day price); nothing
+    for a v1 scenario."""
     out: list[str] = []
     for rid, r in sc.rules.items():
         parts = [
@@ -119,6 +120,11 @@ def v11_lines(sc: Scenario) -> list[str]:
     if sc.weights.stability > 0:
         out.append(
             f"weights.stability: {sc.weights.stability:g} {sc.currency} per hour of start change"
+        )
+    if sc.weights.isolated_day_price > 0:
+        out.append(
+            f"isolated working days: {sc.weights.isolated_day_price:g} {sc.currency} each"
+            + ("" if sc.weights.isolated_day is not None else " (4 h of weights.stability)")
         )
     return out
 

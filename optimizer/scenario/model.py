@@ -55,15 +55,29 @@ class Horizon(Frozen):
         return [self.start + dt.timedelta(days=k) for k in range(self.days)]
 
 
+# `weights.isolated_day` unset: an isolated working day costs this many hours of `stability`
+ISOLATED_DAY_HOURS = 4.0
+
+
 class Weights(Frozen):
     """Multipliers of the objective's terms."""
 
     cost: Annotated[FiniteFloat, Field(ge=0, le=limits.MAX_COST_WEIGHT)] = 1.0
     preference: Weight = 0.0
     fairness: Weight = 0.0
-    # v1.1: reporting currency per hour of start change between consecutive
-    # working days and per backward rotation hour (a soft term, 0: off)
+    # v1.1: reporting currency per hour a start lies from its week's band start
+    # and per hour that band moves between weeks (a soft term, 0: off)
     stability: Weight = 0.0
+    # reporting currency per isolated working day (a day worked between two
+    # days off); unset: the price of `ISOLATED_DAY_HOURS` hours of `stability`
+    isolated_day: Weight | None = None
+
+    @property
+    def isolated_day_price(self) -> float:
+        """What one isolated working day adds to the objective."""
+        if self.isolated_day is not None:
+            return float(self.isolated_day)
+        return ISOLATED_DAY_HOURS * float(self.stability)
 
 
 class Activities(Frozen):

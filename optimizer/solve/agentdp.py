@@ -29,7 +29,7 @@ every distinct start the agent may use that week the programme is exact;
 callers pass a few likely ones to stay fast. With `weights.stability` each
 shift also costs its start's distance from the week's arc start, and the
 arc start's move from one week to the next, per hour, and a day off right
-after a single working day pays for that isolated day
+after a single working day pays `weights.isolated_day` for that isolated day
 (`state.unsteadiness_hours` and `state.isolated_days` measure the same on a
 roster).
 
@@ -50,7 +50,7 @@ from functools import lru_cache
 import numpy as np
 
 from optimizer.solve.problem import Problem
-from optimizer.solve.state import DAY_MINUTES, ISOLATED_DAY_HOURS, circular_minutes
+from optimizer.solve.state import DAY_MINUTES, circular_minutes
 
 NONE_END = np.iinfo(np.int64).min // 4  # "no shift that can still bind": before any start
 NEG = -np.inf
@@ -257,7 +257,7 @@ def best_plan(
     C = len(counters.states)
     # a day off right after a first working day makes that day isolated (from day 2 on:
     # the day before the horizon is unknown, so its first day is never isolated)
-    isolated = 60.0 * stab * ISOLATED_DAY_HOURS * counters.first
+    isolated = p.scenario.weights.isolated_day_price * counters.first
     no_cost = np.zeros(C)
     weeks = p.week_of_day.astype(np.int64)
     most_per_day = int(units.max(initial=0))

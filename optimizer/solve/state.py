@@ -168,15 +168,13 @@ def evaluate(p: Problem, s: State, fair_target: np.ndarray | None = None) -> Eva
         fair = float(w.fairness * FAIRNESS_UNIT * excess.sum())
     stab = 0.0
     if w.stability > 0:
-        hours = unsteadiness_hours(p, s).sum() + ISOLATED_DAY_HOURS * isolated_days(p, s).sum()
-        stab = w.stability * float(hours)
+        stab += w.stability * float(unsteadiness_hours(p, s).sum())
+    if w.isolated_day_price > 0:
+        stab += w.isolated_day_price * float(isolated_days(p, s).sum())
     return Evaluation(under, w.cost * cost, w.cost * ot, pref, fair, short, float(stab))
 
 
 DAY_MINUTES = 1440
-ISOLATED_DAY_HOURS = (
-    4.0  # `weights.stability` prices an isolated working day as a start moved this far
-)
 
 
 def isolated_days(p: Problem, s: State) -> np.ndarray:

@@ -125,6 +125,7 @@ def test_validate_prints_the_v11_rules(tmp_path, mini_data):
         in out
     )  # one line, never wrapped
     assert "weights.stability: 5 EUR per hour of start change" in out
+    assert "isolated working days: 20 EUR each (4 h of weights.stability)" in out
 
 
 def test_validate_prints_nothing_of_v11_for_a_v1_scenario(tmp_path, mini_data):
@@ -187,10 +188,21 @@ def test_min_minutes_must_be_a_multiple_of_the_grid_not_of_an_hour(load, tmp_pat
 
 
 @pytest.mark.parametrize("value", [-1, float("inf"), float("nan")])
-def test_a_bad_stability_weight_exits_2(tmp_path, mini_data, value):
+@pytest.mark.parametrize("weight", ["stability", "isolated_day"])
+def test_a_bad_stability_weight_exits_2(tmp_path, mini_data, weight, value):
     doc = copy.deepcopy(mini_data)
-    doc["weights"] = {"stability": value}
-    assert_refused(tmp_path, doc, "stability", "", after="weights")
+    doc["weights"] = {weight: value}
+    assert_refused(tmp_path, doc, weight, "", after="weights")
+
+
+def test_the_isolated_day_price_is_its_own_weight_or_4_h_of_stability(load, mini_data):
+    doc = copy.deepcopy(mini_data)
+    doc["weights"] = {"stability": 5}
+    assert load(doc).weights.isolated_day_price == 20.0
+    doc["weights"] = {"stability": 5, "isolated_day": 40}
+    assert load(doc).weights.isolated_day_price == 40.0
+    doc["weights"] = {"isolated_day": 0}
+    assert load(doc).weights.isolated_day_price == 0.0
 
 
 def test_an_unknown_key_inside_activities_exits_2(tmp_path, mini_data):

@@ -24,6 +24,7 @@ from optimizer.solve.state import (
     State,
     arc_starts,
     circular_minutes,
+    evaluate,
     isolated_days,
     unsteadiness_hours,
     week_arcs,
@@ -295,6 +296,42 @@ def test_stability_prices_an_isolated_working_day(tmp_path):
     steady = {**plain, "weights": {"stability": 5.0}}
     plan = _dp(h.problem(h.load(tmp_path / "steady", steady), {}), worth)
     assert plan in ([(1, 9), (2, 9)], [(2, 9), (3, 9)])
+
+
+def test_the_isolated_day_weight_alone_prices_an_isolated_working_day(tmp_path):
+    # the week of the test above, no stability, only `isolated_day`: at 0.4
+    # Tue + Thu's two isolated days leave 20 − 0.8 = 19.2 < 19.5, so two days
+    # side by side win; at 0.2 they leave 19.6 > 19.5 and Tue + Thu stay
+    def worth(d, x):  # type: ignore[no-untyped-def]
+        return {1: 10.0, 2: 9.5, 3: 10.0}.get(d, -50.0) if x == 9 else -50.0
+
+    plain = h.case(days=7)
+    plain["agents"][0]["max_hours_week"] = 8
+    cheap = {**plain, "weights": {"isolated_day": 0.2}}
+    assert _dp(h.problem(h.load(tmp_path / "cheap", cheap), {}), worth) == [(1, 9), (3, 9)]
+    dear = {**plain, "weights": {"isolated_day": 0.4}}
+    plan = _dp(h.problem(h.load(tmp_path / "dear", dear), {}), worth)
+    assert plan in ([(1, 9), (2, 9)], [(2, 9), (3, 9)])
+
+
+def test_the_evaluation_prices_isolated_days_by_their_own_weight(tmp_path):
+    # Mon, Wed, Fri, Sat of Mon–Sat worked at 09:00: one isolated day (Wed),
+    # no start moves; its price is `isolated_day`, else 4 h of `stability`
+    def stability_term(weights):  # type: ignore[no-untyped-def]
+        data = h.case(days=6)
+        data["weights"] = weights
+        p = h.problem(h.load(tmp_path / str(len(list(tmp_path.iterdir()))), data), {})
+        tpl = p.sites[0].tpl
+        s = State.empty(p)
+        for d in (0, 2, 4, 5):
+            k = int(np.flatnonzero((tpl.day == d) & (tpl.local_start == 9 * 60))[0])
+            s.works[0, d], s.tpl[0, d] = True, k
+        return evaluate(p, s).stability
+
+    assert stability_term({"stability": 5.0}) == pytest.approx(20.0)
+    assert stability_term({"stability": 5.0, "isolated_day": 40.0}) == pytest.approx(40.0)
+    assert stability_term({"isolated_day": 7.0}) == pytest.approx(7.0)
+    assert stability_term({"stability": 5.0, "isolated_day": 0.0}) == pytest.approx(0.0)
 
 
 def test_isolated_days_are_counted_inside_the_horizon_only(tmp_path):
