@@ -19,14 +19,14 @@ def test_workability_controls_become_levers(app, tiny_out):  # noqa: F811
     at.selectbox(key="wi_rules_days_off_together").set_value("2")  # what tiny has: no lever
     at.selectbox(key="wi_activities_max_switches_per_shift").set_value("1")
     at.number_input(key="wi_weights_stability").set_value(3.0)
-    at.number_input(key="wi_weights_isolated_day").set_value(40.0)
+    at.number_input(key="wi_weights_isolated_day").set_value(30.0)
     at.slider(key="wi_limit").set_value(60)
     at.button[0].click().run()  # the form's Re-solve
     assert not at.exception, [e.value for e in at.exception]
     assert (
         "Solving **no band** in the background: `rules.start_band_hours=off`, "
         "`activities.max_switches_per_shift=1`, `weights.stability=3`, "
-        "`weights.isolated_day=40`"
+        "`weights.isolated_day=30`"
     ) in texts(at)
     at.button(key="cancel_no band").click().run()
     deadline = time.monotonic() + 60
@@ -42,5 +42,5 @@ def test_the_controls_say_what_the_scenario_has_now(app, tiny_out):  # noqa: F81
     assert band.value == "as is" and band.options[:2] == ["as is", "off"]
     assert "now: 2" in band.help
     assert at.selectbox(key="wi_rules_max_consecutive_nights").value == "as is"
-    iso = at.number_input(key="wi_weights_isolated_day")  # tiny: unset, stability 5
-    assert iso.value is None and "now: 20, 4 h of stability" in iso.help
+    iso = at.number_input(key="wi_weights_isolated_day")  # tiny: 40 per isolated day
+    assert iso.value is None and iso.help.startswith("now: 40") and "of stability" not in iso.help
