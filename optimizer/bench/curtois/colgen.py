@@ -18,6 +18,9 @@ penalties". Column generation works on that form:
   rounded down to 1/SCALE so CP-SAT sees integers and the bound stays valid.
 * `master_ip` picks one generated row per employee with CP-SAT
   ("price and branch"), hinted with the incumbent.
+
+Over 500 lines: pricing, master LP and restricted master IP share their row
+bookkeeping; kept whole until issue #23 moves them into `optimizer/solve/`.
 """
 
 from __future__ import annotations
