@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from optimizer.solve.problem import Problem
+from optimizer.solve.problem import Problem, queue_classes
 from optimizer.solve.state import State, on_duty
 
 
@@ -20,15 +20,6 @@ def penalty_units(penalty: np.ndarray) -> np.ndarray:
     """Each queue's under-cover penalty in whole hundredths: the integer
     worth of an agent-interval of its need in the flows and programmes."""
     return np.round(np.asarray(penalty, float) * 100).astype(np.int64)
-
-
-def queue_classes(group_queues: tuple[np.ndarray, ...]) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Groups with the same queues are interchangeable for allocation: the
-    class of each group, and each class's queues."""
-    keys = [tuple(int(q) for q in qs) for qs in group_queues]
-    index: dict[tuple[int, ...], int] = {}
-    cls = np.array([index.setdefault(k, len(index)) for k in keys], dtype=np.int64)
-    return cls, [np.array(k, dtype=np.int64) for k in index]
 
 
 def allocate_counts(

@@ -20,38 +20,35 @@ from __future__ import annotations
 
 import numpy as np
 
-from optimizer.solve.allocate import queue_classes
 from optimizer.solve.problem import Problem
 from optimizer.solve.state import State
 
 MAX_LINKS = 4  # hand-overs a chain may take after the new agent's own queue
 
-_kinds_cache: list[tuple[Problem, np.ndarray, np.ndarray, list[np.ndarray]]] = []
 
-
-def _kinds(p: Problem) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+def _kinds(p: Problem) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
     """Groups that serve the same queues are one kind for a chain (a site
     apart, they hand over alike): each group's kind, [K, Q] whether kind k
-    serves queue q, and the groups of each kind. Cached for the last problem."""
-    if _kinds_cache and _kinds_cache[0][0] is p:
-        return _kinds_cache[0][1:]
-    cls, kind_queues = queue_classes(p.group_queues)
-    m = np.zeros((len(kind_queues), len(p.queue_ids)), dtype=bool)
-    for k, qs in enumerate(kind_queues):
-        m[k, qs] = True
-    members = [np.flatnonzero(cls == k) for k in range(len(kind_queues))]
-    _kinds_cache[:] = [(p, cls, m, members)]
-    return cls, m, members
+    serves queue q, and the groups of each kind."""
+    kinds = p.kinds
+    return kinds.of_group, kinds.serves, kinds.members
+
+
+def _held_pairs(p: Problem, s: State, columns: np.ndarray) -> np.ndarray:
+    """[P, n]: some agent of a group of the pair's kind is allocated to the
+    pair's queue at columns[t], for every (kind, queue) pair of `p.kinds`."""
+    kinds = p.kinds
+    if not kinds.pair_kind.size:
+        return np.zeros((0, len(columns)), dtype=bool)
+    return np.vstack(kinds.totals(s.alloc))[:, columns] > 0
 
 
 def _held(p: Problem, s: State, columns: np.ndarray) -> np.ndarray:
     """[K, Q, n]: some agent of a group of kind k is allocated to queue q at
     columns[t]."""
-    cls, m, _ = _kinds(p)
-    on = np.zeros((len(m), len(p.queue_ids), len(columns)), dtype=bool)
-    for h, qs in enumerate(p.group_queues):
-        if len(qs):
-            on[cls[h], qs] |= s.alloc[h][:, columns] > 0
+    kinds = p.kinds
+    on = np.zeros((len(kinds.queues), len(p.queue_ids), len(columns)), dtype=bool)
+    on[kinds.pair_kind, kinds.pair_queue] = _held_pairs(p, s, columns)
     return on
 
 
@@ -92,14 +89,19 @@ def reachable(p: Problem, s: State, g: int, columns: np.ndarray) -> np.ndarray:
     """[Q, len(columns)]: the queues one more agent of group g can end up
     covering at each of the grid intervals `columns`, through chains of at
     most MAX_LINKS agents who each hand their queue over and move to
-    another queue of their own group."""
-    cls, m, _ = _kinds(p)
-    on = _held(p, s, columns)
-    reach = np.repeat(m[cls[g]][:, None], len(columns), axis=1)
+    another queue of their own group.
+
+    Each step runs over the (kind, queue) pairs a kind serves rather than
+    every kind and queue, and sums them per kind and per queue with sparse
+    integer products (single-threaded, unlike a BLAS float product, which
+    would take the bound process's core)."""
+    kinds = p.kinds
+    held = _held_pairs(p, s, columns)  # [P, n]
+    reach = np.repeat(kinds.serves[kinds.of_group[g]][:, None], len(columns), axis=1)
     for _ in range(MAX_LINKS):
-        freed = (on & reach[None]).any(axis=1)  # [K, n]: kinds with someone to take over from
-        # boolean, not a float matmul: BLAS threads would take the bound process's core
-        more = reach | (m[:, :, None] & freed[:, None, :]).any(axis=0)
+        hit = held & reach[kinds.pair_queue]  # someone on a reached queue …
+        freed = (kinds.kind_pairs @ hit.view(np.uint8)) > 0  # … frees its kind …
+        more = reach | ((kinds.queue_kinds @ freed.view(np.uint8)) > 0)  # … for its queues
         if np.array_equal(more, reach):
             break
         reach = more

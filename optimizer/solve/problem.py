@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from optimizer.calendars import Calendars, calendars_of
 from optimizer.pay import local_clock
@@ -123,6 +125,69 @@ class Problem:
     @property
     def interval(self) -> int:
         return self.grid.interval
+
+    @cached_property
+    def kinds(self) -> GroupKinds:
+        """The groups pooled by the queues they serve (computed once)."""
+        return GroupKinds.of(self.group_queues, len(self.queue_ids))
+
+
+def queue_classes(group_queues: tuple[np.ndarray, ...]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Groups with the same queues are interchangeable for allocation: the
+    class of each group, and each class's queues."""
+    keys = [tuple(int(q) for q in qs) for qs in group_queues]
+    index: dict[tuple[int, ...], int] = {}
+    cls = np.array([index.setdefault(k, len(index)) for k in keys], dtype=np.int64)
+    return cls, [np.array(k, dtype=np.int64) for k in index]
+
+
+@dataclass(frozen=True)
+class GroupKinds:
+    """Groups that serve the same queues are one kind (sites apart, they are
+    interchangeable for the allocation): each group's kind, each kind's
+    queues and groups, and [K, Q] whether kind k serves queue q."""
+
+    of_group: np.ndarray  # [G]
+    queues: tuple[np.ndarray, ...]  # [K] → queue indices
+    members: tuple[np.ndarray, ...]  # [K] → group indices
+    serves: np.ndarray  # [K, Q] bool
+    pair_kind: np.ndarray  # [P] the kind of each (kind, queue) pair, kind by kind …
+    pair_queue: np.ndarray  # [P] … and its queue (the rows of `totals` stacked)
+    kind_pairs: sp.csr_matrix  # [K, P] 1 where the pair is the kind's: sums pairs per kind
+    queue_kinds: sp.csr_matrix  # [Q, K] 1 where the kind serves the queue: sums kinds per queue
+
+    @classmethod
+    def of(cls, group_queues: tuple[np.ndarray, ...], n_queues: int) -> GroupKinds:
+        kind, queues = queue_classes(group_queues)
+        serves = np.zeros((len(queues), n_queues), dtype=bool)
+        for k, qs in enumerate(queues):
+            serves[k, qs] = True
+        members = tuple(np.flatnonzero(kind == k) for k in range(len(queues)))
+        sizes = [len(qs) for qs in queues]
+        pair_kind = np.repeat(np.arange(len(queues), dtype=np.int64), sizes)
+        pair_queue = np.concatenate([*queues, np.zeros(0, dtype=np.int64)])
+        P = len(pair_kind)
+        kind_pairs = sp.csr_matrix(
+            (np.ones(P, dtype=np.int32), (pair_kind, np.arange(P))), shape=(len(queues), P)
+        )
+        queue_kinds = sp.csr_matrix(serves.T.astype(np.int32))
+        return cls(
+            kind, tuple(queues), members, serves, pair_kind, pair_queue, kind_pairs, queue_kinds
+        )
+
+    def totals(self, alloc: list[np.ndarray]) -> list[np.ndarray]:
+        """[K] → [len(queues[k]), T]: the agents each kind's groups put in
+        each of its queues, from per-group `alloc` (a group's rows follow its
+        queues, the same for every group of a kind)."""
+        out = []
+        for hs in self.members:
+            total = alloc[hs[0]]
+            if len(hs) > 1:
+                total = total.copy()
+                for h in hs[1:]:
+                    total += alloc[h]
+            out.append(total)
+        return out
 
 
 NIGHT_SHIFT_MINUTES = 180  # v1.1: a night shift has at least 3 paid hours in the night window

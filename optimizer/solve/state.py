@@ -73,10 +73,14 @@ def on_duty(p: Problem, s: State, mask: np.ndarray | None = None) -> np.ndarray:
 def cover(p: Problem, s: State, skip_groups: set[int] | None = None) -> np.ndarray:
     """[Q, T] agents allocated to each queue (over all groups but `skip_groups`)."""
     out = np.zeros((len(p.queue_ids), p.grid.n), dtype=np.int64)
-    for g, qs in enumerate(p.group_queues):
-        if skip_groups and g in skip_groups:
-            continue
-        out[qs] += s.alloc[g]
+    if skip_groups:
+        for g, qs in enumerate(p.group_queues):
+            if g not in skip_groups:
+                out[qs] += s.alloc[g]
+        return out
+    kinds = p.kinds  # summed kind by kind: one scattered add per kind, not per group
+    for qs, total in zip(kinds.queues, kinds.totals(s.alloc), strict=True):
+        out[qs] += total
     return out
 
 

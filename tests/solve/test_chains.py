@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optimizer.solve.allocate import allocate_counts, optimal_allocation
-from optimizer.solve.chains import chain_values, extend, reachable
+from optimizer.solve.chains import MAX_LINKS, chain_values, extend, reachable
+from optimizer.solve.problem import GroupKinds
 from optimizer.solve.state import State, cover
 from tests.solve import helpers as h
 
@@ -81,6 +82,7 @@ def _assert_worth_is_the_gain(group_queues, on, need, penalty, g) -> np.ndarray:
 
     p = P()
     p.group_queues, p.queue_ids = group_queues, tuple(range(Q))
+    p.kinds = GroupKinds.of(group_queues, Q)
     alloc = allocate_counts(on, need, penalty, group_queues)
     s = State(np.zeros((0, 0), bool), np.zeros((0, 0), np.int64), alloc)
     cov = np.zeros((Q, n), dtype=np.int64)
@@ -112,3 +114,40 @@ def _assert_worth_is_the_gain(group_queues, on, need, penalty, g) -> np.ndarray:
         saved(more),
     )
     return worth
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_reachable_is_a_breadth_first_search_over_hand_overs(data):
+    # the reference walks one interval at a time: a queue is reached when it
+    # is g's own, or when a colleague of a kind serving it holds a queue
+    # reached within fewer hand-overs
+    Q = data.draw(st.integers(1, 5))
+    G = data.draw(st.integers(1, 5))
+    n = data.draw(st.integers(1, 4))
+    queues = st.sets(st.integers(0, Q - 1), min_size=1).map(sorted)
+    group_queues = tuple(np.array(data.draw(queues), dtype=np.int64) for _ in range(G))
+    alloc = [
+        np.array(data.draw(st.lists(st.lists(st.integers(0, 1), min_size=n, max_size=n),
+                                    min_size=len(qs), max_size=len(qs))), dtype=np.int64)
+        for qs in group_queues
+    ]  # fmt: skip
+    g = data.draw(st.integers(0, G - 1))
+
+    class P:
+        pass
+
+    p = P()
+    p.group_queues, p.queue_ids = group_queues, tuple(range(Q))
+    p.kinds = GroupKinds.of(group_queues, Q)
+    s = State(np.zeros((0, 0), bool), np.zeros((0, 0), np.int64), alloc)
+    got = reachable(p, s, g, np.arange(n))
+    for t in range(n):
+        reach = set(group_queues[g].tolist())
+        for _ in range(MAX_LINKS):
+            freed = [
+                h for h, qs in enumerate(group_queues)
+                if any(alloc[h][j, t] > 0 and q in reach for j, q in enumerate(qs.tolist()))
+            ]  # fmt: skip
+            reach |= {int(q) for h in freed for q in group_queues[h]}
+        assert set(np.flatnonzero(got[:, t]).tolist()) == reach
