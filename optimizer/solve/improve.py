@@ -116,7 +116,7 @@ def replan(
     finds none)."""
     p = ctx.p
     g = int(p.agent_group[a])
-    trial = s.copy()
+    trial = s.copy(groups=(g,))  # other groups' allocations shared until a chain moves them
     group = (p.agent_group == g)[:, None]  # only the agent's group's count is read
     release(p, trial, a, on_duty(p, s, group)[g])
     trial.works[a] = False
@@ -145,7 +145,11 @@ def replan(
     # where a chain is worth more than the agent's own queue, make the chain
     chained = worth[t] > own[t] + 1e-9
     assign(p, trial, a, best_q, residual, t[~chained])
-    extend(p, trial, g, t[chained], residual, value)
+    if chained.any():  # colleagues of other groups move along the chain: their own copies
+        trial.alloc[:] = [
+            x.copy() if x is y else x for x, y in zip(trial.alloc, s.alloc, strict=True)
+        ]
+        extend(p, trial, g, t[chained], residual, value)
     return trial
 
 

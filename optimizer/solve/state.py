@@ -35,8 +35,16 @@ class State:
             [np.zeros((len(q), p.grid.n), dtype=np.int64) for q in p.group_queues],
         )
 
-    def copy(self) -> State:
-        return State(self.works.copy(), self.tpl.copy(), [x.copy() for x in self.alloc])
+    def copy(self, groups: tuple[int, ...] | None = None) -> State:
+        """A copy; with `groups`, only those groups' allocations are copied and
+        the others shared with this state (for a caller that writes to no
+        other: an agent's re-plan copies its own group, not hundreds)."""
+        if groups is None:
+            return State(self.works.copy(), self.tpl.copy(), [x.copy() for x in self.alloc])
+        alloc = list(self.alloc)
+        for g in groups:
+            alloc[g] = alloc[g].copy()
+        return State(self.works.copy(), self.tpl.copy(), alloc)
 
 
 def shift_arrays(p: Problem, s: State) -> dict[str, np.ndarray]:

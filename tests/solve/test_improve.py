@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from optimizer.check import check_roster
 from optimizer.solve.activity_plan import activities
 from optimizer.solve.allocate import optimal_allocation
-from optimizer.solve.improve import Replanning, guided_pass, reoptimise_agents
+from optimizer.solve.improve import Replanning, guided_pass, reoptimise_agents, replan
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.state import State, evaluate
 from optimizer.solve.stop import StopCriteria
@@ -94,6 +94,22 @@ def test_a_pass_sees_a_chain_through_a_bilingual_colleague():
         assert changed == 1 and after.total == 80.0
         assert p.sites[0].tpl.local_start[new.tpl[1, 0]] == 8 * 60
         assert check_roster(sc, activities(p, new)).ok
+
+
+def test_a_re_plan_leaves_the_roster_it_started_from_as_it_was():
+    # the re-plan shares the other groups' allocations with the roster it
+    # starts from; the chain of the test above moves A1's group too, so both
+    # groups' counts are written, on copies only
+    with _two_languages(spanish_from=8, a2_from=14) as (_, p, cands, state, before):
+        ctx = Replanning(p, cands, StopCriteria(time_limit=10))
+        kept = state.copy()
+        moved = replan(ctx, state, 1, 0)
+        assert moved is not None and not np.array_equal(moved.tpl, state.tpl)
+        assert any(not np.array_equal(x, y) for x, y in zip(moved.alloc, state.alloc, strict=True))
+        assert np.array_equal(state.works, kept.works) and np.array_equal(state.tpl, kept.tpl)
+        for x, y in zip(state.alloc, kept.alloc, strict=True):
+            assert np.array_equal(x, y)
+        assert evaluate(p, state).total == before.total
 
 
 def test_a_guided_pass_makes_a_swap_no_single_agent_move_makes():
