@@ -97,6 +97,8 @@ def v11_lines(sc: Scenario) -> list[str]:
     """The contract v1.1 rules a scenario sets, one line per rule set (and for
     `activities`, `weights.stability` and the isolated-day price); nothing
     for a v1 scenario."""
+    from optimizer.scenario.model import ISOLATED_DAY_HOURS
+
     out: list[str] = []
     for rid, r in sc.rules.items():
         parts = [
@@ -124,7 +126,11 @@ def v11_lines(sc: Scenario) -> list[str]:
     if sc.weights.isolated_day_price > 0:
         out.append(
             f"isolated working days: {sc.weights.isolated_day_price:g} {sc.currency} each"
-            + ("" if sc.weights.isolated_day is not None else " (4 h of weights.stability)")
+            + (
+                ""
+                if sc.weights.isolated_day is not None
+                else f" ({ISOLATED_DAY_HOURS:g} h of weights.stability)"
+            )
         )
     return out
 

@@ -26,14 +26,6 @@ from optimizer.solve.state import State
 MAX_LINKS = 4  # hand-overs a chain may take after the new agent's own queue
 
 
-def _kinds(p: Problem) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
-    """Groups that serve the same queues are one kind for a chain (a site
-    apart, they hand over alike): each group's kind, [K, Q] whether kind k
-    serves queue q, and the groups of each kind."""
-    kinds = p.kinds
-    return kinds.of_group, kinds.serves, kinds.members
-
-
 def _held_pairs(p: Problem, s: State, columns: np.ndarray) -> np.ndarray:
     """[P, n]: some agent of a group of the pair's kind is allocated to the
     pair's queue at columns[t], for every (kind, queue) pair of `p.kinds`."""
@@ -61,10 +53,10 @@ def _search(
     on the chain, −1 for g's own queues) and `from_q` [K, n] (the queue that
     kind's agent leaves). Slower than `reachable`, which keeps no path:
     for the few intervals where a chain is made."""
-    cls, m, _ = _kinds(p)
+    m = p.kinds.serves
     K, Q, n = len(m), len(p.queue_ids), len(columns)
     on = _held(p, s, columns)
-    reach = np.repeat(m[cls[g]][:, None], n, axis=1)
+    reach = np.repeat(m[p.kinds.of_group[g]][:, None], n, axis=1)
     by = np.full((Q, n), -1, dtype=np.int64)
     from_q = np.full((K, n), -1, dtype=np.int64)
     seen = np.zeros((K, n), dtype=bool)
@@ -118,8 +110,7 @@ def chain_values(
     agent's own queues say it all."""
     value = np.broadcast_to(value, residual.shape)
     short = residual > 0
-    cls, m, _ = _kinds(p)
-    own = m[cls[g]]
+    own = p.kinds.serves[p.kinds.of_group[g]]
     out = np.where(short[own], value[own], 0.0).max(axis=0, initial=0.0)
     columns = np.flatnonzero(short[~own].any(axis=0))
     if len(columns) == 0:
@@ -140,7 +131,7 @@ def extend(
     allocation is left as it is (the agent is spare there)."""
     if len(columns) == 0:
         return
-    _, _, members = _kinds(p)
+    members = p.kinds.members
     reach, by, from_q = _search(p, s, g, columns)
     value = np.broadcast_to(value, residual.shape)[:, columns]
     gain = np.where((residual[:, columns] > 0) & reach, value, 0.0)
