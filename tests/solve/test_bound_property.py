@@ -3,9 +3,11 @@ computes is at most the objective of the roster the solver returns.
 
 The roster's objective is computed independently of the solver, by the
 checker (`check_roster`, whose KPIs price the shifts by the pay model):
-cost × weights.cost plus each tier's under-cover agent-hours × its penalty.
-The scenarios keep the soft terms (preference, fairness, stability) at
-weight 0, so that is the whole objective.
+cost × weights.cost plus each tier's under-cover agent-hours × its penalty,
+plus `weights.isolated_day` × the isolated working days the roster-quality
+KPIs count (`quality_kpis`). The scenarios keep the other soft terms
+(preference, fairness, stability) at weight 0, so that is the whole
+objective.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from hypothesis import strategies as st
 
 from optimizer.check import check_roster
 from optimizer.kpi import Kpis
+from optimizer.quality import quality_kpis
+from optimizer.roster import Roster
 from optimizer.scenario.model import Scenario
 from optimizer.solve.bounds.colgen import column_generation_bound
 from optimizer.solve.bounds.lagrange import lagrangian_bound
@@ -39,16 +43,19 @@ def v11_cases(draw):  # type: ignore[no-untyped-def]
         min_minutes=draw(st.sampled_from([None, 60, 120])),
         max_switches_per_shift=draw(st.sampled_from([None, 0, 1])),
     )
+    data["weights"] = {**data.get("weights", {}), "isolated_day": draw(st.sampled_from([0, 25]))}
     return data, cells
 
 
-def objective(sc: Scenario, k: Kpis) -> float:
-    """The roster's objective from the checker's KPIs (module doc)."""
+def objective(sc: Scenario, k: Kpis, roster: Roster) -> float:
+    """The roster's objective from the checker's KPIs and the quality KPIs
+    (module doc)."""
     penalty = sum(
         float(r.under_cover_hours) * sc.tiers[r.tier].under_cover_penalty
         for r in k.by_tier.itertuples()
     )
-    return sc.weights.cost * k.total_cost + penalty
+    isolated = sc.weights.isolated_day_price * quality_kpis(sc, roster).isolated_days
+    return sc.weights.cost * k.total_cost + penalty + isolated
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -64,7 +71,7 @@ def test_every_bound_is_at_most_the_solved_rosters_objective(case):
         report = check_roster(sc, res.roster, requirements=p.requirements)
         assert report.ok, report.to_text()
         assert report.kpis is not None
-        roster = objective(sc, report.kpis)
+        roster = objective(sc, report.kpis, res.roster)
         bounds = {
             "LP": lp_bound(p, block=1).value,
             "LP over 4-interval blocks": lp_bound(p, block=4).value,

@@ -21,6 +21,7 @@ from optimizer.solve.problem import NIGHT_SHIFT_MINUTES, Problem, night_paid_min
 NEG = -np.inf
 DAY = 1440  # minutes of the 24-hour clock
 BAND_STEP = 120  # minutes: the grid the start band's windows begin on (divides a day)
+OTHER, OFF, LONE = 0, 1, 2  # what yesterday was, for isolated working days (`_Runs`)
 
 
 def _nights(p: Problem) -> list[np.ndarray]:
@@ -184,37 +185,67 @@ class _Scatter:
 @dataclass(frozen=True)
 class _Runs:
     """The run counters of a week as a small automaton: each state is (days
-    worked in a row, progress towards the week's days off together), the
-    progress being the length of the current run of days off, or `need`
-    once the week has had its run. Days in a row are counted only when
-    some agent's limit can bind inside a week (`most`, else None)."""
+    worked in a row, progress towards the week's days off together, what
+    yesterday was), the progress being the length of the current run of
+    days off, or `need` once the week has had its run. Days in a row are
+    counted only when some agent's limit can bind inside a week (`most`,
+    else None); yesterday only when isolated working days are priced
+    (`lone`): off, a working day after a day off of the same week (a day off
+    now isolates it), or anything else (the week's start included: what
+    came before the week is not known, so its first day is never isolated)."""
 
     run: np.ndarray  # [C] days worked in a row of each state
     satisfied: np.ndarray  # [C] bool: the week's days off together are done
-    off: _Scatter
+    lone: np.ndarray  # [C] bool: yesterday a working day after a day off (a day off isolates it)
+    off: _Scatter  # a day off inside the horizon
     work: _Scatter
+    outside: _Scatter  # a day of the week outside the horizon: off, and isolates nothing
 
     @classmethod
-    def of(cls, most: int | None, need: int) -> _Runs:
-        states = [(0, o) for o in range(need + 1)]
-        done = sorted({0, need})
-        states += [(r, o) for r in range(1, (most or 0) + 1) for o in done]
-        index = {st: i for i, st in enumerate(states)}
-        off: tuple[list[int], list[int]] = ([], [])
-        work: tuple[list[int], list[int]] = ([], [])
-        for i, (r, o) in enumerate(states):
-            off[0].append(i)
-            off[1].append(index[(0, need if o == need else min(o + 1, need))])
+    def of(cls, most: int | None, need: int, lone: bool = False) -> _Runs:
+        def off(st: tuple[int, int, int], inside: bool) -> tuple[int, int, int]:
+            o = st[1]
+            return 0, need if o == need else min(o + 1, need), OFF if lone and inside else OTHER
+
+        def work(st: tuple[int, int, int]) -> tuple[int, int, int] | None:
+            r, o, y = st
             if most is not None and r >= most:
-                continue
-            work[0].append(i)
-            work[1].append(index[(0 if most is None else r + 1, need if o == need else 0)])
+                return None
+            return (
+                0 if most is None else r + 1,
+                need if o == need else 0,
+                LONE if y == OFF else OTHER,
+            )
+
+        states = [(0, 0, OTHER)]  # no day of the week yet
+        index = {states[0]: 0}
+        edges: dict[str, tuple[list[int], list[int]]] = {
+            k: ([], []) for k in ("off", "work", "out")
+        }
+        i = 0
+        while i < len(states):  # every state reachable from the week's start
+            here = states[i]
+            for kind, nxt in (
+                ("off", off(here, True)),
+                ("work", work(here)),
+                ("out", off(here, False)),
+            ):
+                if nxt is None:
+                    continue
+                if nxt not in index:
+                    index[nxt] = len(states)
+                    states.append(nxt)
+                edges[kind][0].append(i)
+                edges[kind][1].append(index[nxt])
+            i += 1
         size = len(states)
         return cls(
-            run=np.array([r for r, _ in states]),
-            satisfied=np.array([o == need for _, o in states]),
-            off=_Scatter(*off, size),
-            work=_Scatter(*work, size),
+            run=np.array([r for r, _, _ in states]),
+            satisfied=np.array([o == need for _, o, _ in states]),
+            lone=np.array([y == LONE for _, _, y in states]),
+            off=_Scatter(*edges["off"], size),
+            work=_Scatter(*edges["work"], size),
+            outside=_Scatter(*edges["out"], size),
         )
 
 
@@ -236,10 +267,14 @@ class WeekDP:
     end are dropped, a relaxation), all agent-weeks of a class at once.
     State, day by day: (window of the week's start band, paid units so far,
     run counters — `_Runs`: days worked in a row where a limit can bind
-    within a week, and the progress towards the days off together). At the
-    week's end the weekly minimum and maximum are checked, the overtime
-    paid, and a week wholly inside the horizon must have had its days off
-    together. Consecutive nights enter as `_night_limits` says.
+    within a week, the progress towards the days off together, and what
+    yesterday was when isolated working days are priced). A day off after
+    a working day that followed a day off of the same week, all inside the
+    horizon, costs `weights.isolated_day` (days isolated across a week's end
+    are not seen, a relaxation). At the week's end the weekly minimum and
+    maximum are checked, the overtime paid, and a week wholly inside the
+    horizon must have had its days off together. Consecutive nights enter
+    as `_night_limits` says.
 
     The start band is relaxed: the week's starts must lie in one of the
     windows of `band_windows` — windows beginning every `BAND_STEP` minutes
@@ -275,6 +310,7 @@ class WeekDP:
         for d in range(p.n_days):
             self.week_days[p.week_of_day[d], (monday + d) % 7] = d
         self.wmin = p.wmin.copy()
+        self.isolated = float(p.scenario.weights.isolated_day_price)  # per isolated working day
         most = np.minimum(p.maxcons[site], 7)  # days in a row
         nights = c.night_limit >= 0
         most[nights] = np.minimum(most[nights], c.night_limit[nights])
@@ -288,7 +324,7 @@ class WeekDP:
         self.classes = []
         for (n_off, band, tracked), members in keys.items():
             agents = np.array(members, dtype=np.int64)
-            runs = _Runs.of(int(most[agents].max()) if tracked else None, n_off)
+            runs = _Runs.of(int(most[agents].max()) if tracked else None, n_off, self.isolated > 0)
             within = runs.run[:, None] <= np.repeat(most[agents], p.n_weeks)[None, :]
             self.classes.append(
                 _Class(
@@ -333,11 +369,26 @@ class WeekDP:
             choice[rows, np.tile(self.week_days[inside], n)] = col[:, inside].ravel()
         return weekly, choice
 
-    def _day(self, cl: _Class, f: np.ndarray, v: np.ndarray) -> np.ndarray:
+    def _lone_cost(self, cl: _Class) -> np.ndarray:
+        """[C + 1] what a day off inside the horizon costs from each state
+        (it isolates yesterday's lone working day), 0 for the padding state."""
+        return np.r_[self.isolated * cl.runs.lone, 0.0]
+
+    def _off(self, cl: _Class, f: np.ndarray, inside: np.ndarray) -> np.ndarray:
+        """The states after a day off from `f` [C, H, V, W]; `inside` [V]:
+        whether the day lies inside the horizon (outside, it isolates nothing)."""
+        if self.isolated <= 0:
+            return cl.runs.off.apply(f)
+        g = cl.runs.off.apply(f - self._lone_cost(cl)[:-1, None, None, None])
+        if not inside.all():
+            g[:, :, ~inside] = cl.runs.outside.apply(f[:, :, ~inside])
+        return g
+
+    def _day(self, cl: _Class, f: np.ndarray, v: np.ndarray, inside: np.ndarray) -> np.ndarray:
         """The states after one day from `f` [C, H, V, W], a shift of each
-        paid length worth `v` [V, W, L] (-inf: none)."""
+        paid length worth `v` [V, W, L] (-inf: none); `inside` as in `_off`."""
         H = self.H
-        g = cl.runs.off.apply(f)
+        g = self._off(cl, f, inside)
         lengths = [i for i in range(len(self.steps)) if 0 < self.steps[i] < H]
         lengths = [i for i in lengths if np.isfinite(v[..., i]).any()]
         if lengths:
@@ -367,10 +418,11 @@ class WeekDP:
         ot = np.maximum(0, hmin - self.ot_thr[a][:, None]) * self.ot_cost[a][:, None]
         close = np.where(ok_h, -ot, NEG)  # [V, H]
         sat = cl.runs.satisfied[:, None] | ~p.week_whole[w][None, :]  # [C, V]
+        inside = self.week_days[w] >= 0  # [V, 7]
         f = np.full((C, H, V, W), NEG)
         f[0, 0] = 0.0  # no day worked yet, no day off yet
         for j in range(7):
-            f = self._day(cl, f, bw[:, :, j, :])
+            f = self._day(cl, f, bw[:, :, j, :], inside[:, j])
         end = np.where(sat[:, None, :, None], f + close.T[None, :, :, None], NEG)
         flat = end.transpose(2, 0, 1, 3).reshape(V, C * H * W)
         arg = flat.argmax(axis=1)
@@ -380,20 +432,20 @@ class WeekDP:
         fs = [np.full((C, H, V, 1), NEG)]
         fs[0][0, 0] = 0.0
         for j in range(6):
-            fs.append(self._day(cl, fs[-1], v[:, None, j, :]))
+            fs.append(self._day(cl, fs[-1], v[:, None, j, :], inside[:, j]))
         choice = np.full((V, 7), -1, dtype=np.int64)
         for j in range(6, -1, -1):
             prev = np.concatenate([fs[j][..., 0].transpose(2, 1, 0), np.full((V, H, 1), NEG)], 2)
             opts = np.full((V, 1 + self.L), NEG)  # off, then each paid length
             srcs = np.zeros((V, 1 + self.L), dtype=np.int64)
-            for m in range(1 + self.L):
-                scatter, s = (cl.runs.off, 0) if m == 0 else (cl.runs.work, int(self.steps[m - 1]))
-                if m > 0 and not 0 < s < H:
+            opts[:, 0], srcs[:, 0] = self._back_off(cl, prev[ar, h], c, inside[:, j])
+            for m in range(1, 1 + self.L):
+                s = int(self.steps[m - 1])
+                if not 0 < s < H:
                     continue
-                pad = scatter.padded[c]
+                pad = cl.runs.work.padded[c]
                 cand = np.take_along_axis(prev[ar, np.maximum(h - s, 0)], pad, axis=1)
-                val = cand.max(axis=1) + (v[:, j, m - 1] if m > 0 else 0.0)
-                opts[:, m] = np.where(h >= s, val, NEG)
+                opts[:, m] = np.where(h >= s, cand.max(axis=1) + v[:, j, m - 1], NEG)
                 srcs[:, m] = pad[ar, cand.argmax(axis=1)]
             move = opts.argmax(axis=1)
             li = np.maximum(move - 1, 0)
@@ -404,3 +456,22 @@ class WeekDP:
             c = np.where(np.isfinite(opts[ar, move]), srcs[ar, move], 0)
         choice[~np.isfinite(value)] = -1
         return value, choice
+
+    def _back_off(
+        self, cl: _Class, prev: np.ndarray, c: np.ndarray, inside: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Walking back: the best value [V] of reaching state `c` [V] by a day
+        off from yesterday's states `prev` [V, C + 1] (the last: padding), and
+        the state it came from; `inside` as in `_off`."""
+        ar = np.arange(len(c))
+        pad = cl.runs.off.padded[c]
+        cand = np.take_along_axis(prev, pad, axis=1)
+        if self.isolated > 0:
+            cand = cand - self._lone_cost(cl)[pad]
+        val, src = cand.max(axis=1), pad[ar, cand.argmax(axis=1)]
+        if self.isolated > 0 and not inside.all():
+            pad = cl.runs.outside.padded[c]
+            out = np.take_along_axis(prev, pad, axis=1)
+            val = np.where(inside, val, out.max(axis=1))
+            src = np.where(inside, src, pad[ar, out.argmax(axis=1)])
+        return val, src

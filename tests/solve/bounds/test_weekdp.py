@@ -40,6 +40,29 @@ def test_a_night_workers_limit_leaves_his_colleague_alone(tmp_path):
     assert (choice[0] >= 0).tolist() == [True, False, True, False, True]
 
 
+@pytest.mark.parametrize(("price", "total", "worked"), [(0, 60.0, [1, 3]), (40, 55.0, [1, 2, 3])])
+def test_an_isolated_working_day_costs_its_price(tmp_path, price, total, worked):
+    """Monday to Friday, shifts worth 30 on Tuesday and Thursday and -5 on
+    Wednesday: unpriced, Tuesday and Thursday alone (60); at 40 an isolated
+    day, the two would cost 80, so Wednesday joins them (55)."""
+    import numpy as np
+
+    from optimizer.solve.bounds.weekdp import WeekDP, candidates
+
+    data = h.case(days=5)
+    data["weights"] = {**data.get("weights", {}), "isolated_day": price}
+    p = h.problem(h.load(tmp_path, data), {})
+    c = candidates(p)
+    dp = WeekDP(p, c)
+    best = np.full((1, p.n_days, dp.L, dp.S), -np.inf)
+    day = c.cells // (dp.L * dp.S) % p.n_days
+    for d, worth in ((1, 30.0), (2, -5.0), (3, 30.0)):
+        best.flat[c.cells[day == d]] = worth
+    got, choice = dp.solve(best)
+    assert got[0] == pytest.approx(total)
+    assert np.flatnonzero(choice[0] >= 0).tolist() == worked
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.integers(0, 2 * 1440),
@@ -81,6 +104,7 @@ def _programme_cases(draw):  # type: ignore[no-untyped-def]
         agent["max_hours_week"] = draw(st.sampled_from([x for x in (8, 12, 16, 24) if x >= low]))
     if draw(st.booleans()):  # the first works nights only, beside a colleague who need not
         data["agents"][0].update({"earliest_start": "22:00", "latest_end": "06:00"})
+    data.setdefault("weights", {})["isolated_day"] = draw(st.sampled_from([0, 0, 7.5, 40]))
     return data, draw(st.randoms(use_true_random=False))
 
 
@@ -88,8 +112,9 @@ def _programme_brute_force(dp, a, options, best):  # type: ignore[no-untyped-def
     """Agent a's best value over every choice of `options` (per day: None
     or a cell (length index, slot)) under the rules as the programme reads
     them, written out plainly: runs of days within each week, weekly
-    limits, overtime, days off together in whole weeks, one window per week; and
-    the function that values a plan (-inf: not allowed)."""
+    limits, overtime, days off together in whole weeks, one window per week,
+    a working day between two days off of its week and the horizon priced
+    as isolated; and the function that values a plan (-inf: not allowed)."""
     from optimizer.solve.bounds.weekdp import band_windows
 
     p = dp.p
@@ -125,6 +150,10 @@ def _programme_brute_force(dp, a, options, best):  # type: ignore[no-untyped-def
             slots = {plan[d][1] for d in days if plan[d] is not None}
             if windows is not None and not any(slots <= win for win in windows):
                 return -math.inf
+        for d in range(1, p.n_days - 1):
+            lone = plan[d] is not None and plan[d - 1] is None and plan[d + 1] is None
+            if lone and weeks[d - 1] == weeks[d] == weeks[d + 1]:
+                total -= p.scenario.weights.isolated_day_price
         return total
 
     return max(value(plan) for plan in itertools.product(*options)), value
