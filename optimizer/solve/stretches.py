@@ -11,8 +11,8 @@ rule can come.
 
 `best_sequences` solves this exactly for many shifts at once, by dynamic
 programming over (slot, stretches so far, length of the current stretch
-capped at `min_len`), vectorised over the shifts: each position's value per
-slot is given, each switch costs `switch_cost`.
+capped at `min_len`), shift by shift in compiled code (numba): each
+position's value per slot is given, each switch costs `switch_cost`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 NEG = np.iinfo(np.int64).min // 4  # "not allowed"; sums of two stay representable
@@ -86,78 +87,126 @@ def best_sequences(
 
     Every shift needs a slot allowed at all its positions (one queue all
     through is always within the rules), else the score is about NEG.
+    Compiled (`_programme`): the search calls it for a few dozen shifts at a
+    time, thousands of times, where numpy's per-call overhead would dominate.
     """
-    B, N, J = value.shape
-    K = rules.max_stretches or 1  # stretch counter (one state when unlimited)
-    L = rules.min_len
-    limited = rules.max_stretches is not None
-    rows = np.arange(B)
-    cur = np.full((B, J, K, L), NEG, dtype=np.int64)
-    cur[:, :, 0, 0] = value[:, 0, :]
-    # how each state was reached: 0 stay (length − 1), 1 stay (length capped), 2 switch
-    kind = np.zeros((N, B, J, K, L), dtype=np.int8)
-    src = np.zeros((N, B, J, K), dtype=np.int64)  # the slot a switch came from
-    for n in range(1, N):
-        act = n < length
-        if not act.any():
-            break
-        new = np.full_like(cur, NEG)
-        kd = np.zeros(cur.shape, dtype=np.int8)
-        if L > 1:
-            new[..., 1:] = cur[..., :-1]
-            top = cur[..., L - 1]
-            capped = top > new[..., L - 1]
-            new[..., L - 1] = np.where(capped, top, new[..., L - 1])
-            kd[..., L - 1] = capped
-        else:
-            new[...] = cur
-            kd[...] = 1
-        # a switch leaves a stretch of full length for the best other slot
-        done = cur[..., L - 1]  # [B, J, K]
-        i1 = done.argmax(axis=1)  # [B, K]: the best slot, and the best of the others
-        own = np.arange(J)[None, :, None] == i1[:, None, :]
-        rest = np.where(own, NEG, done)
-        i2 = rest.argmax(axis=1)
-        best = np.where(own, rest.max(axis=1)[:, None, :], done.max(axis=1)[:, None, :])
-        arg = np.where(own, i2[:, None, :], i1[:, None, :])
-        if limited:
-            sw = np.full_like(best, NEG)
-            sw[:, :, 1:] = best[:, :, :-1]
-            sw_arg = np.zeros_like(arg)
-            sw_arg[:, :, 1:] = arg[:, :, :-1]
-        else:
-            sw, sw_arg = best, arg
-        sw = np.where(sw > NEG // 2, sw - switch_cost, NEG)
-        take = sw > new[..., 0]
-        new[..., 0] = np.where(take, sw, new[..., 0])
-        kd[..., 0] = np.where(take, 2, kd[..., 0])
-        v = value[:, n, :][:, :, None, None]
-        new = np.where((new > NEG // 2) & (v > NEG // 2), new + v, NEG)
-        cur = np.where(act[:, None, None, None], new, cur)
-        kind[n] = kd
-        src[n] = sw_arg
-    ends = np.zeros((B, J, K, L), dtype=bool)
-    ends[..., L - 1] = True
-    ends |= (length < L)[:, None, None, None]  # too short for a full stretch: one stretch
-    final = np.where(ends, cur, NEG).reshape(B, -1)
-    flat = final.argmax(axis=1)
-    score = final[rows, flat]
-    j, k, ln = np.unravel_index(flat, (J, K, L))
+    value = np.ascontiguousarray(value, dtype=np.int64)
+    B, N, _ = value.shape
     out = np.full((B, N), -1, dtype=np.int64)
-    for n in range(N - 1, -1, -1):
-        act = n < length
-        out[act, n] = j[act]
-        if n == 0:
-            break
-        kd = kind[n, rows, j, k, ln]
-        back = src[n, rows, j, k]
-        ln = np.where(act & (kd == 0), ln - 1, ln)
-        moved = act & (kd == 2)
-        j = np.where(moved, back, j)
-        if limited:
-            k = np.where(moved, k - 1, k)
-        ln = np.where(moved, L - 1, ln)
+    score = np.zeros(B, dtype=np.int64)
+    if B:
+        _programme(
+            value,
+            np.ascontiguousarray(length, dtype=np.int64),
+            rules.min_len,
+            rules.max_stretches or 1,
+            rules.max_stretches is not None,
+            int(switch_cost),
+            out,
+            score,
+        )
     return out, score
+
+
+@numba.njit(cache=True, nogil=True)
+def _programme(
+    value: np.ndarray,
+    length: np.ndarray,
+    L: int,
+    K: int,
+    limited: bool,
+    switch_cost: int,
+    out: np.ndarray,
+    score: np.ndarray,
+) -> None:
+    """`best_sequences` shift by shift: states (slot j, stretches so far k,
+    length of the current stretch l capped at L − 1); ties go to the lowest
+    state, in that order."""
+    B, N, J = value.shape
+    half = NEG // 2
+    cur = np.empty((J, K, L), dtype=np.int64)
+    new = np.empty((J, K, L), dtype=np.int64)
+    # how each state was reached: 0 stay (length − 1), 1 stay (length capped), 2 switch
+    kind = np.zeros((N, J, K, L), dtype=np.int8)
+    src = np.zeros((N, J, K), dtype=np.int64)  # the slot a switch came from
+    i1 = np.zeros(K, dtype=np.int64)  # per stretch count: the best slot to leave …
+    i2 = np.zeros(K, dtype=np.int64)  # … and the best of the others
+    v1 = np.zeros(K, dtype=np.int64)  # their values
+    v2 = np.zeros(K, dtype=np.int64)
+    for b in range(B):
+        cur[:] = NEG
+        for j in range(J):
+            cur[j, 0, 0] = value[b, 0, j]
+        for n in range(1, length[b]):
+            for j in range(J):
+                for k in range(K):
+                    if L > 1:
+                        new[j, k, 0] = NEG
+                        kind[n, j, k, 0] = 0
+                        for ln in range(1, L):
+                            new[j, k, ln] = cur[j, k, ln - 1]
+                            kind[n, j, k, ln] = 0
+                        if cur[j, k, L - 1] > new[j, k, L - 1]:
+                            new[j, k, L - 1] = cur[j, k, L - 1]
+                            kind[n, j, k, L - 1] = 1
+                    else:
+                        new[j, k, 0] = cur[j, k, 0]
+                        kind[n, j, k, 0] = 1
+            # a switch leaves a stretch of full length for the best other slot
+            for k in range(K):
+                best1 = cur[0, k, L - 1]
+                i1[k] = 0
+                for j in range(1, J):
+                    if cur[j, k, L - 1] > best1:
+                        best1 = cur[j, k, L - 1]
+                        i1[k] = j
+                i2[k] = 0
+                best2 = NEG if i1[k] == 0 else cur[0, k, L - 1]
+                for j in range(1, J):
+                    if j != i1[k] and cur[j, k, L - 1] > best2:
+                        best2 = cur[j, k, L - 1]
+                        i2[k] = j
+                v1[k], v2[k] = best1, best2
+            for j in range(J):
+                for k in range(K):
+                    kk = k - 1 if limited else k
+                    if kk < 0:
+                        sw, arg = NEG, 0
+                    elif j == i1[kk]:
+                        sw, arg = v2[kk], i2[kk]
+                    else:
+                        sw, arg = v1[kk], i1[kk]
+                    sw = sw - switch_cost if sw > half else NEG
+                    if sw > new[j, k, 0]:
+                        new[j, k, 0] = sw
+                        kind[n, j, k, 0] = 2
+                    src[n, j, k] = arg
+                    v = value[b, n, j]
+                    for ln in range(L):
+                        x = new[j, k, ln]
+                        cur[j, k, ln] = x + v if x > half and v > half else NEG
+        # the best final state: a full last stretch, or one stretch if too short for it
+        top, bj, bk, bl = NEG - 1, 0, 0, 0
+        for j in range(J):
+            for k in range(K):
+                for ln in range(L):
+                    x = cur[j, k, ln] if ln == L - 1 or length[b] < L else NEG
+                    if x > top:
+                        top, bj, bk, bl = x, j, k, ln
+        score[b] = top
+        j, k, ln = bj, bk, bl
+        for n in range(length[b] - 1, -1, -1):
+            out[b, n] = j
+            if n == 0:
+                break
+            kd = kind[n, j, k, ln]
+            if kd == 0:
+                ln -= 1
+            elif kd == 2:
+                j = src[n, j, k]
+                if limited:
+                    k -= 1
+                ln = L - 1
 
 
 def slot_values(slots: np.ndarray, pos: np.ndarray, gain: np.ndarray) -> np.ndarray:
