@@ -55,18 +55,13 @@ import math
 import time
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from optimizer.solve import activity_lp
 from optimizer.solve.activity_shifts import ShiftTable, cells, coverage, shortfall
 from optimizer.solve.allocate import penalty_units
-from optimizer.solve.stretches import (
-    NEG,
-    SequenceRules,
-    best_sequences,
-    sequence_scores,
-    slot_values,
-)
+from optimizer.solve.stretches import NEG, SequenceRules, sequence_programme
 
 ACTIVITY_SECONDS = 3.0  # time budget of the best-response passes: a fixed part …
 ACTIVITY_SECONDS_PER_AGENT = 0.05  # … and a part per agent, so that they converge
@@ -99,12 +94,6 @@ def colour_batches(lo: np.ndarray, hi: np.ndarray, slots: np.ndarray) -> list[np
     return np.split(order, np.flatnonzero(np.diff(colour[order])) + 1) if len(order) else []
 
 
-def _values(table: ShiftTable, batch: np.ndarray, J: int, gain: np.ndarray, T: int) -> np.ndarray:
-    """[b, N, J] value of each slot at each position of the batch's shifts
-    (`stretches.slot_values`)."""
-    return slot_values(table.slots[batch, :J], table.pos[batch], gain[:, :T])
-
-
 @dataclass
 class _Responses:
     """Best-response passes over the shifts' sequences `x`, keeping `cover`
@@ -134,28 +123,89 @@ class _Responses:
         equally much, one at random (noise below the worth of one interval
         of cover, accepted when not worse), to leave a local optimum.
         Returns the gain in units of `run`'s scores; None past the deadline."""
-        t, T = self.table, self.required.shape[1]
+        t, r = self.table, self.rules
         width = (t.slots >= 0).sum(axis=1)
-        unit = t.pos.shape[1] + 1  # a switch costs 1, an interval of cover at least `unit`
+        N = t.pos.shape[1]
+        unit = N + 1  # a switch costs 1, an interval of cover at least `unit`
+        no_noise = np.zeros((0, 0, 0), dtype=np.int64)
         gained = 0
         for batch in self.batches:
             if time.monotonic() > self.deadline:
                 return None
             J = int(width[batch].max())
-            np.add.at(self.cover, cells(t, batch, self.x, T), -1)
-            gain = np.where(self.cover < self.required, self.pen[:, None] * unit, 0)
-            value = _values(t, batch, J, gain, T)
-            switch = 1
-            if rng is not None:  # doubled, plus a random bit: ties broken at random
-                value = np.where(value > NEG, 2 * value + rng.integers(0, 2, value.shape), NEG)
-                switch = 2
-            old = sequence_scores(value, self.x[batch], t.length[batch], switch)
-            seq, score = best_sequences(value, t.length[batch], self.rules, switch)
-            better = score >= old if rng is not None else score > old
-            self.x[batch[better]] = seq[better]
-            gained += int((score - old)[better].sum())
-            np.add.at(self.cover, cells(t, batch, self.x, T), 1)
+            # doubled values plus a random bit: ties broken at random
+            noise = no_noise if rng is None else rng.integers(0, 2, (len(batch), N, J))
+            gained += _respond(
+                t.slots, t.pos, t.length, self.x, self.cover, self.required, self.pen,
+                unit, batch, J, r.min_len, r.max_stretches or 1, r.max_stretches is not None,
+                rng is not None, noise,
+            )  # fmt: skip
         return gained
+
+
+@numba.njit(cache=True, nogil=True)
+def _respond(
+    slots: np.ndarray,
+    pos: np.ndarray,
+    length: np.ndarray,
+    x: np.ndarray,
+    cover: np.ndarray,
+    required: np.ndarray,
+    pen: np.ndarray,
+    unit: int,
+    batch: np.ndarray,
+    J: int,
+    L: int,
+    K: int,
+    limited: bool,
+    plateau: bool,
+    noise: np.ndarray,
+) -> int:
+    """The best responses of one batch of independent shifts (`_Responses.run`),
+    compiled: out of `cover`, each slot at each position valued (`pen` ×
+    `unit` where its queue is still short, 0 elsewhere and off the grid;
+    on a plateau pass doubled plus `noise`, and a switch costs 2), each
+    shift's best sequence (`stretches.sequence_programme`) taken when it scores
+    more than its own (on a plateau, no less), back into `cover`. Returns
+    the gain in those scores."""
+    nb, N, T = len(batch), pos.shape[1], cover.shape[1]
+    switch = 2 if plateau else 1
+    for i in range(nb):
+        b = batch[i]
+        for n in range(length[b]):
+            if 0 <= pos[b, n] < T:
+                cover[slots[b, x[b, n]], pos[b, n]] -= 1
+    value = np.zeros((nb, N, J), dtype=np.int64)
+    lengths = np.empty(nb, dtype=np.int64)
+    old = np.zeros(nb, dtype=np.int64)
+    for i in range(nb):
+        b = batch[i]
+        lengths[i] = length[b]
+        for n in range(length[b]):
+            t = pos[b, n]
+            for j in range(J):
+                q = slots[b, j]
+                if q < 0:
+                    value[i, n, j] = NEG
+                    continue
+                v = pen[q] * unit if 0 <= t < T and cover[q, t] < required[q, t] else 0
+                value[i, n, j] = 2 * v + noise[i, n, j] if plateau else v
+            old[i] += value[i, n, x[b, n]]
+            if n > 0 and x[b, n] != x[b, n - 1]:
+                old[i] -= switch
+    seq = np.full((nb, N), -1, dtype=np.int64)
+    score = np.zeros(nb, dtype=np.int64)
+    sequence_programme(value, lengths, L, K, limited, switch, seq, score)
+    gained = 0
+    for i in range(nb):
+        b = batch[i]
+        if score[i] > old[i] or (plateau and score[i] == old[i]):
+            gained += score[i] - old[i]
+            x[b, :] = seq[i, :]
+        for n in range(length[b]):
+            if 0 <= pos[b, n] < T:
+                cover[slots[b, x[b, n]], pos[b, n]] += 1
+    return gained
 
 
 def assign_sequences(

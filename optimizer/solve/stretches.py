@@ -87,7 +87,7 @@ def best_sequences(
 
     Every shift needs a slot allowed at all its positions (one queue all
     through is always within the rules), else the score is about NEG.
-    Compiled (`_programme`): the search calls it for a few dozen shifts at a
+    Compiled (`sequence_programme`): the search calls it for a few dozen shifts at a
     time, thousands of times, where numpy's per-call overhead would dominate.
     """
     value = np.ascontiguousarray(value, dtype=np.int64)
@@ -95,7 +95,7 @@ def best_sequences(
     out = np.full((B, N), -1, dtype=np.int64)
     score = np.zeros(B, dtype=np.int64)
     if B:
-        _programme(
+        sequence_programme(
             value,
             np.ascontiguousarray(length, dtype=np.int64),
             rules.min_len,
@@ -109,7 +109,7 @@ def best_sequences(
 
 
 @numba.njit(cache=True, nogil=True)
-def _programme(
+def sequence_programme(
     value: np.ndarray,
     length: np.ndarray,
     L: int,
