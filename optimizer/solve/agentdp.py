@@ -49,43 +49,25 @@ from functools import lru_cache
 
 import numpy as np
 
+from optimizer.solve.agentdp_kernel import programme
 from optimizer.solve.problem import Problem
-from optimizer.solve.state import DAY_MINUTES, circular_minutes
-
-NONE_END = np.iinfo(np.int64).min // 4  # "no shift that can still bind": before any start
-NEG = -np.inf
+from optimizer.solve.state import DAY_MINUTES
 
 
-class _Map:
-    """A many-to-one map between counter states, applied as a scatter-max
-    along one axis (the states without an image are dropped)."""
-
-    def __init__(self, src: list[int], tgt: list[int], size: int):
+def _csr(pairs: list[tuple[list[int], list[int]]], size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Many-to-one maps between counter states as one flat array of sources
+    and [maps, size + 1] pointers: the states map m sends to state c are
+    `flat[ptr[m, c]:ptr[m, c + 1]]`, ascending."""
+    flat: list[np.ndarray] = []
+    ptr = np.zeros((len(pairs), size + 1), dtype=np.int64)
+    offset = 0
+    for m, (src, tgt) in enumerate(pairs):
         s, t = np.asarray(src, dtype=np.int64), np.asarray(tgt, dtype=np.int64)
         order = np.argsort(t, kind="stable")
-        self.src, self.tgt = s[order], t[order]
-        self.cut = np.flatnonzero(np.r_[True, np.diff(self.tgt) > 0]) if len(t) else t
-        self.images = self.tgt[self.cut]
-        self.size = size
-        bounds = np.r_[self.cut, len(t)].astype(np.int64)
-        self._sources = {
-            int(img): self.src[bounds[i] : bounds[i + 1]] for i, img in enumerate(self.images)
-        }
-
-    def apply(self, x: np.ndarray, axis: int) -> np.ndarray:
-        shape = list(x.shape)
-        shape[axis] = self.size
-        out = np.full(shape, NEG)
-        if len(self.src):
-            red = np.maximum.reduceat(np.take(x, self.src, axis=axis), self.cut, axis=axis)
-            idx = [slice(None)] * x.ndim
-            idx[axis] = self.images
-            out[tuple(idx)] = red
-        return out
-
-    def sources(self, c: int) -> np.ndarray:
-        """The states mapped to `c`."""
-        return self._sources.get(c, self.src[:0])
+        flat.append(s[order])
+        ptr[m] = offset + np.r_[0, np.cumsum(np.bincount(t, minlength=size))]
+        offset += len(s)
+    return np.concatenate(flat), ptr
 
 
 @dataclass(frozen=True)
@@ -96,9 +78,10 @@ class Counters:
     or `need` once the week has had its run."""
 
     states: tuple[tuple[int, int, int], ...]
-    off: _Map
-    work: tuple[_Map, _Map]  # a day shift, a night shift
-    close: _Map  # at the end of a week: the progress starts again
+    # the maps (`_csr`): 0 a day off, 1 a day shift, 2 a night shift, 3 a week's end
+    # (where the progress starts again)
+    maps: np.ndarray
+    map_ptr: np.ndarray
     satisfied: np.ndarray  # [C] bool: the week's days off together are done
     worked: np.ndarray  # [C] bool: worked today
     first: np.ndarray  # [C] bool: worked today, not yesterday (a day off now isolates today)
@@ -130,33 +113,15 @@ class Counters:
                 work[f][0].append(i)
                 work[f][1].append(index[(r + 1, n2, need if (need and o == need) else 0)])
         size = len(states)
+        maps, map_ptr = _csr([(off_src, off_tgt), *work, (close_src, close_tgt)], size)
         return cls(
             states=tuple(states),
-            off=_Map(off_src, off_tgt, size),
-            work=(_Map(*work[0], size), _Map(*work[1], size)),
-            close=_Map(close_src, close_tgt, size),
+            maps=maps,
+            map_ptr=map_ptr,
             satisfied=np.array([need == 0 or o == need for _, _, o in states]),
             worked=np.array([r > 0 for r, _, _ in states]),
             first=np.array([r == 1 for r, _, _ in states]),
         )
-
-
-@dataclass(frozen=True)
-class _Day:
-    """What backtracking needs of one day: the states entering it, and where
-    each of them went."""
-
-    ends: np.ndarray  # [E] ends of the states entering the day (ascending)
-    value: np.ndarray  # [A, E, C, H] best value entering the day (after a week's close)
-    closed_from: np.ndarray | None  # [A', E, C, H] before the week's close, if one was
-    close_cost: np.ndarray | None  # [C, H] cost of closing the week (inf: not allowed)
-    move: np.ndarray | None  # [A', A] cost of moving the arc from last week's to this one's
-    off_cost: np.ndarray  # [C] cost of a day off after each state (an isolated working day)
-    options: np.ndarray  # [K] option indices of the day
-    gain: np.ndarray  # [A, K] net value of each option under each arc (-inf: outside)
-    src: np.ndarray  # [K] last entering row whose end allows each option (rows 0..src do)
-    old_row: np.ndarray  # [E] row of the next day's states each entering row went to (off)
-    new_row: np.ndarray  # [K] row of the next day's states each option's end went to
 
 
 STEADY_BAND = 60  # minutes: with `weights.stability`, the search's widest arc of a week's starts
@@ -254,11 +219,9 @@ def best_plan(
     band = int(p.band[site]) if band is None else band
     stab = float(p.scenario.weights.stability) / 60.0  # per minute
     counters = Counters.of(int(p.maxcons[site]), int(p.max_nights[site]), int(p.off_together[site]))
-    C = len(counters.states)
     # a day off right after a first working day makes that day isolated (from day 2 on:
     # the day before the horizon is unknown, so its first day is never isolated)
     isolated = p.scenario.weights.isolated_day_price * counters.first
-    no_cost = np.zeros(C)
     weeks = p.week_of_day.astype(np.int64)
     most_per_day = int(units.max(initial=0))
     days_in_week = np.bincount(weeks, minlength=p.n_weeks)
@@ -282,86 +245,21 @@ def best_plan(
         ok = counters.satisfied | (not p.week_whole[w])
         return np.where(ok[:, None], cost[None, :], np.inf)
 
-    def move_cost(w: int) -> np.ndarray:
-        """[A_w, A_w+1] cost of moving the arc start from week w to w + 1."""
-        x, y = anchors[w], anchors[w + 1]
-        if not arcs or stab == 0:
-            return np.zeros((len(x), len(y)))
-        return stab * circular_minutes(x[:, None], y[None, :])
-
-    by_day = [np.flatnonzero(day == d) for d in range(p.n_days)]
-    first_start = np.array(
-        [start[ks].min() if len(ks) else np.iinfo(np.int64).max for ks in by_day]
-    )
+    if p.n_days == 0:
+        return templates[:0]
+    order = np.argsort(day, kind="stable")
+    day_ptr = np.r_[0, np.cumsum(np.bincount(day, minlength=p.n_days))].astype(np.int64)
+    first_start = np.full(p.n_days, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_start, day, start)
     later_start = np.minimum.accumulate(first_start[::-1])[::-1]  # earliest start from day d on
-
-    ends = np.array([NONE_END], dtype=np.int64)
-    value = np.full((len(anchors[0]), 1, C, H), NEG)
-    value[:, 0, 0, 0] = 0.0
-    history: list[_Day] = []
-    for d in range(p.n_days):
-        closed_from = cc = move = None
-        w = int(weeks[d])
-        if d > 0 and w != weeks[d - 1]:
-            closed_from, cc, move = value, close_cost(w - 1), move_cost(w - 1)
-            best_h = counters.close.apply((closed_from - cc[None, None]).max(axis=3), axis=2)
-            value = np.full((len(anchors[w]), len(ends), C, H), NEG)
-            value[..., 0] = (best_h[:, None] - move[:, :, None, None]).max(axis=0)
-        ks = by_day[d]
-        anc = anchors[w]
-        gain = np.broadcast_to(net[ks], (len(anc), len(ks))).copy()
-        if arcs:
-            if band >= 0:
-                inside = (local[ks][None, :] - anc[:, None]) % DAY_MINUTES <= band
-                gain[~inside] = NEG
-            gain -= stab * circular_minutes(local[ks][None, :], anc[:, None])
-            keep = np.isfinite(gain).any(axis=0)  # options outside every arc: never
-            ks, gain = ks[keep], gain[:, keep]
-        off_cost = isolated if d >= 2 else no_cost
-        off = counters.off.apply(value - off_cost[None, None, :, None], axis=2)
-        reach = np.maximum.accumulate(value, axis=1)
-        src = np.searchsorted(ends, start[ks] - rest, side="right") - 1
-        gained = np.full((len(anc), len(ks), C, H), NEG)
-        for f in np.unique(night[ks]):
-            moved = counters.work[int(f)].apply(reach, axis=2)  # the counters after a shift
-            for u in np.unique(units[ks]):
-                sel = np.flatnonzero((units[ks] == u) & (night[ks] == f))
-                u = int(u)
-                if len(sel) == 0 or u > cap[w]:
-                    continue
-                gained[:, sel, :, u:] = moved[:, src[sel], :, : H - u] + gain[:, sel, None, None]
-        gained[..., cap[w] + 1 :] = NEG
-        # next day's states: merge ends no later option can be bound by into NONE_END
-        all_ends = np.concatenate([ends, end[ks]])
-        nxt = later_start[d + 1] if d + 1 < p.n_days else np.iinfo(np.int64).max
-        all_ends = np.where(all_ends + rest <= nxt, NONE_END, all_ends)
-        new_ends, row = np.unique(all_ends, return_inverse=True)
-        order = np.argsort(row, kind="stable")
-        cut = np.flatnonzero(np.r_[True, np.diff(row[order]) > 0])
-        both = np.concatenate([off, gained], axis=1)[:, order]
-        merged = np.maximum.reduceat(both, cut, axis=1)
-        history.append(
-            _Day(
-                ends,
-                value,
-                closed_from,
-                cc,
-                move,
-                off_cost,
-                ks,
-                gain,
-                src,
-                row[: len(ends)],
-                row[len(ends) :],
-            )
-        )
-        ends, value = new_ends, merged
-    final = value - close_cost(int(weeks[-1]))[None, None] if p.n_days else value
-    if not np.isfinite(final.max(initial=NEG)):
-        return None
-    x, e, c, h = (int(i) for i in np.unravel_index(int(np.argmax(final)), final.shape))
-    chosen = _backtrack(history, counters, (x, e, c, h), units, night)
-    return templates[np.array(chosen, dtype=np.int64)]
+    found, chosen = programme(
+        order, day_ptr, start, end, units, local, night, net,
+        np.concatenate(anchors).astype(np.int64),
+        np.r_[0, np.cumsum([len(x) for x in anchors])].astype(np.int64),
+        weeks, np.stack([close_cost(w) for w in range(p.n_weeks)]), cap, later_start,
+        rest, band, stab, arcs, isolated, counters.worked, counters.maps, counters.map_ptr,
+    )  # fmt: skip
+    return templates[chosen] if found else None
 
 
 def _filled(anchors: list[np.ndarray]) -> list[np.ndarray]:
@@ -375,53 +273,3 @@ def _filled(anchors: list[np.ndarray]) -> list[np.ndarray]:
         if len(out[w]) == 0:
             out[w] = out[w + 1]
     return [x if len(x) else np.zeros(1, dtype=np.int64) for x in out]
-
-
-def _backtrack(
-    history: list[_Day],
-    counters: Counters,
-    state: tuple[int, int, int, int],
-    units: np.ndarray,
-    night: np.ndarray,
-) -> list[int]:
-    """The options chosen, walking the days back from the best final state
-    (arc, end row, counters, units): each step takes the predecessor of
-    highest value, which is the one the forward pass's maximum came from."""
-    x, e, c, h = state
-    chosen: list[int] = []
-    for day in reversed(history):
-        if not counters.worked[c]:  # off: from an entering row merged into e
-            rows = np.flatnonzero(day.old_row == e)
-            srcs = counters.off.sources(c)
-            sub = day.value[x, rows, :, h][:, srcs] - day.off_cost[srcs][None, :]
-            i, j = np.unravel_index(int(np.argmax(sub)), sub.shape)
-            e, c = int(rows[i]), int(srcs[j])
-        else:  # worked one of the options whose end is row e
-            best, pick = NEG, None
-            for jj in np.flatnonzero(day.new_row == e):
-                k = int(day.options[jj])
-                u = int(units[k])
-                if h - u < 0 or not np.isfinite(day.gain[x, jj]):
-                    continue
-                srcs = counters.work[int(night[k])].sources(c)
-                if len(srcs) == 0:
-                    continue
-                sub = day.value[x, : int(day.src[jj]) + 1, :, h - u][:, srcs]
-                i, j = np.unravel_index(int(np.argmax(sub)), sub.shape)
-                if sub[i, j] + day.gain[x, jj] > best:
-                    best, pick = sub[i, j] + day.gain[x, jj], (k, int(i), int(srcs[j]))
-            assert pick is not None, "backtracking lost the optimal path"
-            chosen.append(pick[0])
-            e, c, h = pick[1], pick[2], h - int(units[pick[0]])
-        if day.closed_from is not None:  # the week before was closed entering this day
-            assert h == 0
-            assert day.close_cost is not None and day.move is not None
-            srcs = counters.close.sources(c)
-            sub = (
-                day.closed_from[:, e][:, srcs]
-                - day.close_cost[None, srcs]
-                - day.move[:, x, None, None]
-            )
-            xi, j, hh = np.unravel_index(int(np.argmax(sub)), sub.shape)
-            x, c, h = int(xi), int(srcs[j]), int(hh)
-    return chosen[::-1]

@@ -1,0 +1,290 @@
+"""The compiled passes of `agentdp`'s programme: forward day by day over
+the states (arc of the week's band, end of the last shift that can still
+bind the rest rule, run counters, paid units of the week), then back from
+the best final state to the options chosen.
+
+`agentdp.best_plan` prepares the arrays (the agent's options, the arcs,
+each week's closing cost, the counters' maps) and reads the result; the
+module doc of `agentdp` says what the states and moves mean. Compiled with
+numba: a re-plan runs this thousands of times a solve, and the same passes
+written with numpy spent most of their time in per-call overhead on small
+arrays.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from optimizer.solve.state import DAY_MINUTES
+
+NONE_END = np.iinfo(np.int64).min // 4  # "no shift that can still bind": before any start
+NEG = -np.inf
+
+
+@numba.njit(cache=True, nogil=True)
+def _circular(a: int, b: int) -> int:
+    """`state.circular_minutes` of two local times."""
+    d = abs(a - b) % DAY_MINUTES
+    return min(d, DAY_MINUTES - d)
+
+
+@numba.njit(cache=True, nogil=True)
+def programme(
+    order: np.ndarray,
+    day_ptr: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    units: np.ndarray,
+    local: np.ndarray,
+    night: np.ndarray,
+    net: np.ndarray,
+    anchors: np.ndarray,
+    anc_ptr: np.ndarray,
+    weeks: np.ndarray,
+    close_costs: np.ndarray,
+    cap: np.ndarray,
+    later_start: np.ndarray,
+    rest: int,
+    band: int,
+    stab: float,
+    arcs: bool,
+    isolated: np.ndarray,
+    worked: np.ndarray,
+    maps: np.ndarray,
+    map_ptr: np.ndarray,
+) -> tuple[bool, np.ndarray]:
+    """`best_plan`'s programme (module doc), compiled: whether a schedule
+    meets the rules, and the options it chooses (indices into the option
+    arrays, day by day). Options of day d are `order[day_ptr[d]:day_ptr[d + 1]]`;
+    the anchors of week w `anchors[anc_ptr[w]:anc_ptr[w + 1]]`;
+    `close_costs[w]` [C, H] closes week w; `maps[map_ptr[m, c]:map_ptr[m, c + 1]]`
+    are the states the counter map m (off, day shift, night shift, close)
+    sends to state c."""
+    D = len(day_ptr) - 1
+    C, H = close_costs.shape[1], close_costs.shape[2]
+    ends = np.full(1, NONE_END, dtype=np.int64)
+    A = anc_ptr[1] - anc_ptr[0]
+    value = np.full((A, 1, C, H), NEG)
+    value[:, 0, 0, 0] = 0.0
+    empty4 = np.empty((0, 0, 0, 0))
+    empty2 = np.empty((0, 0))
+    h_value = [empty4 for _ in range(D)]
+    h_closed = [empty4 for _ in range(D)]
+    h_move = [empty2 for _ in range(D)]
+    h_gain = [empty2 for _ in range(D)]
+    h_opts = [np.empty(0, dtype=np.int64) for _ in range(D)]
+    h_src = [np.empty(0, dtype=np.int64) for _ in range(D)]
+    h_old = [np.empty(0, dtype=np.int64) for _ in range(D)]
+    h_new = [np.empty(0, dtype=np.int64) for _ in range(D)]
+    no_cost = np.zeros(C)
+    for d in range(D):
+        w = weeks[d]
+        anc = anchors[anc_ptr[w] : anc_ptr[w + 1]]
+        A = len(anc)
+        E = len(ends)
+        if d > 0 and w != weeks[d - 1]:  # close the week before: overtime, minimum, days off
+            prev = anchors[anc_ptr[w - 1] : anc_ptr[w]]
+            cc = close_costs[w - 1]
+            move = np.zeros((len(prev), A))
+            if arcs and stab != 0:
+                for xp in range(len(prev)):
+                    for x in range(A):
+                        move[xp, x] = stab * _circular(prev[xp], anc[x])
+            best_h = np.full((len(prev), E, C), NEG)
+            for xp in range(len(prev)):
+                for e in range(E):
+                    for c2 in range(C):
+                        for i in range(map_ptr[3, c2], map_ptr[3, c2 + 1]):
+                            s = maps[i]
+                            for h in range(H):
+                                v = value[xp, e, s, h] - cc[s, h]
+                                if v > best_h[xp, e, c2]:
+                                    best_h[xp, e, c2] = v
+            h_closed[d] = value
+            h_move[d] = move
+            value = np.full((A, E, C, H), NEG)
+            for x in range(A):
+                for e in range(E):
+                    for c in range(C):
+                        for xp in range(len(prev)):
+                            v = best_h[xp, e, c] - move[xp, x]
+                            if v > value[x, e, c, 0]:
+                                value[x, e, c, 0] = v
+        # the day's options, each worth its net value less its distance from the arc
+        ks = order[day_ptr[d] : day_ptr[d + 1]]
+        gain = np.empty((A, len(ks)))
+        keep = np.zeros(len(ks), dtype=np.bool_)
+        for j in range(len(ks)):
+            k = ks[j]
+            for x in range(A):
+                g = net[k]
+                if arcs:
+                    if band >= 0 and (local[k] - anc[x]) % DAY_MINUTES > band:
+                        g = NEG
+                    g -= stab * _circular(local[k], anc[x])
+                gain[x, j] = g
+                if g > NEG:
+                    keep[j] = True
+        ks = ks[keep]
+        gain = np.ascontiguousarray(gain[:, keep])
+        K = len(ks)
+        off_cost = isolated if d >= 2 else no_cost
+        both = np.full((A, E + K, C, H), NEG)  # after the day: off from each row, then each option
+        for x in range(A):
+            for e in range(E):
+                for c2 in range(C):
+                    for i in range(map_ptr[0, c2], map_ptr[0, c2 + 1]):
+                        s = maps[i]
+                        for h in range(H):
+                            v = value[x, e, s, h] - off_cost[s]
+                            if v > both[x, e, c2, h]:
+                                both[x, e, c2, h] = v
+        reach = value.copy()  # the best over the rows up to each (ends ascending)
+        for x in range(A):
+            for e in range(1, E):
+                for c in range(C):
+                    for h in range(H):
+                        if reach[x, e - 1, c, h] > reach[x, e, c, h]:
+                            reach[x, e, c, h] = reach[x, e - 1, c, h]
+        src = np.searchsorted(ends, start[ks] - rest, side="right") - 1
+        for j in range(K):
+            k = ks[j]
+            u = units[k]
+            m = 2 if night[k] else 1
+            if u > cap[w]:
+                continue
+            for x in range(A):
+                g = gain[x, j]
+                if g == NEG:
+                    continue
+                for c2 in range(C):
+                    for i in range(map_ptr[m, c2], map_ptr[m, c2 + 1]):
+                        s = maps[i]
+                        for h in range(u, cap[w] + 1):
+                            v = reach[x, src[j], s, h - u] + g
+                            if v > both[x, E + j, c2, h]:
+                                both[x, E + j, c2, h] = v
+        # next day's states: ends no later option can be bound by merge into NONE_END
+        nxt = later_start[d + 1] if d + 1 < D else np.iinfo(np.int64).max
+        all_ends = np.empty(E + K, dtype=np.int64)
+        all_ends[:E] = ends
+        all_ends[E:] = end[ks]
+        for i in range(E + K):
+            if all_ends[i] + rest <= nxt:
+                all_ends[i] = NONE_END
+        new_ends = np.unique(all_ends)
+        row = np.searchsorted(new_ends, all_ends)
+        merged = np.full((A, len(new_ends), C, H), NEG)
+        for x in range(A):
+            for i in range(E + K):
+                r = row[i]
+                for c in range(C):
+                    for h in range(H):
+                        if both[x, i, c, h] > merged[x, r, c, h]:
+                            merged[x, r, c, h] = both[x, i, c, h]
+        h_value[d] = value
+        h_gain[d] = gain
+        h_opts[d] = ks
+        h_src[d] = src
+        h_old[d] = row[:E]
+        h_new[d] = row[E:]
+        ends, value = new_ends, merged
+    # the best final state, its week closed
+    A = value.shape[0]
+    E = value.shape[1]
+    last = close_costs[weeks[D - 1]] if D else np.zeros((C, H))
+    best, bx, be, bc, bh = NEG, 0, 0, 0, 0
+    for x in range(A):
+        for e in range(E):
+            for c in range(C):
+                for h in range(H):
+                    v = value[x, e, c, h] - last[c, h]
+                    if v > best:
+                        best, bx, be, bc, bh = v, x, e, c, h
+    if best == NEG:
+        return False, np.empty(0, dtype=np.int64)
+    return True, _walk_back(
+        D, bx, be, bc, bh, h_value, h_closed, h_move, h_gain, h_opts, h_src, h_old, h_new,
+        isolated, worked, maps, map_ptr, units, night, close_costs, weeks,
+    )  # fmt: skip
+
+
+@numba.njit(cache=True, nogil=True)
+def _walk_back(
+    D: int,
+    x: int,
+    e: int,
+    c: int,
+    h: int,
+    h_value: list,
+    h_closed: list,
+    h_move: list,
+    h_gain: list,
+    h_opts: list,
+    h_src: list,
+    h_old: list,
+    h_new: list,
+    isolated: np.ndarray,
+    worked: np.ndarray,
+    maps: np.ndarray,
+    map_ptr: np.ndarray,
+    units: np.ndarray,
+    night: np.ndarray,
+    close_costs: np.ndarray,
+    weeks: np.ndarray,
+) -> np.ndarray:
+    """The options chosen, walking the days back from the best final state
+    (arc, end row, counters, units): each step takes the predecessor of
+    highest value (the first on ties), the one the forward pass's maximum
+    came from."""
+    chosen = np.empty(D, dtype=np.int64)
+    n = 0
+    for d in range(D - 1, -1, -1):
+        value = h_value[d]
+        if not worked[c]:  # off: from an entering row merged into e
+            old = h_old[d]
+            best, be, bc = NEG, -1, -1
+            for r in range(len(old)):
+                if old[r] != e:
+                    continue
+                for i in range(map_ptr[0, c], map_ptr[0, c + 1]):
+                    s = maps[i]
+                    v = value[x, r, s, h] - (isolated[s] if d >= 2 else 0.0)
+                    if be < 0 or v > best:
+                        best, be, bc = v, r, s
+            e, c = be, bc
+        else:  # worked one of the options whose end is row e
+            opts, gain, src, new = h_opts[d], h_gain[d], h_src[d], h_new[d]
+            best, pick, pe, pc = NEG, -1, -1, -1
+            for jj in range(len(opts)):
+                if new[jj] != e:
+                    continue
+                k = opts[jj]
+                u = units[k]
+                if h - u < 0 or not np.isfinite(gain[x, jj]):
+                    continue
+                m = 2 if night[k] else 1
+                top, te, tc = NEG, -1, -1
+                for r in range(src[jj] + 1):
+                    for i in range(map_ptr[m, c], map_ptr[m, c + 1]):
+                        s = maps[i]
+                        if te < 0 or value[x, r, s, h - u] > top:
+                            top, te, tc = value[x, r, s, h - u], r, s
+                if te >= 0 and top + gain[x, jj] > best:
+                    best, pick, pe, pc = top + gain[x, jj], k, te, tc
+            chosen[n] = pick
+            n += 1
+            e, c, h = pe, pc, h - units[pick]
+        if h_closed[d].shape[0] > 0:  # the week before was closed entering this day
+            closed, move, cc = h_closed[d], h_move[d], close_costs[weeks[d] - 1]
+            best, bx, bc, bh = NEG, -1, -1, -1
+            for xi in range(closed.shape[0]):
+                for i in range(map_ptr[3, c], map_ptr[3, c + 1]):
+                    s = maps[i]
+                    for hh in range(closed.shape[3]):
+                        v = closed[xi, e, s, hh] - cc[s, hh] - move[xi, x]
+                        if bx < 0 or v > best:
+                            best, bx, bc, bh = v, xi, s, hh
+            x, c, h = bx, bc, bh
+    return chosen[:n][::-1].copy()
