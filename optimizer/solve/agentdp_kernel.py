@@ -81,114 +81,21 @@ def programme(
     for d in range(D):
         w = weeks[d]
         anc = anchors[anc_ptr[w] : anc_ptr[w + 1]]
-        A = len(anc)
-        E = len(ends)
         if d > 0 and w != weeks[d - 1]:  # close the week before: overtime, minimum, days off
             prev = anchors[anc_ptr[w - 1] : anc_ptr[w]]
-            cc = close_costs[w - 1]
-            move = np.zeros((len(prev), A))
-            if arcs and stab != 0:
-                for xp in range(len(prev)):
-                    for x in range(A):
-                        move[xp, x] = stab * _circular(prev[xp], anc[x])
-            best_h = np.full((len(prev), E, C), NEG)
-            for xp in range(len(prev)):
-                for e in range(E):
-                    for c2 in range(C):
-                        for i in range(map_ptr[3, c2], map_ptr[3, c2 + 1]):
-                            s = maps[i]
-                            for h in range(H):
-                                v = value[xp, e, s, h] - cc[s, h]
-                                if v > best_h[xp, e, c2]:
-                                    best_h[xp, e, c2] = v
             h_closed[d] = value
-            h_move[d] = move
-            value = np.full((A, E, C, H), NEG)
-            for x in range(A):
-                for e in range(E):
-                    for c in range(C):
-                        for xp in range(len(prev)):
-                            v = best_h[xp, e, c] - move[xp, x]
-                            if v > value[x, e, c, 0]:
-                                value[x, e, c, 0] = v
-        # the day's options, each worth its net value less its distance from the arc
-        ks = order[day_ptr[d] : day_ptr[d + 1]]
-        gain = np.empty((A, len(ks)))
-        keep = np.zeros(len(ks), dtype=np.bool_)
-        for j in range(len(ks)):
-            k = ks[j]
-            for x in range(A):
-                g = net[k]
-                if arcs:
-                    if band >= 0 and (local[k] - anc[x]) % DAY_MINUTES > band:
-                        g = NEG
-                    g -= stab * _circular(local[k], anc[x])
-                gain[x, j] = g
-                if g > NEG:
-                    keep[j] = True
-        ks = ks[keep]
-        gain = np.ascontiguousarray(gain[:, keep])
-        K = len(ks)
+            value, h_move[d] = _close_week(
+                value, prev, anc, close_costs[w - 1], stab if arcs else 0.0, maps, map_ptr
+            )
+        ks, gain = _options(order[day_ptr[d] : day_ptr[d + 1]], net, local, anc, band, stab, arcs)
         off_cost = isolated if d >= 2 else no_cost
-        both = np.full((A, E + K, C, H), NEG)  # after the day: off from each row, then each option
-        for x in range(A):
-            for e in range(E):
-                for c2 in range(C):
-                    for i in range(map_ptr[0, c2], map_ptr[0, c2 + 1]):
-                        s = maps[i]
-                        for h in range(H):
-                            v = value[x, e, s, h] - off_cost[s]
-                            if v > both[x, e, c2, h]:
-                                both[x, e, c2, h] = v
-        reach = value.copy()  # the best over the rows up to each (ends ascending)
-        for x in range(A):
-            for e in range(1, E):
-                for c in range(C):
-                    for h in range(H):
-                        if reach[x, e - 1, c, h] > reach[x, e, c, h]:
-                            reach[x, e, c, h] = reach[x, e - 1, c, h]
-        src = np.searchsorted(ends, start[ks] - rest, side="right") - 1
-        for j in range(K):
-            k = ks[j]
-            u = units[k]
-            m = 2 if night[k] else 1
-            if u > cap[w]:
-                continue
-            for x in range(A):
-                g = gain[x, j]
-                if g == NEG:
-                    continue
-                for c2 in range(C):
-                    for i in range(map_ptr[m, c2], map_ptr[m, c2 + 1]):
-                        s = maps[i]
-                        for h in range(u, cap[w] + 1):
-                            v = reach[x, src[j], s, h - u] + g
-                            if v > both[x, E + j, c2, h]:
-                                both[x, E + j, c2, h] = v
-        # next day's states: ends no later option can be bound by merge into NONE_END
+        both, src = _moves(
+            value, ends, ks, gain, off_cost, start, units, night, rest, cap[w], maps, map_ptr
+        )
         nxt = later_start[d + 1] if d + 1 < D else np.iinfo(np.int64).max
-        all_ends = np.empty(E + K, dtype=np.int64)
-        all_ends[:E] = ends
-        all_ends[E:] = end[ks]
-        for i in range(E + K):
-            if all_ends[i] + rest <= nxt:
-                all_ends[i] = NONE_END
-        new_ends = np.unique(all_ends)
-        row = np.searchsorted(new_ends, all_ends)
-        merged = np.full((A, len(new_ends), C, H), NEG)
-        for x in range(A):
-            for i in range(E + K):
-                r = row[i]
-                for c in range(C):
-                    for h in range(H):
-                        if both[x, i, c, h] > merged[x, r, c, h]:
-                            merged[x, r, c, h] = both[x, i, c, h]
-        h_value[d] = value
-        h_gain[d] = gain
-        h_opts[d] = ks
-        h_src[d] = src
-        h_old[d] = row[:E]
-        h_new[d] = row[E:]
+        new_ends, row, merged = _merge(both, ends, end[ks], rest, nxt)
+        h_value[d], h_gain[d], h_opts[d], h_src[d] = value, gain, ks, src
+        h_old[d], h_new[d] = row[: len(ends)], row[len(ends) :]
         ends, value = new_ends, merged
     # the best final state, its week closed
     A = value.shape[0]
@@ -208,6 +115,171 @@ def programme(
         D, bx, be, bc, bh, h_value, h_closed, h_move, h_gain, h_opts, h_src, h_old, h_new,
         isolated, worked, maps, map_ptr, units, night, close_costs, weeks,
     )  # fmt: skip
+
+
+@numba.njit(cache=True, nogil=True)
+def _close_week(
+    value: np.ndarray,
+    prev: np.ndarray,
+    anc: np.ndarray,
+    cc: np.ndarray,
+    stab: float,
+    maps: np.ndarray,
+    map_ptr: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The states entering a new week from `value` [A', E, C, H] at the end
+    of the last: each closed at its cost `cc` [C, H] (overtime; inf where
+    the week's rules fail), its counters' progress started again (map 3),
+    no paid units yet, its arc moved from one of `prev` to one of `anc` at
+    `stab` per minute. Returns the new values [A, E, C, H] and the move
+    costs [A', A]."""
+    Ap, E, C, H = value.shape
+    A = len(anc)
+    move = np.zeros((Ap, A))
+    if stab != 0:
+        for xp in range(Ap):
+            for x in range(A):
+                move[xp, x] = stab * _circular(prev[xp], anc[x])
+    best_h = np.full((Ap, E, C), NEG)
+    for xp in range(Ap):
+        for e in range(E):
+            for c2 in range(C):
+                for i in range(map_ptr[3, c2], map_ptr[3, c2 + 1]):
+                    s = maps[i]
+                    for h in range(H):
+                        v = value[xp, e, s, h] - cc[s, h]
+                        if v > best_h[xp, e, c2]:
+                            best_h[xp, e, c2] = v
+    out = np.full((A, E, C, H), NEG)
+    for x in range(A):
+        for e in range(E):
+            for c in range(C):
+                for xp in range(Ap):
+                    v = best_h[xp, e, c] - move[xp, x]
+                    if v > out[x, e, c, 0]:
+                        out[x, e, c, 0] = v
+    return out, move
+
+
+@numba.njit(cache=True, nogil=True)
+def _options(
+    ks: np.ndarray,
+    net: np.ndarray,
+    local: np.ndarray,
+    anc: np.ndarray,
+    band: int,
+    stab: float,
+    arcs: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The day's options `ks` that some arc of `anc` admits, and what each is
+    worth under each arc [A, K]: its net value less `stab` per minute from
+    the arc's start, -inf outside the band."""
+    A = len(anc)
+    gain = np.empty((A, len(ks)))
+    keep = np.zeros(len(ks), dtype=np.bool_)
+    for j in range(len(ks)):
+        k = ks[j]
+        for x in range(A):
+            g = net[k]
+            if arcs:
+                if band >= 0 and (local[k] - anc[x]) % DAY_MINUTES > band:
+                    g = NEG
+                g -= stab * _circular(local[k], anc[x])
+            gain[x, j] = g
+            if g > NEG:
+                keep[j] = True
+    return ks[keep], np.ascontiguousarray(gain[:, keep])
+
+
+@numba.njit(cache=True, nogil=True)
+def _moves(
+    value: np.ndarray,
+    ends: np.ndarray,
+    ks: np.ndarray,
+    gain: np.ndarray,
+    off_cost: np.ndarray,
+    start: np.ndarray,
+    units: np.ndarray,
+    night: np.ndarray,
+    rest: int,
+    cap: int,
+    maps: np.ndarray,
+    map_ptr: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The day's moves from `value` [A, E, C, H]: a day off from each
+    entering row (map 0, at `off_cost` per state: an isolated day), then
+    each option from the best row whose end leaves it its rest (ends are
+    ascending, so a prefix maximum; maps 1 and 2: a day or a night shift),
+    its paid units added up to the week's `cap`. Returns the values
+    [A, E + K, C, H] and each option's last admissible row."""
+    A, E, C, H = value.shape
+    K = len(ks)
+    both = np.full((A, E + K, C, H), NEG)
+    for x in range(A):
+        for e in range(E):
+            for c2 in range(C):
+                for i in range(map_ptr[0, c2], map_ptr[0, c2 + 1]):
+                    s = maps[i]
+                    for h in range(H):
+                        v = value[x, e, s, h] - off_cost[s]
+                        if v > both[x, e, c2, h]:
+                            both[x, e, c2, h] = v
+    reach = value.copy()  # the best over the rows up to each
+    for x in range(A):
+        for e in range(1, E):
+            for c in range(C):
+                for h in range(H):
+                    if reach[x, e - 1, c, h] > reach[x, e, c, h]:
+                        reach[x, e, c, h] = reach[x, e - 1, c, h]
+    src = np.searchsorted(ends, start[ks] - rest, side="right") - 1
+    for j in range(K):
+        k = ks[j]
+        u = units[k]
+        m = 2 if night[k] else 1
+        if u > cap:
+            continue
+        for x in range(A):
+            g = gain[x, j]
+            if g == NEG:
+                continue
+            for c2 in range(C):
+                for i in range(map_ptr[m, c2], map_ptr[m, c2 + 1]):
+                    s = maps[i]
+                    for h in range(u, cap + 1):
+                        v = reach[x, src[j], s, h - u] + g
+                        if v > both[x, E + j, c2, h]:
+                            both[x, E + j, c2, h] = v
+    return both, src
+
+
+@numba.njit(cache=True, nogil=True)
+def _merge(
+    both: np.ndarray, ends: np.ndarray, option_ends: np.ndarray, rest: int, nxt: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The next day's states: the rows of `both` by their ends (the entering
+    rows', then the options'), those no later option can be bound by (its
+    rest over before `nxt`, the earliest start to come) merged into
+    NONE_END. Returns the new ends (ascending), each row's new row, and the
+    merged values."""
+    E, K = len(ends), len(option_ends)
+    A, _, C, H = both.shape
+    all_ends = np.empty(E + K, dtype=np.int64)
+    all_ends[:E] = ends
+    all_ends[E:] = option_ends
+    for i in range(E + K):
+        if all_ends[i] + rest <= nxt:
+            all_ends[i] = NONE_END
+    new_ends = np.unique(all_ends)
+    row = np.searchsorted(new_ends, all_ends)
+    merged = np.full((A, len(new_ends), C, H), NEG)
+    for x in range(A):
+        for i in range(E + K):
+            r = row[i]
+            for c in range(C):
+                for h in range(H):
+                    if both[x, i, c, h] > merged[x, r, c, h]:
+                        merged[x, r, c, h] = both[x, i, c, h]
+    return new_ends, row, merged
 
 
 @numba.njit(cache=True, nogil=True)
