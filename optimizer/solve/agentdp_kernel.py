@@ -118,6 +118,30 @@ def programme(
 
 
 @numba.njit(cache=True, nogil=True)
+def _map_states(
+    value: np.ndarray,
+    cost: np.ndarray,
+    maps: np.ndarray,
+    map_ptr: np.ndarray,
+    m: int,
+    out: np.ndarray,
+) -> None:
+    """Counter map m applied to `value` [A, E, C, H] into `out` (same
+    shape): each state takes the best of the states sent to it, less each
+    one's `cost` [C, H]."""
+    A, E, C, H = value.shape
+    for x in range(A):
+        for e in range(E):
+            for c2 in range(C):
+                for i in range(map_ptr[m, c2], map_ptr[m, c2 + 1]):
+                    s = maps[i]
+                    for h in range(H):
+                        v = value[x, e, s, h] - cost[s, h]
+                        if v > out[x, e, c2, h]:
+                            out[x, e, c2, h] = v
+
+
+@numba.njit(cache=True, nogil=True)
 def _close_week(
     value: np.ndarray,
     prev: np.ndarray,
@@ -140,16 +164,14 @@ def _close_week(
         for xp in range(Ap):
             for x in range(A):
                 move[xp, x] = stab * _circular(prev[xp], anc[x])
-    best_h = np.full((Ap, E, C), NEG)
+    closed = np.full((Ap, E, C, H), NEG)
+    _map_states(value, cc, maps, map_ptr, 3, closed)
+    best_h = np.full((Ap, E, C), NEG)  # the best over the week's paid units
     for xp in range(Ap):
         for e in range(E):
-            for c2 in range(C):
-                for i in range(map_ptr[3, c2], map_ptr[3, c2 + 1]):
-                    s = maps[i]
-                    for h in range(H):
-                        v = value[xp, e, s, h] - cc[s, h]
-                        if v > best_h[xp, e, c2]:
-                            best_h[xp, e, c2] = v
+            for c in range(C):
+                for h in range(H):
+                    best_h[xp, e, c] = max(best_h[xp, e, c], closed[xp, e, c, h])
     out = np.full((A, E, C, H), NEG)
     for x in range(A):
         for e in range(E):
@@ -215,15 +237,10 @@ def _moves(
     A, E, C, H = value.shape
     K = len(ks)
     both = np.full((A, E + K, C, H), NEG)
-    for x in range(A):
-        for e in range(E):
-            for c2 in range(C):
-                for i in range(map_ptr[0, c2], map_ptr[0, c2 + 1]):
-                    s = maps[i]
-                    for h in range(H):
-                        v = value[x, e, s, h] - off_cost[s]
-                        if v > both[x, e, c2, h]:
-                            both[x, e, c2, h] = v
+    per_state = np.empty((C, H))
+    for c in range(C):
+        per_state[c, :] = off_cost[c]
+    _map_states(value, per_state, maps, map_ptr, 0, both[:, :E])
     reach = value.copy()  # the best over the rows up to each
     for x in range(A):
         for e in range(1, E):
