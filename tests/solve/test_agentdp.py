@@ -130,3 +130,30 @@ def test_the_search_keeps_a_weeks_starts_within_an_hour_when_stability_is_priced
         scenario=SimpleNamespace(weights=SimpleNamespace(stability=stability)),
     )
     assert steady_band(p, 0) == steady  # type: ignore[arg-type]
+
+
+def test_the_programme_meets_the_model_where_presolve_does_not(tmp_path):
+    """The case hypothesis drew: 9 days, rest 8 h, at most 3 days in a row,
+    a 20:00–06:00 window, at least 16 h a week, the property test's values.
+    The programme's schedule (worth 187) is accepted by the CP-SAT model,
+    which without presolve proves 187 optimal; OR-Tools 9.15 with presolve
+    reports OPTIMAL at 181, so the property test solves without it."""
+    data = h.case(days=9)
+    data["rules"]["PT"].update({"min_rest_hours": 8, "max_consecutive_days": 3})
+    data["agents"][0].update(
+        {
+            "min_hours_week": 16,
+            "max_hours_week": 40,
+            "earliest_start": "20:00",
+            "latest_end": "06:00",
+        }
+    )
+    p = h.problem(h.load(tmp_path, data), {})
+    tpl = p.sites[0].tpl
+    rng = np.random.default_rng(len(p.cand[0]) * 7919 + p.n_days)
+    net = np.zeros(len(tpl.day))
+    net[p.cand[0]] = rng.integers(-60, 40, len(p.cand[0]))
+    plan = best_plan(p, 0, p.cand[0], net[p.cand[0]])
+    status, best, _ = h.one_agent_optimum(p, net + p.rate[0] * tpl.weight * p.scenario.weights.cost)
+    assert status == cp_model.OPTIMAL and plan is not None
+    assert _score(p, 0, net, plan) == _score(p, 0, net, np.array(best, dtype=int)) == 187.0
