@@ -123,7 +123,7 @@ class _Responses:
         equally much, one at random (noise below the worth of one interval
         of cover, accepted when not worse), to leave a local optimum.
         Returns the gain in units of `run`'s scores; None past the deadline."""
-        t, r = self.table, self.rules
+        t = self.table
         width = (t.slots >= 0).sum(axis=1)
         N = t.pos.shape[1]
         unit = N + 1  # a switch costs 1, an interval of cover at least `unit`
@@ -137,8 +137,7 @@ class _Responses:
             noise = no_noise if rng is None else rng.integers(0, 2, (len(batch), N, J))
             gained += _respond(
                 t.slots, t.pos, t.length, self.x, self.cover, self.required, self.pen,
-                unit, batch, J, r.min_len, r.max_stretches or 1, r.max_stretches is not None,
-                rng is not None, noise,
+                unit, batch, J, *self.rules.counters, rng is not None, noise,
             )  # fmt: skip
         return gained
 

@@ -42,6 +42,13 @@ class SequenceRules:
         return cls(min_len, None if max_switches is None else max_switches + 1)
 
     @property
+    def counters(self) -> tuple[int, int, bool]:
+        """What `sequence_programme` reads of the rules: the stretch length
+        that counts as full, how many stretch counts there are (one when
+        unlimited), and whether they are limited."""
+        return self.min_len, self.max_stretches or 1, self.max_stretches is not None
+
+    @property
     def binding(self) -> bool:
         return self.min_len > 1 or self.max_stretches is not None
 
@@ -98,9 +105,7 @@ def best_sequences(
         sequence_programme(
             value,
             np.ascontiguousarray(length, dtype=np.int64),
-            rules.min_len,
-            rules.max_stretches or 1,
-            rules.max_stretches is not None,
+            *rules.counters,
             int(switch_cost),
             out,
             score,
