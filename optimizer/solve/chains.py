@@ -12,12 +12,13 @@ covered English queue, yet worth the German penalty if it frees a bilingual
 colleague to go to German, which is short.
 
 `reachable` finds the queues a chain reaches (a breadth-first search over
-groups and queues, vectorised over the intervals); `chain_values` is the
+groups and queues, compiled, interval by interval); `chain_values` is the
 value of one more agent of a group per interval.
 """
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from optimizer.solve.problem import Problem
@@ -81,23 +82,62 @@ def reachable(p: Problem, s: State, g: int, columns: np.ndarray) -> np.ndarray:
     """[Q, len(columns)]: the queues one more agent of group g can end up
     covering at each of the grid intervals `columns`, through chains of at
     most MAX_LINKS agents who each hand their queue over and move to
-    another queue of their own group.
-
-    Each step runs over the (kind, queue) pairs a kind serves rather than
-    every kind and queue, and sums them per kind and per queue with sparse
-    integer products (single-threaded, unlike a BLAS float product, which
-    would take the bound process's core)."""
+    another queue of their own group. The search runs interval by interval
+    in compiled code (`_reach`), queues as bits of 64-bit words."""
     kinds = p.kinds
+    Q = len(p.queue_ids)
     held = _held_pairs(p, s, columns)  # [P, n]
-    reach = np.repeat(kinds.serves[kinds.of_group[g]][:, None], len(columns), axis=1)
-    for _ in range(MAX_LINKS):
-        hit = held & reach[kinds.pair_queue]  # someone on a reached queue …
-        freed = (kinds.kind_pairs @ hit.view(np.uint8)) > 0  # … frees its kind …
-        more = reach | ((kinds.queue_kinds @ freed.view(np.uint8)) > 0)  # … for its queues
-        if np.array_equal(more, reach):
-            break
-        reach = more
-    return reach
+    serves = _queue_words(kinds.serves)
+    start = serves[kinds.of_group[g]]
+    reach = _reach(held, kinds.pair_kind, kinds.pair_queue, serves, start, MAX_LINKS)
+    bits = (reach[:, :, None] >> np.arange(64, dtype=np.uint64)) & np.uint64(1)
+    return bits.reshape(len(columns), -1)[:, :Q].T.astype(bool)
+
+
+def _queue_words(serves: np.ndarray) -> np.ndarray:
+    """[K, words] each kind's queues as bits: queue q is bit q % 64 of word q // 64."""
+    K, Q = serves.shape
+    words = np.zeros((K, max(1, -(-Q // 64))), dtype=np.uint64)
+    k, q = np.nonzero(serves)
+    np.bitwise_or.at(words, (k, q // 64), np.uint64(1) << (q % 64).astype(np.uint64))
+    return words
+
+
+@numba.njit(cache=True, nogil=True)
+def _reach(held, pair_kind, pair_queue, serves, start, links):  # pragma: no cover - compiled
+    """[n, words] the queues reached at each interval (bits, as `_queue_words`):
+    from `start`, each hand-over adds the queues of every kind that has an
+    agent (`held` [P, n], per (kind, queue) pair) on a queue reached before
+    it, at most `links` times."""
+    P, n = held.shape
+    K, words = serves.shape
+    out = np.empty((n, words), dtype=np.uint64)
+    on = np.zeros((n, K, words), dtype=np.uint64)  # the queues each kind holds
+    for i in range(P):  # row by row: `held` is read in its own order
+        k, q = pair_kind[i], pair_queue[i]
+        bit = np.uint64(1) << np.uint64(q % 64)
+        for t in range(n):
+            if held[i, t]:
+                on[t, k, q // 64] |= bit
+    more = np.empty(words, dtype=np.uint64)
+    for t in range(n):
+        reach = start.copy()
+        for _ in range(links):
+            more[:] = reach
+            for k in range(K):
+                for w in range(words):
+                    if on[t, k, w] & reach[w]:  # an agent of kind k on a reached queue
+                        for v in range(words):
+                            more[v] |= serves[k, v]
+                        break
+            grown = False
+            for w in range(words):
+                grown = grown or more[w] != reach[w]
+            if not grown:
+                break
+            reach[:] = more
+        out[t] = reach
+    return out
 
 
 def chain_values(

@@ -32,7 +32,15 @@ from optimizer.solve.construct import best_schedule, worked_intervals
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.params import SearchParams
 from optimizer.solve.problem import Problem
-from optimizer.solve.state import Evaluation, State, cover, evaluate, on_duty, week_arcs
+from optimizer.solve.state import (
+    Evaluation,
+    State,
+    cover,
+    evaluate,
+    on_duty,
+    re_evaluate,
+    week_arcs,
+)
 from optimizer.solve.stop import StopCriteria
 
 
@@ -177,7 +185,7 @@ def reoptimise_agents(
             and np.array_equal(trial.tpl[a][trial.works[a]], state.tpl[a][state.works[a]])
         ):
             continue
-        ev = evaluate(p, trial, fair_target)
+        ev = re_evaluate(p, state, best, trial, [a], fair_target)  # only a's schedule changed
         if ev.total < best.total - 1e-6:
             state, best = trial, ev
             improved += 1

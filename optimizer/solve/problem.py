@@ -15,7 +15,6 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from optimizer.calendars import Calendars, calendars_of
 from optimizer.pay import local_clock
@@ -153,8 +152,6 @@ class GroupKinds:
     serves: np.ndarray  # [K, Q] bool
     pair_kind: np.ndarray  # [P] the kind of each (kind, queue) pair, kind by kind …
     pair_queue: np.ndarray  # [P] … and its queue (the rows of `totals` stacked)
-    kind_pairs: sp.csr_matrix  # [K, P] 1 where the pair is the kind's: sums pairs per kind
-    queue_kinds: sp.csr_matrix  # [Q, K] 1 where the kind serves the queue: sums kinds per queue
 
     @classmethod
     def of(cls, group_queues: tuple[np.ndarray, ...], n_queues: int) -> GroupKinds:
@@ -166,14 +163,7 @@ class GroupKinds:
         sizes = [len(qs) for qs in queues]
         pair_kind = np.repeat(np.arange(len(queues), dtype=np.int64), sizes)
         pair_queue = np.concatenate([*queues, np.zeros(0, dtype=np.int64)])
-        P = len(pair_kind)
-        kind_pairs = sp.csr_matrix(
-            (np.ones(P, dtype=np.int32), (pair_kind, np.arange(P))), shape=(len(queues), P)
-        )
-        queue_kinds = sp.csr_matrix(serves.T.astype(np.int32))
-        return cls(
-            kind, tuple(queues), members, serves, pair_kind, pair_queue, kind_pairs, queue_kinds
-        )
+        return cls(kind, tuple(queues), members, serves, pair_kind, pair_queue)
 
     def totals(self, alloc: list[np.ndarray]) -> list[np.ndarray]:
         """[K] → [len(queues[k]), T]: the agents each kind's groups put in

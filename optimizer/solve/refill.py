@@ -28,7 +28,7 @@ import numpy as np
 from optimizer.solve.allocate import optimal_allocation
 from optimizer.solve.improve import Replanning, replan
 from optimizer.solve.problem import Problem
-from optimizer.solve.state import Evaluation, State, evaluate, on_duty, weekly_paid
+from optimizer.solve.state import Evaluation, State, evaluate, on_duty, re_evaluate, weekly_paid
 
 NEIGHBOURS = 1  # colleagues re-planned after a shift is dropped (module doc)
 NEAR_MINUTES = 480  # a colleague works near the hole: a shift within this of it
@@ -128,14 +128,14 @@ def drop_and_refill(
         window = np.zeros(p.grid.n, dtype=bool)
         window[lo[0] : hi[0]] = True
         optimal_allocation(p, trial, window)
-        ev = evaluate(p, trial, fair_target)
+        ev = re_evaluate(p, state, best, trial, [a], fair_target)
         for b in mates:
             if stop.should_stop():
                 break
             moved = replan(ctx, trial, b, seed + tried)
             if moved is None:
                 continue
-            e2 = evaluate(p, moved, fair_target)
+            e2 = re_evaluate(p, trial, ev, moved, [b], fair_target)
             if e2.total < ev.total - 1e-6:
                 trial, ev = moved, e2
         tried += 1

@@ -160,9 +160,58 @@ def fairness_targets(p: Problem, s: State) -> np.ndarray:
 
 def evaluate(p: Problem, s: State, fair_target: np.ndarray | None = None) -> Evaluation:
     """Exact model objective of a state."""
-    w = p.scenario.weights
     short = np.clip(p.required - cover(p, s), 0, None)
     under = float((short * p.penalty[:, None]).sum())
+    return _evaluation(under, short, _agent_terms(p, s, fair_target))
+
+
+def re_evaluate(
+    p: Problem,
+    before: State,
+    ev: Evaluation,
+    after: State,
+    agents: np.ndarray | list[int],
+    fair_target: np.ndarray | None,
+) -> Evaluation:
+    """`evaluate(p, after, fair_target)` for a state that differs from
+    `before` (evaluated as `ev`, with the same targets) only in the
+    schedules of `agents` and in any allocation: the coverage is counted
+    anew, every other term is a sum over agents, so only theirs are priced
+    again. The re-plans of a pass price thousands of trials this way.
+    (Without fixed fairness targets, weighted fairness depends on every
+    agent: the whole state is priced.)"""
+    if fair_target is None and p.scenario.weights.fairness > 0:
+        return evaluate(p, after)
+    short = np.clip(p.required - cover(p, after), 0, None)
+    under = float((short * p.penalty[:, None]).sum())
+    old = _agent_terms(p, _only(before, agents), fair_target)
+    new = _agent_terms(p, _only(after, agents), fair_target)
+    terms = (ev.cost, ev.overtime, ev.preference, ev.fairness, ev.stability)
+    return _evaluation(
+        under, short, tuple(t - o + n for t, o, n in zip(terms, old, new, strict=True))
+    )
+
+
+def _evaluation(under: float, short: np.ndarray, terms: tuple[float, ...]) -> Evaluation:
+    """The Evaluation of the coverage's penalty and `_agent_terms`."""
+    cost, overtime, preference, fairness, stability = terms
+    return Evaluation(under, cost, overtime, preference, fairness, short, stability)
+
+
+def _only(s: State, agents: np.ndarray | list[int]) -> State:
+    """`s` with every agent but `agents` off (allocations left out)."""
+    works = np.zeros_like(s.works)
+    works[agents] = s.works[agents]
+    return State(works, s.tpl, [])
+
+
+def _agent_terms(
+    p: Problem, s: State, fair_target: np.ndarray | None
+) -> tuple[float, float, float, float, float]:
+    """The objective's terms that are sums over agents — cost, overtime,
+    preference, fairness (against `fair_target`, default the state's own),
+    stability with isolated days — over the agents who work in `s`."""
+    w = p.scenario.weights
     sh = shift_arrays(p, s)
     cost = 0.0
     for site in np.unique(sh["site"]):
@@ -183,7 +232,7 @@ def evaluate(p: Problem, s: State, fair_target: np.ndarray | None = None) -> Eva
         stab += w.stability * float(unsteadiness_hours(p, s).sum())
     if w.isolated_day_price > 0:
         stab += w.isolated_day_price * float(isolated_days(p, s).sum())
-    return Evaluation(under, w.cost * cost, w.cost * ot, pref, fair, short, float(stab))
+    return w.cost * cost, w.cost * ot, pref, fair, float(stab)
 
 
 DAY_MINUTES = 1440

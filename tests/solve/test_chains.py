@@ -121,11 +121,16 @@ def _assert_worth_is_the_gain(group_queues, on, need, penalty, g) -> np.ndarray:
 def test_reachable_is_a_breadth_first_search_over_hand_overs(data):
     # the reference walks one interval at a time: a queue is reached when it
     # is g's own, or when a colleague of a kind serving it holds a queue
-    # reached within fewer hand-overs
-    Q = data.draw(st.integers(1, 5))
+    # reached within fewer hand-overs (more than 64 queues: several words of bits)
+    Q = data.draw(st.integers(1, 5) | st.integers(63, 130))
     G = data.draw(st.integers(1, 5))
     n = data.draw(st.integers(1, 4))
-    queues = st.sets(st.integers(0, Q - 1), min_size=1).map(sorted)
+    # a few queues in play, spread over the words when there are many
+    spread = st.integers(0, Q - 1) | st.sampled_from(
+        [q for q in (63, 64, 127, 128) if q < Q] or [0]
+    )
+    pool = sorted(data.draw(st.sets(spread, min_size=1, max_size=5)))
+    queues = st.sets(st.sampled_from(pool), min_size=1).map(sorted)
     group_queues = tuple(np.array(data.draw(queues), dtype=np.int64) for _ in range(G))
     alloc = [
         np.array(data.draw(st.lists(st.lists(st.integers(0, 1), min_size=n, max_size=n),
