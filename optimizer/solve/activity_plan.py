@@ -23,6 +23,8 @@ from optimizer.solve import activity_lp
 from optimizer.solve.activity_search import (
     ACTIVITY_SECONDS,
     ACTIVITY_SECONDS_PER_AGENT,
+    LEAST_SECONDS,
+    LEAST_SECONDS_PER_AGENT,
     LP_MAX_SHIFTS,
     best_sequences_of,
 )
@@ -38,6 +40,14 @@ def activity_seconds(p: Problem) -> float:
     """The time budget of `activities` on this problem: enough for its passes
     to converge on a scenario of its size (a pass is about linear in shifts)."""
     return ACTIVITY_SECONDS + ACTIVITY_SECONDS_PER_AGENT * p.n_agents
+
+
+def activity_least_seconds(p: Problem) -> float:
+    """The least time worth giving `activities` on this problem: the start
+    (the exact counts named) and the first best-response passes, which win
+    back most of what the start loses to the stretch and switch rules;
+    below it the named roster keeps that loss."""
+    return LEAST_SECONDS + LEAST_SECONDS_PER_AGENT * p.n_agents
 
 
 def segments(p: Problem, table: ShiftTable, x: np.ndarray) -> pd.DataFrame:

@@ -65,6 +65,8 @@ from optimizer.solve.stretches import NEG, SequenceRules, sequence_programme
 
 ACTIVITY_SECONDS = 3.0  # time budget of the best-response passes: a fixed part …
 ACTIVITY_SECONDS_PER_AGENT = 0.05  # … and a part per agent, so that they converge
+LEAST_SECONDS = 2.0  # the least time worth giving them: the start and the first passes …
+LEAST_SECONDS_PER_AGENT = 0.01  # … a fixed part and a part per agent
 ACTIVITY_PASSES = 8
 PASS_GAIN = 0.005  # passes stop when one gains less than this share of the first's gain
 KICK_PASSES = 0  # ordinary passes after each plateau pass of the iterated local search

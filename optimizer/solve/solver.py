@@ -38,7 +38,11 @@ from ortools.sat.python import cp_model
 
 from optimizer.pay import price_shifts
 from optimizer.roster import Roster
-from optimizer.solve.activity_plan import activity_seconds, plan_activities
+from optimizer.solve.activity_plan import (
+    activity_least_seconds,
+    activity_seconds,
+    plan_activities,
+)
 from optimizer.solve.allocate import optimal_allocation
 from optimizer.solve.bounds.worker import BoundWorker
 from optimizer.solve.breaks import place_breaks
@@ -165,12 +169,20 @@ def solve(
 
 def _finish_reserve(p: Problem, stop: StopCriteria, params: SearchParams) -> float:
     """Seconds a large problem's search leaves for what follows it: a break
-    pass, the exact allocation and the pay model's cost (`search_end_seconds`
-    … `activities_end_seconds` in the stats say how long they took)."""
-    return min(
-        params.finish_share * stop.time_limit,
-        params.finish_margin * params.finish_estimate(p.n_agents) + activity_seconds(p),
-    )
+    pass, the exact allocation, the activities and the pay model's cost
+    (`search_end_seconds` … `activities_end_seconds` in the stats say how
+    long they took).
+
+    The steps' estimate (with its margin) plus the activities' budget, at
+    most `finish_share` of the limit; but never less than the estimate plus
+    the activities' least time: the search's last seconds gain less than
+    the activities' first passes win back from the stretch and switch
+    rules. At most `finish_most_share` of the limit, so that a short limit
+    still leaves the search most of its time."""
+    steps = params.finish_margin * params.finish_estimate(p.n_agents)
+    wanted = min(params.finish_share * stop.time_limit, steps + activity_seconds(p))
+    least = steps + activity_least_seconds(p)
+    return min(max(wanted, least), params.finish_most_share * stop.time_limit)
 
 
 def _activity_budget(p: Problem, stop: StopCriteria, params: SearchParams) -> float:

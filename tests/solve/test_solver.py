@@ -1,4 +1,5 @@
-"""The finish of a solve: how much time the activities get."""
+"""The finish of a solve: how much time the search keeps back, and how much
+of it the activities get."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import time
 
 import pytest
 
-from optimizer.solve.activity_plan import activity_seconds
+from optimizer.solve.activity_plan import activity_least_seconds, activity_seconds
 from optimizer.solve.params import SearchParams
-from optimizer.solve.solver import _activity_budget
+from optimizer.solve.solver import _activity_budget, _finish_reserve
 from optimizer.solve.stop import StopCriteria
 from tests.solve import helpers as h
 
@@ -35,6 +36,42 @@ def test_the_activities_leave_the_pay_model_its_time_before_the_limit(problem):
 def test_the_activities_get_half_a_second_when_the_time_is_spent(problem):
     stop = StopCriteria(time_limit=1.0, started=time.monotonic() - 5.0)
     assert _activity_budget(problem, stop, SearchParams()) == 0.5
+
+
+def steps(problem) -> float:  # type: ignore[no-untyped-def]
+    """The steps after the search besides the activities, with their margin."""
+    params = SearchParams()
+    return params.finish_margin * params.finish_estimate(problem.n_agents)
+
+
+def test_a_long_limit_keeps_back_the_steps_and_the_activities_whole_budget(problem):
+    reserve = _finish_reserve(problem, StopCriteria(time_limit=1000.0), SearchParams())
+    assert reserve == pytest.approx(steps(problem) + activity_seconds(problem))
+
+
+def test_a_middling_limit_keeps_back_its_share(problem):
+    # the share of the limit (a quarter) lies between the least and the whole need
+    least = steps(problem) + activity_least_seconds(problem)
+    whole = steps(problem) + activity_seconds(problem)
+    limit = 2 * (least + whole)  # a quarter of it: (least + whole) / 2
+    reserve = _finish_reserve(problem, StopCriteria(time_limit=limit), SearchParams())
+    assert least < reserve < whole
+    assert reserve == pytest.approx(SearchParams().finish_share * limit)
+
+
+def test_a_short_limit_still_keeps_back_the_activities_least_time(problem):
+    # a quarter of the limit would leave the activities less than their least time
+    least = steps(problem) + activity_least_seconds(problem)
+    limit = 3 * least
+    reserve = _finish_reserve(problem, StopCriteria(time_limit=limit), SearchParams())
+    assert SearchParams().finish_share * limit < reserve == pytest.approx(least)
+
+
+def test_a_very_short_limit_leaves_the_search_half_of_it(problem):
+    least = steps(problem) + activity_least_seconds(problem)
+    limit = least  # the least time would take it all
+    reserve = _finish_reserve(problem, StopCriteria(time_limit=limit), SearchParams())
+    assert reserve == pytest.approx(SearchParams().finish_most_share * limit)
 
 
 def test_a_solve_reports_how_close_its_activities_came_to_the_best(tmp_path):
