@@ -34,13 +34,13 @@ class SearchParams:
     # time kept back from the search for the steps after it (break pass, the
     # bound's last step, exact allocation, activities within their own time
     # budget, pay model): a fixed part, a part per agent, a margin for a slow
-    # machine; at most `finish_share` of the time limit, yet never less than
-    # the activities' least time (`solver._finish_reserve`), and never more
-    # than `finish_most_share` of the limit
+    # machine; at most `finish_share` of the time left when the search
+    # begins, yet never less than the activities' least time
+    # (`solver._finish_reserve`), and never more than `finish_most_share` of it
     finish_seconds: float = 2.0
     finish_seconds_per_agent: float = 0.006
     finish_margin: float = 1.8
-    finish_share: float = 0.25
+    finish_share: float = 0.1
     finish_most_share: float = 0.5
 
     # the break pass runs when the search left at least this share of the time kept back

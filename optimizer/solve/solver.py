@@ -178,11 +178,14 @@ def _finish_reserve(p: Problem, stop: StopCriteria, params: SearchParams) -> flo
     the activities' least time: the search's last seconds gain less than
     the activities' first passes win back from the stretch and switch
     rules. At most `finish_most_share` of the limit, so that a short limit
-    still leaves the search most of its time."""
+    still leaves the search most of its time. "The limit" is the time left
+    when the search begins: building the problem and the first roster have
+    already spent some of it."""
+    left = stop.remaining()
     steps = params.finish_margin * params.finish_estimate(p.n_agents)
-    wanted = min(params.finish_share * stop.time_limit, steps + activity_seconds(p))
+    wanted = min(params.finish_share * left, steps + activity_seconds(p))
     least = steps + activity_least_seconds(p)
-    return min(max(wanted, least), params.finish_most_share * stop.time_limit)
+    return min(max(wanted, least), params.finish_most_share * left)
 
 
 def _activity_budget(p: Problem, stop: StopCriteria, params: SearchParams) -> float:
