@@ -43,6 +43,11 @@ class SearchParams:
     finish_share: float = 0.1
     finish_most_share: float = 0.5
 
+    # the pay model's pricing of the named roster, after the activities: a
+    # fixed part and a part per agent (`pricing_estimate`)
+    pricing_seconds: float = 0.5
+    pricing_seconds_per_agent: float = 0.001
+
     # the break pass runs when the search left at least this share of the time kept back
     breaks_share: float = 0.5
 
@@ -64,3 +69,7 @@ class SearchParams:
         """Seconds the steps after the search take on a problem of this size
         (on a machine of the usual speed: no margin)."""
         return self.finish_seconds + self.finish_seconds_per_agent * n_agents
+
+    def pricing_estimate(self, n_agents: int) -> float:
+        """Seconds the pricing after the activities takes, with room to spare."""
+        return self.pricing_seconds + self.pricing_seconds_per_agent * n_agents

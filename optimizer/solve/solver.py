@@ -43,6 +43,7 @@ from optimizer.solve.activity_plan import (
     activity_seconds,
     plan_activities,
 )
+from optimizer.solve.activity_search import POLISH_SECONDS
 from optimizer.solve.allocate import optimal_allocation
 from optimizer.solve.bounds.worker import BoundWorker
 from optimizer.solve.breaks import place_breaks
@@ -191,8 +192,9 @@ def _finish_reserve(p: Problem, stop: StopCriteria, params: SearchParams) -> flo
 def _activity_budget(p: Problem, stop: StopCriteria, params: SearchParams) -> float:
     """Seconds for the activities: their own budget, less if the time limit
     comes first, leaving what the pay model's pricing of the roster needs
-    after them (half a second at least)."""
-    after = params.finish_estimate(p.n_agents)
+    after them and the polish they may run past their budget (half a second
+    at least)."""
+    after = params.pricing_estimate(p.n_agents) + POLISH_SECONDS
     return min(activity_seconds(p), max(0.5, stop.remaining() - after))
 
 
