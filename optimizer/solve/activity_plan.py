@@ -127,20 +127,23 @@ def plan_activities(
     time_budget: float = ACTIVITY_SECONDS,
     lp_max_shifts: int = LP_MAX_SHIFTS,
     lp_rounds: int = activity_lp.MAX_ROUNDS,
+    flow: np.ndarray | None = None,
 ) -> ActivityPlan:
     """Named segments from the state: each worked interval gets one queue,
     within the scenario's stretch and switch rules, covering the need as
     nearly as the rules allow with few switches, and how near that is (the
-    method: `activity_search`); `time_budget` bounds the whole."""
+    method: `activity_search`); `time_budget` bounds the whole.
+
+    `flow` [Q, T] is the coverage of the exact allocation of the state's
+    shifts (`allocate.optimal_allocation`) when the caller has just
+    computed it; left out, it is solved here, within `time_budget`."""
     t0 = time.monotonic()
     act = p.scenario.activities
     rules = SequenceRules.of(act.min_minutes, act.max_switches_per_shift, p.grid.interval)
     table = shift_table(p, s)
     pen = penalty_units(p.penalty)
-    counts = allocate_counts(on_duty(p, s), p.required, p.penalty, p.group_queues)
-    flow = np.zeros(p.required.shape, dtype=np.int64)
-    for qs, c in zip(p.group_queues, counts, strict=True):
-        flow[qs] += c
+    if flow is None:
+        flow = allocation_coverage(p, s)
     floor = shortfall(flow, p.required, pen)  # rule-free: nothing can beat it
     if len(table) == 0:
         r = ActivityReport(floor / 100, floor / 100, floor / 100, "no shift", 0.0)
@@ -154,6 +157,16 @@ def plan_activities(
     short = shortfall(coverage(table, x, p.required.shape), p.required, pen) / 100
     report = ActivityReport(short, lower, floor / 100, method, time.monotonic() - t0)
     return ActivityPlan(Roster.from_segments(segments(p, table, x)), report)
+
+
+def allocation_coverage(p: Problem, s: State) -> np.ndarray:
+    """[Q, T] the coverage of the exact allocation of the state's shifts
+    (`allocate.allocate_counts`), whatever `s.alloc` holds."""
+    counts = allocate_counts(on_duty(p, s), p.required, p.penalty, p.group_queues)
+    flow = np.zeros(p.required.shape, dtype=np.int64)
+    for qs, c in zip(p.group_queues, counts, strict=True):
+        flow[qs] += c
+    return flow
 
 
 def activities(p: Problem, s: State, *, time_budget: float = ACTIVITY_SECONDS) -> Roster:

@@ -56,7 +56,7 @@ from optimizer.solve.passes import agent_passes
 from optimizer.solve.problem import Problem
 from optimizer.solve.result import FEASIBLE, INFEASIBLE, OPTIMAL, UNKNOWN, Conflict, SolveResult
 from optimizer.solve.search import Search
-from optimizer.solve.state import Evaluation, State, evaluate, fairness_targets
+from optimizer.solve.state import Evaluation, State, cover, evaluate, fairness_targets
 from optimizer.solve.stop import Progress, StopCriteria, no_progress, relative_gap
 
 PROVEN = 0.01  # objective − bound within the currency's rounding: optimality is proven
@@ -311,7 +311,8 @@ def _finish(
     optimal_allocation(p, state)  # exact for every interval, whatever the last step was
     stats["allocation_end_seconds"] = round(time.monotonic() - search.started, 2)
     best = evaluate(p, state, search.fair_target)
-    plan = plan_activities(p, state, time_budget=_activity_budget(p, stop, search.params))
+    budget = _activity_budget(p, stop, search.params)
+    plan = plan_activities(p, state, time_budget=budget, flow=cover(p, state))
     roster, named = plan.roster, plan.report
     stats["activities_end_seconds"] = round(time.monotonic() - search.started, 2)
     # what the stretch and switch rules cost the shifts as they stand, and how much of

@@ -174,3 +174,19 @@ def test_the_plan_reports_the_optimum_derived_by_hand_as_proven(tmp_path):
     p, s, span = one_shift(tmp_path, BLIPS)  # no rule: the flow's cover, proven by the flow
     r = plan_activities(p, s).report
     assert (r.floor, r.lower, r.shortfall) == (0.0, 0.0, 0.0)
+
+
+def test_a_flow_handed_in_is_the_floor_and_a_missing_one_is_solved(tmp_path):
+    # the caller's exact allocation (`cover` after `optimal_allocation`) is
+    # the rule-free coverage the plan would solve itself: the same floor;
+    # a coverage handed in is taken as it is (one agent short everywhere
+    # that Portuguese is needed: 5 half-hours at 50)
+    from optimizer.solve.activity_plan import allocation_coverage
+    from optimizer.solve.state import cover
+
+    p, s, _ = one_shift(tmp_path, BLIPS, min_minutes=60)
+    assert np.array_equal(allocation_coverage(p, s), cover(p, s))
+    assert plan_activities(p, s, flow=cover(p, s)).report.floor == 0.0
+    none_on_pt = cover(p, s)
+    none_on_pt[0] = 0
+    assert plan_activities(p, s, flow=none_on_pt).report.floor == 250.0
