@@ -195,7 +195,7 @@ class BoundWorker:
             while True:
                 if here.poll(0.2):
                     msg = here.recv()
-                    heard = True
+                    heard = self.in_process = True  # read by `stats` even if the join times out
                     lp_heard = lp_heard or msg[0] == "lp"
                     if msg[0] == "done":
                         break
