@@ -14,7 +14,8 @@ rule, returning its violations:
 - `shape`: each shift's paid length, start step and break;
 - `day`: each shift against its agent: days off, leave, holidays off,
   personal window, skills and data residency;
-- `sequence`: minimum rest, consecutive days, weekly maximum and minimum;
+- `sequence`: minimum rest, consecutive days (at most, and at least where
+  set), consecutive days off (at least, where set), weekly maximum and minimum;
 - `workability` (v1.1): start band, days off together, consecutive nights;
 - `activities` (v1.1): queue stretches, minimum stretch, queue switches;
 - `checker`: `check_roster`, every rule in the report's order, and the KPIs.
@@ -29,7 +30,13 @@ from optimizer.check.records import (
     shift_date_is_local_start_date,
 )
 from optimizer.check.report import CheckReport, Violation
-from optimizer.check.sequence import max_consecutive_days, minimum_rest, weekly_hours
+from optimizer.check.sequence import (
+    max_consecutive_days,
+    min_consecutive_days,
+    min_consecutive_days_off,
+    minimum_rest,
+    weekly_hours,
+)
 from optimizer.check.shape import (
     BREAK_MIN_PAID_MINUTES,
     break_rule,
@@ -58,6 +65,8 @@ __all__ = [
     "days_off_leave_and_holidays",
     "days_off_together",
     "max_consecutive_days",
+    "min_consecutive_days",
+    "min_consecutive_days_off",
     "minimum_rest",
     "minimum_stretch",
     "night_paid_minutes",

@@ -12,7 +12,13 @@ from optimizer.check.records import (
     shift_date_is_local_start_date,
 )
 from optimizer.check.report import CheckReport, Violation
-from optimizer.check.sequence import max_consecutive_days, minimum_rest, weekly_hours
+from optimizer.check.sequence import (
+    max_consecutive_days,
+    min_consecutive_days,
+    min_consecutive_days_off,
+    minimum_rest,
+    weekly_hours,
+)
 from optimizer.check.shape import break_rule, paid_shift_length, start_step
 from optimizer.check.shifts import Shifts, shift_table
 from optimizer.check.workability import consecutive_nights, days_off_together, start_band
@@ -46,6 +52,8 @@ def check_roster(
     v += break_rule(sc, sh_known)
     v += minimum_rest(sc, sh_known)
     v += max_consecutive_days(sc, sh_known)
+    v += min_consecutive_days(sc, sh_known)
+    v += min_consecutive_days_off(sc, sh_known)
     v += weekly_hours(sc, sh_known, cal)
     v += days_off_leave_and_holidays(sc, sh_known, cal)
     v += personal_window(sc, sh_known)

@@ -1,5 +1,6 @@
 """Rules on an agent's shifts in sequence: minimum rest between them, at
-most so many days in a row, and paid hours per week."""
+most (and, where set, at least) so many days in a row, at least so many
+days off in a row where set, and paid hours per week."""
 
 from __future__ import annotations
 
@@ -51,6 +52,69 @@ def max_consecutive_days(sc: Scenario, sh: Shifts) -> list[Violation]:
                         str(agent),
                         b.isoformat(),
                         f"{run} days in a row (limit {limit})",
+                    )
+                )
+    return out
+
+
+def _runs(dates: list[dt.date]) -> list[list[dt.date]]:
+    """Sorted dates cut into runs of consecutive dates."""
+    runs: list[list[dt.date]] = []
+    for d in dates:
+        if runs and (d - runs[-1][-1]).days == 1:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    return runs
+
+
+def min_consecutive_days(sc: Scenario, sh: Shifts) -> list[Violation]:
+    """Where the rule set sets `min_consecutive_days`, every run of worked
+    local dates with a date off on both sides inside the horizon lasts at
+    least that many dates; a run touching the horizon's first or last date
+    is not judged (the dates beyond it are unknown). Any date without a
+    shift is a date off, whatever the reason."""
+    out = []
+    h = sc.horizon
+    last = h.end - dt.timedelta(days=1)
+    for (agent, site), g in sh.table.groupby(["agent_id", "site"]):
+        least = sc.rules_of(site).min_consecutive_days if site in sc.site_by_id else None
+        if least is None or least <= 1:
+            continue
+        for run in _runs(sorted(set(g["shift_date"]))):
+            if run[0] <= h.start or run[-1] >= last or len(run) >= least:
+                continue
+            out.append(
+                Violation(
+                    "min consecutive days",
+                    str(agent),
+                    run[0].isoformat(),
+                    f"{len(run)} day(s) in a row between days off (at least {least})",
+                )
+            )
+    return out
+
+
+def min_consecutive_days_off(sc: Scenario, sh: Shifts) -> list[Violation]:
+    """Where the rule set sets `min_consecutive_days_off`, every run of local
+    dates without a shift that lies between two worked dates lasts at least
+    that many dates, whatever the reason for each date off (a run before
+    the agent's first shift or after the last touches the horizon's edge and
+    is not judged)."""
+    out = []
+    for (agent, site), g in sh.table.groupby(["agent_id", "site"]):
+        least = sc.rules_of(site).min_consecutive_days_off if site in sc.site_by_id else None
+        if least is None or least <= 1:
+            continue
+        for before, after in itertools.pairwise(_runs(sorted(set(g["shift_date"])))):
+            gap = (after[0] - before[-1]).days - 1
+            if gap < least:
+                out.append(
+                    Violation(
+                        "min consecutive days off",
+                        str(agent),
+                        (before[-1] + dt.timedelta(days=1)).isoformat(),
+                        f"{gap} day(s) off in a row between shifts (at least {least})",
                     )
                 )
     return out

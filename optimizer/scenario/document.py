@@ -25,9 +25,16 @@ from optimizer.scenario.yaml_file import KeyPath, dotted
 
 M = TypeVar("M", bound=BaseModel)
 
-# v1.1 rules are hard rules: a misspelt one would silently not apply, so an
-# unknown rule-set key that reads like one of these is an error, not a warning
-V11_RULE_KEYS = ("start_band_hours", "days_off_together", "max_consecutive_nights")
+# v1.1 rules (and the optional minimums of consecutive days) are hard rules: a
+# misspelt one would silently not apply, so an unknown rule-set key that
+# reads like one of these is an error, not a warning
+V11_RULE_KEYS = (
+    "start_band_hours",
+    "days_off_together",
+    "max_consecutive_nights",
+    "min_consecutive_days",
+    "min_consecutive_days_off",
+)
 # sections read strictly: every key in them is a rule, so an unknown key is an error
 STRICT_SECTIONS: tuple[type[BaseModel], ...] = (Activities,)
 

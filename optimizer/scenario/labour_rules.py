@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from optimizer.scenario import limits
 from optimizer.scenario.field_types import (
@@ -81,8 +81,22 @@ class RuleSet(Frozen):
     start_band_hours: Annotated[FiniteFloat, Field(ge=0, le=24)] | None = None
     days_off_together: Annotated[FiniteInt, Field(ge=1, le=7)] | None = None
     max_consecutive_nights: Annotated[FiniteInt, Field(ge=0, le=7 * 53)] | None = None
+    # extension (hard when set; None: no such rule)
+    min_consecutive_days: Annotated[FiniteInt, Field(ge=1, le=7 * 53)] | None = None
+    min_consecutive_days_off: Annotated[FiniteInt, Field(ge=1, le=7 * 53)] | None = None
 
     model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+    @field_validator("min_consecutive_days")
+    @classmethod
+    def _at_most_the_maximum(cls, v: int | None, info: ValidationInfo) -> int | None:
+        high = info.data.get("max_consecutive_days")
+        if v is not None and high is not None and v > high:
+            raise ValueError(
+                f"{v} is more than max_consecutive_days {high}: "
+                "no run of working days could keep both"
+            )
+        return v
 
     @field_validator("shift_hours")
     @classmethod

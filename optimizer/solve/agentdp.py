@@ -8,15 +8,19 @@ milliseconds. Day by day it keeps, for every state
 
     (the week's start band,
      end of the last shift that can still bind the rest rule,
-     run counters: days worked in a row, night shifts in a row, and the
-       progress towards the week's days off together,
+     run counters: days worked in a row, night shifts in a row, the
+       progress towards the week's days off together, days off in a row,
+       and whether the run began on the horizon's first day,
      paid units so far this week),
 
 the best net value of the days so far. A day's move is "off" or one of the
 day's options: allowed when the last shift ended at least `rest` minutes
 before the option starts, its start lies in the week's band, the runs stay
-within `max_consecutive_days` and `max_consecutive_nights`, and the week's
-paid minutes within its maximum. At the end of each local week the weekly
+within `max_consecutive_days` and `max_consecutive_nights`, a day off
+ends a run of working days only once it is `min_consecutive_days` long and
+a shift a run of days off only once it is `min_consecutive_days_off` long
+(unless the run began on the horizon's first day), and the week's paid
+minutes stay within its maximum. At the end of each local week the weekly
 minimum and the days off together are checked and the overtime beyond the
 threshold paid (the same overtime the agent's CP-SAT model prices). Ends
 that can no longer bind any later option are merged into one state, so the
@@ -35,8 +39,8 @@ after a single working day pays `weights.isolated_day` for that isolated day
 roster).
 
 Rules it holds, as `rules/` states them: one shift per local date, minimum
-rest (and so no overlap), maximum consecutive days, weekly maximum and
-minimum paid minutes, start band, days off together, consecutive nights.
+rest (and so no overlap), maximum and minimum consecutive days, minimum
+consecutive days off, weekly maximum and minimum paid minutes, start band, days off together, consecutive nights.
 Day-level rules are already in the agent's candidates. The fairness term
 couples all days of the horizon and is left out, as the one-agent CP-SAT
 model of `construct.best_schedule` leaves it out: the neighbourhood models
@@ -73,12 +77,21 @@ def _csr(pairs: list[tuple[list[int], list[int]]], size: int) -> tuple[np.ndarra
 
 @dataclass(frozen=True)
 class Counters:
-    """The run counters of one agent as a small automaton: each state is
-    (days worked in a row, night shifts in a row, days-off progress), the
-    progress being the length of the current run of days off in this week,
-    or `need` once the week has had its run."""
+    """The run counters of one agent as a small automaton. Each state is
+    (days worked in a row, night shifts in a row, days-off progress, edge,
+    days off in a row): the progress is the length of the current run of
+    days off in this week, or `need` once the week has had its run; `edge`
+    marks a run that began on the horizon's first day, which the minimums
+    (`min_days` worked, `min_off` off in a row) do not judge, as the days
+    before the horizon are unknown; days off in a row are counted up to
+    `min_off` only when it binds. State 0 is the start, before any day
+    (days off in a row -1): a run beginning on the first day is an edge run.
+    A day off may end a run of working days only once it has `min_days`
+    days, and a shift a run of days off only once it has `min_off`, unless
+    the run is an edge run; a run reaching the horizon's end is never
+    judged, so every state may end it."""
 
-    states: tuple[tuple[int, int, int], ...]
+    states: tuple[tuple[int, int, int, int, int], ...]
     # the maps (`_csr`): 0 a day off, 1 a day shift, 2 a night shift, 3 a week's end
     # (where the progress starts again)
     maps: np.ndarray
@@ -89,39 +102,68 @@ class Counters:
 
     @classmethod
     @lru_cache(maxsize=64)
-    def of(cls, max_days: int, max_nights: int, need: int) -> Counters:
+    def of(
+        cls, max_days: int, max_nights: int, need: int, min_days: int = 1, min_off: int = 1
+    ) -> Counters:
         nights = max_nights if 0 <= max_nights < max_days else max_days  # otherwise implied
         track = 0 <= max_nights < max_days
-        states: list[tuple[int, int, int]] = [(0, 0, o) for o in range(need + 1)]
-        done = [0, need] if need else [0]
-        for r in range(1, max_days + 1):
-            for n in range(min(r, nights) + 1) if track else [0]:
-                states += [(r, n, o) for o in done]
-        index = {st: i for i, st in enumerate(states)}
-        off_src, off_tgt, close_src, close_tgt = [], [], [], []
-        work: list[tuple[list[int], list[int]]] = [([], []), ([], [])]
-        for i, (r, n, o) in enumerate(states):
-            off_src.append(i)
-            off_tgt.append(index[(0, 0, o if o == need else min(o + 1, need))])
-            close_src.append(i)
-            close_tgt.append(index[(r, n, 0)])
+        State = tuple[int, int, int, int, int]
+
+        def norm(r: int, n: int, o: int, e: int, f: int) -> State:
+            """The state with its edge mark kept only where a minimum may still judge the run."""
+            judged = min_days > 1 and r < min_days if r > 0 else min_off > 1 and f < min_off
+            return (r, n, o, e if judged else 0, f)
+
+        def off(st: State) -> State | None:
+            r, _, o, e, f = st
+            if 0 < r < min_days and not e:
+                return None  # a run of working days too short to end
+            o2 = need if o == need else min(o + 1, need)
+            if r > 0:  # a run of days off begins inside the horizon
+                return norm(0, 0, o2, 0, 1 if min_off > 1 else 0)
+            f2 = min(max(f, 0) + 1, min_off) if min_off > 1 else 0
+            return norm(0, 0, o2, e, f2)  # from the start: an edge run of days off
+
+        def work(st: State, night: bool) -> State | None:
+            r, n, o, e, f = st
             if r >= max_days:
-                continue
-            for f in (0, 1):
-                n2 = n + 1 if (f and track) else 0
-                if track and n2 > nights:
+                return None
+            if r == 0 and 0 < f < min_off and not e:
+                return None  # a run of days off too short to end
+            n2 = n + 1 if (night and track) else 0
+            if track and n2 > nights:
+                return None
+            o2 = need if (need and o == need) else 0
+            e2 = e if r > 0 else int(f < 0)  # a run of working days begins: at the edge only first
+            return norm(r + 1, n2, o2, e2, 0)
+
+        def close(st: State) -> State:
+            r, n, _, e, f = st
+            return (r, n, 0, e, f)
+
+        start: State = (0, 0, 0, int(max(min_days, min_off) > 1), -1)
+        states, index = [start], {start: 0}
+        edges: list[tuple[list[int], list[int]]] = [([], []) for _ in range(4)]
+        i = 0
+        while i < len(states):  # every state reachable from the start
+            here = states[i]
+            for m, nxt in enumerate((off(here), work(here, False), work(here, True), close(here))):
+                if nxt is None:
                     continue
-                work[f][0].append(i)
-                work[f][1].append(index[(r + 1, n2, need if (need and o == need) else 0)])
-        size = len(states)
-        maps, map_ptr = _csr([(off_src, off_tgt), *work, (close_src, close_tgt)], size)
+                if nxt not in index:
+                    index[nxt] = len(states)
+                    states.append(nxt)
+                edges[m][0].append(i)
+                edges[m][1].append(index[nxt])
+            i += 1
+        maps, map_ptr = _csr(edges, len(states))
         return cls(
             states=tuple(states),
             maps=maps,
             map_ptr=map_ptr,
-            satisfied=np.array([need == 0 or o == need for _, _, o in states]),
-            worked=np.array([r > 0 for r, _, _ in states]),
-            first=np.array([r == 1 for r, _, _ in states]),
+            satisfied=np.array([need == 0 or st[2] == need for st in states]),
+            worked=np.array([st[0] > 0 for st in states]),
+            first=np.array([st[0] == 1 for st in states]),
         )
 
 
@@ -219,7 +261,10 @@ def best_plan(
     rest = int(p.rest[site])
     band = int(p.band[site]) if band is None else band
     stab = float(p.scenario.weights.stability) / 60.0  # per minute
-    counters = Counters.of(int(p.maxcons[site]), int(p.max_nights[site]), int(p.off_together[site]))
+    counters = Counters.of(
+        int(p.maxcons[site]), int(p.max_nights[site]), int(p.off_together[site]),
+        int(p.mincons[site]), int(p.minoff[site]),
+    )  # fmt: skip
     # a day off right after a first working day makes that day isolated (from day 2 on:
     # the day before the horizon is unknown, so its first day is never isolated)
     isolated = p.scenario.weights.isolated_day_price * counters.first

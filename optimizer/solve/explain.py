@@ -24,6 +24,8 @@ RULE_NAMES = {
     "one_shift_per_day": "one shift per day",
     "minimum_rest": "min_rest_hours",
     "max_consecutive_days": "max_consecutive_days",
+    "min_consecutive_days": "min_consecutive_days",
+    "min_consecutive_days_off": "min_consecutive_days_off",
     "weekly_maximum": "max_hours_week",
     "weekly_minimum": "min_hours_week",
     "start_band": "start_band_hours",

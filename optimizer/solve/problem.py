@@ -100,6 +100,8 @@ class Problem:
     wmin: np.ndarray  # [A, W] paid minutes
     rest: np.ndarray  # [S] minutes
     maxcons: np.ndarray  # [S] days
+    mincons: np.ndarray  # [S] days a run of working days lasts at least (1: no rule)
+    minoff: np.ndarray  # [S] days a run of days off lasts at least (1: no rule)
     ot_threshold: np.ndarray  # [S] minutes (huge when none)
     ot_extra: np.ndarray  # [S] overtime multiplier − 1
     pref_off: np.ndarray  # [A, D] bool
@@ -343,6 +345,8 @@ def build_problem(
         wmin=wmin,
         rest=np.array([round(r.min_rest_hours * 60) for r in rs], dtype=np.int64),
         maxcons=np.array([r.max_consecutive_days for r in rs], dtype=np.int64),
+        mincons=np.array([r.min_consecutive_days or 1 for r in rs], dtype=np.int64),
+        minoff=np.array([r.min_consecutive_days_off or 1 for r in rs], dtype=np.int64),
         ot_threshold=np.array(
             [
                 round(r.premiums.overtime_after_hours_week * 60)

@@ -47,7 +47,8 @@ def _span(p: Problem, a: np.ndarray, d: np.ndarray, k: np.ndarray) -> tuple[np.n
 
 def droppable(p: Problem, s: State) -> tuple[np.ndarray, np.ndarray]:
     """Worked shifts (agent, day) whose agent stays at or above its weekly
-    minimum without them."""
+    minimum without them, and whose runs of days keep their minimums
+    (`runs_allow_drop`). Every other rule only gets easier with a day off."""
     a, d = np.nonzero(s.works)
     if len(a) == 0:
         return a, d
@@ -58,8 +59,32 @@ def droppable(p: Problem, s: State) -> tuple[np.ndarray, np.ndarray]:
         paid[sel] = p.sites[si].tpl.paid[s.tpl[a[sel], d[sel]]]
     w = p.week_of_day[d]
     left = weekly_paid(p, s)[a, w] - paid
-    ok = left >= p.wmin[a, w]
+    ok = (left >= p.wmin[a, w]) & runs_allow_drop(p, s, a, d)
     return a[ok], d[ok]
+
+
+def runs_allow_drop(p: Problem, s: State, a: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """For each worked shift (agent a, day d): whether a day off there keeps
+    `min_consecutive_days` and `min_consecutive_days_off`. The day off cuts
+    its run of working days in two: each part left must be long enough
+    unless it touches the horizon's first or last day; and with working
+    days on both sides it is itself a run of one day off."""
+    least, least_off = p.mincons[p.agent_site[a]], p.minoff[p.agent_site[a]]
+    ok = np.ones(len(a), dtype=bool)
+    if len(a) == 0 or ((least <= 1).all() and (least_off <= 1).all()):
+        return ok
+    n = p.n_days
+    ahead = np.zeros((p.n_agents, n + 1), dtype=np.int64)  # worked days in a row up to d − 1
+    behind = np.zeros((p.n_agents, n + 2), dtype=np.int64)  # … and from d + 1 on
+    for k in range(n):
+        ahead[:, k + 1] = np.where(s.works[:, k], ahead[:, k] + 1, 0)
+        j = n - 1 - k
+        behind[:, j + 1] = np.where(s.works[:, j], behind[:, j + 2] + 1, 0)
+    left, right = ahead[a, d], behind[a, d + 2]
+    left_ok = (left == 0) | (d - left == 0) | (left >= least)
+    right_ok = (right == 0) | (d + right == n - 1) | (right >= least)
+    off_ok = (left == 0) | (right == 0) | (least_off <= 1)
+    return left_ok & right_ok & off_ok
 
 
 def spare(p: Problem, s: State, a: np.ndarray, d: np.ndarray) -> np.ndarray:

@@ -178,18 +178,26 @@ def shifts(result: SolveResult) -> list[tuple[str, dt.date, int, int]]:
 def random_cases(max_days: int = 4, max_agents: int = 4, max_cells: int = 30):  # type: ignore[no-untyped-def]
     """A hypothesis strategy of small random cases: (scenario data, requirement cells).
 
-    Rest, maximum consecutive days and weekly minimum vary; sometimes the first
-    agent may only work nights (a personal window across midnight)."""
+    Rest, maximum (and sometimes minimum) consecutive days, sometimes a
+    minimum of consecutive days off, and the weekly minimum vary; sometimes the first agent may only work nights (a
+    personal window across midnight)."""
     from hypothesis import strategies as st
 
     @st.composite
     def build(draw):  # type: ignore[no-untyped-def]
         days = draw(st.integers(1, max_days))
         data = case(days=days, agents=draw(st.integers(1, max_agents)))
+        most = draw(st.integers(1, 6))
         data["rules"]["PT"].update({
             "min_rest_hours": draw(st.sampled_from([0, 8, 11])),
-            "max_consecutive_days": draw(st.integers(1, 6)),
+            "max_consecutive_days": most,
         })  # fmt: skip
+        least = draw(st.sampled_from([None, None, 2, 3]))
+        if least is not None and least <= most:
+            data["rules"]["PT"]["min_consecutive_days"] = least
+        off = draw(st.sampled_from([None, None, 2, 3]))
+        if off is not None:
+            data["rules"]["PT"]["min_consecutive_days_off"] = off
         minimum = draw(st.sampled_from([0, 4, 8, 16]))
         for a in data["agents"]:
             a["min_hours_week"] = minimum

@@ -157,3 +157,42 @@ def test_the_programme_meets_the_model_where_presolve_does_not(tmp_path):
     status, best, _ = h.one_agent_optimum(p, net + p.rate[0] * tpl.weight * p.scenario.weights.cost)
     assert status == cp_model.OPTIMAL and plan is not None
     assert _score(p, 0, net, plan) == _score(p, 0, net, np.array(best, dtype=int)) == 187.0
+
+
+def test_a_day_off_ends_a_run_only_after_min_consecutive_days(tmp_path):
+    # worth 100 on Wed and Sat at 09, every other shift −1: with three days in
+    # a row at least, the run from Wed must last to Fri, so Wed–Sat (Sun off)
+    data = h.case(days=7)
+    data["rules"]["PT"]["min_consecutive_days"] = 3
+    p = h.problem(h.load(tmp_path, data), {})
+    plan = _plan(p, 0, lambda d, x: 100.0 if d in (2, 5) and x == 9 else -1.0)
+    assert [d for d, _ in plan] == [2, 3, 4, 5]
+
+
+def test_runs_at_the_horizons_edges_may_be_short(tmp_path):
+    data = h.case(days=7)
+    data["rules"]["PT"]["min_consecutive_days"] = 3
+    p = h.problem(h.load(tmp_path, data), {})
+    plan = _plan(p, 0, lambda d, x: 100.0 if d in (0, 6) and x == 9 else -1.0)
+    assert plan == [(0, 9), (6, 9)]
+
+
+def test_a_shift_ends_a_run_of_days_off_only_after_min_consecutive_days_off(tmp_path):
+    # Mon–Fri, worth 100 on Mon, Wed and Fri at 09 and −1 otherwise; two days
+    # off in a row at least. Mon, Wed, Fri alone leave Tue and Thu as runs of
+    # one day off: refused. Dropping one of them leaves 199 at most (e.g.
+    # Mon, Thu, Fri); working every day, Tue and Thu at −1, makes 298.
+    data = h.case(days=5)
+    data["rules"]["PT"]["min_consecutive_days_off"] = 2
+    p = h.problem(h.load(tmp_path, data), {})
+    plan = _plan(p, 0, lambda d, x: 100.0 if d in (0, 2, 4) and x == 9 else -1.0)
+    assert [d for d, _ in plan] == [0, 1, 2, 3, 4]
+
+
+def test_runs_of_days_off_at_the_horizons_edges_may_be_short(tmp_path):
+    # worth only on Wed: Mon–Tue off before it and Thu–Fri after it touch
+    # the horizon's edges, so a lone Wednesday is allowed even at three
+    data = h.case(days=5)
+    data["rules"]["PT"]["min_consecutive_days_off"] = 3
+    p = h.problem(h.load(tmp_path, data), {})
+    assert _plan(p, 0, lambda d, x: 100.0 if d == 2 and x == 9 else -1.0) == [(2, 9)]

@@ -7,6 +7,8 @@ import random
 import tempfile
 from pathlib import Path
 
+import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from optimizer.check import check_roster
@@ -91,3 +93,30 @@ def test_moves_never_worsen_and_keep_every_rule(case):
     assert after.total <= before.total + 1e-9
     assert (weekly_paid(p, new) >= p.wmin).all()
     assert check_roster(sc, activities(p, new)).ok
+
+
+@pytest.mark.parametrize(
+    ("rule", "allowed"),
+    [
+        # three days in a row at least: dropping Wed leaves Mon–Tue at the
+        # horizon's start and Fri leaves Sat–Sun at its end; every other drop
+        # leaves a run of one or two days between days off
+        ("min_consecutive_days", {0: False, 1: False, 2: True, 4: True, 5: False, 6: False}),
+        # two days off in a row at least: a drop with work on both sides is a
+        # lone day off; one next to Thu (off) lengthens Thu's run
+        ("min_consecutive_days_off", {0: True, 1: False, 2: True, 4: True, 5: False, 6: True}),
+    ],
+)
+def test_a_drop_keeps_the_minimum_runs(rule, allowed):
+    # one agent over Mon–Sun working every day but Thu
+    from optimizer.solve.refill import runs_allow_drop
+
+    data = h.case(days=7)
+    data["rules"]["PT"][rule] = 3 if rule == "min_consecutive_days" else 2
+    with tempfile.TemporaryDirectory() as tmp:
+        p = h.problem(h.load(Path(tmp), data), {})
+    s = State.empty(p)
+    days = np.array(sorted(allowed))
+    s.works[0, days] = True
+    got = runs_allow_drop(p, s, np.zeros(len(days), dtype=np.int64), days)
+    assert dict(zip(days.tolist(), got.tolist(), strict=True)) == allowed

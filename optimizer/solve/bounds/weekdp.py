@@ -274,7 +274,9 @@ class WeekDP:
     are not seen, a relaxation). At the week's end the weekly minimum and
     maximum are checked, the overtime paid, and a week wholly inside the
     horizon must have had its days off together. Consecutive nights enter
-    as `_night_limits` says.
+    as `_night_limits` says. The minimums of consecutive days worked and
+    off (`min_consecutive_days`, `min_consecutive_days_off`) are dropped, a
+    relaxation.
 
     The start band is relaxed: the week's starts must lie in one of the
     windows of `band_windows` — windows beginning every `BAND_STEP` minutes

@@ -6,8 +6,9 @@ Day rules are boolean masks of the options they allow (`day.py`: days off,
 leave, holidays off, personal window, skills, data residency);
 `problem.build_problem` combines them into each agent's candidate templates.
 Sequence rules are CP-SAT constraints over an agent's days (`sequence.py`:
-one shift per local date, minimum rest, maximum consecutive days, weekly
-maximum and minimum), and so are the v1.1 workability rules
+one shift per local date, minimum rest, maximum consecutive days and,
+when set, minimum consecutive days worked and off, weekly maximum and
+minimum), and so are the v1.1 workability rules
 (`workability.py`: start band, days off together, consecutive nights); each
 returns the constraints it added, so tests and explanations can point at it.
 Every function says its rule in plain words.
@@ -16,6 +17,8 @@ Every function says its rule in plain words.
 from optimizer.solve.rules.sequence import (
     AgentDays,
     max_consecutive_days,
+    min_consecutive_days,
+    min_consecutive_days_off,
     minimum_rest,
     one_shift_per_day,
     weekly_maximum,
@@ -31,6 +34,8 @@ SEQUENCE_RULES = (
     one_shift_per_day,
     minimum_rest,
     max_consecutive_days,
+    min_consecutive_days,
+    min_consecutive_days_off,
     weekly_maximum,
     weekly_minimum,
     start_band,
@@ -44,6 +49,8 @@ __all__ = [
     "days_off_together",
     "max_consecutive_days",
     "max_consecutive_nights",
+    "min_consecutive_days",
+    "min_consecutive_days_off",
     "minimum_rest",
     "one_shift_per_day",
     "start_band",

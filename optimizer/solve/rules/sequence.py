@@ -122,6 +122,66 @@ def max_consecutive_days(
     return out
 
 
+def min_consecutive_days(
+    model: cp_model.CpModel, p: Problem, ad: AgentDays, enforce: Lit | None = None
+) -> list[cp_model.Constraint]:
+    """A run of working dates that begins after a date off inside the horizon
+    lasts at least the rule set's `min_consecutive_days`, unless it reaches
+    the horizon's last date: whatever lies outside the horizon is unknown,
+    so a run at either edge may be shorter.
+
+    For a first working date d (d − 1 off, d worked) each of the next m − 1
+    dates inside the horizon is worked: `w[d] − w[d − 1] <= w[d + k]`."""
+    m = int(p.mincons[p.agent_site[ad.agent]])
+    out: list[cp_model.Constraint] = []
+    if m <= 1:
+        return out
+    n = p.n_days
+
+    def worked(d: int) -> cp_model.LinearExprT:
+        return sum(lit for _, lit in ad.days.get(d, ()))
+
+    for d in range(1, n - 1):
+        if not ad.days.get(d):
+            continue  # never worked: no run begins here
+        for k in range(1, min(m, n - d)):
+            if not any(x in ad.free for x in (d - 1, d, d + k)):
+                continue
+            ct = model.add(worked(d) - worked(d - 1) <= worked(d + k))
+            out.append(_enforced(ct, enforce))
+    return out
+
+
+def min_consecutive_days_off(
+    model: cp_model.CpModel, p: Problem, ad: AgentDays, enforce: Lit | None = None
+) -> list[cp_model.Constraint]:
+    """A run of dates off (dates without a shift, whatever the reason) that
+    begins after a working date inside the horizon lasts at least the rule
+    set's `min_consecutive_days_off`, unless it reaches the horizon's last
+    date.
+
+    For a first date off d (d − 1 worked, d off) each of the next m − 1
+    dates inside the horizon is off: `w[d − 1] − w[d] + w[d + k] <= 1`."""
+    m = int(p.minoff[p.agent_site[ad.agent]])
+    out: list[cp_model.Constraint] = []
+    if m <= 1:
+        return out
+    n = p.n_days
+
+    def worked(d: int) -> cp_model.LinearExprT:
+        return sum(lit for _, lit in ad.days.get(d, ()))
+
+    for d in range(1, n - 1):
+        if not ad.days.get(d - 1):
+            continue  # never worked: no run of days off begins after it
+        for k in range(1, min(m, n - d)):
+            if not ad.days.get(d + k) or not any(x in ad.free for x in (d - 1, d, d + k)):
+                continue
+            ct = model.add(worked(d - 1) - worked(d) + worked(d + k) <= 1)
+            out.append(_enforced(ct, enforce))
+    return out
+
+
 def _week_expr(p: Problem, ad: AgentDays, w: int) -> tuple[cp_model.LinearExprT, int, bool]:
     st = p.sites[p.agent_site[ad.agent]].tpl
     days = [d for d in range(p.n_days) if p.week_of_day[d] == w]

@@ -96,3 +96,58 @@ def test_infeasible_minimum_is_explained(tmp_path):
     (c,) = res.conflicts
     assert c.agent_id == "A1" and "min_hours_week" in c.rules
     assert "at most 12 h possible" in c.detail
+
+
+def test_min_consecutive_days_binds(tmp_path):
+    # need on Wed and Sat only (one agent 09–13). Unruled: two shifts (80).
+    # Three days in a row at least: a run that starts after a day off and
+    # ends before one needs three days, so Wed–Sat (4 shifts, 160) beats
+    # Sat–Sun alone with Wed short (80 + 400) and Mon–Wed + Sat–Sun (200).
+    data = h.case(days=7)
+    cells = h.block(2, 9, 13) | h.block(5, 9, 13)
+    free = h.run(h.load(tmp_path, data), cells)
+    assert free.objective == pytest.approx(2 * 4 * COST)
+    data["rules"]["PT"]["min_consecutive_days"] = 3
+    res = h.run(h.load(tmp_path, data), cells)
+    assert res.status == "OPTIMAL"
+    assert res.objective == pytest.approx(4 * 4 * COST)
+    assert sorted(s[1].weekday() for s in h.shifts(res)) == [2, 3, 4, 5]
+
+
+def test_min_consecutive_days_leaves_runs_at_the_horizons_edges_alone(tmp_path):
+    # need on Mon and Sun only: each lone day touches an edge of the horizon
+    # (the days beyond it are unknown), so two shifts stay enough
+    data = h.case(days=7)
+    data["rules"]["PT"]["min_consecutive_days"] = 3
+    res = h.run(h.load(tmp_path, data), h.block(0, 9, 13) | h.block(6, 9, 13))
+    assert res.objective == pytest.approx(2 * 4 * COST)
+
+
+def test_a_minimum_run_that_days_off_cut_is_explained(tmp_path):
+    # 12 h a week of 4-h shifts is three shifts; with Tue, Thu, Sat and Sun
+    # off only Mon, Wed and Fri are left, and Wed would be a run of one day
+    # between days off against a minimum of three
+    from optimizer.solve.explain import find_conflicts
+    from optimizer.solve.model import CandidateIndex
+
+    data = h.case(days=7)
+    data["rules"]["PT"]["min_consecutive_days"] = 3
+    data["agents"][0].update({"min_hours_week": 12, "days_off": "Tue;Thu;Sat;Sun"})
+    p = h.problem(h.load(tmp_path, data), {})
+    (conflict,) = find_conflicts(p, CandidateIndex(p, nominal_only=False))
+    assert conflict.agent_id == "A1"
+    assert {"min_consecutive_days", "min_hours_week"} <= set(conflict.rules)
+
+
+def test_min_consecutive_days_off_binds(tmp_path):
+    # need on Mon, Wed and Fri (09–13). Unruled: three shifts (120). Two days
+    # off in a row at least: Tue alone and Thu alone are too short, so the
+    # best works all five days (200) rather than leave one need short
+    # (80 + 400)
+    data = h.case(days=5)
+    cells = h.block(0, 9, 13) | h.block(2, 9, 13) | h.block(4, 9, 13)
+    assert h.run(h.load(tmp_path, data), cells).objective == pytest.approx(3 * 4 * COST)
+    data["rules"]["PT"]["min_consecutive_days_off"] = 2
+    res = h.run(h.load(tmp_path, data), cells)
+    assert res.status == "OPTIMAL"
+    assert res.objective == pytest.approx(5 * 4 * COST)
