@@ -42,8 +42,15 @@ from optimizer.scenario.model import (
     Weights,
 )
 
-# contract v1.1 levers: each takes a value with the scenario field's own bounds, or `off`
-RULE_LEVERS = ("start_band_hours", "days_off_together", "max_consecutive_nights")
+# contract v1.1 levers (and the optional minimum runs): each takes a value with the
+# scenario field's own bounds, or `off`
+RULE_LEVERS = (
+    "start_band_hours",
+    "days_off_together",
+    "max_consecutive_nights",
+    "min_consecutive_days",
+    "min_consecutive_days_off",
+)
 ACTIVITY_LEVERS = ("min_minutes", "max_switches_per_shift")
 # `weights.NAME` levers: a price >= 0, `off` is 0 (the soft term off)
 WEIGHT_LEVERS = ("stability", "isolated_day")
@@ -378,9 +385,16 @@ def _with_rules(
     if unknown:
         raise ValueError(f"rules.{unknown[0]}: no such rule set (rule sets: {', '.join(s.rules)})")
     every = dict(levers.get(ALL_RULE_SETS, {}))
-    return {
-        rid: r.model_copy(update={**every, **levers.get(rid, {})}) for rid, r in s.rules.items()
-    }
+    out = {}
+    for rid, r in s.rules.items():
+        new = r.model_copy(update={**every, **levers.get(rid, {})})
+        low, high = new.min_consecutive_days, new.max_consecutive_days
+        if low is not None and low > high:  # the one lever whose bounds are another field
+            raise ValueError(
+                f"rules.{rid}.min_consecutive_days={low}: more than its max_consecutive_days {high}"
+            )
+        out[rid] = new
+    return out
 
 
 def _with_activities(s: Scenario, levers: Mapping[str, int | None]) -> Activities:

@@ -337,3 +337,14 @@ def test_the_dashboard_form_keeps_only_the_workability_levers_that_change(sc11):
         "rules.start_band_hours": "4",
         "activities.max_switches_per_shift": "off",
     }
+
+
+def test_the_minimum_runs_are_levers_too(sc11):
+    w = WhatIf.from_pairs(["rules.min_consecutive_days=2", "rules.ES.min_consecutive_days_off=3"])
+    out = apply(sc11, w)
+    assert out.rules["PT"].min_consecutive_days == 2
+    assert out.rules["ES"].min_consecutive_days == 2
+    assert out.rules["ES"].min_consecutive_days_off == 3
+    assert out.rules["PT"].min_consecutive_days_off is None
+    with pytest.raises(ValueError, match="max_consecutive_days"):
+        apply(sc11, WhatIf.from_pairs(["rules.min_consecutive_days=7"]))

@@ -18,11 +18,14 @@ from optimizer.scenario.model import ISOLATED_DAY_HOURS
 from optimizer.whatif import lever_values
 
 AS_IS = "as is"
-# v1.1 levers for every rule set: (key, label, choices besides "as is" and "off")
+# v1.1 levers (and the minimum runs) for every rule set: (key, label, choices
+# besides "as is" and "off")
 WORKABILITY = (
     ("rules.start_band_hours", "Start band (h)", ("0", "1", "2", "3", "4", "6", "8", "12")),
     ("rules.days_off_together", "Days off together", ("1", "2", "3")),
     ("rules.max_consecutive_nights", "Max nights in a row", tuple(str(n) for n in range(1, 8))),
+    ("rules.min_consecutive_days", "Min working days in a row", ("2", "3", "4", "5")),
+    ("rules.min_consecutive_days_off", "Min days off in a row", ("2", "3")),
     ("activities.min_minutes", "Min stretch on a queue (min)", ()),  # grid multiples, below
     ("activities.max_switches_per_shift", "Max queue changes / shift", ("0", "1", "2", "3", "4")),
 )
@@ -96,7 +99,9 @@ with st.form("whatif"):
         "**Workability** (contract v1.1 rules of every rule set; "
         "compare with the base to see what each rule costs)"
     )
-    cols = st.columns(len(WORKABILITY) + 2)
+    n_controls = len(WORKABILITY) + 2  # the levers, then the two weights: in two rows
+    top = (n_controls + 1) // 2
+    cols = [*st.columns(top), *st.columns(n_controls - top)]
     workability: dict[str, str | float | None] = {}
     for i, (key, label, choices) in enumerate(WORKABILITY):
         if key == "activities.min_minutes":
