@@ -18,6 +18,7 @@ objective (the target of its steps) from it.
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 import threading
 import time
 from collections.abc import Callable
@@ -90,8 +91,19 @@ def prove(
     report(("final", final))
 
 
-def _child(p: Problem, time_limit: float, gap: float, conn: Any) -> None:
-    """`prove` in a child process, talking to the parent through `conn`."""
+def snapshot(p: Problem) -> bytes:
+    """The problem as the child process receives it, pickled at once by the
+    caller: the search goes on in the caller's thread and fills the
+    problem's cached properties as it needs them, so pickling it from the
+    worker's thread meanwhile could fail ("dictionary changed size during
+    iteration") and leave the bound in a thread."""
+    return pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _child(payload: bytes, time_limit: float, gap: float, conn: Any) -> None:
+    """`prove` in a child process, talking to the parent through `conn`;
+    `payload` is the problem's `snapshot`."""
+    p: Problem = pickle.loads(payload)
     halt = threading.Event()
     incumbent: list[float | None] = [None]
     sent = [-np.inf]
@@ -138,9 +150,17 @@ class BoundWorker:
         self._lp: Bound | None = None
         self._lagrange: Bound | None = None
         self.in_process = False
+        self._payload: bytes | None = None
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def start(self) -> None:
+        """Start proving; a large problem is first serialised for the child
+        process here, in the caller's thread (`snapshot`)."""
+        if not self.small:
+            try:
+                self._payload = snapshot(self.p)
+            except (pickle.PicklingError, TypeError, AttributeError):
+                self._payload = None  # not picklable here: the bound runs in a thread
         self.thread.start()
 
     def _offer(self, value: float | None, method: str) -> None:
@@ -167,9 +187,9 @@ class BoundWorker:
             self._offer(msg[1].value, msg[1].method)
 
     def _run(self) -> None:
-        if not self.small:
+        if self._payload is not None:
             try:
-                if self._run_process(self.stop.remaining()):
+                if self._run_process(self._payload, self.stop.remaining()):
                     return
             except (OSError, AssertionError, RuntimeError):  # no child possible here: a thread then
                 pass
@@ -180,12 +200,13 @@ class BoundWorker:
         prove(self.p, limit, self.stop.gap, self.small, self._on, lambda: self.upper, self._halt)
         self.lp_done.set()
 
-    def _run_process(self, limit: float) -> bool:
-        """`prove` in a child process; False if the child said nothing at all
-        (it could not start here: the caller falls back to a thread)."""
+    def _run_process(self, payload: bytes, limit: float) -> bool:
+        """`prove` in a child process on the problem's `snapshot`; False if the
+        child said nothing at all (it could not start here: the caller falls
+        back to a thread)."""
         ctx = multiprocessing.get_context("spawn")
         here, there = ctx.Pipe()
-        proc = ctx.Process(target=_child, args=(self.p, limit, self.stop.gap, there), daemon=True)
+        proc = ctx.Process(target=_child, args=(payload, limit, self.stop.gap, there), daemon=True)
         proc.start()
         there.close()
         told: float | None = None

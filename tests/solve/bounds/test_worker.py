@@ -43,3 +43,30 @@ def test_the_child_process_proves_the_same_kind_of_bound_and_hears_the_incumbent
 def test_the_large_lp_sums_coarser_blocks_as_agents_grow(agents, block):
     # 16 intervals up to 1,000 agents, 16 more for each further 1,000
     assert lp_block(SimpleNamespace(n_agents=agents)) == block  # type: ignore[arg-type]
+
+
+def test_a_large_problem_is_serialised_in_the_callers_thread(monkeypatch):
+    # the search goes on in the caller's thread and fills the problem's cached
+    # properties; pickled from the worker's thread meanwhile, the problem could
+    # change under the pickler and the bound fall back to a thread
+    import threading
+
+    from optimizer.solve.bounds import worker as wk
+
+    seen: list[str] = []
+    real = wk.snapshot
+
+    def spy(p):  # type: ignore[no-untyped-def]
+        seen.append(threading.current_thread().name)
+        return real(p)
+
+    monkeypatch.setattr(wk, "snapshot", spy)
+    data = h.case(days=1, agents=1)
+    with tempfile.TemporaryDirectory() as tmp:
+        p = h.problem(h.load(Path(tmp), data), h.block(0, 8, 12, 1))
+        worker = BoundWorker(p, StopCriteria(time_limit=20, gap=0.0), small=False)
+        worker.start()
+        assert seen == [threading.current_thread().name]
+        assert worker.lp_done.wait(timeout=20)
+        worker.finish()
+    assert worker.in_process
