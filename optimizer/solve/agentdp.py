@@ -40,7 +40,8 @@ roster).
 
 Rules it holds, as `rules/` states them: one shift per local date, minimum
 rest (and so no overlap), maximum and minimum consecutive days, minimum
-consecutive days off, weekly maximum and minimum paid minutes, start band, days off together, consecutive nights.
+consecutive days off, weekly maximum and minimum paid minutes, start band,
+days off together, consecutive nights.
 Day-level rules are already in the agent's candidates. The fairness term
 couples all days of the horizon and is left out, as the one-agent CP-SAT
 model of `construct.best_schedule` leaves it out: the neighbourhood models
@@ -55,6 +56,7 @@ from functools import lru_cache
 import numpy as np
 
 from optimizer.solve.agentdp_kernel import programme
+from optimizer.solve.automaton import reachable
 from optimizer.solve.problem import Problem
 from optimizer.solve.state import DAY_MINUTES
 
@@ -122,7 +124,8 @@ class Counters:
             if r > 0:  # a run of days off begins inside the horizon
                 return norm(0, 0, o2, 0, 1 if min_off > 1 else 0)
             f2 = min(max(f, 0) + 1, min_off) if min_off > 1 else 0
-            return norm(0, 0, o2, e, f2)  # from the start: an edge run of days off
+            # the run of days off goes on (from the start: an edge run)
+            return norm(0, 0, o2, e, f2)
 
         def work(st: State, night: bool) -> State | None:
             r, n, o, e, f = st
@@ -142,20 +145,9 @@ class Counters:
             return (r, n, 0, e, f)
 
         start: State = (0, 0, 0, int(max(min_days, min_off) > 1), -1)
-        states, index = [start], {start: 0}
-        edges: list[tuple[list[int], list[int]]] = [([], []) for _ in range(4)]
-        i = 0
-        while i < len(states):  # every state reachable from the start
-            here = states[i]
-            for m, nxt in enumerate((off(here), work(here, False), work(here, True), close(here))):
-                if nxt is None:
-                    continue
-                if nxt not in index:
-                    index[nxt] = len(states)
-                    states.append(nxt)
-                edges[m][0].append(i)
-                edges[m][1].append(index[nxt])
-            i += 1
+        states, edges = reachable(
+            start, (off, lambda st: work(st, False), lambda st: work(st, True), close)
+        )
         maps, map_ptr = _csr(edges, len(states))
         return cls(
             states=tuple(states),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from optimizer.solve.automaton import reachable
 from optimizer.solve.problem import NIGHT_SHIFT_MINUTES, Problem, night_paid_minutes
 
 NEG = -np.inf
@@ -217,35 +218,19 @@ class _Runs:
                 LONE if y == OFF else OTHER,
             )
 
-        states = [(0, 0, OTHER)]  # no day of the week yet
-        index = {states[0]: 0}
-        edges: dict[str, tuple[list[int], list[int]]] = {
-            k: ([], []) for k in ("off", "work", "out")
-        }
-        i = 0
-        while i < len(states):  # every state reachable from the week's start
-            here = states[i]
-            for kind, nxt in (
-                ("off", off(here, True)),
-                ("work", work(here)),
-                ("out", off(here, False)),
-            ):
-                if nxt is None:
-                    continue
-                if nxt not in index:
-                    index[nxt] = len(states)
-                    states.append(nxt)
-                edges[kind][0].append(i)
-                edges[kind][1].append(index[nxt])
-            i += 1
+        # from the week's start (no day of it yet): a day off inside the
+        # horizon, a working day, a day of the week outside the horizon
+        states, (off_edges, work_edges, out_edges) = reachable(
+            (0, 0, OTHER), (lambda st: off(st, True), work, lambda st: off(st, False))
+        )
         size = len(states)
         return cls(
             run=np.array([r for r, _, _ in states]),
             satisfied=np.array([o == need for _, o, _ in states]),
             lone=np.array([y == LONE for _, _, y in states]),
-            off=_Scatter(*edges["off"], size),
-            work=_Scatter(*edges["work"], size),
-            outside=_Scatter(*edges["out"], size),
+            off=_Scatter(*off_edges, size),
+            work=_Scatter(*work_edges, size),
+            outside=_Scatter(*out_edges, size),
         )
 
 

@@ -122,34 +122,45 @@ def max_consecutive_days(
     return out
 
 
+def _minimum_runs(
+    model: cp_model.CpModel, p: Problem, ad: AgentDays, m: int, off: bool, enforce: Lit | None
+) -> list[cp_model.Constraint]:
+    """Runs of working dates (or, with `off`, of dates off) that begin inside
+    the horizon after a date of the other kind last at least m dates, or
+    reach the horizon's last date. With x[d] = 1 when date d is of the
+    run's kind: for a first date d (x[d − 1] = 0, x[d] = 1) each of the next
+    m − 1 dates inside the horizon is too: `x[d] − x[d − 1] <= x[d + k]`."""
+    out: list[cp_model.Constraint] = []
+    if m <= 1:
+        return out
+
+    def never(d: int) -> bool:  # no option that day: never worked
+        return not ad.days.get(d)
+
+    def x(d: int) -> cp_model.LinearExprT:
+        worked = sum(lit for _, lit in ad.days.get(d, ()))
+        return 1 - worked if off else worked
+
+    n = p.n_days
+    for d in range(1, n - 1):
+        if never(d - 1) if off else never(d):
+            continue  # no run of the kind can begin at d
+        for k in range(1, min(m, n - d)):
+            if (off and never(d + k)) or not any(y in ad.free for y in (d - 1, d, d + k)):
+                continue
+            out.append(_enforced(model.add(x(d) - x(d - 1) <= x(d + k)), enforce))
+    return out
+
+
 def min_consecutive_days(
     model: cp_model.CpModel, p: Problem, ad: AgentDays, enforce: Lit | None = None
 ) -> list[cp_model.Constraint]:
     """A run of working dates that begins after a date off inside the horizon
     lasts at least the rule set's `min_consecutive_days`, unless it reaches
     the horizon's last date: whatever lies outside the horizon is unknown,
-    so a run at either edge may be shorter.
-
-    For a first working date d (d − 1 off, d worked) each of the next m − 1
-    dates inside the horizon is worked: `w[d] − w[d − 1] <= w[d + k]`."""
+    so a run at either edge may be shorter."""
     m = int(p.mincons[p.agent_site[ad.agent]])
-    out: list[cp_model.Constraint] = []
-    if m <= 1:
-        return out
-    n = p.n_days
-
-    def worked(d: int) -> cp_model.LinearExprT:
-        return sum(lit for _, lit in ad.days.get(d, ()))
-
-    for d in range(1, n - 1):
-        if not ad.days.get(d):
-            continue  # never worked: no run begins here
-        for k in range(1, min(m, n - d)):
-            if not any(x in ad.free for x in (d - 1, d, d + k)):
-                continue
-            ct = model.add(worked(d) - worked(d - 1) <= worked(d + k))
-            out.append(_enforced(ct, enforce))
-    return out
+    return _minimum_runs(model, p, ad, m, False, enforce)
 
 
 def min_consecutive_days_off(
@@ -158,28 +169,9 @@ def min_consecutive_days_off(
     """A run of dates off (dates without a shift, whatever the reason) that
     begins after a working date inside the horizon lasts at least the rule
     set's `min_consecutive_days_off`, unless it reaches the horizon's last
-    date.
-
-    For a first date off d (d − 1 worked, d off) each of the next m − 1
-    dates inside the horizon is off: `w[d − 1] − w[d] + w[d + k] <= 1`."""
+    date."""
     m = int(p.minoff[p.agent_site[ad.agent]])
-    out: list[cp_model.Constraint] = []
-    if m <= 1:
-        return out
-    n = p.n_days
-
-    def worked(d: int) -> cp_model.LinearExprT:
-        return sum(lit for _, lit in ad.days.get(d, ()))
-
-    for d in range(1, n - 1):
-        if not ad.days.get(d - 1):
-            continue  # never worked: no run of days off begins after it
-        for k in range(1, min(m, n - d)):
-            if not ad.days.get(d + k) or not any(x in ad.free for x in (d - 1, d, d + k)):
-                continue
-            ct = model.add(worked(d - 1) - worked(d) + worked(d + k) <= 1)
-            out.append(_enforced(ct, enforce))
-    return out
+    return _minimum_runs(model, p, ad, m, True, enforce)
 
 
 def _week_expr(p: Problem, ad: AgentDays, w: int) -> tuple[cp_model.LinearExprT, int, bool]:
