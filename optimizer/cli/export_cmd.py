@@ -325,6 +325,7 @@ def cost(
 ) -> None:
     """Cost of a roster for finance: by site, week and premium type, premium uplifts,
     cost per handled contact, FX sensitivity (±10 %)."""
+    from optimizer.cli.cost_view import cost_tables
     from optimizer.export.cost import cost_report
     from optimizer.files import atomic_files
 
@@ -346,7 +347,7 @@ def cost(
         rates[cur] = rate
     roster = read_roster(sc, outdir)
     report = cost_report(sc, roster, fx=rates or None)
-    for t in [] if json_out else report.tables():
+    for t in [] if json_out else cost_tables(report):
         console.print(t)
     files = {**report.csv_files(bom=bom), "cost.xlsx": report.workbook()}
     # file by file into the folder (never the folder replaced): other files there stay
