@@ -10,9 +10,10 @@ ones (a master LP round there takes seconds).
 On small problems this runs in a thread. On large ones it runs in a child
 process: the subgradient steps are numpy passes that would otherwise fight
 the search for Python's global interpreter lock (in a thread they get a
-small share of the steps the same code makes alone). The child reports
-bounds and its best prices through a pipe and reads the incumbent
-objective (the target of its steps) from it.
+small share of the steps the same code makes alone). The problem is
+pickled for the child when the worker starts, in the caller's thread
+(`snapshot`). The child reports bounds and its best prices through a pipe
+and reads the incumbent objective (the target of its steps) from it.
 """
 
 from __future__ import annotations
