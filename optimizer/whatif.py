@@ -32,6 +32,7 @@ from pydantic import (
 )
 
 from optimizer.scenario.clock import parse_service_hours
+from optimizer.scenario.labour_rules import runs_conflict
 from optimizer.scenario.model import (
     Activities,
     Agent,
@@ -388,11 +389,10 @@ def _with_rules(
     out = {}
     for rid, r in s.rules.items():
         new = r.model_copy(update={**every, **levers.get(rid, {})})
-        low, high = new.min_consecutive_days, new.max_consecutive_days
-        if low is not None and low > high:  # the one lever whose bounds are another field
-            raise ValueError(
-                f"rules.{rid}.min_consecutive_days={low}: more than its max_consecutive_days {high}"
-            )
+        # the one lever whose bounds are another field: the rule set's own check
+        why = runs_conflict(new.min_consecutive_days, new.max_consecutive_days)
+        if why is not None:
+            raise ValueError(f"rules.{rid}.min_consecutive_days={why}")
         out[rid] = new
     return out
 

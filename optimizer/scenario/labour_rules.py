@@ -64,6 +64,14 @@ class Premiums(Frozen):
     overtime: Premium = 1.0
 
 
+def runs_conflict(least: int | None, most: int | None) -> str | None:
+    """Why a rule set's `min_consecutive_days` cannot hold beside its
+    `max_consecutive_days`, or None when both can."""
+    if least is not None and most is not None and least > most:
+        return f"{least} is more than max_consecutive_days {most}: no run of working days could keep both"
+    return None
+
+
 class RuleSet(Frozen):
     """A labour rule set (one per country, usually); sites name one."""
 
@@ -90,12 +98,9 @@ class RuleSet(Frozen):
     @field_validator("min_consecutive_days")
     @classmethod
     def _at_most_the_maximum(cls, v: int | None, info: ValidationInfo) -> int | None:
-        high = info.data.get("max_consecutive_days")
-        if v is not None and high is not None and v > high:
-            raise ValueError(
-                f"{v} is more than max_consecutive_days {high}: "
-                "no run of working days could keep both"
-            )
+        why = runs_conflict(v, info.data.get("max_consecutive_days"))
+        if why is not None:
+            raise ValueError(why)
         return v
 
     @field_validator("shift_hours")

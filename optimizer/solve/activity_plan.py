@@ -30,9 +30,9 @@ from optimizer.solve.activity_search import (
 )
 from optimizer.solve.activity_shifts import ShiftTable, coverage, shift_table, shortfall
 from optimizer.solve.activity_start import start_sequences
-from optimizer.solve.allocate import allocate_counts, penalty_units
+from optimizer.solve.allocate import optimal_allocation, penalty_units
 from optimizer.solve.problem import Problem
-from optimizer.solve.state import State, on_duty
+from optimizer.solve.state import State, cover
 from optimizer.solve.stretches import SequenceRules
 
 
@@ -161,12 +161,10 @@ def plan_activities(
 
 def allocation_coverage(p: Problem, s: State) -> np.ndarray:
     """[Q, T] the coverage of the exact allocation of the state's shifts
-    (`allocate.allocate_counts`), whatever `s.alloc` holds."""
-    counts = allocate_counts(on_duty(p, s), p.required, p.penalty, p.group_queues)
-    flow = np.zeros(p.required.shape, dtype=np.int64)
-    for qs, c in zip(p.group_queues, counts, strict=True):
-        flow[qs] += c
-    return flow
+    (`allocate.optimal_allocation`), whatever `s.alloc` holds (left as it is)."""
+    exact = State(s.works, s.tpl, [np.zeros_like(x) for x in s.alloc])
+    optimal_allocation(p, exact)
+    return cover(p, exact)
 
 
 def activities(p: Problem, s: State, *, time_budget: float = ACTIVITY_SECONDS) -> Roster:
