@@ -34,29 +34,6 @@ def minimum_rest(sc: Scenario, sh: Shifts) -> list[Violation]:
     )
 
 
-def max_consecutive_days(sc: Scenario, sh: Shifts) -> list[Violation]:
-    """No more than `max_consecutive_days` worked local dates in a row."""
-    out = []
-    for (agent, site), g in sh.table.groupby(["agent_id", "site"]):
-        if site not in sc.site_by_id:
-            continue
-        limit = sc.rules_of(site).max_consecutive_days
-        days = sorted(set(g["shift_date"]))
-        run = 1
-        for a, b in itertools.pairwise(days):
-            run = run + 1 if (b - a).days == 1 else 1
-            if run == limit + 1:
-                out.append(
-                    Violation(
-                        "max consecutive days",
-                        str(agent),
-                        b.isoformat(),
-                        f"{run} days in a row (limit {limit})",
-                    )
-                )
-    return out
-
-
 def _runs(dates: list[dt.date]) -> list[list[dt.date]]:
     """Sorted dates cut into runs of consecutive dates."""
     runs: list[list[dt.date]] = []
@@ -66,6 +43,26 @@ def _runs(dates: list[dt.date]) -> list[list[dt.date]]:
         else:
             runs.append([d])
     return runs
+
+
+def max_consecutive_days(sc: Scenario, sh: Shifts) -> list[Violation]:
+    """No more than `max_consecutive_days` worked local dates in a row."""
+    out = []
+    for (agent, site), g in sh.table.groupby(["agent_id", "site"]):
+        if site not in sc.site_by_id:
+            continue
+        limit = sc.rules_of(site).max_consecutive_days
+        for run in _runs(sorted(set(g["shift_date"]))):
+            if len(run) > limit:  # reported at the first date past the limit
+                out.append(
+                    Violation(
+                        "max consecutive days",
+                        str(agent),
+                        run[limit].isoformat(),
+                        f"{limit + 1} days in a row (limit {limit})",
+                    )
+                )
+    return out
 
 
 def min_consecutive_days(sc: Scenario, sh: Shifts) -> list[Violation]:
