@@ -8,7 +8,7 @@ returns a new, re-validated `Scenario`; the original is untouched. Overrides
 have a flat text form (`volume=+10%`, `fx.EUR=1.1`, `hire.MNL.ja=4`,
 `outage.LIS=2027-03-01..2027-03-03`, `sla.gold=0.9`, `aht=-5%`,
 `shrinkage=0.35`, `hours.silver=Mon-Fri 08:00-20:00`,
-`rules.start_band_hours=2`, `rules.EU.days_off_together=off`,
+`rules.start_band_hours=2`, `rules.EU.days_off_together=off`, `rules.max_weekends=2`,
 `activities.max_switches_per_shift=1`, `weights.stability=5`,
 `weights.isolated_day=40`) so that the dashboard, the CLI and the run store
 all speak the same language.
@@ -43,14 +43,15 @@ from optimizer.scenario.model import (
     Weights,
 )
 
-# contract v1.1 levers (and the optional minimum runs): each takes a value with the
-# scenario field's own bounds, or `off`
+# contract v1.1 levers (and the extensions: minimum runs, weekends worked): each takes
+# a value with the scenario field's own bounds, or `off`
 RULE_LEVERS = (
     "start_band_hours",
     "days_off_together",
     "max_consecutive_nights",
     "min_consecutive_days",
     "min_consecutive_days_off",
+    "max_weekends",
 )
 ACTIVITY_LEVERS = ("min_minutes", "max_switches_per_shift")
 # `weights.NAME` levers: a price >= 0, `off` is 0 (the soft term off)

@@ -348,3 +348,12 @@ def test_the_minimum_runs_are_levers_too(sc11):
     assert out.rules["PT"].min_consecutive_days_off is None
     with pytest.raises(ValueError, match="max_consecutive_days"):
         apply(sc11, WhatIf.from_pairs(["rules.min_consecutive_days=7"]))
+
+
+def test_the_weekends_worked_are_a_lever(sc11):
+    out = apply(sc11, WhatIf.from_pairs(["rules.max_weekends=2"]))
+    assert {r.max_weekends for r in out.rules.values()} == {2}
+    back = apply(out, WhatIf.from_pairs(["rules.ES.max_weekends=off"]))
+    assert back.rules["ES"].max_weekends is None and back.rules["PT"].max_weekends == 2
+    with pytest.raises(ValueError, match="max_weekends"):
+        WhatIf.from_pairs(["rules.max_weekends=-1"])

@@ -18,7 +18,7 @@ from optimizer.scenario.model import ISOLATED_DAY_HOURS
 from optimizer.whatif import lever_values
 
 AS_IS = "as is"
-# v1.1 levers (and the minimum runs) for every rule set: (key, label, choices
+# v1.1 levers (and the minimum runs, the weekends worked) for every rule set: (key, label, choices
 # besides "as is" and "off")
 WORKABILITY = (
     ("rules.start_band_hours", "Start band (h)", ("0", "1", "2", "3", "4", "6", "8", "12")),
@@ -26,6 +26,7 @@ WORKABILITY = (
     ("rules.max_consecutive_nights", "Max nights in a row", tuple(str(n) for n in range(1, 8))),
     ("rules.min_consecutive_days", "Min working days in a row", ("2", "3", "4", "5")),
     ("rules.min_consecutive_days_off", "Min days off in a row", ("2", "3")),
+    ("rules.max_weekends", "Max weekends worked", ("0", "1", "2", "3", "4")),
     ("activities.min_minutes", "Min stretch on a queue (min)", ()),  # grid multiples, below
     ("activities.max_switches_per_shift", "Max queue changes / shift", ("0", "1", "2", "3", "4")),
 )

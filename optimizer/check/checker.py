@@ -6,6 +6,7 @@ from __future__ import annotations
 from optimizer.calendars import Calendars, calendars_of
 from optimizer.check.activities import minimum_stretch, queue_switches
 from optimizer.check.day import days_off_leave_and_holidays, personal_window, skills_and_residency
+from optimizer.check.horizon import max_weekends
 from optimizer.check.records import (
     one_contiguous_shift_per_date,
     segments_known,
@@ -54,6 +55,7 @@ def check_roster(
     v += max_consecutive_days(sc, sh_known)
     v += min_consecutive_days(sc, sh_known)
     v += min_consecutive_days_off(sc, sh_known)
+    v += max_weekends(sc, sh_known)
     v += weekly_hours(sc, sh_known, cal)
     v += days_off_leave_and_holidays(sc, sh_known, cal)
     v += personal_window(sc, sh_known)

@@ -25,7 +25,7 @@ from optimizer.scenario.yaml_file import KeyPath, dotted
 
 M = TypeVar("M", bound=BaseModel)
 
-# v1.1 rules (and the optional minimums of consecutive days) are hard rules: a
+# v1.1 rules (and the extensions: minimums of consecutive days, weekends) are hard rules: a
 # misspelt one would silently not apply, so an unknown rule-set key that
 # reads like one of these is an error, not a warning
 V11_RULE_KEYS = (
@@ -34,6 +34,7 @@ V11_RULE_KEYS = (
     "max_consecutive_nights",
     "min_consecutive_days",
     "min_consecutive_days_off",
+    "max_weekends",
 )
 # sections read strictly: every key in them is a rule, so an unknown key is an error
 STRICT_SECTIONS: tuple[type[BaseModel], ...] = (Activities,)
@@ -148,6 +149,7 @@ _V11_STEMS = {
     "band": "start_band_hours",
     "together": "days_off_together",
     "nights": "max_consecutive_nights",
+    "weekends": "max_weekends",
 }
 
 
@@ -156,7 +158,7 @@ def _misspelt_v11_rule(key: str, known: set[str]) -> str | None:
 
     `key` is compared (case-insensitively) with every key of a rule set; it is
     a misspelt v1.1 rule when it holds a word only those rules use (`band`,
-    `together`, `nights`) or when its closest known key is one of them, so
+    `together`, `nights`, `weekends`) or when its closest known key is one of them, so
     `max_consecutive_day` stays a (warned) typo of the v1 `max_consecutive_days`."""
     low = key.strip().lower()
     if low in V11_RULE_KEYS:

@@ -4,7 +4,9 @@ an hour costs on top of the base rate.
 A rule set (one per country, usually; sites name one) bounds rest, weekly
 hours, consecutive days, shift lengths and start steps, places a break, names
 the weekend and the night and their pay premiums; the v1.1 workability rules
-(start band, days off together, consecutive nights) are hard when set.
+(start band, days off together, consecutive nights) and the extensions
+(minimum runs of days worked and off, weekends worked in the horizon) are
+hard when set.
 """
 
 from __future__ import annotations
@@ -92,6 +94,7 @@ class RuleSet(Frozen):
     # extension (hard when set; None: no such rule)
     min_consecutive_days: Annotated[FiniteInt, Field(ge=1, le=7 * 53)] | None = None
     min_consecutive_days_off: Annotated[FiniteInt, Field(ge=1, le=7 * 53)] | None = None
+    max_weekends: Annotated[FiniteInt, Field(ge=0, le=53)] | None = None
 
     model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
 

@@ -10,7 +10,8 @@ milliseconds. Day by day it keeps, for every state
      end of the last shift that can still bind the rest rule,
      run counters: days worked in a row, night shifts in a row, the
        progress towards the week's days off together, days off in a row,
-       and whether the run began on the horizon's first day,
+       whether the run began on the horizon's first day, and, under
+       `max_weekends`, the weekends worked so far and whether this week's is,
      paid units so far this week),
 
 the best net value of the days so far. A day's move is "off" or one of the
@@ -19,8 +20,9 @@ before the option starts, its start lies in the week's band, the runs stay
 within `max_consecutive_days` and `max_consecutive_nights`, a day off
 ends a run of working days only once it is `min_consecutive_days` long and
 a shift a run of days off only once it is `min_consecutive_days_off` long
-(unless the run began on the horizon's first day), and the week's paid
-minutes stay within its maximum. At the end of each local week the weekly
+(unless the run began on the horizon's first day), a shift on a weekend
+day starts a new weekend worked only within `max_weekends`, and the week's
+paid minutes stay within its maximum. At the end of each local week the weekly
 minimum and the days off together are checked and the overtime beyond the
 threshold paid (the same overtime the agent's CP-SAT model prices). Ends
 that can no longer bind any later option are merged into one state, so the
@@ -41,7 +43,7 @@ roster).
 Rules it holds, as `rules/` states them: one shift per local date, minimum
 rest (and so no overlap), maximum and minimum consecutive days, minimum
 consecutive days off, weekly maximum and minimum paid minutes, start band,
-days off together, consecutive nights.
+days off together, consecutive nights, weekends worked in the horizon.
 Day-level rules are already in the agent's candidates. The fairness term
 couples all days of the horizon and is left out, as the one-agent CP-SAT
 model of `construct.best_schedule` leaves it out: the neighbourhood models
@@ -50,6 +52,7 @@ and the evaluation price it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -81,8 +84,9 @@ def _csr(pairs: list[tuple[list[int], list[int]]], size: int) -> tuple[np.ndarra
 class Counters:
     """The run counters of one agent as a small automaton. Each state is
     (days worked in a row, night shifts in a row, days-off progress, edge,
-    days off in a row): the progress is the length of the current run of
-    days off in this week, or `need` once the week has had its run; `edge`
+    days off in a row, weekends worked, this week's weekend worked): the
+    progress is the length of the current run of days off in this week, or
+    `need` once the week has had its run; `edge`
     marks a run that began on the horizon's first day, which the minimums
     (`min_days` worked, `min_off` off in a row) do not judge, as the days
     before the horizon are unknown; days off in a row are counted up to
@@ -91,11 +95,13 @@ class Counters:
     A day off may end a run of working days only once it has `min_days`
     days, and a shift a run of days off only once it has `min_off`, unless
     the run is an edge run; a run reaching the horizon's end is never
-    judged, so every state may end it."""
+    judged, so every state may end it. Under `max_weekends` (-1: no rule) a
+    shift on a weekend day (maps 4 and 5) counts this week's weekend once,
+    and no more than `max_weekends` weekends are worked."""
 
-    states: tuple[tuple[int, int, int, int, int], ...]
+    states: tuple[tuple[int, int, int, int, int, int, int], ...]
     # the maps (`_csr`): 0 a day off, 1 a day shift, 2 a night shift, 3 a week's end
-    # (where the progress starts again)
+    # (where the progress starts again), 4 and 5 a day and a night shift on a weekend day
     maps: np.ndarray
     map_ptr: np.ndarray
     satisfied: np.ndarray  # [C] bool: the week's days off together are done
@@ -105,7 +111,13 @@ class Counters:
     @classmethod
     @lru_cache(maxsize=64)
     def of(
-        cls, max_days: int, max_nights: int, need: int, min_days: int = 1, min_off: int = 1
+        cls,
+        max_days: int,
+        max_nights: int,
+        need: int,
+        min_days: int = 1,
+        min_off: int = 1,
+        max_weekends: int = -1,
     ) -> Counters:
         nights = max_nights if 0 <= max_nights < max_days else max_days  # otherwise implied
         track = 0 <= max_nights < max_days
@@ -144,9 +156,41 @@ class Counters:
             r, n, _, e, f = st
             return (r, n, 0, e, f)
 
-        start: State = (0, 0, 0, int(max(min_days, min_off) > 1), -1)
+        Full = tuple[int, int, int, int, int, int, int]
+
+        def runs(
+            move: Callable[[State], State | None], weekend: bool
+        ) -> Callable[[Full], Full | None]:
+            """A move of the run counters, with the weekends worked carried along."""
+
+            def full(st: Full) -> Full | None:
+                nxt = move(st[:5])  # type: ignore[arg-type]
+                if nxt is None:
+                    return None
+                k, g = st[5], st[6]
+                if weekend and max_weekends >= 0 and not g:
+                    if k >= max_weekends:
+                        return None  # a weekend more than the rule allows
+                    k, g = k + 1, 1
+                return (*nxt, k, g)
+
+            return full
+
+        def week_end(st: Full) -> Full:
+            return (*close(st[:5]), st[5], 0)  # type: ignore[arg-type]
+
+        start: Full = (0, 0, 0, int(max(min_days, min_off) > 1), -1, 0, 0)
+        day, night = (lambda st: work(st, False)), (lambda st: work(st, True))
         states, edges = reachable(
-            start, (off, lambda st: work(st, False), lambda st: work(st, True), close)
+            start,
+            (
+                runs(off, False),
+                runs(day, False),
+                runs(night, False),
+                week_end,
+                runs(day, True),
+                runs(night, True),
+            ),
         )
         maps, map_ptr = _csr(edges, len(states))
         return cls(
@@ -255,8 +299,10 @@ def best_plan(
     stab = float(p.scenario.weights.stability) / 60.0  # per minute
     counters = Counters.of(
         int(p.maxcons[site]), int(p.max_nights[site]), int(p.off_together[site]),
-        int(p.mincons[site]), int(p.minoff[site]),
+        int(p.mincons[site]), int(p.minoff[site]), int(p.max_weekends[site]),
     )  # fmt: skip
+    # each option's counter map: 1 or 2 (a day or a night shift), 4 or 5 on a weekend day
+    kind = np.where(night > 0, 2, 1) + 3 * p.weekend_day[site, day].astype(np.int64)
     # a day off right after a first working day makes that day isolated (from day 2 on:
     # the day before the horizon is unknown, so its first day is never isolated)
     isolated = p.scenario.weights.isolated_day_price * counters.first
@@ -291,7 +337,7 @@ def best_plan(
     np.minimum.at(first_start, day, start)
     later_start = np.minimum.accumulate(first_start[::-1])[::-1]  # earliest start from day d on
     found, chosen = programme(
-        order, day_ptr, start, end, units, local, night, net,
+        order, day_ptr, start, end, units, local, kind, net,
         np.concatenate(anchors).astype(np.int64),
         np.r_[0, np.cumsum([len(x) for x in anchors])].astype(np.int64),
         weeks, np.stack([close_cost(w) for w in range(p.n_weeks)]), cap, later_start,

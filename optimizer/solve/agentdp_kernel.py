@@ -37,7 +37,7 @@ def programme(
     end: np.ndarray,
     units: np.ndarray,
     local: np.ndarray,
-    night: np.ndarray,
+    kind: np.ndarray,
     net: np.ndarray,
     anchors: np.ndarray,
     anc_ptr: np.ndarray,
@@ -59,8 +59,9 @@ def programme(
     arrays, day by day). Options of day d are `order[day_ptr[d]:day_ptr[d + 1]]`;
     the anchors of week w `anchors[anc_ptr[w]:anc_ptr[w + 1]]`;
     `close_costs[w]` [C, H] closes week w; `maps[map_ptr[m, c]:map_ptr[m, c + 1]]`
-    are the states the counter map m (off, day shift, night shift, close)
-    sends to state c."""
+    are the states the counter map m (off, day shift, night shift, close,
+    and the shifts on a weekend day) sends to state c; `kind[k]` is option
+    k's map."""
     D = len(day_ptr) - 1
     C, H = close_costs.shape[1], close_costs.shape[2]
     ends = np.full(1, NONE_END, dtype=np.int64)
@@ -90,7 +91,7 @@ def programme(
         ks, gain = _options(order[day_ptr[d] : day_ptr[d + 1]], net, local, anc, band, stab, arcs)
         off_cost = isolated if d >= 2 else no_cost
         both, src = _moves(
-            value, ends, ks, gain, off_cost, start, units, night, rest, cap[w], maps, map_ptr
+            value, ends, ks, gain, off_cost, start, units, kind, rest, cap[w], maps, map_ptr
         )
         nxt = later_start[d + 1] if d + 1 < D else np.iinfo(np.int64).max
         new_ends, row, merged = _merge(both, ends, end[ks], rest, nxt)
@@ -113,7 +114,7 @@ def programme(
         return False, np.empty(0, dtype=np.int64)
     return True, _walk_back(
         D, bx, be, bc, bh, h_value, h_closed, h_move, h_gain, h_opts, h_src, h_old, h_new,
-        isolated, worked, maps, map_ptr, units, night, close_costs, weeks,
+        isolated, worked, maps, map_ptr, units, kind, close_costs, weeks,
     )  # fmt: skip
 
 
@@ -222,7 +223,7 @@ def _moves(
     off_cost: np.ndarray,
     start: np.ndarray,
     units: np.ndarray,
-    night: np.ndarray,
+    kind: np.ndarray,
     rest: int,
     cap: int,
     maps: np.ndarray,
@@ -231,7 +232,7 @@ def _moves(
     """The day's moves from `value` [A, E, C, H]: a day off from each
     entering row (map 0, at `off_cost` per state: an isolated day), then
     each option from the best row whose end leaves it its rest (ends are
-    ascending, so a prefix maximum; maps 1 and 2: a day or a night shift),
+    ascending, so a prefix maximum; the option's map `kind`),
     its paid units added up to the week's `cap`. Returns the values
     [A, E + K, C, H] and each option's last admissible row."""
     A, E, C, H = value.shape
@@ -252,7 +253,7 @@ def _moves(
     for j in range(K):
         k = ks[j]
         u = units[k]
-        m = 2 if night[k] else 1
+        m = kind[k]
         if u > cap:
             continue
         for x in range(A):
@@ -319,7 +320,7 @@ def _walk_back(
     maps: np.ndarray,
     map_ptr: np.ndarray,
     units: np.ndarray,
-    night: np.ndarray,
+    kind: np.ndarray,
     close_costs: np.ndarray,
     weeks: np.ndarray,
 ) -> np.ndarray:
@@ -353,7 +354,7 @@ def _walk_back(
                 u = units[k]
                 if h - u < 0 or not np.isfinite(gain[x, jj]):
                     continue
-                m = 2 if night[k] else 1
+                m = kind[k]
                 top, te, tc = NEG, -1, -1
                 for r in range(src[jj] + 1):
                     for i in range(map_ptr[m, c], map_ptr[m, c + 1]):

@@ -31,6 +31,7 @@ RULE_NAMES = {
     "start_band": "start_band_hours",
     "days_off_together": "days_off_together",
     "max_consecutive_nights": "max_consecutive_nights",
+    "max_weekends": "max_weekends",
 }
 
 

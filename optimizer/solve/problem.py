@@ -109,6 +109,8 @@ class Problem:
     band: np.ndarray  # [S] start band, minutes (-1: no rule)
     off_together: np.ndarray  # [S] days off together a week (0: no rule)
     max_nights: np.ndarray  # [S] consecutive night shifts at most (-1: no rule)
+    max_weekends: np.ndarray  # [S] weekends worked in the horizon at most (-1: no rule)
+    weekend_day: np.ndarray  # [S, D] bool: date d is a weekend day of the site's rule set
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -368,4 +370,8 @@ def build_problem(
             [-1 if r.max_consecutive_nights is None else r.max_consecutive_nights for r in rs],
             dtype=np.int64,
         ),
+        max_weekends=np.array(
+            [-1 if r.max_weekends is None else r.max_weekends for r in rs], dtype=np.int64
+        ),
+        weekend_day=day.on_weekdays([r.weekend for r in rs], dates),
     )

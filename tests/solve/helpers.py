@@ -179,8 +179,10 @@ def random_cases(max_days: int = 4, max_agents: int = 4, max_cells: int = 30):  
     """A hypothesis strategy of small random cases: (scenario data, requirement cells).
 
     Rest, maximum (and sometimes minimum) consecutive days, sometimes a
-    minimum of consecutive days off, and the weekly minimum vary; sometimes the first agent may only work nights (a
-    personal window across midnight)."""
+    minimum of consecutive days off, sometimes a maximum of weekends worked
+    (with a weekend that may fall on any weekday, so short horizons hold
+    some), and the weekly minimum vary; sometimes the first agent may only
+    work nights (a personal window across midnight)."""
     from hypothesis import strategies as st
 
     @st.composite
@@ -198,6 +200,12 @@ def random_cases(max_days: int = 4, max_agents: int = 4, max_cells: int = 30):  
         off = draw(st.sampled_from([None, None, 2, 3]))
         if off is not None:
             data["rules"]["PT"]["min_consecutive_days_off"] = off
+        weekends = draw(st.sampled_from([None, None, 0, 1]))
+        if weekends is not None:
+            data["rules"]["PT"]["max_weekends"] = weekends
+            data["rules"]["PT"]["weekend"] = draw(
+                st.sampled_from([["Sat", "Sun"], ["Mon"], ["Tue", "Wed"]])
+            )
         minimum = draw(st.sampled_from([0, 4, 8, 16]))
         for a in data["agents"]:
             a["min_hours_week"] = minimum

@@ -196,3 +196,24 @@ def test_runs_of_days_off_at_the_horizons_edges_may_be_short(tmp_path):
     data["rules"]["PT"]["min_consecutive_days_off"] = 3
     p = h.problem(h.load(tmp_path, data), {})
     assert _plan(p, 0, lambda d, x: 100.0 if d == 2 and x == 9 else -1.0) == [(2, 9)]
+
+
+def test_weekends_worked_stop_at_max_weekends(tmp_path):
+    # two weeks, worth 100 on each weekend day at 09 and −1 otherwise: with
+    # one weekend at most, one weekend is worked whole (both its days count
+    # as one) and nothing else
+    data = h.case(days=14)
+    data["rules"]["PT"]["max_weekends"] = 1
+    p = h.problem(h.load(tmp_path, data), {})
+    plan = _plan(p, 0, lambda d, x: 100.0 if d in (5, 6, 12, 13) and x == 9 else -1.0)
+    assert [d for d, _ in plan] in ([5, 6], [12, 13])
+
+
+def test_no_weekend_worked_under_max_weekends_zero(tmp_path):
+    # a Monday weekend (any weekday may be one) and none allowed: the two
+    # Mondays stay off, the Tuesdays are worked
+    data = h.case(days=9)
+    data["rules"]["PT"].update({"max_weekends": 0, "weekend": ["Mon"]})
+    p = h.problem(h.load(tmp_path, data), {})
+    plan = _plan(p, 0, lambda d, x: 100.0 if d in (0, 1, 7, 8) and x == 9 else -1.0)
+    assert [d for d, _ in plan] == [1, 8]

@@ -260,7 +260,8 @@ class WeekDP:
     maximum are checked, the overtime paid, and a week wholly inside the
     horizon must have had its days off together. Consecutive nights enter
     as `_night_limits` says. The minimums of consecutive days worked and
-    off (`min_consecutive_days`, `min_consecutive_days_off`) are dropped, a
+    off (`min_consecutive_days`, `min_consecutive_days_off`) and the
+    weekends worked over the horizon (`max_weekends`) are dropped, a
     relaxation.
 
     The start band is relaxed: the week's starts must lie in one of the

@@ -9,11 +9,13 @@ Sequence rules are CP-SAT constraints over an agent's days (`sequence.py`:
 one shift per local date, minimum rest, maximum consecutive days and,
 when set, minimum consecutive days worked and off, weekly maximum and
 minimum), and so are the v1.1 workability rules
-(`workability.py`: start band, days off together, consecutive nights); each
+(`workability.py`: start band, days off together, consecutive nights) and
+the horizon rules (`horizon.py`: at most so many weekends worked); each
 returns the constraints it added, so tests and explanations can point at it.
 Every function says its rule in plain words.
 """
 
+from optimizer.solve.rules.horizon import max_weekends
 from optimizer.solve.rules.sequence import (
     AgentDays,
     max_consecutive_days,
@@ -41,6 +43,7 @@ SEQUENCE_RULES = (
     start_band,
     days_off_together,
     max_consecutive_nights,
+    max_weekends,
 )
 
 __all__ = [
@@ -49,6 +52,7 @@ __all__ = [
     "days_off_together",
     "max_consecutive_days",
     "max_consecutive_nights",
+    "max_weekends",
     "min_consecutive_days",
     "min_consecutive_days_off",
     "minimum_rest",

@@ -1,0 +1,44 @@
+"""Horizon rules: constraints that count over all of an agent's horizon
+rather than a run of days or a week (an extension of the contract)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+from optimizer.solve.rules.sequence import AgentDays, Lit, _enforced
+
+if TYPE_CHECKING:
+    from optimizer.solve.problem import Problem
+
+
+def max_weekends(
+    model: cp_model.CpModel, p: Problem, ad: AgentDays, enforce: Lit | None = None
+) -> list[cp_model.Constraint]:
+    """An agent works at most the rule set's `max_weekends` weekends in the
+    horizon. A weekend is the rule set's weekend days of one local Mon–Sun
+    week; it is worked when the agent starts a shift on any of them.
+
+    One Boolean per week, at least each weekend option's literal; their sum
+    is at most the maximum."""
+    site = int(p.agent_site[ad.agent])
+    most = int(p.max_weekends[site])
+    if most < 0:
+        return []
+    weekend = p.weekend_day[site]
+    by_week: dict[int, list[Lit]] = {}
+    free = False
+    for d, opts in ad.days.items():
+        if weekend[d] and opts:
+            by_week.setdefault(int(p.week_of_day[d]), []).extend(lit for _, lit in opts)
+            free = free or d in ad.free
+    if not free or len(by_week) <= most:
+        return []  # nothing to decide, or too few weekends to reach the maximum
+    worked = []
+    for lits in by_week.values():
+        y = model.new_bool_var("")
+        for lit in lits:
+            model.add_implication(lit, y)
+        worked.append(y)
+    return [_enforced(model.add(sum(worked) <= most), enforce)]

@@ -1,0 +1,31 @@
+"""Weekends worked in the horizon (`optimizer.check.horizon`)."""
+
+from __future__ import annotations
+
+from optimizer.check import check_roster
+from optimizer.roster import Roster
+from tests.check.helpers import shift
+
+
+def _roster(days: tuple[int, ...]) -> Roster:
+    return Roster.from_segments([s for d in days for s in shift("A1", d, "09:00", "18:00")])
+
+
+def test_a_weekend_beyond_max_weekends_is_a_violation(load, mini_data):
+    """Two weeks from Mon 1 March, one weekend at most: Sat 6 and Sun 7 are
+    one weekend (counted once), Sun 14 a second one, named by its week."""
+    mini_data["horizon"]["days"] = 14
+    mini_data["rules"]["PT"]["max_weekends"] = 1
+    sc = load(mini_data)
+    found = [(v.rule, v.agent_id, v.when) for v in check_roster(sc, _roster((5, 6, 13))).violations]
+    assert found == [("max weekends", "A1", "2027-03-08")]
+    assert check_roster(sc, _roster((5, 6, 8))).ok
+
+
+def test_the_rule_sets_own_weekend_days_count(load, mini_data):
+    """With a Friday–Saturday weekend and none allowed, Friday breaks the rule and Sunday does not."""
+    mini_data["rules"]["PT"].update({"max_weekends": 0, "weekend": ["Fri", "Sat"]})
+    sc = load(mini_data)
+    assert check_roster(sc, _roster((6,))).ok
+    found = [(v.rule, v.when) for v in check_roster(sc, _roster((4, 6))).violations]
+    assert found == [("max weekends", "2027-03-01")]
