@@ -33,6 +33,10 @@ Definitions (docs/quality.md has them with examples):
   consecutive shift dates.
 * **Daytime**: outside the rule set's night window, or 07:00–19:00 where a
   rule set has none. The daytime share is daytime paid minutes / paid minutes.
+* **Shift requests** (the scenario's `requests`, those on horizon dates): an
+  `on` request is granted when the agent has a shift on its date (starting at
+  its `start`, where it names one), an `off` request when the agent has none.
+  The refused weight is the sum of the weights of those not granted.
 
 Shares whose denominator is empty are None. Everything is vectorised: one
 pass per site for the clock, none per shift or segment.
@@ -73,6 +77,7 @@ HEADLINE: tuple[tuple[str, str, bool], ...] = (
     ("longest_night_run", "longest run of nights", False),
     ("night_shift_share", "night shifts (≥ 3 h in the night window)", True),
     ("daytime_hours_share", "agent-hours in local daytime", True),
+    ("requests_granted_share", "shift requests granted", True),
 )
 
 
@@ -113,6 +118,10 @@ class Quality:
     longest_night_run: int
     night_shift_share: float | None
     daytime_hours_share: float | None
+    requests: int = 0
+    requests_granted: int = 0
+    requests_granted_share: float | None = None
+    requests_refused_weight: float = 0.0
     by_site: tuple[SiteQuality, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
@@ -295,6 +304,29 @@ def night_runs(t: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def requests_granted(scenario: Scenario, t: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """For each shift request on a horizon date: whether the roster's shifts
+    (a `shift_table`) grant it, and its weight (module doc)."""
+    h = scenario.horizon
+    reqs = [r for r in scenario.requests if h.start <= r.date < h.end]
+    if not reqs:
+        return np.zeros(0, dtype=bool), np.zeros(0)
+    req = pd.DataFrame(
+        {
+            "agent_id": [r.agent for r in reqs],
+            "shift_date": [r.date for r in reqs],
+            "start": [-1 if r.start is None else r.start for r in reqs],
+        }
+    )
+    first = t.groupby(["agent_id", "shift_date"], as_index=False)["start_minute"].first()
+    m = req.merge(first, on=["agent_id", "shift_date"], how="left")
+    worked = m["start_minute"].notna().to_numpy()
+    named = m["start"].to_numpy() >= 0
+    hit = worked & (~named | (m["start_minute"].fillna(-2).to_numpy() == m["start"].to_numpy()))
+    on = np.array([r.kind == "on" for r in reqs])
+    return np.where(on, hit, ~hit), np.array([r.weight for r in reqs], dtype=float)
+
+
 def quality_kpis(scenario: Scenario, roster: Roster) -> Quality:
     """Measure how workable a roster is (definitions in the module doc)."""
     t = shift_table(scenario, roster).sort_values(["agent_id", "day"], kind="stable")
@@ -346,6 +378,7 @@ def quality_kpis(scenario: Scenario, roster: Roster) -> Quality:
     # nights and daytime, overall and per site
     runs = night_runs(t)
     longest = runs.groupby("site")["length"].max()
+    granted, weight = requests_granted(scenario, t)
     sites = []
     for s in [x.id for x in scenario.sites] + sorted(set(t["site"]) - set(scenario.site_by_id)):
         sel = t["site"] == s
@@ -385,12 +418,16 @@ def quality_kpis(scenario: Scenario, roster: Roster) -> Quality:
         longest_night_run=int(runs["length"].max()) if len(runs) else 0,
         night_shift_share=_share(t["night"].sum(), n),
         daytime_hours_share=_share(t["day_minutes"].sum(), t["paid_minutes"].sum()),
+        requests=len(granted),
+        requests_granted=int(granted.sum()),
+        requests_granted_share=_share(granted.sum(), len(granted)),
+        requests_refused_weight=round(float(weight[~granted].sum()), 2),
         by_site=tuple(sites),
     )
 
 
 __all__ = [
     "HEADLINE",
-    "Quality", "SiteQuality", "circular_change", "night_runs", "quality_kpis", "shift_table",
-    "stretch_lengths",
+    "Quality", "SiteQuality", "circular_change", "night_runs", "quality_kpis",
+    "requests_granted", "shift_table", "stretch_lengths",
 ]  # fmt: skip

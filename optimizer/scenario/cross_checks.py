@@ -3,8 +3,8 @@
 References (a site's rule set, a market's tier and residency, a queue's market
 and its tier's channels, an agent's site), shift and break lengths against the
 grid's interval, fx rates and calendars, hourly costs after fx, activity
-stretches against the interval, and each site's UTC offsets against the grid
-and its start step. Ids that were written but failed validation still count
+stretches against the interval, each site's UTC offsets against the grid
+and its start step, and each shift request's agent. Ids that were written but failed validation still count
 as known, so one bad site is reported once, not again by all who name it.
 """
 
@@ -27,6 +27,7 @@ from optimizer.scenario.model import (
     Site,
     Tier,
 )
+from optimizer.scenario.shift_requests import ShiftRequest
 from optimizer.scenario.yaml_file import KeyPath
 from optimizer.timegrid import TimeGrid, utc_offsets
 
@@ -169,6 +170,31 @@ def check_money(doc: Document, sites: list[Site], agents: list[Agent], top: dict
         if (msg := too_much(a.hourly_cost, site.currency)) is not None:
             afile, where = doc.agent_where.get(a.id, (doc.file, f"agent {a.id}"))
             doc.log.error(afile, where, "hourly_cost", msg)
+
+
+def check_requests(
+    doc: Document,
+    horizon: Horizon | None,
+    agents: list[Agent],
+    wishes: list[tuple[ShiftRequest, tuple[str, str]]],
+) -> None:
+    """A shift request names a known agent and is written once (the same
+    agent, date, kind and start); one outside the horizon is kept and
+    ignored, with a warning."""
+    known = {a.id for a in agents}
+    seen: dict[tuple[Any, ...], str] = {}
+    outside = 0
+    for r, (file, where) in wishes:
+        if r.agent not in known:
+            doc.log.error(file, where, "agent", f"unknown agent {r.agent!r}")
+        if r.key() in seen:
+            doc.log.error(file, where, "date", f"the same request as at {seen[r.key()]}")
+        seen.setdefault(r.key(), where)
+        if horizon is not None and not horizon.start <= r.date < horizon.end:
+            outside += 1
+    if outside:
+        file = wishes[0][1][0]
+        doc.log.warn(file, "", "date", f"{outside} request(s) outside the horizon ignored")
 
 
 def check_activities(doc: Document, horizon: Horizon, activities: Activities) -> None:

@@ -40,7 +40,7 @@ from optimizer.timegrid import TimeGrid
 TOP_KEYS = {
     "scenario", "description", "horizon", "currency", "fx", "shrinkage", "tiers", "rules",
     "sites", "markets", "queues", "agents", "demand", "weights", "extra_holidays",
-    "activities",
+    "activities", "requests",
 }  # fmt: skip
 
 
@@ -112,6 +112,7 @@ def _build(doc: Document) -> Scenario | None:
     before = len(doc.log.errors)
     agents = sections.agents(doc, d.get("agents"), {"dates": window})
     agents_reported = len(doc.log.errors) > before
+    wishes = sections.requests(doc, d.get("requests"))
     top = sections.top_scalars(doc)
     # cross-references are checked among the parts that validated, so one
     # bad queue does not also make every demand row of it "unknown"
@@ -119,6 +120,8 @@ def _build(doc: Document) -> Scenario | None:
         doc, horizon, tiers or {}, rules or {}, sites, markets, queues, agents, top, agents_reported
     )
     cross_checks.check_money(doc, sites, agents, top)
+    if not agents_reported:
+        cross_checks.check_requests(doc, horizon, agents, wishes)
     grid = _grid(horizon, sites, markets)
     raw_queues = d.get("queues") if isinstance(d.get("queues"), list) else []
     queue_ids = {str(q.get("id")) for q in raw_queues if isinstance(q, dict)}
@@ -144,6 +147,7 @@ def _build(doc: Document) -> Scenario | None:
             "weights": weights or Weights(),
             "activities": activities or Activities(),
             "extra_holidays": extra,
+            "requests": tuple(r for r, _ in wishes),
             "source": str(doc.path),
         }
     )

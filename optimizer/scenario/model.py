@@ -36,6 +36,7 @@ from optimizer.scenario.field_types import (
 )
 from optimizer.scenario.labour_rules import BreakRule, NightWindow, Premiums, RuleSet
 from optimizer.scenario.markets import ChannelSla, Market, Queue, Tier
+from optimizer.scenario.shift_requests import ShiftRequest
 from optimizer.scenario.workforce import Agent, Site
 
 
@@ -119,6 +120,8 @@ class Scenario(ScenarioHeader):
     activities: Activities = Activities()
     # optional extension: extra public holidays, keyed by site id, market id or country code
     extra_holidays: dict[str, dict[dt.date, str]] = {}  # noqa: RUF012
+    # optional extension: the agents' shift requests, soft wishes with a price each
+    requests: tuple[ShiftRequest, ...] = ()
     source: str = ""
 
     @model_validator(mode="after")
@@ -199,6 +202,7 @@ __all__ = [
     "RuleSet",
     "Scenario",
     "ScenarioHeader",
+    "ShiftRequest",
     "Site",
     "Tier",
     "Weights",

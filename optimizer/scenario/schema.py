@@ -140,6 +140,14 @@ def scenario_schema() -> dict[str, Any]:
         "description": "the agents: a CSV file name (beside the YAML) or a list",
         "anyOf": [{"type": "string"}, {"type": "array", "items": {"$ref": "#/$defs/Agent"}}],
     }
+    props["requests"] = {
+        "description": "extension: the agents' shift requests — a CSV file name (beside "
+        "the YAML) with columns agent, date, kind, start, weight, or a list",
+        "anyOf": [
+            {"type": "string"},
+            {"type": "array", "items": {"$ref": "#/$defs/ShiftRequest"}},
+        ],
+    }
     props["demand"] = {
         "description": "the demand forecast: a CSV file name (beside the YAML) with "
         "columns queue, interval_start, contacts",

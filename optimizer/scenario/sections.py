@@ -2,7 +2,8 @@
 
 The header's scalars, the mappings of tiers and rule sets (keyed by id), the
 lists of sites, markets and queues (ids unique), the extra holidays, and the
-agents, written inline or as a CSV table beside the YAML; each problem is
+agents and the shift requests, written inline or as a CSV table beside the
+YAML; each problem is
 reported where it is written, and a section with problems yields only its
 valid parts, so the checks between sections can still run.
 """
@@ -21,6 +22,7 @@ from optimizer.scenario.csv_tables import read_csv_rows
 from optimizer.scenario.document import Document, error_message
 from optimizer.scenario.field_types import iso_date
 from optimizer.scenario.model import Agent, ScenarioHeader
+from optimizer.scenario.shift_requests import REQUEST_COLUMNS, REQUEST_REQUIRED, ShiftRequest
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -122,7 +124,7 @@ def agents(doc: Document, raw: Any, context: dict[str, Any]) -> list[Agent]:
             if not isinstance(row, dict):
                 doc.err(("agents", i), "", "expected a mapping of agent fields")
                 continue
-            data = _agent_fields(row)
+            data = _given_fields(row)
             m = doc.model(Agent, data, ("agents", i), context)
             if m is not None:
                 out.append(m)
@@ -135,34 +137,64 @@ def agents(doc: Document, raw: Any, context: dict[str, Any]) -> list[Agent]:
 
 def _agents_csv(doc: Document, path: Path, context: dict[str, Any]) -> list[Agent]:
     """The agents' CSV table, each problem reported at its row and column."""
-    rows = read_csv_rows(path, doc.log, AGENT_REQUIRED, AGENT_COLUMNS)
-    if rows is None:
-        return []
+    rows = _csv_models(doc, path, Agent, AGENT_REQUIRED, AGENT_COLUMNS, context)
     fname = str(path)
-    out: list[Agent] = []
-    ids: list[tuple[str, int]] = []
-    for rowno, row in rows:
+    counts = Counter(a.id for a, _ in rows)
+    for a, where in rows:
+        doc.agent_where[a.id] = (fname, where)
+        if counts[a.id] > 1:
+            doc.log.error(fname, where, "id", f"duplicate agent id {a.id!r}")
+    return [a for a, _ in rows]
+
+
+def _csv_models(
+    doc: Document,
+    path: Path,
+    cls: type[M],
+    required: tuple[str, ...],
+    known: tuple[str, ...],
+    context: dict[str, Any] | None = None,
+) -> list[tuple[M, str]]:
+    """The rows of a CSV table as `cls` models, each with where it is (`row
+    N (line L)`); every problem is reported at its row and column."""
+    rows = read_csv_rows(path, doc.log, required, known)
+    out: list[tuple[M, str]] = []
+    for rowno, row in rows or []:
         where = f"row {rowno - 1} (line {rowno})"
-        data = _agent_fields(row)
         try:
-            out.append(Agent.model_validate(data, context=context))
-            ids.append((out[-1].id, rowno))
-            doc.agent_where[out[-1].id] = (fname, where)
+            out.append((cls.model_validate(_given_fields(row), context=context), where))
         except ValidationError as exc:
             for e in exc.errors():
                 fld = str(e["loc"][0]) if e["loc"] else ""
-                doc.log.error(fname, where, fld, error_message(e))
-    counts = Counter(i for i, _ in ids)
-    for i, rowno in ids:
-        if counts[i] > 1:
-            doc.log.error(
-                fname, f"row {rowno - 1} (line {rowno})", "id", f"duplicate agent id {i!r}"
-            )
+                doc.log.error(str(path), where, fld, error_message(e))
     return out
 
 
-def _agent_fields(row: Mapping[str, Any]) -> dict[str, Any]:
-    """CSV texts or YAML values → Agent fields (empty cells → defaults)."""
+def requests(doc: Document, raw: Any) -> list[tuple[ShiftRequest, tuple[str, str]]]:
+    """The shift requests, from the CSV file `raw` names or from its list,
+    each with where it is written (file, place) for the checks against the
+    agents."""
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        path = doc.table_path(raw, "requests")
+        if path is None:
+            return []
+        rows = _csv_models(doc, path, ShiftRequest, REQUEST_REQUIRED, REQUEST_COLUMNS)
+        return [(r, (str(path), where)) for r, where in rows]
+    if isinstance(raw, list):
+        out = []
+        for i, row in enumerate(raw):
+            m = doc.model(ShiftRequest, row, ("requests", i))
+            if m is not None:
+                out.append((m, (doc.file, doc.where(("requests", i)))))
+        return out
+    doc.err(("requests",), "requests", "expected a CSV file name or a list of requests")
+    return []
+
+
+def _given_fields(row: Mapping[str, Any]) -> dict[str, Any]:
+    """CSV texts or YAML values → a model's fields (empty cells → defaults)."""
     return {
         k: v for k, v in row.items() if v is not None and not (isinstance(v, str) and not v.strip())
     }
@@ -179,5 +211,6 @@ __all__ = [
     "list_of",
     "mapping_of",
     "or_empty",
+    "requests",
     "top_scalars",
 ]

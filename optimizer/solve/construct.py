@@ -22,8 +22,9 @@ from optimizer.solve.agentdp import anchor_candidates, best_plan, steady_band
 from optimizer.solve.allocate import optimal_allocation
 from optimizer.solve.model import CandidateIndex, build, read_solution
 from optimizer.solve.problem import Problem
-from optimizer.solve.state import PREFERENCE_UNIT, State, week_arcs
+from optimizer.solve.state import State, week_arcs
 from optimizer.solve.stop import StopCriteria
+from optimizer.solve.wishes import shift_prices
 
 TOP_K = 10  # templates per day in the first, small model of an agent
 ANCHORS = 3  # arcs a week's start band may take in a re-plan, besides the agent's current one
@@ -86,9 +87,7 @@ def best_schedule(
     values = {a: template_values(p, a, own if worth is None else worth)}
     site = p.sites[p.agent_site[a]]
     w = p.scenario.weights
-    net = values[a] - p.rate[a] * site.tpl.weight * w.cost
-    if w.preference > 0:
-        net = net - w.preference * PREFERENCE_UNIT * p.pref_off[a, site.tpl.day]
+    net = values[a] - p.rate[a] * site.tpl.weight * w.cost - shift_prices(p, a)
     # a family's options differ only in the break: the agent's model needs the best one only
     allowed = np.full(len(net), -np.inf)
     allowed[p.cand[a]] = net[p.cand[a]]

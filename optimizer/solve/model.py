@@ -24,7 +24,8 @@ from ortools.sat.python import cp_model
 
 from optimizer.solve.problem import COST_SCALE, Problem
 from optimizer.solve.rules import SEQUENCE_RULES, AgentDays
-from optimizer.solve.state import FAIRNESS_UNIT, PREFERENCE_UNIT, State, cover, on_duty
+from optimizer.solve.state import FAIRNESS_UNIT, State, cover, on_duty
+from optimizer.solve.wishes import shift_prices
 
 
 def cents(x: float | np.ndarray) -> np.ndarray:
@@ -117,12 +118,12 @@ def build(
                 enforce = model.new_bool_var(f"{rule.__name__}[{a}]")
                 built.rule_lits[(a, rule.__name__)] = enforce
             rule(model, p, ad, enforce)
-        # cost of each free shift: premium-weighted paid minutes at the agent's rate
+        # cost of each free shift: premium-weighted paid minutes at the agent's
+        # rate, and what the agent's wishes add to it (`wishes.shift_prices`)
+        wish = shift_prices(p, a)
         for d in ad.free:
             for k, lit in ad.days.get(d, ()):
-                c = p.rate[a] * st.weight[k] * w.cost
-                if w.preference > 0 and p.pref_off[a, d]:
-                    c += w.preference * PREFERENCE_UNIT
+                c = p.rate[a] * st.weight[k] * w.cost + wish[k]
                 if values is not None:
                     c -= float(values[a][k])
                 objective.append(int(cents(c)) * lit)

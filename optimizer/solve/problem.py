@@ -21,6 +21,7 @@ from optimizer.pay import local_clock
 from optimizer.scenario.model import RuleSet, Scenario
 from optimizer.solve.rules import day
 from optimizer.solve.templates import Templates, build_templates
+from optimizer.solve.wishes import Requests
 from optimizer.staffing.requirements import Requirements, compute_requirements
 from optimizer.timegrid import TimeGrid
 
@@ -111,6 +112,7 @@ class Problem:
     max_nights: np.ndarray  # [S] consecutive night shifts at most (-1: no rule)
     max_weekends: np.ndarray  # [S] weekends worked in the horizon at most (-1: no rule)
     weekend_day: np.ndarray  # [S, D] bool: date d is a weekend day of the site's rule set
+    requests: Requests  # the agents' shift requests inside the horizon (`wishes.py`)
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -374,4 +376,5 @@ def build_problem(
             [-1 if r.max_weekends is None else r.max_weekends for r in rs], dtype=np.int64
         ),
         weekend_day=day.on_weekdays([r.weekend for r in rs], dates),
+        requests=Requests.of(sc.requests, [a.id for a in agents], dates),
     )

@@ -95,6 +95,7 @@ def exact_objective(p: Problem, s: State, roster: Roster) -> dict[str, float]:
         "preference": round(ev.preference, 2),
         "fairness": round(ev.fairness, 2),
         "stability": round(ev.stability, 2),
+        "requests": round(ev.requests, 2),
     }
 
 

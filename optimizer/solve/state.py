@@ -14,10 +14,8 @@ from functools import cached_property
 import numpy as np
 
 from optimizer.solve.problem import Problem
+from optimizer.solve.wishes import PREFERENCE_UNIT, requests_cost
 
-PREFERENCE_UNIT = (
-    10.0  # reporting currency per shift on a preferred day off, times weights.preference
-)
 FAIRNESS_UNIT = 10.0  # per unsocial shift above the site's average, times weights.fairness
 
 
@@ -103,6 +101,7 @@ class Evaluation:
     fairness: float
     short: np.ndarray  # [Q, T]
     stability: float = 0.0
+    requests: float = 0.0  # the weight of the shift requests not granted
 
     @cached_property
     def total(self) -> float:
@@ -113,6 +112,7 @@ class Evaluation:
             + self.preference
             + self.fairness
             + self.stability
+            + self.requests
         )
 
     def terms(self) -> dict[str, float]:
@@ -123,6 +123,7 @@ class Evaluation:
             "preference": round(self.preference, 2),
             "fairness": round(self.fairness, 2),
             "stability": round(self.stability, 2),
+            "requests": round(self.requests, 2),
         }
 
 
@@ -186,7 +187,7 @@ def re_evaluate(
     under = float((short * p.penalty[:, None]).sum())
     old = _agent_terms(p, _only(before, agents), fair_target)
     new = _agent_terms(p, _only(after, agents), fair_target)
-    terms = (ev.cost, ev.overtime, ev.preference, ev.fairness, ev.stability)
+    terms = (ev.cost, ev.overtime, ev.preference, ev.fairness, ev.stability, ev.requests)
     return _evaluation(
         under, short, tuple(t - o + n for t, o, n in zip(terms, old, new, strict=True))
     )
@@ -194,8 +195,8 @@ def re_evaluate(
 
 def _evaluation(under: float, short: np.ndarray, terms: tuple[float, ...]) -> Evaluation:
     """The Evaluation of the coverage's penalty and `_agent_terms`."""
-    cost, overtime, preference, fairness, stability = terms
-    return Evaluation(under, cost, overtime, preference, fairness, short, stability)
+    cost, overtime, preference, fairness, stability, requests = terms
+    return Evaluation(under, cost, overtime, preference, fairness, short, stability, requests)
 
 
 def _only(s: State, agents: np.ndarray | list[int]) -> State:
@@ -207,10 +208,11 @@ def _only(s: State, agents: np.ndarray | list[int]) -> State:
 
 def _agent_terms(
     p: Problem, s: State, fair_target: np.ndarray | None
-) -> tuple[float, float, float, float, float]:
+) -> tuple[float, float, float, float, float, float]:
     """The objective's terms that are sums over agents — cost, overtime,
     preference, fairness (against `fair_target`, default the state's own),
-    stability with isolated days — over the agents who work in `s`."""
+    stability with isolated days, shift requests not granted — over the
+    agents who work in `s` (every `on` request of an agent off counts)."""
     w = p.scenario.weights
     sh = shift_arrays(p, s)
     cost = 0.0
@@ -232,7 +234,7 @@ def _agent_terms(
         stab += w.stability * float(unsteadiness_hours(p, s).sum())
     if w.isolated_day_price > 0:
         stab += w.isolated_day_price * float(isolated_days(p, s).sum())
-    return w.cost * cost, w.cost * ot, pref, fair, float(stab)
+    return w.cost * cost, w.cost * ot, pref, fair, float(stab), requests_cost(p, s)
 
 
 DAY_MINUTES = 1440

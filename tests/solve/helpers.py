@@ -182,7 +182,8 @@ def random_cases(max_days: int = 4, max_agents: int = 4, max_cells: int = 30):  
     minimum of consecutive days off, sometimes a maximum of weekends worked
     (with a weekend that may fall on any weekday, so short horizons hold
     some), and the weekly minimum vary; sometimes the first agent may only
-    work nights (a personal window across midnight)."""
+    work nights (a personal window across midnight); up to three shift
+    requests (on or off, for a date or one start) are drawn."""
     from hypothesis import strategies as st
 
     @st.composite
@@ -211,6 +212,22 @@ def random_cases(max_days: int = 4, max_agents: int = 4, max_cells: int = 30):  
             a["min_hours_week"] = minimum
         if draw(st.booleans()):
             data["agents"][0].update({"earliest_start": "20:00", "latest_end": "06:00"})
+        wishes = {
+            (f"A{draw(st.integers(1, len(data['agents'])))}", draw(st.integers(0, days - 1)),
+             draw(st.sampled_from(["on", "off"])), draw(st.sampled_from([None, 0, 9, 10, 21])))
+            for _ in range(draw(st.integers(0, 3)))
+        }  # fmt: skip
+        first = dt.date.fromisoformat(data["horizon"]["start"])
+        data["requests"] = [
+            {
+                "agent": agent,
+                "date": (first + dt.timedelta(days=day)).isoformat(),
+                "kind": kind,
+                **({} if start is None else {"start": f"{start:02d}:00"}),
+                "weight": draw(st.sampled_from([5, 50, 500])),
+            }
+            for agent, day, kind, start in sorted(wishes, key=str)
+        ]
         cells = draw(
             st.dictionaries(
                 st.tuples(st.integers(0, days - 1), st.integers(0, 23)),

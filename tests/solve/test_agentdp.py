@@ -13,6 +13,7 @@ from ortools.sat.python import cp_model
 
 from optimizer.solve.agentdp import best_plan, steady_band
 from optimizer.solve.problem import Problem
+from optimizer.solve.wishes import shift_prices
 from tests.solve import helpers as h
 
 
@@ -101,7 +102,8 @@ def test_the_programme_meets_the_cp_sat_model(tmp_path_factory, case):
     net = np.zeros(len(tpl.day))
     net[p.cand[0]] = rng.integers(-60, 40, len(p.cand[0]))
     plan = best_plan(p, 0, p.cand[0], net[p.cand[0]])
-    values = net + p.rate[0] * tpl.weight * p.scenario.weights.cost
+    # the model adds the agent's wishes to each shift's cost: the values make up for them
+    values = net + p.rate[0] * tpl.weight * p.scenario.weights.cost + shift_prices(p, 0)
     status, best, built = h.one_agent_optimum(p, values)
     if status == cp_model.INFEASIBLE:
         assert plan is None

@@ -20,10 +20,11 @@ cheapest (overtime minutes × base rate × (overtime − 1)), and of the v1.1
 rules the days off together, the consecutive nights and the start band —
 the band relaxed to a few wider windows (`WeekDP` says why that keeps
 every feasible week). Minimum rest, the minimums of consecutive days
-worked and off and the maximum of weekends worked are dropped, and preference, fairness and
-the start moves of stability count as zero, isolated working days count
-only inside a week (`weekdp.WeekDP`); dropping a rule or widening it only lowers the
-bound, so it stays valid.
+worked and off and the maximum of weekends worked are dropped, and
+preference, shift requests, fairness and the start moves of stability
+count as zero, isolated working days count only inside a week
+(`weekdp.WeekDP`); dropping a rule or widening it only lowers the bound,
+so it stays valid.
 
 λ is improved by projected subgradient steps (Polyak's step towards the
 best roster known) along the averaged coverage (the volume algorithm), each

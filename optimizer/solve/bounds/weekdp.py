@@ -427,7 +427,7 @@ class WeekDP:
             opts = np.full((V, 1 + self.L), NEG)  # off, then each paid length
             srcs = np.zeros((V, 1 + self.L), dtype=np.int64)
             opts[:, 0], srcs[:, 0] = self._back_off(cl, prev[ar, h], c, inside[:, j])
-            for m in range(1, 1 + self.L):
+            for m in range(1, 1 + len(self.steps)):  # no lengths: only the day off
                 s = int(self.steps[m - 1])
                 if not 0 < s < H:
                     continue
@@ -438,7 +438,7 @@ class WeekDP:
             move = opts.argmax(axis=1)
             li = np.maximum(move - 1, 0)
             choice[:, j] = np.where(move > 0, li * S + sl[ar, j, li], -1)
-            h = np.where(move > 0, h - self.steps[li], h)
+            h = np.where(move > 0, h - np.r_[self.steps, 0][li], h)  # (no lengths: li is 0)
             # a week without any schedule (-inf) walks back through state 0:
             # its padding index would fall outside the automaton
             c = np.where(np.isfinite(opts[ar, move]), srcs[ar, move], 0)

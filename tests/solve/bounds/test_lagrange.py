@@ -156,3 +156,15 @@ def test_consecutive_nights_raise_the_bound_of_a_night_worker_to_the_optimum(tmp
     nights = _bounds(tmp_path / "nights", data(max_consecutive_nights=2), cells)
     assert v1 == pytest.approx((120.0, 120.0))
     assert nights == pytest.approx((480.0, 480.0))
+
+
+def test_an_agent_without_any_shift_is_priced_as_always_off():
+    """Monday is the only day and the agent's day off, so it has no candidate
+    shift at all: the week is priced as all days off, and one agent-hour
+    short for 4 h (400) is proven."""
+    data = h.case(days=1, agents=1)
+    data["agents"][0]["days_off"] = "Mon"
+    with tempfile.TemporaryDirectory() as tmp:
+        p = h.problem(h.load(Path(tmp), data), h.block(0, 8, 12, 1))
+        b = lagrangian_bound(p, time_limit=2.0, upper=lambda: 400.0)
+    assert b.value == pytest.approx(400.0, abs=1e-3)
