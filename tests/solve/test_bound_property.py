@@ -5,7 +5,8 @@ The roster's objective is computed independently of the solver, by the
 checker (`check_roster`, whose KPIs price the shifts by the pay model):
 cost × weights.cost plus each tier's under-cover agent-hours × its penalty,
 plus `weights.isolated_day` × the isolated working days the roster-quality
-KPIs count (`quality_kpis`). The scenarios keep the other soft terms
+KPIs count (`quality_kpis`), plus the weight of the shift requests those
+KPIs find refused. The scenarios keep the other soft terms
 (preference, fairness, stability) at weight 0, so that is the whole
 objective.
 """
@@ -54,8 +55,9 @@ def objective(sc: Scenario, k: Kpis, roster: Roster) -> float:
         float(r.under_cover_hours) * sc.tiers[r.tier].under_cover_penalty
         for r in k.by_tier.itertuples()
     )
-    isolated = sc.weights.isolated_day_price * quality_kpis(sc, roster).isolated_days
-    return sc.weights.cost * k.total_cost + penalty + isolated
+    q = quality_kpis(sc, roster)
+    isolated = sc.weights.isolated_day_price * q.isolated_days
+    return sc.weights.cost * k.total_cost + penalty + isolated + q.requests_refused_weight
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
