@@ -12,6 +12,9 @@ rule, returning its violations:
 - `records`: known agent, site and activity, on the grid, contiguous shifts,
   shift dates;
 - `shape`: each shift's paid length, start step and break;
+- `shift_types`: each shift one of the rule set's named shifts, no more of
+  a type than its `max_shifts`, and no forbidden succession of them, where
+  it names them;
 - `day`: each shift against its agent: days off, leave, holidays off,
   personal window, skills and data residency;
 - `sequence`: minimum rest, consecutive days (at most, and at least where
@@ -45,6 +48,7 @@ from optimizer.check.shape import (
     paid_shift_length,
     start_step,
 )
+from optimizer.check.shift_types import forbidden_successions, max_shifts_of_type, shift_types
 from optimizer.check.shifts import Shifts, shift_table
 from optimizer.check.workability import (
     NIGHT_SHIFT_PAID_MINUTES,
@@ -66,7 +70,9 @@ __all__ = [
     "consecutive_nights",
     "days_off_leave_and_holidays",
     "days_off_together",
+    "forbidden_successions",
     "max_consecutive_days",
+    "max_shifts_of_type",
     "max_weekends",
     "min_consecutive_days",
     "min_consecutive_days_off",
@@ -80,6 +86,7 @@ __all__ = [
     "segments_known",
     "shift_date_is_local_start_date",
     "shift_table",
+    "shift_types",
     "skills_and_residency",
     "start_arc_minutes",
     "start_band",

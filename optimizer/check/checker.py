@@ -21,6 +21,7 @@ from optimizer.check.sequence import (
     weekly_hours,
 )
 from optimizer.check.shape import break_rule, paid_shift_length, start_step
+from optimizer.check.shift_types import forbidden_successions, max_shifts_of_type, shift_types
 from optimizer.check.shifts import Shifts, shift_table
 from optimizer.check.workability import consecutive_nights, days_off_together, start_band
 from optimizer.kpi import kpis
@@ -51,11 +52,14 @@ def check_roster(
     v += paid_shift_length(sc, sh_known)
     v += start_step(sc, sh_known)
     v += break_rule(sc, sh_known)
+    v += shift_types(sc, sh_known)
     v += minimum_rest(sc, sh_known)
+    v += forbidden_successions(sc, sh_known)
     v += max_consecutive_days(sc, sh_known)
     v += min_consecutive_days(sc, sh_known)
     v += min_consecutive_days_off(sc, sh_known)
     v += max_weekends(sc, sh_known)
+    v += max_shifts_of_type(sc, sh_known)
     v += weekly_hours(sc, sh_known, cal)
     v += days_off_leave_and_holidays(sc, sh_known, cal)
     v += personal_window(sc, sh_known)

@@ -20,6 +20,7 @@ from optimizer.scenario.field_types import (
     FiniteFloat,
     FiniteInt,
     Frozen,
+    Ident,
     LocalMinute,
     Premium,
     Weekday,
@@ -66,6 +67,16 @@ class Premiums(Frozen):
     overtime: Premium = 1.0
 
 
+class ShiftType(Frozen):
+    """A named shift of a rule set's catalogue: a local start, a paid length,
+    and at most how many an agent works in the horizon (None: no limit)."""
+
+    id: Ident
+    start: LocalMinute
+    hours: Annotated[FiniteFloat, Field(gt=0, le=24)]
+    max_shifts: Annotated[FiniteInt, Field(ge=0, le=400)] | None = None
+
+
 def runs_conflict(least: int | None, most: int | None) -> str | None:
     """Why a rule set's `min_consecutive_days` cannot hold beside its
     `max_consecutive_days`, or None when both can."""
@@ -95,8 +106,56 @@ class RuleSet(Frozen):
     min_consecutive_days: Annotated[FiniteInt, Field(ge=1, le=7 * 53)] | None = None
     min_consecutive_days_off: Annotated[FiniteInt, Field(ge=1, le=7 * 53)] | None = None
     max_weekends: Annotated[FiniteInt, Field(ge=0, le=53)] | None = None
+    # extension: the only shifts the set allows, each named (empty: every start on the
+    # step with every length of shift_hours), and the successions it forbids
+    shift_types: tuple[ShiftType, ...] = ()
+    forbidden_successions: tuple[tuple[Ident, Ident], ...] = ()
 
     model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+    @field_validator("shift_types")
+    @classmethod
+    def _allowed_shifts(
+        cls, v: tuple[ShiftType, ...], info: ValidationInfo
+    ) -> tuple[ShiftType, ...]:
+        """Each shift type is a shift the set's other rules allow (a length of
+        `shift_hours`, a start on the step), and ids are unique."""
+        hours, step = info.data.get("shift_hours", ()), info.data.get("start_step_minutes", 1)
+        for t in v:
+            if hours and not any(abs(t.hours - h) < 1e-9 for h in hours):
+                raise ValueError(f"shift type {t.id}: {t.hours:g} h is not one of shift_hours")
+            if t.start % step:
+                raise ValueError(
+                    f"shift type {t.id}: its start is not a multiple of start_step_minutes {step}"
+                )
+        ids = [t.id for t in v]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"shift type id {dup[0]!r} is written twice")
+        return v
+
+    @field_validator("forbidden_successions")
+    @classmethod
+    def _known_types(
+        cls, v: tuple[tuple[str, str], ...], info: ValidationInfo
+    ) -> tuple[tuple[str, str], ...]:
+        """A forbidden succession names two shift types of the set."""
+        if "shift_types" not in info.data:
+            return v  # the shift types are invalid: reported there
+        ids = {t.id for t in info.data["shift_types"]}
+        for pair in v:
+            for x in pair:
+                if x not in ids:
+                    raise ValueError(f"{x!r} is not a shift type of the set (shift_types)")
+        return v
+
+    def type_of(self, start: int, paid_minutes: int) -> int:
+        """The index of the shift type starting at local minute `start` with
+        `paid_minutes` paid, or -1 (none: no catalogue, or not in it)."""
+        for i, t in enumerate(self.shift_types):
+            if t.start == start and round(t.hours * 60) == paid_minutes:
+                return i
+        return -1
 
     @field_validator("min_consecutive_days")
     @classmethod
@@ -116,4 +175,4 @@ class RuleSet(Frozen):
         return tuple(sorted(set(v)))
 
 
-__all__ = ["BreakRule", "NightWindow", "Premiums", "RuleSet"]
+__all__ = ["BreakRule", "NightWindow", "Premiums", "RuleSet", "ShiftType"]

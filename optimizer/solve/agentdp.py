@@ -10,8 +10,9 @@ milliseconds. Day by day it keeps, for every state
      end of the last shift that can still bind the rest rule,
      run counters: days worked in a row, night shifts in a row, the
        progress towards the week's days off together, days off in a row,
-       whether the run began on the horizon's first day, and, under
-       `max_weekends`, the weekends worked so far and whether this week's is,
+       whether the run began on the horizon's first day, under
+       `max_weekends` the weekends worked so far and whether this week's is,
+       and under forbidden successions the shift type worked the day before,
      paid units so far this week),
 
 the best net value of the days so far. A day's move is "off" or one of the
@@ -21,7 +22,8 @@ within `max_consecutive_days` and `max_consecutive_nights`, a day off
 ends a run of working days only once it is `min_consecutive_days` long and
 a shift a run of days off only once it is `min_consecutive_days_off` long
 (unless the run began on the horizon's first day), a shift on a weekend
-day starts a new weekend worked only within `max_weekends`, and the week's
+day starts a new weekend worked only within `max_weekends`, a shift's type
+may follow the type worked the day before, and the week's
 paid minutes stay within its maximum. At the end of each local week the weekly
 minimum and the days off together are checked and the overtime beyond the
 threshold paid (the same overtime the agent's CP-SAT model prices). Ends
@@ -43,7 +45,8 @@ roster).
 Rules it holds, as `rules/` states them: one shift per local date, minimum
 rest (and so no overlap), maximum and minimum consecutive days, minimum
 consecutive days off, weekly maximum and minimum paid minutes, start band,
-days off together, consecutive nights, weekends worked in the horizon.
+days off together, consecutive nights, weekends worked in the horizon,
+forbidden successions of shift types.
 Day-level rules are already in the agent's candidates. The fairness term
 couples all days of the horizon and is left out, as the one-agent CP-SAT
 model of `construct.best_schedule` leaves it out: the neighbourhood models
@@ -62,6 +65,8 @@ from optimizer.solve.agentdp_kernel import programme
 from optimizer.solve.automaton import reachable
 from optimizer.solve.problem import Problem
 from optimizer.solve.state import DAY_MINUTES
+
+Move = Callable[[tuple], tuple | None]
 
 
 def _csr(pairs: list[tuple[list[int], list[int]]], size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -82,12 +87,12 @@ def _csr(pairs: list[tuple[list[int], list[int]]], size: int) -> tuple[np.ndarra
 
 @dataclass(frozen=True)
 class Counters:
-    """The run counters of one agent as a small automaton. Each state is
-    (days worked in a row, night shifts in a row, days-off progress, edge,
-    days off in a row, weekends worked, this week's weekend worked): the
-    progress is the length of the current run of days off in this week, or
-    `need` once the week has had its run; `edge`
-    marks a run that began on the horizon's first day, which the minimums
+    """The run counters of one agent as a small automaton. Each state is a
+    pair: (days worked in a row, night shifts in a row, days-off progress,
+    edge, days off in a row), and the counters that look past a run
+    (`_horizon_moves`: weekends worked, shift types). The progress is the
+    length of the current run of days off in this week, or `need` once the
+    week has had its run; `edge` marks a run that began on the horizon's first day, which the minimums
     (`min_days` worked, `min_off` off in a row) do not judge, as the days
     before the horizon are unknown; days off in a row are counted up to
     `min_off` only when it binds. State 0 is the start, before any day
@@ -95,13 +100,16 @@ class Counters:
     A day off may end a run of working days only once it has `min_days`
     days, and a shift a run of days off only once it has `min_off`, unless
     the run is an edge run; a run reaching the horizon's end is never
-    judged, so every state may end it. Under `max_weekends` (-1: no rule) a
-    shift on a weekend day (maps 4 and 5) counts this week's weekend once,
-    and no more than `max_weekends` weekends are worked."""
+    judged, so every state may end it. A shift on a weekend day takes maps
+    4 and 5 (`max_weekends`); with `n_types` shift types (forbidden
+    successions `forbid`, or `type_limits`) a shift takes the map of its
+    type."""
 
-    states: tuple[tuple[int, int, int, int, int, int, int], ...]
+    states: tuple[tuple[tuple[int, ...], tuple], ...]  # (run counters, `_horizon_moves`' counters)
     # the maps (`_csr`): 0 a day off, 1 a day shift, 2 a night shift, 3 a week's end
-    # (where the progress starts again), 4 and 5 a day and a night shift on a weekend day
+    # (where the progress starts again), 4 and 5 a day and a night shift on a weekend day;
+    # with shift types, 6 + 4 t + (0 day, 1 night, 2 and 3 on a weekend day) the same
+    # for a shift of type t
     maps: np.ndarray
     map_ptr: np.ndarray
     satisfied: np.ndarray  # [C] bool: the week's days off together are done
@@ -118,6 +126,9 @@ class Counters:
         min_days: int = 1,
         min_off: int = 1,
         max_weekends: int = -1,
+        forbid: tuple[tuple[int, int], ...] = (),
+        n_types: int = 0,
+        type_limits: tuple[int, ...] = (),
     ) -> Counters:
         nights = max_nights if 0 <= max_nights < max_days else max_days  # otherwise implied
         track = 0 <= max_nights < max_days
@@ -156,40 +167,35 @@ class Counters:
             r, n, _, e, f = st
             return (r, n, 0, e, f)
 
-        Full = tuple[int, int, int, int, int, int, int]
-
-        def runs(
-            move: Callable[[State], State | None], weekend: bool
-        ) -> Callable[[Full], Full | None]:
-            """A move of the run counters, with the weekends worked carried along."""
-
-            def full(st: Full) -> Full | None:
-                nxt = move(st[:5])  # type: ignore[arg-type]
-                if nxt is None:
-                    return None
-                k, g = st[5], st[6]
-                if weekend and max_weekends >= 0 and not g:
-                    if k >= max_weekends:
-                        return None  # a weekend more than the rule allows
-                    k, g = k + 1, 1
-                return (*nxt, k, g)
-
-            return full
-
-        def week_end(st: Full) -> Full:
-            return (*close(st[:5]), st[5], 0)  # type: ignore[arg-type]
-
-        start: Full = (0, 0, 0, int(max(min_days, min_off) > 1), -1, 0, 0)
+        first: State = (0, 0, 0, int(max(min_days, min_off) > 1), -1)
+        h_start, h_off, h_close, h_work = _horizon_moves(max_weekends, forbid, type_limits)
         day, night = (lambda st: work(st, False)), (lambda st: work(st, True))
+
+        def both(move: Move, h_move: Move) -> Move:
+            """A move of the run counters and the horizon's counters together."""
+
+            def pair(st: tuple) -> tuple | None:
+                a, b = move(st[0]), h_move(st[1])
+                return None if a is None or b is None else (a, b)
+
+            return pair
+
+        typed = [
+            both(shift, h_work(weekend, t))
+            for t in range(n_types)
+            for weekend in (False, True)
+            for shift in (day, night)
+        ]
         states, edges = reachable(
-            start,
+            (first, h_start),
             (
-                runs(off, False),
-                runs(day, False),
-                runs(night, False),
-                week_end,
-                runs(day, True),
-                runs(night, True),
+                both(off, h_off),
+                both(day, h_work(False, -1)),
+                both(night, h_work(False, -1)),
+                both(close, h_close),
+                both(day, h_work(True, -1)),
+                both(night, h_work(True, -1)),
+                *typed,
             ),
         )
         maps, map_ptr = _csr(edges, len(states))
@@ -197,10 +203,56 @@ class Counters:
             states=tuple(states),
             maps=maps,
             map_ptr=map_ptr,
-            satisfied=np.array([need == 0 or st[2] == need for st in states]),
-            worked=np.array([st[0] > 0 for st in states]),
-            first=np.array([st[0] == 1 for st in states]),
+            satisfied=np.array([need == 0 or runs[2] == need for runs, _ in states]),
+            worked=np.array([runs[0] > 0 for runs, _ in states]),
+            first=np.array([runs[0] == 1 for runs, _ in states]),
         )
+
+
+def _horizon_moves(
+    max_weekends: int, forbid: tuple[tuple[int, int], ...], type_limits: tuple[int, ...]
+) -> tuple[tuple, Move, Move, Callable[[bool, int], Move]]:
+    """The counters that look past a run of days, as a small automaton:
+    its start and its moves (a day off, a week's end, and a shift — on a
+    weekend day or not, of shift type t or of none, -1). A state is (weekends
+    worked, this week's weekend worked, the shift type worked the day before
+    or -1, the shifts of each limited type so far).
+
+    A shift on a weekend day counts this week's weekend once, and no more
+    than `max_weekends` (-1: no rule) are worked; a shift of type b never
+    follows one of type a the day before when (a, b) is in `forbid`; no more
+    shifts of type t than `type_limits[t]` (-1: no limit). Counters no rule
+    reads stay 0, so they add no states."""
+    forbidden = set(forbid)
+    limited = [t for t, most in enumerate(type_limits) if most >= 0]
+
+    def off(st: tuple) -> tuple:
+        k, g, _, counts = st
+        return (k, g, -1, counts)
+
+    def close(st: tuple) -> tuple:
+        k, _, y, counts = st
+        return (k, 0, y, counts)
+
+    def work(weekend: bool, kind: int) -> Move:
+        def move(st: tuple) -> tuple | None:
+            k, g, y, counts = st
+            if weekend and max_weekends >= 0 and not g:
+                if k >= max_weekends:
+                    return None  # a weekend more than the rule allows
+                k, g = k + 1, 1
+            if (y, kind) in forbidden:
+                return None  # a forbidden succession of shift types
+            if kind in limited:
+                i = limited.index(kind)
+                if counts[i] >= type_limits[kind]:
+                    return None  # a shift of the type more than its limit
+                counts = (*counts[:i], counts[i] + 1, *counts[i + 1 :])
+            return (k, g, kind if forbidden else -1, counts)
+
+        return move
+
+    return (0, 0, -1, (0,) * len(limited)), off, close, work
 
 
 STEADY_BAND = 60  # minutes: with `weights.stability`, the search's widest arc of a week's starts
@@ -297,12 +349,21 @@ def best_plan(
     rest = int(p.rest[site])
     band = int(p.band[site]) if band is None else band
     stab = float(p.scenario.weights.stability) / 60.0  # per minute
+    forbid, limits = p.forbid[site], p.type_limits[site]
+    n_types = len(limits) if forbid.any() or (limits >= 0).any() else 0
     counters = Counters.of(
         int(p.maxcons[site]), int(p.max_nights[site]), int(p.off_together[site]),
         int(p.mincons[site]), int(p.minoff[site]), int(p.max_weekends[site]),
+        tuple((int(a), int(b)) for a, b in np.argwhere(forbid)), n_types,
+        tuple(int(x) for x in limits) if n_types else (),
     )  # fmt: skip
-    # each option's counter map: 1 or 2 (a day or a night shift), 4 or 5 on a weekend day
-    kind = np.where(night > 0, 2, 1) + 3 * p.weekend_day[site, day].astype(np.int64)
+    # each option's counter map (`Counters.maps`): 1 or 2 (a day or a night shift),
+    # 4 or 5 on a weekend day; where shift types have rules, the maps of its type
+    weekend = p.weekend_day[site, day].astype(np.int64)
+    if n_types:
+        kind = 6 + 4 * tpl.shift_type[templates] + (night > 0) + 2 * weekend
+    else:
+        kind = np.where(night > 0, 2, 1) + 3 * weekend
     # a day off right after a first working day makes that day isolated (from day 2 on:
     # the day before the horizon is unknown, so its first day is never isolated)
     isolated = p.scenario.weights.isolated_day_price * counters.first

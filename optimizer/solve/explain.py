@@ -23,6 +23,7 @@ from optimizer.solve.state import State
 RULE_NAMES = {
     "one_shift_per_day": "one shift per day",
     "minimum_rest": "min_rest_hours",
+    "forbidden_successions": "forbidden_successions",
     "max_consecutive_days": "max_consecutive_days",
     "min_consecutive_days": "min_consecutive_days",
     "min_consecutive_days_off": "min_consecutive_days_off",
@@ -32,6 +33,7 @@ RULE_NAMES = {
     "days_off_together": "days_off_together",
     "max_consecutive_nights": "max_consecutive_nights",
     "max_weekends": "max_weekends",
+    "max_shifts_of_type": "shift_types.max_shifts",
 }
 
 

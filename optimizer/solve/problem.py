@@ -113,6 +113,9 @@ class Problem:
     max_weekends: np.ndarray  # [S] weekends worked in the horizon at most (-1: no rule)
     weekend_day: np.ndarray  # [S, D] bool: date d is a weekend day of the site's rule set
     requests: Requests  # the agents' shift requests inside the horizon (`wishes.py`)
+    # [S] → [T, T] bool: [a, b] a shift of type b may not follow one of type a on the next date
+    forbid: tuple[np.ndarray, ...]
+    type_limits: tuple[np.ndarray, ...]  # [S] → [T] shifts of each type per agent at most (-1: any)
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -377,4 +380,21 @@ def build_problem(
         ),
         weekend_day=day.on_weekdays([r.weekend for r in rs], dates),
         requests=Requests.of(sc.requests, [a.id for a in agents], dates),
+        forbid=tuple(_forbidden(r) for r in rs),
+        type_limits=tuple(
+            np.array(
+                [-1 if t.max_shifts is None else t.max_shifts for t in r.shift_types],
+                dtype=np.int64,
+            )
+            for r in rs
+        ),
     )
+
+
+def _forbidden(rules: RuleSet) -> np.ndarray:
+    """[T, T] the rule set's forbidden successions between its shift types."""
+    index = {t.id: i for i, t in enumerate(rules.shift_types)}
+    out = np.zeros((len(index), len(index)), dtype=bool)
+    for a, b in rules.forbidden_successions:
+        out[index[a], index[b]] = True
+    return out

@@ -1,7 +1,8 @@
 """Shift templates: every shift a site's rule set allows, on the UTC grid.
 
 A template is a local date, a local start time (a multiple of the rule set's
-start step that lands on the UTC grid), a paid length from `shift_hours`, and
+start step that lands on the UTC grid), a paid length from `shift_hours` —
+where the rule set names its `shift_types`, only their starts and lengths —, and
 — for shifts of 6 paid hours or more under a break rule — a break offset
 inside the rule's window. Lengths are absolute time, so a night across a DST
 change lasts its real length; a start in the skipped hour does not exist.
@@ -37,6 +38,7 @@ class Templates:
     brk_len: np.ndarray  # break minutes (0 when none)
     nominal: np.ndarray  # bool: the middle break option of its (day, start, length) family
     weight: np.ndarray  # premium-weighted paid minutes (night/weekend/holiday, no overtime)
+    shift_type: np.ndarray  # index into the rule set's shift_types (-1: the set names none)
 
     def __len__(self) -> int:
         return len(self.day)
@@ -55,10 +57,8 @@ def build_templates(
 ) -> Templates:
     """Enumerate the site's templates over the horizon's local dates."""
     step = rules.start_step_minutes
-    cols: dict[str, list] = {
-        k: []
-        for k in ("day", "start", "end", "local_start", "paid", "brk_start", "brk_len", "nominal")
-    }
+    keys = ("day", "start", "end", "local_start", "paid", "brk_start", "brk_len", "nominal", "type")
+    cols: dict[str, list] = {k: [] for k in keys}
     for di, date in enumerate(dates):
         for s in range(0, 1440, step):
             t0 = local_to_utc(site.timezone, date, s)
@@ -66,9 +66,12 @@ def build_templates(
                 continue
             for hours in rules.shift_hours:
                 paid = round(hours * 60)
+                kind = rules.type_of(s, paid)
+                if rules.shift_types and kind < 0:
+                    continue  # not in the rule set's catalogue
                 brk = rules.break_ if break_rule_applies(rules, hours) else None
                 if brk is None:
-                    _add(cols, di, t0, t0 + paid, s, paid, t0, 0, True)
+                    _add(cols, di, t0, t0 + paid, s, paid, t0, 0, True, kind)
                     continue
                 span = paid + (0 if brk.paid else brk.minutes)
                 lo = -(-round(brk.after_hours[0] * 60) // grid.interval) * grid.interval
@@ -80,10 +83,11 @@ def build_templates(
                     continue
                 mid = offsets[len(offsets) // 2]
                 for o in offsets:
-                    _add(cols, di, t0, t0 + span, s, paid, t0 + o, brk.minutes, o == mid)
+                    _add(cols, di, t0, t0 + span, s, paid, t0 + o, brk.minutes, o == mid, kind)
     arr = {k: np.asarray(v, dtype=bool if k == "nominal" else np.int64) for k, v in cols.items()}
     weight = _premium_weight(site, rules, holidays, arr)
-    return Templates(site=site.id, weight=weight, **arr)
+    kinds = arr.pop("type")
+    return Templates(site=site.id, weight=weight, shift_type=kinds, **arr)
 
 
 def _add(cols: dict[str, list], *values: object) -> None:

@@ -182,8 +182,10 @@ def random_cases(max_days: int = 4, max_agents: int = 4, max_cells: int = 30):  
     minimum of consecutive days off, sometimes a maximum of weekends worked
     (with a weekend that may fall on any weekday, so short horizons hold
     some), and the weekly minimum vary; sometimes the first agent may only
-    work nights (a personal window across midnight); up to three shift
-    requests (on or off, for a date or one start) are drawn."""
+    work nights (a personal window across midnight); sometimes the shifts
+    are a catalogue of three named types, with some successions of them
+    forbidden and sometimes a limit on the night type; up to three shift requests (on or off, for a date or one
+    start) are drawn."""
     from hypothesis import strategies as st
 
     @st.composite
@@ -206,6 +208,21 @@ def random_cases(max_days: int = 4, max_agents: int = 4, max_cells: int = 30):  
             data["rules"]["PT"]["max_weekends"] = weekends
             data["rules"]["PT"]["weekend"] = draw(
                 st.sampled_from([["Sat", "Sun"], ["Mon"], ["Tue", "Wed"]])
+            )
+        if draw(st.booleans()):
+            data["rules"]["PT"]["shift_types"] = [
+                {"id": "D", "start": "09:00", "hours": 4},
+                {"id": "E", "start": "13:00", "hours": 4},
+                {
+                    "id": "N",
+                    "start": "21:00",
+                    "hours": 4,
+                    "max_shifts": draw(st.sampled_from([None, 1, 2])),
+                },
+            ]
+            pairs = [["N", "D"], ["N", "E"], ["E", "D"], ["D", "D"]]
+            data["rules"]["PT"]["forbidden_successions"] = draw(
+                st.lists(st.sampled_from(pairs), max_size=3, unique_by=tuple)
             )
         minimum = draw(st.sampled_from([0, 4, 8, 16]))
         for a in data["agents"]:

@@ -261,7 +261,8 @@ class WeekDP:
     horizon must have had its days off together. Consecutive nights enter
     as `_night_limits` says. The minimums of consecutive days worked and
     off (`min_consecutive_days`, `min_consecutive_days_off`) and the
-    weekends worked over the horizon (`max_weekends`) are dropped, a
+    weekends worked over the horizon (`max_weekends`), the forbidden
+    successions of shift types and their `max_shifts` are dropped, a
     relaxation.
 
     The start band is relaxed: the week's starts must lie in one of the

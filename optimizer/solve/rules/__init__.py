@@ -6,18 +6,21 @@ Day rules are boolean masks of the options they allow (`day.py`: days off,
 leave, holidays off, personal window, skills, data residency);
 `problem.build_problem` combines them into each agent's candidate templates.
 Sequence rules are CP-SAT constraints over an agent's days (`sequence.py`:
-one shift per local date, minimum rest, maximum consecutive days and,
+one shift per local date, minimum rest, the forbidden successions of the
+rule set's shift types, maximum consecutive days and,
 when set, minimum consecutive days worked and off, weekly maximum and
 minimum), and so are the v1.1 workability rules
 (`workability.py`: start band, days off together, consecutive nights) and
-the horizon rules (`horizon.py`: at most so many weekends worked); each
+the horizon rules (`horizon.py`: at most so many weekends worked, and
+shifts of a shift type); each
 returns the constraints it added, so tests and explanations can point at it.
 Every function says its rule in plain words.
 """
 
-from optimizer.solve.rules.horizon import max_weekends
+from optimizer.solve.rules.horizon import max_shifts_of_type, max_weekends
 from optimizer.solve.rules.sequence import (
     AgentDays,
+    forbidden_successions,
     max_consecutive_days,
     min_consecutive_days,
     min_consecutive_days_off,
@@ -35,6 +38,7 @@ from optimizer.solve.rules.workability import (
 SEQUENCE_RULES = (
     one_shift_per_day,
     minimum_rest,
+    forbidden_successions,
     max_consecutive_days,
     min_consecutive_days,
     min_consecutive_days_off,
@@ -44,14 +48,17 @@ SEQUENCE_RULES = (
     days_off_together,
     max_consecutive_nights,
     max_weekends,
+    max_shifts_of_type,
 )
 
 __all__ = [
     "SEQUENCE_RULES",
     "AgentDays",
     "days_off_together",
+    "forbidden_successions",
     "max_consecutive_days",
     "max_consecutive_nights",
+    "max_shifts_of_type",
     "max_weekends",
     "min_consecutive_days",
     "min_consecutive_days_off",

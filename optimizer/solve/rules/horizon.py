@@ -1,10 +1,12 @@
 """Horizon rules: constraints that count over all of an agent's horizon
-rather than a run of days or a week (an extension of the contract)."""
+rather than a run of days or a week (extensions of the contract): weekends
+worked, and shifts of each named shift type."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from optimizer.solve.rules.sequence import AgentDays, Lit, _enforced
@@ -42,3 +44,21 @@ def max_weekends(
             model.add_implication(lit, y)
         worked.append(y)
     return [_enforced(model.add(sum(worked) <= most), enforce)]
+
+
+def max_shifts_of_type(
+    model: cp_model.CpModel, p: Problem, ad: AgentDays, enforce: Lit | None = None
+) -> list[cp_model.Constraint]:
+    """An agent works at most a shift type's `max_shifts` shifts of that type
+    in the horizon, where the rule set's shift type sets it."""
+    site = int(p.agent_site[ad.agent])
+    limits = p.type_limits[site]
+    if not (limits >= 0).any() or not ad.free:
+        return []
+    kind = p.sites[site].tpl.shift_type
+    out = []
+    for t in np.flatnonzero(limits >= 0):
+        lits = [lit for opts in ad.days.values() for k, lit in opts if kind[k] == t]
+        if len(lits) > limits[t]:
+            out.append(_enforced(model.add(sum(lits) <= int(limits[t])), enforce))
+    return out

@@ -122,6 +122,34 @@ def max_consecutive_days(
     return out
 
 
+def forbidden_successions(
+    model: cp_model.CpModel, p: Problem, ad: AgentDays, enforce: Lit | None = None
+) -> list[cp_model.Constraint]:
+    """A shift of type b never falls on the local date after a shift of type
+    a where the rule set forbids the succession (a, b) of its shift types.
+
+    One shift a date at most, so per date d and forbidden pair:
+    `Σ x[d, type a] + Σ x[d + 1, type b] <= 1`."""
+    site = int(p.agent_site[ad.agent])
+    forbid = p.forbid[site]
+    out: list[cp_model.Constraint] = []
+    if not forbid.any():
+        return out
+    kind = p.sites[site].tpl.shift_type
+
+    def of_type(d: int, t: int) -> list[Lit]:
+        return [lit for k, lit in ad.days.get(d, ()) if kind[k] == t]
+
+    for d in range(p.n_days - 1):
+        if d not in ad.free and d + 1 not in ad.free:
+            continue
+        for a, b in zip(*np.nonzero(forbid), strict=True):
+            first, then = of_type(d, int(a)), of_type(d + 1, int(b))
+            if first and then:
+                out.append(_enforced(model.add(sum(first) + sum(then) <= 1), enforce))
+    return out
+
+
 def _minimum_runs(
     model: cp_model.CpModel, p: Problem, ad: AgentDays, m: int, off: bool, enforce: Lit | None
 ) -> list[cp_model.Constraint]:

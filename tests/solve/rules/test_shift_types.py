@@ -1,0 +1,94 @@
+"""A rule set's named shifts (`shift_types`) and their forbidden successions
+(`rules.sequence.forbidden_successions`), each binding in a tiny case whose
+optimum is added up by hand, solved whole and checked by the independent
+checker (`helpers.run`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from optimizer.solve.agentdp import best_plan
+from tests.solve import helpers as h
+
+PEN, COST = 100.0, 10.0  # per agent-hour short; per paid hour
+TYPES = [
+    {"id": "D", "start": "09:00", "hours": 4},
+    {"id": "N", "start": "20:00", "hours": 4},
+]
+
+
+def _typed(days: int, forbidden: list[list[str]] | None = None) -> dict:
+    data = h.case(days=days)
+    data["rules"]["PT"].update({"min_rest_hours": 0, "shift_types": TYPES})
+    if forbidden:
+        data["rules"]["PT"]["forbidden_successions"] = forbidden
+    return data
+
+
+def test_only_the_named_shifts_are_worked(tmp_path):
+    # need 10–14 on Monday: the only day shift starts at 09:00, so 13–14 stays short
+    res = h.run(h.load(tmp_path, _typed(1)), h.block(0, 10, 14))
+    assert res.status == "OPTIMAL"
+    assert res.objective == pytest.approx(4 * COST + PEN)
+    assert [s[2] for s in h.shifts(res)] == [9]
+
+
+def test_forbidden_successions_binds(tmp_path):
+    # Monday's night 20–24 and Tuesday's day 09–13: with no rest rule one
+    # agent works both (80); with N → D forbidden one of them is short (40 + 400)
+    cells = h.block(0, 20, 24) | h.block(1, 9, 13)
+    assert h.run(h.load(tmp_path, _typed(2)), cells).objective == pytest.approx(8 * COST)
+    res = h.run(h.load(tmp_path, _typed(2, [["N", "D"]])), cells)
+    assert res.status == "OPTIMAL"
+    assert res.objective == pytest.approx(4 * COST + 4 * PEN)
+
+
+def test_a_day_off_between_them_allows_both(tmp_path):
+    # Monday night, Wednesday day: Tuesday off breaks the succession
+    cells = h.block(0, 20, 24) | h.block(2, 9, 13)
+    res = h.run(h.load(tmp_path, _typed(3, [["N", "D"]])), cells)
+    assert res.objective == pytest.approx(8 * COST)
+
+
+def test_the_programme_keeps_forbidden_successions(tmp_path):
+    # worth 100 for Mon night and Tue day, 60 for Tue night, −1 otherwise:
+    # N → D forbidden, so Mon night and Tue night (160) beat the day (100)
+    p = h.problem(h.load(tmp_path, _typed(2, [["N", "D"]])), {})
+    tpl = p.sites[0].tpl
+    ks = p.cand[0]
+    hour = (tpl.start[ks] % 1440) // 60
+    worth = {(0, 20): 100.0, (1, 9): 100.0, (1, 20): 60.0}
+    net = np.array(
+        [worth.get((int(d), int(x)), -1.0) for d, x in zip(tpl.day[ks], hour, strict=True)]
+    )
+    plan = best_plan(p, 0, ks, net)
+    assert plan is not None
+    assert sorted((int(tpl.day[k]), int(tpl.start[k] % 1440) // 60) for k in plan) == [
+        (0, 20),
+        (1, 20),
+    ]
+
+
+def test_max_shifts_of_type_binds(tmp_path):
+    # need 20–24 on three nights; at most two N shifts, so one night stays short
+    data = _typed(3)
+    data["rules"]["PT"]["shift_types"] = [TYPES[0], TYPES[1] | {"max_shifts": 2}]
+    cells = h.block(0, 20, 24) | h.block(1, 20, 24) | h.block(2, 20, 24)
+    res = h.run(h.load(tmp_path, data), cells)
+    assert res.status == "OPTIMAL"
+    assert res.objective == pytest.approx(2 * 4 * COST + 4 * PEN)
+
+
+def test_the_programme_keeps_a_types_maximum(tmp_path):
+    # worth 100 each night, 30 each day: at most one N shift, so one night and two days
+    data = _typed(3)
+    data["rules"]["PT"]["shift_types"] = [TYPES[0], TYPES[1] | {"max_shifts": 1}]
+    p = h.problem(h.load(tmp_path, data), {})
+    tpl = p.sites[0].tpl
+    ks = p.cand[0]
+    net = np.where((tpl.start[ks] % 1440) // 60 == 20, 100.0, 30.0)
+    plan = best_plan(p, 0, ks, net)
+    assert plan is not None
+    hours = sorted(int(tpl.start[k] % 1440) // 60 for k in plan)
+    assert hours == [9, 9, 20]
