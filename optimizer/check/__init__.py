@@ -19,7 +19,8 @@ rule, returning its violations:
   personal window, skills and data residency;
 - `sequence`: minimum rest, consecutive days (at most, and at least where
   set), consecutive days off (at least, where set), weekly maximum and minimum;
-- `horizon`: at most so many weekends worked, where set;
+- `horizon`: at most so many weekends worked, and the agent's paid hours
+  over the horizon, where set;
 - `workability` (v1.1): start band, days off together, consecutive nights;
 - `activities` (v1.1): queue stretches, minimum stretch, queue switches;
 - `checker`: `check_roster`, every rule in the report's order, and the KPIs.
@@ -28,7 +29,7 @@ rule, returning its violations:
 from optimizer.check.activities import minimum_stretch, queue_switches, stretches
 from optimizer.check.checker import check_roster
 from optimizer.check.day import days_off_leave_and_holidays, personal_window, skills_and_residency
-from optimizer.check.horizon import max_weekends
+from optimizer.check.horizon import horizon_hours, max_weekends
 from optimizer.check.records import (
     one_contiguous_shift_per_date,
     segments_known,
@@ -71,6 +72,7 @@ __all__ = [
     "days_off_leave_and_holidays",
     "days_off_together",
     "forbidden_successions",
+    "horizon_hours",
     "max_consecutive_days",
     "max_shifts_of_type",
     "max_weekends",

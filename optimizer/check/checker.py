@@ -6,7 +6,7 @@ from __future__ import annotations
 from optimizer.calendars import Calendars, calendars_of
 from optimizer.check.activities import minimum_stretch, queue_switches
 from optimizer.check.day import days_off_leave_and_holidays, personal_window, skills_and_residency
-from optimizer.check.horizon import max_weekends
+from optimizer.check.horizon import horizon_hours, max_weekends
 from optimizer.check.records import (
     one_contiguous_shift_per_date,
     segments_known,
@@ -61,6 +61,7 @@ def check_roster(
     v += max_weekends(sc, sh_known)
     v += max_shifts_of_type(sc, sh_known)
     v += weekly_hours(sc, sh_known, cal)
+    v += horizon_hours(sc, sh_known)
     v += days_off_leave_and_holidays(sc, sh_known, cal)
     v += personal_window(sc, sh_known)
     v += skills_and_residency(sc, sh_known)

@@ -1,5 +1,6 @@
 """Rules that count over an agent's whole horizon: at most so many weekends
-worked, where the rule set says so."""
+worked, where the rule set says so, and the agent's paid hours over the
+horizon, where its contract says so."""
 
 from __future__ import annotations
 
@@ -34,6 +35,34 @@ def max_weekends(sc: Scenario, sh: Shifts) -> list[Violation]:
                     str(agent),
                     worked[rules.max_weekends].isoformat(),
                     f"{len(worked)} weekends worked in the horizon (at most {rules.max_weekends})",
+                )
+            )
+    return out
+
+
+def horizon_hours(sc: Scenario, sh: Shifts) -> list[Violation]:
+    """An agent's paid hours over the whole horizon are at least its
+    `min_hours_horizon` and at most its `max_hours_horizon`, where set (an
+    agent without a shift has 0 hours)."""
+    paid = sh.table.groupby("agent_id")["paid"].sum() if len(sh.table) else {}
+    out = []
+    for a in sc.agents:
+        hours = float(paid.get(a.id, 0)) / 60.0
+        low, high = a.min_hours_horizon, a.max_hours_horizon
+        why = (
+            f"at least {low:g}"
+            if low is not None and hours < low - 1e-9
+            else f"at most {high:g}"
+            if high is not None and hours > high + 1e-9
+            else None
+        )
+        if why is not None:
+            out.append(
+                Violation(
+                    "horizon hours",
+                    a.id,
+                    sc.horizon.start.isoformat(),
+                    f"{hours:g} paid hours over the horizon ({why})",
                 )
             )
     return out

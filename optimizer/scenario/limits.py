@@ -29,6 +29,7 @@ MAX_HOURLY_COST = 1e9  # site or agent currency, before fx
 MIN_FX, MAX_FX = 1e-9, 1e9  # reporting-currency value of one unit of another currency
 MAX_MULTIPLIER = 10.0  # a pay premium (night, weekend, holiday, overtime)
 MAX_WEEK_HOURS = 168.0  # hours in a week: weekly caps, minimums, rest, overtime threshold
+MAX_HORIZON_HOURS = 24.0 * 400  # hours in the longest horizon: an agent's horizon totals
 MAX_DAY_HOURS = 24.0  # shift lengths, break windows, v1.1 start band
 MAX_AHT_SECONDS = 14_400.0  # average handling time of a contact: 4 hours
 MAX_SECONDS = 86_400.0  # an answer-time target

@@ -34,7 +34,7 @@ from optimizer.scenario.field_types import (
     SupportedDate,
     Weight,
 )
-from optimizer.scenario.labour_rules import BreakRule, NightWindow, Premiums, RuleSet
+from optimizer.scenario.labour_rules import BreakRule, NightWindow, Premiums, RuleSet, ShiftType
 from optimizer.scenario.markets import ChannelSla, Market, Queue, Tier
 from optimizer.scenario.shift_requests import ShiftRequest
 from optimizer.scenario.workforce import Agent, Site
@@ -203,6 +203,7 @@ __all__ = [
     "Scenario",
     "ScenarioHeader",
     "ShiftRequest",
+    "ShiftType",
     "Site",
     "Tier",
     "Weights",

@@ -29,7 +29,7 @@ M = TypeVar("M", bound=BaseModel)
 AGENT_COLUMNS = (
     "id", "name", "site", "languages", "channels", "min_hours_week", "max_hours_week",
     "hourly_cost", "earliest_start", "latest_end", "days_off", "leave", "team",
-    "preferred_days_off",
+    "preferred_days_off", "min_hours_horizon", "max_hours_horizon",
 )  # fmt: skip
 AGENT_REQUIRED = ("id", "site", "languages", "channels", "max_hours_week")
 

@@ -12,11 +12,13 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
+from optimizer.scenario import limits
 from optimizer.scenario.field_types import (
     Channel,
     Country,
     Currency,
     Dates,
+    FiniteFloat,
     Frozen,
     HourlyCost,
     Ident,
@@ -65,6 +67,13 @@ class Agent(Frozen):
     team: str | None = None
     # optional extension: weekdays the agent would rather not work (objective weight `preference`)
     preferred_days_off: Annotated[tuple[Weekday, ...], BeforeValidator(split_list)] = ()
+    # optional extension: paid hours over the whole horizon, at least and at most
+    min_hours_horizon: Annotated[FiniteFloat, Field(ge=0, le=limits.MAX_HORIZON_HOURS)] | None = (
+        None
+    )
+    max_hours_horizon: Annotated[FiniteFloat, Field(ge=0, le=limits.MAX_HORIZON_HOURS)] | None = (
+        None
+    )
 
     @model_validator(mode="after")
     def _hours(self) -> Agent:
@@ -72,6 +81,9 @@ class Agent(Frozen):
             raise ValueError(
                 f"min_hours_week {self.min_hours_week} exceeds max_hours_week {self.max_hours_week}"
             )
+        low, high = self.min_hours_horizon, self.max_hours_horizon
+        if low is not None and high is not None and low > high:
+            raise ValueError(f"min_hours_horizon {low:g} exceeds max_hours_horizon {high:g}")
         if (self.earliest_start is None) != (self.latest_end is None):
             raise ValueError("earliest_start and latest_end go together: give both or neither")
         return self

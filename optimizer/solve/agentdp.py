@@ -46,7 +46,11 @@ Rules it holds, as `rules/` states them: one shift per local date, minimum
 rest (and so no overlap), maximum and minimum consecutive days, minimum
 consecutive days off, weekly maximum and minimum paid minutes, start band,
 days off together, consecutive nights, weekends worked in the horizon,
-forbidden successions of shift types.
+forbidden successions of shift types and their limits. An agent's paid
+hours over the horizon (`min_hours_horizon`, `max_hours_horizon`) are not
+in the state: a plan outside them is run again with a price per paid
+minute (`within_horizon_hours`), a heuristic that may miss the best plan
+within them, or any.
 Day-level rules are already in the agent's candidates. The fairness term
 couples all days of the horizon and is left out, as the one-agent CP-SAT
 model of `construct.best_schedule` leaves it out: the neighbourhood models
@@ -64,6 +68,7 @@ import numpy as np
 from optimizer.solve.agentdp_kernel import programme
 from optimizer.solve.automaton import reachable
 from optimizer.solve.problem import Problem
+from optimizer.solve.rules.horizon import NO_LIMIT
 from optimizer.solve.state import DAY_MINUTES
 
 Move = Callable[[tuple], tuple | None]
@@ -397,14 +402,70 @@ def best_plan(
     first_start = np.full(p.n_days, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first_start, day, start)
     later_start = np.minimum.accumulate(first_start[::-1])[::-1]  # earliest start from day d on
-    found, chosen = programme(
-        order, day_ptr, start, end, units, local, kind, net,
-        np.concatenate(anchors).astype(np.int64),
-        np.r_[0, np.cumsum([len(x) for x in anchors])].astype(np.int64),
-        weeks, np.stack([close_cost(w) for w in range(p.n_weeks)]), cap, later_start,
-        rest, band, stab, arcs, isolated, counters.worked, counters.maps, counters.map_ptr,
-    )  # fmt: skip
-    return templates[chosen] if found else None
+    closing = np.stack([close_cost(w) for w in range(p.n_weeks)])
+    flat_anchors = np.concatenate(anchors).astype(np.int64)
+    anchor_ptr = np.r_[0, np.cumsum([len(x) for x in anchors])].astype(np.int64)
+
+    def plan_for(values: np.ndarray) -> np.ndarray | None:
+        """The programme's best plan (indices of the options) for option values `values`."""
+        found, chosen = programme(
+            order, day_ptr, start, end, units, local, kind, values, flat_anchors, anchor_ptr,
+            weeks, closing, cap, later_start, rest, band, stab, arcs, isolated,
+            counters.worked, counters.maps, counters.map_ptr,
+        )  # fmt: skip
+        return chosen if found else None
+
+    chosen = plan_for(net)
+    low, high = int(p.hmin[a]), int(p.hmax[a])
+    if chosen is not None and (low > 0 or high < NO_LIMIT):
+        slack = np.abs(net).max(initial=0.0) + stab * DAY_MINUTES + isolated.max(initial=0.0)
+        most = (slack + 1.0) / max(int(paid.min()), 1) + extra
+        chosen = within_horizon_hours(plan_for, net, paid, chosen, low, high, most)
+    return None if chosen is None else templates[chosen]
+
+
+HOURS_ROUNDS = 40  # bisection steps of the price that keeps a plan within its horizon hours
+TIE_BREAK = 1e-3  # reporting currency: the most an option's value moves to break ties
+
+
+def within_horizon_hours(
+    plan_for: Callable[[np.ndarray], np.ndarray | None],
+    net: np.ndarray,
+    paid: np.ndarray,
+    chosen: np.ndarray,
+    low: int,
+    high: int,
+    most: float,
+) -> np.ndarray | None:
+    """A plan whose paid minutes lie in [low, high], from the programme run
+    with a price (too many minutes) or a bonus (too few) per paid minute
+    added to every option: the smallest found by bisection up to `most` per
+    minute (at which every option is worth less, or more, than nothing),
+    ties between options broken by amounts below `TIE_BREAK`. A heuristic — the programme is exact under every other rule, but a
+    price on minutes need not find the best plan within the totals — and
+    None when no price finds one (the caller's CP-SAT model then decides).
+    `plan_for(values)` runs the programme; `chosen` is its plan at `net`."""
+    total = int(paid[chosen].sum())
+    if low <= total <= high:
+        return chosen
+    sign = 1.0 if total > high else -1.0  # a price, or a bonus
+    # options of equal value change sides at the same price: a tiny, distinct
+    # amount on each makes them change one at a time, so a count in between exists
+    ties = TIE_BREAK * np.arange(len(net)) / max(len(net), 1)
+    below, above, best = 0.0, most, None
+    for _ in range(HOURS_ROUNDS):
+        price = above if best is None and above == most else (below + above) / 2
+        trial = plan_for(net + ties - sign * price * paid)
+        t = -1 if trial is None else int(paid[trial].sum())
+        if trial is not None and low <= t <= high:
+            best, above = trial, price
+        elif price >= most:
+            return None  # even the strongest price finds none
+        else:
+            below = price
+        if (above - below) * paid.max() < TIE_BREAK / max(len(net), 1) / 4:
+            break  # finer than the tie-breaking amounts: no other count lies between
+    return best
 
 
 def _filled(anchors: list[np.ndarray]) -> list[np.ndarray]:

@@ -29,6 +29,7 @@ RULE_NAMES = {
     "min_consecutive_days_off": "min_consecutive_days_off",
     "weekly_maximum": "max_hours_week",
     "weekly_minimum": "min_hours_week",
+    "horizon_hours": "min_hours_horizon/max_hours_horizon",
     "start_band": "start_band_hours",
     "days_off_together": "days_off_together",
     "max_consecutive_nights": "max_consecutive_nights",

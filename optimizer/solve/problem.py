@@ -20,6 +20,7 @@ from optimizer.calendars import Calendars, calendars_of
 from optimizer.pay import local_clock
 from optimizer.scenario.model import RuleSet, Scenario
 from optimizer.solve.rules import day
+from optimizer.solve.rules.horizon import NO_LIMIT
 from optimizer.solve.templates import Templates, build_templates
 from optimizer.solve.wishes import Requests
 from optimizer.staffing.requirements import Requirements, compute_requirements
@@ -99,6 +100,8 @@ class Problem:
     week_of_day: np.ndarray  # [D]
     wmax: np.ndarray  # [A, W] paid minutes
     wmin: np.ndarray  # [A, W] paid minutes
+    hmin: np.ndarray  # [A] paid minutes over the horizon at least (0: no rule)
+    hmax: np.ndarray  # [A] paid minutes over the horizon at most (NO_LIMIT: no rule)
     rest: np.ndarray  # [S] minutes
     maxcons: np.ndarray  # [S] days
     mincons: np.ndarray  # [S] days a run of working days lasts at least (1: no rule)
@@ -328,7 +331,6 @@ def build_problem(
     pref_off = day.on_weekdays([a.preferred_days_off for a in agents], dates)
 
     rs = [sc.rules_of(s) for s in sc.sites]
-    big = 10**9
     return Problem(
         scenario=sc,
         grid=grid,
@@ -350,6 +352,14 @@ def build_problem(
         week_of_day=week_of_day,
         wmax=wmax,
         wmin=wmin,
+        hmin=np.array([round((a.min_hours_horizon or 0) * 60) for a in agents], dtype=np.int64),
+        hmax=np.array(
+            [
+                NO_LIMIT if a.max_hours_horizon is None else round(a.max_hours_horizon * 60)
+                for a in agents
+            ],
+            dtype=np.int64,
+        ),
         rest=np.array([round(r.min_rest_hours * 60) for r in rs], dtype=np.int64),
         maxcons=np.array([r.max_consecutive_days for r in rs], dtype=np.int64),
         mincons=np.array([r.min_consecutive_days or 1 for r in rs], dtype=np.int64),
@@ -358,7 +368,7 @@ def build_problem(
             [
                 round(r.premiums.overtime_after_hours_week * 60)
                 if r.premiums.overtime_after_hours_week is not None
-                else big
+                else NO_LIMIT
                 for r in rs
             ],
             dtype=np.int64,

@@ -47,8 +47,9 @@ def _span(p: Problem, a: np.ndarray, d: np.ndarray, k: np.ndarray) -> tuple[np.n
 
 def droppable(p: Problem, s: State) -> tuple[np.ndarray, np.ndarray]:
     """Worked shifts (agent, day) whose agent stays at or above its weekly
-    minimum without them, and whose runs of days keep their minimums
-    (`runs_allow_drop`). Every other rule only gets easier with a day off."""
+    minimum and its minimum over the horizon without them, and whose runs
+    of days keep their minimums (`runs_allow_drop`). Every other rule only
+    gets easier with a day off."""
     a, d = np.nonzero(s.works)
     if len(a) == 0:
         return a, d
@@ -58,8 +59,10 @@ def droppable(p: Problem, s: State) -> tuple[np.ndarray, np.ndarray]:
         sel = site == si
         paid[sel] = p.sites[si].tpl.paid[s.tpl[a[sel], d[sel]]]
     w = p.week_of_day[d]
-    left = weekly_paid(p, s)[a, w] - paid
-    ok = (left >= p.wmin[a, w]) & runs_allow_drop(p, s, a, d)
+    week = weekly_paid(p, s)
+    left = week[a, w] - paid
+    horizon_left = week.sum(axis=1)[a] - paid
+    ok = (left >= p.wmin[a, w]) & (horizon_left >= p.hmin[a]) & runs_allow_drop(p, s, a, d)
     return a[ok], d[ok]
 
 

@@ -22,10 +22,12 @@ from optimizer.scenario.model import Scenario
 from optimizer.solve.construct import construct
 from optimizer.solve.model import CandidateIndex, build
 from optimizer.solve.problem import Problem, build_problem
-from optimizer.solve.result import SolveResult
+from optimizer.solve.result import Conflict, SolveResult
+from optimizer.solve.rules.horizon import NO_LIMIT
 from optimizer.solve.solver import solve
 from optimizer.solve.state import Evaluation, State, evaluate
 from optimizer.solve.stop import StopCriteria
+from optimizer.solve.wishes import shift_prices
 from optimizer.staffing.requirements import Requirements
 from optimizer.timegrid import TimeGrid
 from tests import factory
@@ -118,6 +120,16 @@ def problem(
     return build_problem(sc, requirement(sc, cells, more), calendars_of(sc))
 
 
+def conflict_of(tmp: Path, data: dict) -> Conflict:
+    """The one conflict the explanation finds among the agents of `data`
+    (scenario written under `tmp`, no requirement): which agent, which rules."""
+    from optimizer.solve.explain import find_conflicts
+
+    p = problem(load(tmp, data), {})
+    (conflict,) = find_conflicts(p, CandidateIndex(p, nominal_only=False))
+    return conflict
+
+
 def constructed(
     tmp: Path, data: dict, cells: dict[tuple[int, int], int]
 ) -> tuple[Scenario, Problem, CandidateIndex, State, Evaluation] | None:
@@ -184,7 +196,8 @@ def random_cases(max_days: int = 4, max_agents: int = 4, max_cells: int = 30):  
     some), and the weekly minimum vary; sometimes the first agent may only
     work nights (a personal window across midnight); sometimes the shifts
     are a catalogue of three named types, with some successions of them
-    forbidden and sometimes a limit on the night type; up to three shift requests (on or off, for a date or one
+    forbidden and sometimes a limit on the night type; sometimes the first
+    agent's paid hours over the horizon are bounded; up to three shift requests (on or off, for a date or one
     start) are drawn."""
     from hypothesis import strategies as st
 
@@ -224,6 +237,9 @@ def random_cases(max_days: int = 4, max_agents: int = 4, max_cells: int = 30):  
             data["rules"]["PT"]["forbidden_successions"] = draw(
                 st.lists(st.sampled_from(pairs), max_size=3, unique_by=tuple)
             )
+        horizon = draw(st.sampled_from([None, None, None, ("min", 8), ("max", 8), ("max", 12)]))
+        if horizon is not None:
+            data["agents"][0][f"{horizon[0]}_hours_horizon"] = horizon[1]
         minimum = draw(st.sampled_from([0, 4, 8, 16]))
         for a in data["agents"]:
             a["min_hours_week"] = minimum
@@ -345,6 +361,20 @@ def one_agent_optimum(p: Problem, values: np.ndarray) -> tuple[int, list[int], o
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return status, [], built
     return status, [int(k) for _, _, k, lit in built.shift_lits if solver.boolean_value(lit)], built
+
+
+def model_values(p: Problem, net: np.ndarray) -> np.ndarray:
+    """[T] the values that make agent 0's CP-SAT model (`one_agent_optimum`)
+    weigh each template as the one-agent programme does at `net` [T]: the
+    model takes each shift's pay and the agent's wishes off its value."""
+    tpl = p.sites[p.agent_site[0]].tpl
+    return net + p.rate[0] * tpl.weight * p.scenario.weights.cost + shift_prices(p, 0)
+
+
+def programme_is_exact(p: Problem) -> bool:
+    """Whether the one-agent programme is exact for agent 0: it meets paid
+    hours over the horizon by a price, a heuristic (`agentdp.within_horizon_hours`)."""
+    return bool(p.hmin[0] == 0 and p.hmax[0] >= NO_LIMIT)
 
 
 def draw_sequence_case(  # type: ignore[no-untyped-def]

@@ -28,13 +28,14 @@ def _at(p, agent: int, hour: int) -> int:  # type: ignore[no-untyped-def]
     return next(int(k) for k in p.cand[agent] if st.day[k] == 0 and st.local_start[k] == hour * 60)
 
 
-def _split_shift(tmp: Path, a1_min_hours: int = 0):  # type: ignore[no-untyped-def]
+def _split_shift(tmp: Path, a1_min_hours: int = 0, horizon: bool = False):  # type: ignore[no-untyped-def]
     """A week (Monday first, so weekly minimums apply); on day 0 one agent is
     needed 08–12. A1 may only work until 10:00 and works 06–10; A2 works
-    10–14. Nothing is short, two shifts cost 80 EUR."""
+    10–14. Nothing is short, two shifts cost 80 EUR. A1 owes `a1_min_hours`
+    a week, or over the horizon (`horizon`)."""
     data = h.case(days=7, agents=2)
     data["agents"][0].update({"earliest_start": "00:00", "latest_end": "10:00"})
-    data["agents"][0]["min_hours_week"] = a1_min_hours
+    data["agents"][0]["min_hours_horizon" if horizon else "min_hours_week"] = a1_min_hours
     sc = h.load(tmp, data)
     p = h.problem(sc, h.block(0, 8, 12, 1))
     state = State.empty(p)
@@ -73,10 +74,12 @@ def test_moves_stop_when_the_caller_says_so():
         assert moved["refill_kept"] == 1 and after.total == 40.0
 
 
-def test_a_shift_the_weekly_minimum_needs_is_not_dropped():
-    # A1 must work 4 hours in the week: its only shift stays, and so does the 80
+@pytest.mark.parametrize("horizon", [False, True])
+def test_a_shift_the_agents_minimum_needs_is_not_dropped(horizon):
+    # A1 must work 4 hours in the week (or the horizon): its only shift
+    # stays, and so does the 80
     with tempfile.TemporaryDirectory() as tmp:
-        _, p, cands, state, before = _split_shift(Path(tmp), a1_min_hours=4)
+        _, p, cands, state, before = _split_shift(Path(tmp), a1_min_hours=4, horizon=horizon)
         agents, _ = droppable(p, state)
         assert list(agents) == [1]
         ctx = Replanning(p, cands, StopCriteria(time_limit=10))

@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from optimizer.solve.agentdp import anchor_candidates, best_plan, steady_band
-from optimizer.solve.explain import find_conflicts
 from optimizer.solve.model import CandidateIndex, build
 from optimizer.solve.problem import Problem
 from optimizer.solve.state import (
@@ -222,15 +221,19 @@ def test_the_programme_meets_the_cp_sat_model_under_v11_rules(
     net = _worth(p, worth)
     plan = best_plan(p, 0, p.cand[0], net)
     tpl = p.sites[0].tpl
-    values = np.zeros(len(tpl.day))
-    values[p.cand[0]] = net + p.rate[0] * tpl.weight[p.cand[0]]
-    status, best, built = h.one_agent_optimum(p, values)
+    full = np.zeros(len(tpl.day))
+    full[p.cand[0]] = net
+    status, best, built = h.one_agent_optimum(p, h.model_values(p, full))
     if status == cp_model.INFEASIBLE:
         assert plan is None
         return
-    assert status == cp_model.OPTIMAL and plan is not None
+    exact = h.programme_is_exact(p)  # hours over the horizon: a heuristic
+    assert status == cp_model.OPTIMAL and (plan is not None or not exact)
+    if plan is None:
+        return
     by_k = dict(zip(p.cand[0].tolist(), net.tolist(), strict=True))
-    assert sum(by_k[int(k)] for k in plan) == pytest.approx(sum(by_k[k] for k in best), abs=0.02)
+    mine, optimum = sum(by_k[int(k)] for k in plan), sum(by_k[k] for k in best)
+    assert mine == pytest.approx(optimum, abs=0.02) if exact else mine <= optimum + 0.02
     chosen = {(int(tpl.day[k]), int(k)) for k in plan}
     for _, d, k, lit in built.shift_lits:
         built.model.add(lit == int((d, k) in chosen))
@@ -378,8 +381,7 @@ def test_conflicting_days_off_are_explained_with_the_week_and_the_rules(tmp_path
     data = h.case(days=7)
     data["rules"]["PT"]["days_off_together"] = 2
     data["agents"][0].update({"min_hours_week": 20, "days_off": "Tue;Thu"})
-    p = h.problem(h.load(tmp_path, data), {})
-    (conflict,) = find_conflicts(p, CandidateIndex(p, nominal_only=False))
+    conflict = h.conflict_of(tmp_path, data)
     assert conflict.agent_id == "A1"
     assert {"days_off_together", "min_hours_week"} <= set(conflict.rules)
     assert "week of 2027-03-01" in conflict.detail

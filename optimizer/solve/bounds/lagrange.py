@@ -21,7 +21,8 @@ rules the days off together, the consecutive nights and the start band —
 the band relaxed to a few wider windows (`WeekDP` says why that keeps
 every feasible week). Minimum rest, the minimums of consecutive days
 worked and off, the maximum of weekends worked, the forbidden
-successions of shift types and their `max_shifts` are dropped, and
+successions of shift types and their `max_shifts`, and the agents' hours
+over the horizon are dropped, and
 preference, shift requests, fairness and the start moves of stability
 count as zero, isolated working days count only inside a week
 (`weekdp.WeekDP`); dropping a rule or widening it only lowers the bound,

@@ -262,8 +262,8 @@ class WeekDP:
     as `_night_limits` says. The minimums of consecutive days worked and
     off (`min_consecutive_days`, `min_consecutive_days_off`) and the
     weekends worked over the horizon (`max_weekends`), the forbidden
-    successions of shift types and their `max_shifts` are dropped, a
-    relaxation.
+    successions of shift types and their `max_shifts`, and the agent's
+    hours over the horizon are dropped, a relaxation.
 
     The start band is relaxed: the week's starts must lie in one of the
     windows of `band_windows` — windows beginning every `BAND_STEP` minutes

@@ -11,13 +11,13 @@ rule set's shift types, maximum consecutive days and,
 when set, minimum consecutive days worked and off, weekly maximum and
 minimum), and so are the v1.1 workability rules
 (`workability.py`: start band, days off together, consecutive nights) and
-the horizon rules (`horizon.py`: at most so many weekends worked, and
-shifts of a shift type); each
+the horizon rules (`horizon.py`: at most so many weekends worked and
+shifts of a shift type, paid hours over the horizon); each
 returns the constraints it added, so tests and explanations can point at it.
 Every function says its rule in plain words.
 """
 
-from optimizer.solve.rules.horizon import max_shifts_of_type, max_weekends
+from optimizer.solve.rules.horizon import horizon_hours, max_shifts_of_type, max_weekends
 from optimizer.solve.rules.sequence import (
     AgentDays,
     forbidden_successions,
@@ -44,6 +44,7 @@ SEQUENCE_RULES = (
     min_consecutive_days_off,
     weekly_maximum,
     weekly_minimum,
+    horizon_hours,
     start_band,
     days_off_together,
     max_consecutive_nights,
@@ -56,6 +57,7 @@ __all__ = [
     "AgentDays",
     "days_off_together",
     "forbidden_successions",
+    "horizon_hours",
     "max_consecutive_days",
     "max_consecutive_nights",
     "max_shifts_of_type",

@@ -1,6 +1,6 @@
 """Horizon rules: constraints that count over all of an agent's horizon
 rather than a run of days or a week (extensions of the contract): weekends
-worked, and shifts of each named shift type."""
+worked, shifts of each named shift type, and paid hours."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from optimizer.solve.rules.sequence import AgentDays, Lit, _enforced
+
+NO_LIMIT = 10**9  # minutes: a limit that never binds
 
 if TYPE_CHECKING:
     from optimizer.solve.problem import Problem
@@ -61,4 +63,23 @@ def max_shifts_of_type(
         lits = [lit for opts in ad.days.values() for k, lit in opts if kind[k] == t]
         if len(lits) > limits[t]:
             out.append(_enforced(model.add(sum(lits) <= int(limits[t])), enforce))
+    return out
+
+
+def horizon_hours(
+    model: cp_model.CpModel, p: Problem, ad: AgentDays, enforce: Lit | None = None
+) -> list[cp_model.Constraint]:
+    """An agent's paid minutes over the whole horizon lie within its
+    `min_hours_horizon` and `max_hours_horizon`, where set."""
+    a = ad.agent
+    low, high = int(p.hmin[a]), int(p.hmax[a])
+    if not ad.free or (low <= 0 and high >= NO_LIMIT):
+        return []
+    paid = p.sites[p.agent_site[a]].tpl.paid
+    expr = sum(int(paid[k]) * lit for opts in ad.days.values() for k, lit in opts)
+    out = []
+    if low > 0:
+        out.append(_enforced(model.add(expr >= low), enforce))
+    if high < NO_LIMIT:
+        out.append(_enforced(model.add(expr <= high), enforce))
     return out

@@ -39,13 +39,34 @@ def test_max_weekends_counts_the_rule_sets_weekend_days(tmp_path):
 def test_a_minimum_out_of_reach_without_weekends_is_explained(tmp_path):
     # 12 h a week of 4-h shifts is three shifts; with Mon–Thu off only Fri,
     # Sat and Sun are left, and no weekend may be worked
-    from optimizer.solve.explain import find_conflicts
-    from optimizer.solve.model import CandidateIndex
-
     data = h.case(days=7)
     data["rules"]["PT"]["max_weekends"] = 0
     data["agents"][0].update({"min_hours_week": 12, "days_off": "Mon;Tue;Wed;Thu"})
-    p = h.problem(h.load(tmp_path, data), {})
-    (conflict,) = find_conflicts(p, CandidateIndex(p, nominal_only=False))
+    conflict = h.conflict_of(tmp_path, data)
     assert conflict.agent_id == "A1"
     assert {"max_weekends", "min_hours_week"} <= set(conflict.rules)
+
+
+def test_the_most_hours_over_the_horizon_bind(tmp_path):
+    # need 09–13 on three days; 8 h over the horizon at most: two shifts, 4 h short
+    data = h.case(days=3)
+    data["agents"][0]["max_hours_horizon"] = 8
+    res = h.run(h.load(tmp_path, data), h.block(0, 9, 13) | h.block(1, 9, 13) | h.block(2, 9, 13))
+    assert res.status == "OPTIMAL"
+    assert res.objective == pytest.approx(2 * 4 * COST + 4 * PEN)
+
+
+def test_the_least_hours_over_the_horizon_bind(tmp_path):
+    # no need at all, yet 12 h over the horizon are owed: three shifts
+    data = h.case(days=3)
+    data["agents"][0]["min_hours_horizon"] = 12
+    res = h.run(h.load(tmp_path, data), {})
+    assert res.status == "OPTIMAL" and res.objective == pytest.approx(3 * 4 * COST)
+
+
+def test_hours_over_the_horizon_out_of_reach_are_explained(tmp_path):
+    # three days of 4-h shifts give 12 h at most; 16 are owed
+    data = h.case(days=3)
+    data["agents"][0]["min_hours_horizon"] = 16
+    conflict = h.conflict_of(tmp_path, data)
+    assert "min_hours_horizon/max_hours_horizon" in conflict.rules

@@ -127,14 +127,10 @@ def test_a_minimum_run_that_days_off_cut_is_explained(tmp_path):
     # 12 h a week of 4-h shifts is three shifts; with Tue, Thu, Sat and Sun
     # off only Mon, Wed and Fri are left, and Wed would be a run of one day
     # between days off against a minimum of three
-    from optimizer.solve.explain import find_conflicts
-    from optimizer.solve.model import CandidateIndex
-
     data = h.case(days=7)
     data["rules"]["PT"]["min_consecutive_days"] = 3
     data["agents"][0].update({"min_hours_week": 12, "days_off": "Tue;Thu;Sat;Sun"})
-    p = h.problem(h.load(tmp_path, data), {})
-    (conflict,) = find_conflicts(p, CandidateIndex(p, nominal_only=False))
+    conflict = h.conflict_of(tmp_path, data)
     assert conflict.agent_id == "A1"
     assert {"min_consecutive_days", "min_hours_week"} <= set(conflict.rules)
 

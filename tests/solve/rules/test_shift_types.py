@@ -92,3 +92,13 @@ def test_the_programme_keeps_a_types_maximum(tmp_path):
     assert plan is not None
     hours = sorted(int(tpl.start[k] % 1440) // 60 for k in plan)
     assert hours == [9, 9, 20]
+
+
+def test_successions_that_rule_out_a_weekly_minimum_are_explained(tmp_path):
+    # a whole week, 20 h owed (five 4-h shifts), and no shift may follow any
+    # other: four shifts at most (Mon, Wed, Fri, Sun)
+    pairs = [[a, b] for a in ("D", "N") for b in ("D", "N")]
+    data = _typed(7, pairs)
+    data["agents"][0]["min_hours_week"] = 20
+    conflict = h.conflict_of(tmp_path, data)
+    assert {"forbidden_successions", "min_hours_week"} <= set(conflict.rules)

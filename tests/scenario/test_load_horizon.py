@@ -1,7 +1,8 @@
-"""The optional `max_weekends` of a rule set in the loader: it loads with
-its value, a scenario without it has no such rule, and a bad or misspelt
-value stops `sunroster validate` with exit 2, naming the file, the YAML
-line and the field, and writing nothing."""
+"""The rules over the whole horizon in the loader — a rule set's optional
+`max_weekends` and an agent's `min_hours_horizon` and `max_hours_horizon`:
+each loads with its value, a scenario without them has no such rule, and a
+bad or misspelt value stops `sunroster validate` with exit 2, naming the
+file, the YAML line and the field, and writing nothing."""
 
 from __future__ import annotations
 
@@ -31,3 +32,14 @@ def test_a_bad_value_exits_2_naming_file_line_and_field(tmp_path, mini_data, val
 def test_a_misspelt_maximum_exits_2_and_names_the_rule_meant(tmp_path, mini_data, key):
     doc = with_v11(mini_data, {key: 1})
     assert_refused(tmp_path, doc, key, "did you mean 'max_weekends'")
+
+
+def test_an_agents_hours_over_the_horizon_load_and_a_bad_pair_exits_2(tmp_path, load, mini_data):
+    from tests.scenario.test_load_v11 import validate
+
+    mini_data["agents"][0].update({"min_hours_horizon": 20, "max_hours_horizon": 120})
+    a = load(mini_data).agents[0]
+    assert (a.min_hours_horizon, a.max_hours_horizon) == (20.0, 120.0)
+    mini_data["agents"][0]["min_hours_horizon"] = 130
+    code, out, _ = validate(tmp_path, mini_data)
+    assert code == 2 and "min_hours_horizon 130 exceeds max_hours_horizon 120" in out
