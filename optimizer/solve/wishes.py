@@ -6,8 +6,8 @@ An `off` request costs its weight for each shift it names (a shift on its
 date, or starting at its local time). An `on` request costs its weight unless
 a shift it names is worked; an agent works at most one shift a date, so that
 is its weight less its weight on each shift it names. Both are therefore
-linear in the agent's shifts: `shift_prices` is what each candidate shift
-adds, `granted_constant` what the `on` requests cost if none is granted, and
+linear in the agent's shifts, up to a constant (the weight of its `on`
+requests): `shift_prices` is what each candidate shift adds, and
 `requests_cost` the exact term of a roster, as the evaluation counts it.
 """
 
@@ -83,13 +83,6 @@ def shift_prices(p: Problem, a: int) -> np.ndarray:
         signed = np.where(r.on[mine], -r.weight[mine], r.weight[mine])
         out += signed @ names
     return out
-
-
-def granted_constant(p: Problem, agents: np.ndarray | Sequence[int] | None = None) -> float:
-    """What the `on` requests of `agents` (default all) cost when none is granted."""
-    r = p.requests
-    sel = r.on if agents is None else r.on & np.isin(r.agent, np.asarray(agents))
-    return float(r.weight[sel].sum())
 
 
 def granted(p: Problem, s: State) -> np.ndarray:
