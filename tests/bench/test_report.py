@@ -390,3 +390,20 @@ def test_a_real_section_runs_end_to_end_into_a_folder(tmp_path, monkeypatch):
     assert f"{result['objective']:,.0f}" in page
     assert "Goals (issue #4) are for the baseline at 300 s with 2 workers" in page
     assert "*Not measured yet.*" in page  # every other section, with no record in this folder
+
+
+def test_a_run_is_dirty_for_changed_code_not_for_the_reports_own_outputs(monkeypatch):
+    """`bench report --sections a,b` writes section a's record before b
+    starts: b's stamp must not call that a change to the code measured."""
+    from optimizer.bench.report import record
+
+    asked: list[tuple[str, ...]] = []
+
+    def git(*args: str) -> str:
+        asked.append(args)
+        return "abc" if args[0] == "rev-parse" else ""
+
+    monkeypatch.setattr(record, "_git", git)
+    assert record.stamp(["cmd"]).dirty is False
+    status = next(a for a in asked if a[0] == "status")
+    assert ":(exclude)bench/results" in status and ":(exclude)BENCHMARKS.md" in status

@@ -76,9 +76,15 @@ def _git(*args: str) -> str | None:
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
+# what `bench report` itself writes: not a change to the code measured
+OWN_OUTPUTS = (":(exclude)bench/results", ":(exclude)BENCHMARKS.md")
+
+
 def stamp(commands: tuple[str, ...] | list[str]) -> Run:
-    """A run starting now, on the checked-out commit."""
-    status = _git("status", "--porcelain", "--untracked-files=no")
+    """A run starting now, on the checked-out commit; dirty when a tracked
+    file differs from it — but for the report's own outputs, which a run of
+    several sections writes between them."""
+    status = _git("status", "--porcelain", "--untracked-files=no", "--", ".", *OWN_OUTPUTS)
     return Run(
         commands=tuple(commands),
         measured_at=now(),
