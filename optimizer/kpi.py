@@ -1,6 +1,7 @@
 """KPIs of any roster: coverage per queue and interval, service level per
-tier and market, under-cover agent-hours, cost per site, switches, and the
-roster-quality KPIs of `optimizer.quality` (summary.json `quality`).
+tier and market, under-cover agent-hours, cost per site, switches, the
+cover per shift type where the scenario asks for it, and the roster-quality
+KPIs of `optimizer.quality` (summary.json `quality`).
 
 Everything is recomputed from the roster's segments and the scenario, so a
 solved, a stored and a hand-edited roster are measured the same way. The
@@ -17,7 +18,7 @@ import pandas as pd
 
 from optimizer.calendars import Calendars
 from optimizer.pay import price_shifts
-from optimizer.quality import Quality, quality_kpis
+from optimizer.quality import Quality, quality_kpis, shift_table
 from optimizer.roster import Roster
 from optimizer.scenario.model import Scenario
 from optimizer.staffing.kernels import achieved_service_level
@@ -82,6 +83,7 @@ class Kpis:
     shifts: int
     extra: dict[str, Any] = field(default_factory=dict)
     quality: Quality | None = None  # roster-quality KPIs (optimizer.quality)
+    shift_cover: pd.DataFrame | None = None  # `shift_cover_table`, where the scenario has one
 
     def summary_dict(self) -> dict[str, Any]:
         def num(x: Any) -> Any:
@@ -115,6 +117,11 @@ class Kpis:
             "shifts": self.shifts,
             "switches": self.switches,
             **({"quality": self.quality.to_dict()} if self.quality is not None else {}),
+            **(
+                {"shift_cover": _cover_summary(self.shift_cover)}
+                if self.shift_cover is not None
+                else {}
+            ),
         }
 
 
@@ -205,7 +212,62 @@ def kpis(
         switches=roster.switches(),
         shifts=len(shifts),
         quality=quality_kpis(scenario, roster),
+        shift_cover=shift_cover_table(scenario, roster) if scenario.shift_cover else None,
     )
 
 
-__all__ = ["Kpis", "coverage_table", "kpis", "scheduled_counts", "service_levels"]
+def shift_cover_table(scenario: Scenario, roster: Roster) -> pd.DataFrame:
+    """Per row of the scenario's `shift_cover` on a horizon date: the agents
+    the roster has on that shift type, at its site or (a row without one)
+    at every site (a shift is of a type when it starts at the type's local
+    start with the type's paid length), how many short
+    and beyond, and what they cost: `site, date, shift_type, required,
+    scheduled, short, over, cost`."""
+    t = shift_table(scenario, roster)
+    kind = {
+        (site.id, ty.start, round(ty.hours * 60)): ty.id
+        for site in scenario.sites
+        for ty in scenario.rules_of(site).shift_types
+    }
+    t = t.assign(
+        shift_type=[
+            kind.get((x, int(m), int(p)))
+            for x, m, p in zip(t["site"], t["start_minute"], t["paid_minutes"], strict=True)
+        ]
+    )
+    n = t.dropna(subset=["shift_type"]).groupby(["site", "shift_date", "shift_type"]).size()
+    h = scenario.horizon
+    rows = []
+    for r in scenario.shift_cover:
+        if not h.start <= r.date < h.end:
+            continue
+        sites = [r.site] if r.site is not None else [s.id for s in scenario.sites]
+        got = sum(int(n.get((x, r.date, r.shift_type), 0)) for x in sites)
+        short, over = max(0, r.required - got), max(0, got - r.required)
+        rows.append({
+            "site": r.site, "date": r.date, "shift_type": r.shift_type, "required": r.required,
+            "scheduled": got, "short": short, "over": over,
+            "cost": short * r.under_penalty + over * r.over_penalty,
+        })  # fmt: skip
+    cols = ["site", "date", "shift_type", "required", "scheduled", "short", "over", "cost"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _cover_summary(table: pd.DataFrame) -> dict[str, Any]:
+    """summary.json's `shift_cover`: the cells, agents short and beyond, and their cost."""
+    return {
+        "cells": len(table),
+        "agents_short": int(table["short"].sum()),
+        "agents_over": int(table["over"].sum()),
+        "cost": round(float(table["cost"].sum()), 2),
+    }
+
+
+__all__ = [
+    "Kpis",
+    "coverage_table",
+    "kpis",
+    "scheduled_counts",
+    "service_levels",
+    "shift_cover_table",
+]

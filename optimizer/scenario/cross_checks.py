@@ -4,7 +4,8 @@ References (a site's rule set, a market's tier and residency, a queue's market
 and its tier's channels, an agent's site), shift and break lengths against the
 grid's interval, fx rates and calendars, hourly costs after fx, activity
 stretches against the interval, each site's UTC offsets against the grid
-and its start step, and each shift request's agent. Ids that were written but failed validation still count
+and its start step, each shift request's agent, and each shift cover row's
+site and shift type. Ids that were written but failed validation still count
 as known, so one bad site is reported once, not again by all who name it.
 """
 
@@ -27,6 +28,7 @@ from optimizer.scenario.model import (
     Site,
     Tier,
 )
+from optimizer.scenario.shift_cover import ShiftCover
 from optimizer.scenario.shift_requests import ShiftRequest
 from optimizer.scenario.yaml_file import KeyPath
 from optimizer.timegrid import TimeGrid, utc_offsets
@@ -195,6 +197,54 @@ def check_requests(
     if outside:
         file = wishes[0][1][0]
         doc.log.warn(file, "", "date", f"{outside} request(s) outside the horizon ignored")
+
+
+def check_shift_cover(
+    doc: Document,
+    horizon: Horizon | None,
+    rules: dict[str, RuleSet],
+    sites: list[Site],
+    rows: list[tuple[ShiftCover, tuple[str, str]]],
+) -> None:
+    """A cover row names a known site and one of its rule set's shift types
+    (without a site, a shift type some site's rule set names), and each
+    (site, date, shift type) is written once; a row outside the
+    horizon is kept and ignored, with a warning."""
+    site_by_id = {s.id: s for s in sites}
+    seen: dict[tuple[Any, ...], str] = {}
+    outside = 0
+    for r, (file, where) in rows:
+        site = site_by_id.get(r.site) if r.site is not None else None
+        if r.site is not None and site is None:
+            doc.log.error(file, where, "site", f"unknown site {r.site!r}")
+        elif site is not None and site.rules in rules:
+            types = [t.id for t in rules[site.rules].shift_types]
+            if r.shift_type not in types:
+                doc.log.error(
+                    file,
+                    where,
+                    "shift_type",
+                    f"{r.shift_type!r} is not a shift type of rule set {site.rules} "
+                    f"({', '.join(types) or 'it names none'})",
+                )
+        elif r.site is None and not any(
+            t.id == r.shift_type
+            for s in sites
+            if s.rules in rules
+            for t in rules[s.rules].shift_types
+        ):
+            doc.log.error(
+                file, where, "shift_type", f"{r.shift_type!r} is a shift type of no site's rule set"
+            )
+        if r.key() in seen:
+            doc.log.error(file, where, "date", f"the same cell as at {seen[r.key()]}")
+        seen.setdefault(r.key(), where)
+        if horizon is not None and not horizon.start <= r.date < horizon.end:
+            outside += 1
+    if outside:
+        doc.log.warn(
+            rows[0][1][0], "", "date", f"{outside} shift cover row(s) outside the horizon ignored"
+        )
 
 
 def check_activities(doc: Document, horizon: Horizon, activities: Activities) -> None:

@@ -40,7 +40,7 @@ from optimizer.timegrid import TimeGrid
 TOP_KEYS = {
     "scenario", "description", "horizon", "currency", "fx", "shrinkage", "tiers", "rules",
     "sites", "markets", "queues", "agents", "demand", "weights", "extra_holidays",
-    "activities", "requests",
+    "activities", "requests", "shift_cover",
 }  # fmt: skip
 
 
@@ -113,6 +113,7 @@ def _build(doc: Document) -> Scenario | None:
     agents = sections.agents(doc, d.get("agents"), {"dates": window})
     agents_reported = len(doc.log.errors) > before
     wishes = sections.requests(doc, d.get("requests"))
+    cover_rows = sections.shift_cover(doc, d.get("shift_cover"))
     top = sections.top_scalars(doc)
     # cross-references are checked among the parts that validated, so one
     # bad queue does not also make every demand row of it "unknown"
@@ -122,6 +123,7 @@ def _build(doc: Document) -> Scenario | None:
     cross_checks.check_money(doc, sites, agents, top)
     if not agents_reported:
         cross_checks.check_requests(doc, horizon, agents, wishes)
+    cross_checks.check_shift_cover(doc, horizon, rules or {}, sites, cover_rows)
     grid = _grid(horizon, sites, markets)
     raw_queues = d.get("queues") if isinstance(d.get("queues"), list) else []
     queue_ids = {str(q.get("id")) for q in raw_queues if isinstance(q, dict)}
@@ -148,6 +150,7 @@ def _build(doc: Document) -> Scenario | None:
             "activities": activities or Activities(),
             "extra_holidays": extra,
             "requests": tuple(r for r, _ in wishes),
+            "shift_cover": tuple(r for r, _ in cover_rows),
             "source": str(doc.path),
         }
     )

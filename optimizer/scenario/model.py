@@ -36,6 +36,7 @@ from optimizer.scenario.field_types import (
 )
 from optimizer.scenario.labour_rules import BreakRule, NightWindow, Premiums, RuleSet, ShiftType
 from optimizer.scenario.markets import ChannelSla, Market, Queue, Tier
+from optimizer.scenario.shift_cover import ShiftCover
 from optimizer.scenario.shift_requests import ShiftRequest
 from optimizer.scenario.workforce import Agent, Site
 
@@ -122,6 +123,8 @@ class Scenario(ScenarioHeader):
     extra_holidays: dict[str, dict[dt.date, str]] = {}  # noqa: RUF012
     # optional extension: the agents' shift requests, soft wishes with a price each
     requests: tuple[ShiftRequest, ...] = ()
+    # optional extension: agents needed per site, local date and named shift type
+    shift_cover: tuple[ShiftCover, ...] = ()
     source: str = ""
 
     @model_validator(mode="after")
@@ -202,6 +205,7 @@ __all__ = [
     "RuleSet",
     "Scenario",
     "ScenarioHeader",
+    "ShiftCover",
     "ShiftRequest",
     "ShiftType",
     "Site",

@@ -148,6 +148,15 @@ def scenario_schema() -> dict[str, Any]:
             {"type": "array", "items": {"$ref": "#/$defs/ShiftRequest"}},
         ],
     }
+    props["shift_cover"] = {
+        "description": "extension: agents needed per site, local date and named shift type — "
+        "a CSV file name (beside the YAML) with columns site, date, shift_type, required, "
+        "under_penalty, over_penalty, or a list",
+        "anyOf": [
+            {"type": "string"},
+            {"type": "array", "items": {"$ref": "#/$defs/ShiftCover"}},
+        ],
+    }
     props["demand"] = {
         "description": "the demand forecast: a CSV file name (beside the YAML) with "
         "columns queue, interval_start, contacts",

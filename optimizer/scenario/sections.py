@@ -2,8 +2,8 @@
 
 The header's scalars, the mappings of tiers and rule sets (keyed by id), the
 lists of sites, markets and queues (ids unique), the extra holidays, and the
-agents and the shift requests, written inline or as a CSV table beside the
-YAML; each problem is
+agents, the shift requests and the cover per shift type, written inline
+or as a CSV table beside the YAML; each problem is
 reported where it is written, and a section with problems yields only its
 valid parts, so the checks between sections can still run.
 """
@@ -22,6 +22,7 @@ from optimizer.scenario.csv_tables import read_csv_rows
 from optimizer.scenario.document import Document, error_message
 from optimizer.scenario.field_types import iso_date
 from optimizer.scenario.model import Agent, ScenarioHeader
+from optimizer.scenario.shift_cover import COVER_COLUMNS, COVER_REQUIRED, ShiftCover
 from optimizer.scenario.shift_requests import REQUEST_COLUMNS, REQUEST_REQUIRED, ShiftRequest
 
 M = TypeVar("M", bound=BaseModel)
@@ -174,22 +175,42 @@ def requests(doc: Document, raw: Any) -> list[tuple[ShiftRequest, tuple[str, str
     """The shift requests, from the CSV file `raw` names or from its list,
     each with where it is written (file, place) for the checks against the
     agents."""
+    return _rows(doc, raw, "requests", ShiftRequest, REQUEST_REQUIRED, REQUEST_COLUMNS)
+
+
+def shift_cover(doc: Document, raw: Any) -> list[tuple[ShiftCover, tuple[str, str]]]:
+    """The cover per shift type, from the CSV file `raw` names or from its
+    list, each row with where it is written."""
+    return _rows(doc, raw, "shift_cover", ShiftCover, COVER_REQUIRED, COVER_COLUMNS)
+
+
+def _rows(
+    doc: Document,
+    raw: Any,
+    key: str,
+    cls: type[M],
+    required: tuple[str, ...],
+    known: tuple[str, ...],
+) -> list[tuple[M, tuple[str, str]]]:
+    """A section of rows, written inline as a list or as a CSV table beside
+    the YAML, as `cls` models each with where it is written (file, place)."""
     if raw is None:
         return []
     if isinstance(raw, str):
-        path = doc.table_path(raw, "requests")
+        path = doc.table_path(raw, key)
         if path is None:
             return []
-        rows = _csv_models(doc, path, ShiftRequest, REQUEST_REQUIRED, REQUEST_COLUMNS)
-        return [(r, (str(path), where)) for r, where in rows]
+        return [
+            (r, (str(path), where)) for r, where in _csv_models(doc, path, cls, required, known)
+        ]
     if isinstance(raw, list):
         out = []
         for i, row in enumerate(raw):
-            m = doc.model(ShiftRequest, row, ("requests", i))
+            m = doc.model(cls, row, (key, i))
             if m is not None:
-                out.append((m, (doc.file, doc.where(("requests", i)))))
+                out.append((m, (doc.file, doc.where((key, i)))))
         return out
-    doc.err(("requests",), "requests", "expected a CSV file name or a list of requests")
+    doc.err((key,), key, f"expected a CSV file name or a list of {key} rows")
     return []
 
 
@@ -212,5 +233,6 @@ __all__ = [
     "mapping_of",
     "or_empty",
     "requests",
+    "shift_cover",
     "top_scalars",
 ]

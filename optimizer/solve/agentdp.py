@@ -46,7 +46,10 @@ Rules it holds, as `rules/` states them: one shift per local date, minimum
 rest (and so no overlap), maximum and minimum consecutive days, minimum
 consecutive days off, weekly maximum and minimum paid minutes, start band,
 days off together, consecutive nights, weekends worked in the horizon,
-forbidden successions of shift types and their limits. An agent's paid
+forbidden successions of shift types and their limits, where the state
+stays small (`_held_in_state`: otherwise a plan breaking the type limits or
+the weekends is refused, and the agent's CP-SAT model decides). An agent's
+paid
 hours over the horizon (`min_hours_horizon`, `max_hours_horizon`) are not
 in the state: a plan outside them is run again with a price per paid
 minute (`within_horizon_hours`), a heuristic that may miss the best plan
@@ -354,13 +357,14 @@ def best_plan(
     rest = int(p.rest[site])
     band = int(p.band[site]) if band is None else band
     stab = float(p.scenario.weights.stability) / 60.0  # per minute
-    forbid, limits = p.forbid[site], p.type_limits[site]
-    n_types = len(limits) if forbid.any() or (limits >= 0).any() else 0
+    forbid, limits, weekends = p.forbid[site], p.type_limits[site], int(p.max_weekends[site])
+    counted, weekends_held = _held_in_state(forbid, limits, weekends)
+    n_types = len(limits) if forbid.any() or (counted >= 0).any() else 0
     counters = Counters.of(
         int(p.maxcons[site]), int(p.max_nights[site]), int(p.off_together[site]),
-        int(p.mincons[site]), int(p.minoff[site]), int(p.max_weekends[site]),
+        int(p.mincons[site]), int(p.minoff[site]), weekends if weekends_held else -1,
         tuple((int(a), int(b)) for a, b in np.argwhere(forbid)), n_types,
-        tuple(int(x) for x in limits) if n_types else (),
+        tuple(int(x) for x in counted) if n_types else (),
     )  # fmt: skip
     # each option's counter map (`Counters.maps`): 1 or 2 (a day or a night shift),
     # 4 or 5 on a weekend day; where shift types have rules, the maps of its type
@@ -421,7 +425,38 @@ def best_plan(
         slack = np.abs(net).max(initial=0.0) + stab * DAY_MINUTES + isolated.max(initial=0.0)
         most = (slack + 1.0) / max(int(paid.min()), 1) + extra
         chosen = within_horizon_hours(plan_for, net, paid, chosen, low, high, most)
-    return None if chosen is None else templates[chosen]
+    if chosen is None:
+        return None
+    plan = templates[chosen]
+    if ((limits >= 0) & (counted < 0)).any():
+        made = np.bincount(tpl.shift_type[plan] + 1, minlength=len(limits) + 1)[1:]
+        if ((limits >= 0) & (made > limits)).any():
+            return None  # over a limit the state did not hold: the CP-SAT model decides
+    if weekends >= 0 and not weekends_held:
+        worked = np.unique(weeks[tpl.day[plan][p.weekend_day[site, tpl.day[plan]]]])
+        if len(worked) > weekends:
+            return None  # as above, for the weekends worked
+    return plan
+
+
+HORIZON_STATES_MAX = 256  # the most states of the counters that look past a run (`_held_in_state`)
+
+
+def _held_in_state(
+    forbid: np.ndarray, limits: np.ndarray, weekends: int
+) -> tuple[np.ndarray, bool]:
+    """Which of the rules over the horizon the programme's state holds: the
+    limits of shift types kept in it (-1 for one left out) and whether the
+    weekends worked are. Each multiplies the states (`_horizon_moves`), so
+    while they would pass `HORIZON_STATES_MAX` the type limits are left out,
+    then the weekends; a plan breaking a rule left out is refused."""
+    kinds = len(limits) + 1 if forbid.any() else 1
+    counts = float(np.prod(limits[limits >= 0] + 1.0))
+    per_weekend = 2 * (weekends + 1) if weekends >= 0 else 1
+    if kinds * counts * per_weekend <= HORIZON_STATES_MAX:
+        return limits, True
+    none = np.full_like(limits, -1)
+    return none, kinds * per_weekend <= HORIZON_STATES_MAX
 
 
 HOURS_ROUNDS = 40  # bisection steps of the price that keeps a plan within its horizon hours

@@ -24,6 +24,7 @@ from optimizer.solve.model import CandidateIndex, build, read_solution
 from optimizer.solve.problem import Problem
 from optimizer.solve.state import State, week_arcs
 from optimizer.solve.stop import StopCriteria
+from optimizer.solve.type_cover import type_cover_values
 from optimizer.solve.wishes import shift_prices
 
 TOP_K = 10  # templates per day in the first, small model of an agent
@@ -84,7 +85,10 @@ def best_schedule(
     gain = np.where(residual[qs] > 0, value, 0.0)
     own = gain.max(axis=0)
     best_q = qs[gain.argmax(axis=0)]
-    values = {a: template_values(p, a, own if worth is None else worth)}
+    # what each template covers, and what it adds to the cover per shift type
+    values = {
+        a: template_values(p, a, own if worth is None else worth) + type_cover_values(p, s, a)
+    }
     site = p.sites[p.agent_site[a]]
     w = p.scenario.weights
     net = values[a] - p.rate[a] * site.tpl.weight * w.cost - shift_prices(p, a)

@@ -7,8 +7,10 @@ and — with `coverage=False` and template values instead — the construction.
 Coverage is exact and multi-skill: per group of identical agents and
 interval, the agents on duty are split over the group's queues (`y`), so no
 agent counts in two queues at once; a queue's shortfall costs its tier's
-penalty. Costs are premium-weighted paid minutes at each agent's rate (the
-pay model's premiums), overtime as minutes over the weekly threshold at
+penalty. The cover per shift type (`type_cover`) counts each cell's fixed
+and chosen shifts, its shortfall and over-cover priced. Costs are
+premium-weighted paid minutes at each agent's rate (the pay model's
+premiums) and what the agent's wishes add (`wishes`), overtime as minutes over the weekly threshold at
 (overtime − 1) × base rate (a lower estimate: the exact overtime cost is
 measured on the final roster by the pay model).
 """
@@ -25,6 +27,7 @@ from ortools.sat.python import cp_model
 from optimizer.solve.problem import COST_SCALE, Problem
 from optimizer.solve.rules import SEQUENCE_RULES, AgentDays
 from optimizer.solve.state import FAIRNESS_UNIT, State, cover, on_duty
+from optimizer.solve.type_cover import cell_counts, counts, shift_numbers
 from optimizer.solve.wishes import shift_prices
 
 
@@ -44,7 +47,9 @@ class Built:
     groups: set[int] = field(default_factory=set)
     touched: np.ndarray | None = None  # intervals whose allocation is re-decided
     rule_lits: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)
-    constant: float = 0.0  # shortfall penalty the model cannot change (reporting currency)
+    # what the objective holds beyond the model's (reporting currency): the shortfall it
+    # cannot change, and the weight of the free `on` requests (`wishes`)
+    constant: float = 0.0
 
 
 class CandidateIndex:
@@ -152,6 +157,11 @@ def build(
             objective.append(int(cents(w.fairness * FAIRNESS_UNIT)) * excess)
     if coverage:
         objective += _coverage(p, inc, built)
+        objective += _type_cover(p, inc, built)
+    # an `on` request costs its weight less its weight on each shift it names (`wishes`)
+    r = p.requests
+    on_free = r.on & np.isin(r.agent, built.agents) & np.isin(r.day, list(free))
+    built.constant += float(r.weight[on_free].sum())
     model.minimize(sum(objective))
     return built
 
@@ -216,6 +226,40 @@ def _coverage(p: Problem, inc: State, built: Built) -> list:
         short = model.new_int_var(0, gap, "")
         model.add(short >= gap - sum(ys))
         terms.append(int(pen[q]) * short)
+    return terms
+
+
+def _type_cover(p: Problem, inc: State, built: Built) -> list:
+    """Shortfall and over-cover of the cover per shift type (`type_cover`)
+    in the cells the neighbourhood's shifts may count in: the incumbent's
+    fixed shifts there, plus the free ones chosen."""
+    tc = p.type_cover
+    if not tc.any:
+        return []
+    free = np.zeros_like(inc.works)
+    free[np.ix_(built.agents, sorted(built.days))] = True
+    fixed = cell_counts(p, counts(p, inc.works & ~free, inc.tpl))
+    cells_of: dict[tuple[int, int, int], list[int]] = defaultdict(list)  # (site, day, type)
+    for c, si in zip(*np.nonzero(tc.sites), strict=True):
+        cells_of[(int(si), int(tc.day[c]), int(tc.type[c]))].append(int(c))
+    numbers = [shift_numbers(p, si, np.arange(len(st.tpl.day))) for si, st in enumerate(p.sites)]
+    chosen: dict[int, list] = defaultdict(list)
+    for a, d, k, lit in built.shift_lits:
+        site = int(p.agent_site[a])
+        for c in cells_of.get((site, d, int(numbers[site][k])), ()):
+            chosen[c].append(lit)
+    terms = []
+    for c, lits in chosen.items():
+        req, n = int(tc.required[c]), int(fixed[c])
+        under, over = float(tc.under[c]), float(tc.over[c])
+        if under > 0 and req > n:
+            short = built.model.new_int_var(0, req - n, "")
+            built.model.add(short >= req - n - sum(lits))
+            terms.append(int(cents(under)) * short)
+        if over > 0 and n + len(lits) > req:
+            extra = built.model.new_int_var(0, n + len(lits) - req, "")
+            built.model.add(extra >= n + sum(lits) - req)
+            terms.append(int(cents(over)) * extra)
     return terms
 
 

@@ -22,6 +22,7 @@ from optimizer.scenario.model import RuleSet, Scenario
 from optimizer.solve.rules import day
 from optimizer.solve.rules.horizon import NO_LIMIT
 from optimizer.solve.templates import Templates, build_templates
+from optimizer.solve.type_cover import TypeCover
 from optimizer.solve.wishes import Requests
 from optimizer.staffing.requirements import Requirements, compute_requirements
 from optimizer.timegrid import TimeGrid
@@ -119,6 +120,7 @@ class Problem:
     # [S] → [T, T] bool: [a, b] a shift of type b may not follow one of type a on the next date
     forbid: tuple[np.ndarray, ...]
     type_limits: tuple[np.ndarray, ...]  # [S] → [T] shifts of each type per agent at most (-1: any)
+    type_cover: TypeCover  # agents needed per site, date and shift type (`type_cover.py`)
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -391,6 +393,7 @@ def build_problem(
         weekend_day=day.on_weekdays([r.weekend for r in rs], dates),
         requests=Requests.of(sc.requests, [a.id for a in agents], dates),
         forbid=tuple(_forbidden(r) for r in rs),
+        type_cover=TypeCover.of(sc, dates),
         type_limits=tuple(
             np.array(
                 [-1 if t.max_shifts is None else t.max_shifts for t in r.shift_types],

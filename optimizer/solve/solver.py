@@ -96,6 +96,7 @@ def exact_objective(p: Problem, s: State, roster: Roster) -> dict[str, float]:
         "fairness": round(ev.fairness, 2),
         "stability": round(ev.stability, 2),
         "requests": round(ev.requests, 2),
+        "shift_cover": round(ev.type_cover, 2),
     }
 
 

@@ -14,6 +14,7 @@ from functools import cached_property
 import numpy as np
 
 from optimizer.solve.problem import Problem
+from optimizer.solve.type_cover import type_cover_cost
 from optimizer.solve.wishes import PREFERENCE_UNIT, requests_cost
 
 FAIRNESS_UNIT = 10.0  # per unsocial shift above the site's average, times weights.fairness
@@ -102,6 +103,7 @@ class Evaluation:
     short: np.ndarray  # [Q, T]
     stability: float = 0.0
     requests: float = 0.0  # the weight of the shift requests not granted
+    type_cover: float = 0.0  # shortfall and over-cover of the cover per shift type
 
     @cached_property
     def total(self) -> float:
@@ -113,6 +115,7 @@ class Evaluation:
             + self.fairness
             + self.stability
             + self.requests
+            + self.type_cover
         )
 
     def terms(self) -> dict[str, float]:
@@ -124,6 +127,7 @@ class Evaluation:
             "fairness": round(self.fairness, 2),
             "stability": round(self.stability, 2),
             "requests": round(self.requests, 2),
+            "shift_cover": round(self.type_cover, 2),
         }
 
 
@@ -163,7 +167,7 @@ def evaluate(p: Problem, s: State, fair_target: np.ndarray | None = None) -> Eva
     """Exact model objective of a state."""
     short = np.clip(p.required - cover(p, s), 0, None)
     under = float((short * p.penalty[:, None]).sum())
-    return _evaluation(under, short, _agent_terms(p, s, fair_target))
+    return _evaluation(under, short, _agent_terms(p, s, fair_target), type_cover_cost(p, s))
 
 
 def re_evaluate(
@@ -176,8 +180,8 @@ def re_evaluate(
 ) -> Evaluation:
     """`evaluate(p, after, fair_target)` for a state that differs from
     `before` (evaluated as `ev`, with the same targets) only in the
-    schedules of `agents` and in any allocation: the coverage is counted
-    anew, every other term is a sum over agents, so only theirs are priced
+    schedules of `agents` and in any allocation: the coverage (and the
+    cover per shift type) is counted anew, every other term is a sum over agents, so only theirs are priced
     again. The re-plans of a pass price thousands of trials this way.
     (Without fixed fairness targets, weighted fairness depends on every
     agent: the whole state is priced.)"""
@@ -189,14 +193,22 @@ def re_evaluate(
     new = _agent_terms(p, _only(after, agents), fair_target)
     terms = (ev.cost, ev.overtime, ev.preference, ev.fairness, ev.stability, ev.requests)
     return _evaluation(
-        under, short, tuple(t - o + n for t, o, n in zip(terms, old, new, strict=True))
+        under,
+        short,
+        tuple(t - o + n for t, o, n in zip(terms, old, new, strict=True)),
+        type_cover_cost(p, after),
     )
 
 
-def _evaluation(under: float, short: np.ndarray, terms: tuple[float, ...]) -> Evaluation:
-    """The Evaluation of the coverage's penalty and `_agent_terms`."""
+def _evaluation(
+    under: float, short: np.ndarray, terms: tuple[float, ...], type_cover: float
+) -> Evaluation:
+    """The Evaluation of the coverage's penalty, `_agent_terms` and the
+    cover per shift type."""
     cost, overtime, preference, fairness, stability, requests = terms
-    return Evaluation(under, cost, overtime, preference, fairness, short, stability, requests)
+    return Evaluation(
+        under, cost, overtime, preference, fairness, short, stability, requests, type_cover
+    )
 
 
 def _only(s: State, agents: np.ndarray | list[int]) -> State:

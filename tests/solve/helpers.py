@@ -196,7 +196,8 @@ def random_cases(max_days: int = 4, max_agents: int = 4, max_cells: int = 30):  
     some), and the weekly minimum vary; sometimes the first agent may only
     work nights (a personal window across midnight); sometimes the shifts
     are a catalogue of three named types, with some successions of them
-    forbidden and sometimes a limit on the night type; sometimes the first
+    forbidden, sometimes a limit on the night type and a cover of some
+    (date, type) cells; sometimes the first
     agent's paid hours over the horizon are bounded; up to three shift requests (on or off, for a date or one
     start) are drawn."""
     from hypothesis import strategies as st
@@ -237,6 +238,25 @@ def random_cases(max_days: int = 4, max_agents: int = 4, max_cells: int = 30):  
             data["rules"]["PT"]["forbidden_successions"] = draw(
                 st.lists(st.sampled_from(pairs), max_size=3, unique_by=tuple)
             )
+            first = dt.date.fromisoformat(data["horizon"]["start"])
+            cells_of_types = draw(
+                st.lists(
+                    st.tuples(st.integers(0, days - 1), st.sampled_from(["D", "E", "N"])),
+                    max_size=3,
+                    unique=True,
+                )
+            )
+            data["shift_cover"] = [
+                {
+                    "site": "LIS",
+                    "date": (first + dt.timedelta(days=day)).isoformat(),
+                    "shift_type": kind,
+                    "required": draw(st.integers(0, 2)),
+                    "under_penalty": draw(st.sampled_from([0, 30, 100])),
+                    "over_penalty": draw(st.sampled_from([0, 5])),
+                }
+                for day, kind in cells_of_types
+            ]
         horizon = draw(st.sampled_from([None, None, None, ("min", 8), ("max", 8), ("max", 12)]))
         if horizon is not None:
             data["agents"][0][f"{horizon[0]}_hours_horizon"] = horizon[1]

@@ -6,7 +6,8 @@ checker (`check_roster`, whose KPIs price the shifts by the pay model):
 cost × weights.cost plus each tier's under-cover agent-hours × its penalty,
 plus `weights.isolated_day` × the isolated working days the roster-quality
 KPIs count (`quality_kpis`), plus the weight of the shift requests those
-KPIs find refused. The scenarios keep the other soft terms
+KPIs find refused, plus the cost of the cover per shift type the checker's
+KPIs recount. The scenarios keep the other soft terms
 (preference, fairness, stability) at weight 0, so that is the whole
 objective.
 """
@@ -57,7 +58,8 @@ def objective(sc: Scenario, k: Kpis, roster: Roster) -> float:
     )
     q = quality_kpis(sc, roster)
     isolated = sc.weights.isolated_day_price * q.isolated_days
-    return sc.weights.cost * k.total_cost + penalty + isolated + q.requests_refused_weight
+    cover = float(k.shift_cover["cost"].sum()) if k.shift_cover is not None else 0.0
+    return sc.weights.cost * k.total_cost + penalty + isolated + q.requests_refused_weight + cover
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])

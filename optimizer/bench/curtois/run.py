@@ -1,7 +1,8 @@
 """Run a list of Curtois–Qu instances and compare with the best-known values.
 
-`run_instances` solves each instance, re-checks the roster with the
-independent evaluator (a roster the evaluator rejects, or whose objective
+`run_instances` solves each instance — with the benchmark's own engine
+(`solve.py`) or with the product's (`adapter.py`, `engine="product"`) —,
+re-checks the roster with the independent evaluator (a roster the evaluator rejects, or whose objective
 differs from the solver's, is an error, not a result), and returns one
 `Record` per instance. `best_known` reads the table of BEST_KNOWN.md.
 """
@@ -97,14 +98,19 @@ def run_instances(
     workers: int = 2,
     seed: int = 0,
     on_record: Callable[[Record], None] | None = None,
+    engine: str = "own",
 ) -> list[Record]:
-    """Solve each instance (`time_limit` seconds, or a function of its number)."""
+    """Solve each instance (`time_limit` seconds, or a function of its
+    number) with `engine`: "own" (`solve.py`) or "product" (`adapter.py`)."""
+    from optimizer.bench.curtois.adapter import solve_instance
+
+    solver = {"own": solve, "product": solve_instance}[engine]
     known = best_known(folder)
     records = []
     for n in numbers:
         inst = parse_instance(instance_path(folder, n))
         limit = time_limit(n) if callable(time_limit) else time_limit
-        out = solve(inst, time_limit=limit, workers=workers, seed=seed)
+        out = solver(inst, time_limit=limit, workers=workers, seed=seed)
         check_outcome(out, inst)
         rec = Record(
             instance=inst.name,

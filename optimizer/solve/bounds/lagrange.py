@@ -23,8 +23,8 @@ every feasible week). Minimum rest, the minimums of consecutive days
 worked and off, the maximum of weekends worked, the forbidden
 successions of shift types and their `max_shifts`, and the agents' hours
 over the horizon are dropped, and
-preference, shift requests, fairness and the start moves of stability
-count as zero, isolated working days count only inside a week
+preference, shift requests, the cover per shift type, fairness and the
+start moves of stability count as zero, isolated working days count only inside a week
 (`weekdp.WeekDP`); dropping a rule or widening it only lowers the bound,
 so it stays valid.
 

@@ -10,9 +10,11 @@ group's total working time, the cheapest break variant's cost, the cheapest
 agent's rate, per-group sums of each agent's daily, weekly and
 consecutive-day limits, the minimums of consecutive days worked and off,
 the maximum of weekends worked, the forbidden successions of shift types
-and their `max_shifts` and the agents' hours over the horizon dropped, and overtime, preference, shift requests and fairness costs
-taken as zero), so its optimum is a lower bound of the roster's objective. Built as a sparse matrix and solved with
-OR-Tools' GLOP.
+and their `max_shifts` and the agents' hours over the horizon dropped, and
+overtime, preference, shift requests, the cover per shift type and
+fairness costs taken as zero), so its optimum is a lower bound of the
+roster's objective. Built as a sparse matrix and solved with OR-Tools'
+GLOP.
 """
 
 from __future__ import annotations
