@@ -184,19 +184,10 @@ def check_requests(
     agent, date, kind and start); one outside the horizon is kept and
     ignored, with a warning."""
     known = {a.id for a in agents}
-    seen: dict[tuple[Any, ...], str] = {}
-    outside = 0
     for r, (file, where) in wishes:
         if r.agent not in known:
             doc.log.error(file, where, "agent", f"unknown agent {r.agent!r}")
-        if r.key() in seen:
-            doc.log.error(file, where, "date", f"the same request as at {seen[r.key()]}")
-        seen.setdefault(r.key(), where)
-        if horizon is not None and not horizon.start <= r.date < horizon.end:
-            outside += 1
-    if outside:
-        file = wishes[0][1][0]
-        doc.log.warn(file, "", "date", f"{outside} request(s) outside the horizon ignored")
+    _once_and_inside(doc, horizon, wishes, "request")
 
 
 def check_shift_cover(
@@ -211,8 +202,6 @@ def check_shift_cover(
     (site, date, shift type) is written once; a row outside the
     horizon is kept and ignored, with a warning."""
     site_by_id = {s.id: s for s in sites}
-    seen: dict[tuple[Any, ...], str] = {}
-    outside = 0
     for r, (file, where) in rows:
         site = site_by_id.get(r.site) if r.site is not None else None
         if r.site is not None and site is None:
@@ -236,15 +225,27 @@ def check_shift_cover(
             doc.log.error(
                 file, where, "shift_type", f"{r.shift_type!r} is a shift type of no site's rule set"
             )
+    _once_and_inside(doc, horizon, rows, "shift cover row")
+
+
+def _once_and_inside(
+    doc: Document,
+    horizon: Horizon | None,
+    rows: list[tuple[ShiftRequest, tuple[str, str]]] | list[tuple[ShiftCover, tuple[str, str]]],
+    what: str,
+) -> None:
+    """Rows of a table of dated rows: each one written once (its `key()`),
+    an error at the second; those outside the horizon counted in a warning."""
+    seen: dict[tuple[Any, ...], str] = {}
+    outside = 0
+    for r, (file, where) in rows:
         if r.key() in seen:
-            doc.log.error(file, where, "date", f"the same cell as at {seen[r.key()]}")
+            doc.log.error(file, where, "date", f"the same {what} as at {seen[r.key()]}")
         seen.setdefault(r.key(), where)
         if horizon is not None and not horizon.start <= r.date < horizon.end:
             outside += 1
     if outside:
-        doc.log.warn(
-            rows[0][1][0], "", "date", f"{outside} shift cover row(s) outside the horizon ignored"
-        )
+        doc.log.warn(rows[0][1][0], "", "date", f"{outside} {what}(s) outside the horizon ignored")
 
 
 def check_activities(doc: Document, horizon: Horizon, activities: Activities) -> None:

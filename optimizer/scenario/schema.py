@@ -125,6 +125,17 @@ def _fix_bounds(node: Any) -> None:
             _fix_bounds(v)
 
 
+def _table_or_list(description: str, model_name: str) -> dict[str, Any]:
+    """A section written as a CSV file name or as a list of `model_name` rows."""
+    return {
+        "description": description,
+        "anyOf": [
+            {"type": "string"},
+            {"type": "array", "items": {"$ref": f"#/$defs/{model_name}"}},
+        ],
+    }
+
+
 def scenario_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a scenario YAML file."""
     doc = model.Scenario.model_json_schema(by_alias=True, schema_generator=_FileSchema)
@@ -136,27 +147,20 @@ def scenario_schema() -> dict[str, Any]:
         if "id" in defs[name].get("required", []):
             defs[name]["required"].remove("id")
     defs["Activities"]["additionalProperties"] = False
-    props["agents"] = {
-        "description": "the agents: a CSV file name (beside the YAML) or a list",
-        "anyOf": [{"type": "string"}, {"type": "array", "items": {"$ref": "#/$defs/Agent"}}],
-    }
-    props["requests"] = {
-        "description": "extension: the agents' shift requests — a CSV file name (beside "
-        "the YAML) with columns agent, date, kind, start, weight, or a list",
-        "anyOf": [
-            {"type": "string"},
-            {"type": "array", "items": {"$ref": "#/$defs/ShiftRequest"}},
-        ],
-    }
-    props["shift_cover"] = {
-        "description": "extension: agents needed per site, local date and named shift type — "
-        "a CSV file name (beside the YAML) with columns site, date, shift_type, required, "
+    props["agents"] = _table_or_list(
+        "the agents: a CSV file name (beside the YAML) or a list", "Agent"
+    )
+    props["requests"] = _table_or_list(
+        "extension: the agents' shift requests — a CSV file name (beside the YAML) with "
+        "columns agent, date, kind, start, weight, or a list",
+        "ShiftRequest",
+    )
+    props["shift_cover"] = _table_or_list(
+        "extension: agents needed per site, local date and named shift type — a CSV file "
+        "name (beside the YAML) with columns site, date, shift_type, required, "
         "under_penalty, over_penalty, or a list",
-        "anyOf": [
-            {"type": "string"},
-            {"type": "array", "items": {"$ref": "#/$defs/ShiftCover"}},
-        ],
-    }
+        "ShiftCover",
+    )
     props["demand"] = {
         "description": "the demand forecast: a CSV file name (beside the YAML) with "
         "columns queue, interval_start, contacts",

@@ -61,7 +61,7 @@ def test_a_bad_row_exits_2(tmp_path, mini_data, change, field, says):
 
 def test_a_cell_written_twice_exits_2(tmp_path, mini_data):
     code, out, _ = validate(tmp_path, with_cover(mini_data, ROW, ROW | {"required": 3}))
-    assert code == 2 and "the same cell as at" in out
+    assert code == 2 and "the same shift cover row as at" in out
 
 
 def test_a_row_outside_the_horizon_is_ignored_with_a_warning(tmp_path, mini_data):
