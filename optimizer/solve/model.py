@@ -51,6 +51,13 @@ class Built:
     # cannot change, and the weight of the free `on` requests (`wishes`)
     constant: float = 0.0
 
+    def free_mask(self, shape: tuple[int, int]) -> np.ndarray:
+        """[A, D] the (agent, day) cells the model decides anew."""
+        out = np.zeros(shape, dtype=bool)
+        if self.agents and self.days:
+            out[np.ix_(self.agents, sorted(self.days))] = True
+        return out
+
 
 class CandidateIndex:
     """Each agent's candidate templates grouped by day (built once per problem)."""
@@ -169,10 +176,7 @@ def build(
 def _coverage(p: Problem, inc: State, built: Built) -> list:
     """Group allocation and shortfall on the intervals the neighbourhood touches."""
     model = built.model
-    free_mask = np.zeros((p.n_agents, p.n_days), dtype=bool)
-    for a in built.agents:
-        for d in built.days:
-            free_mask[a, d] = True
+    free_mask = built.free_mask(inc.works.shape)
     groups = sorted({int(p.agent_group[a]) for a in built.agents})
     built.groups = set(groups)
     fixed_on = on_duty(p, inc) - on_duty(p, inc, free_mask)
@@ -236,9 +240,7 @@ def _type_cover(p: Problem, inc: State, built: Built) -> list:
     tc = p.type_cover
     if not tc.any:
         return []
-    free = np.zeros_like(inc.works)
-    free[np.ix_(built.agents, sorted(built.days))] = True
-    fixed = cell_counts(p, counts(p, inc.works & ~free, inc.tpl))
+    fixed = cell_counts(p, counts(p, inc.works & ~built.free_mask(inc.works.shape), inc.tpl))
     cells_of: dict[tuple[int, int, int], list[int]] = defaultdict(list)  # (site, day, type)
     for c, si in zip(*np.nonzero(tc.sites), strict=True):
         cells_of[(int(si), int(tc.day[c]), int(tc.type[c]))].append(int(c))
