@@ -167,3 +167,12 @@ def v11(
     if any(v is not None for v in acts.values()):
         doc.setdefault("activities", {}).update({k: v for k, v in acts.items() if v is not None})
     return doc
+
+
+def write_with_table(tmp: Path, data: dict[str, Any], key: str, text: str) -> Path:
+    """`write`, with section `key` a CSV table beside the YAML (`KEY.csv`) holding `text`."""
+    doc = copy.deepcopy(data)
+    doc[key] = f"{key}.csv"
+    path = write(tmp, doc)
+    (tmp / f"{key}.csv").write_text(text, encoding="utf-8")
+    return path

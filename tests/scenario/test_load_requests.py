@@ -39,12 +39,11 @@ def test_requests_load_inline(load, mini_data):
 
 
 def test_requests_load_from_a_csv_table(tmp_path, mini_data):
-    doc = copy.deepcopy(mini_data)
-    doc["requests"] = "requests.csv"
-    path = factory.write(tmp_path, doc)
-    (tmp_path / "requests.csv").write_text(
+    path = factory.write_with_table(
+        tmp_path,
+        mini_data,
+        "requests",
         "agent,date,kind,start,weight\nA1,2027-03-02,off,,50\nA2,2027-03-03,on,09:00,20\n",
-        encoding="utf-8",
     )
     sc, _ = load_scenario_with_warnings(path)
     assert [(r.agent, r.kind, r.start) for r in sc.requests] == [
@@ -79,11 +78,11 @@ def test_the_same_request_twice_exits_2(tmp_path, mini_data):
 
 
 def test_a_bad_csv_row_names_the_row_and_column(tmp_path, mini_data):
-    doc = copy.deepcopy(mini_data)
-    doc["requests"] = "requests.csv"
-    path = factory.write(tmp_path, doc)
-    (tmp_path / "requests.csv").write_text(
-        "agent,date,kind,weight\nA1,2027-03-02,off,50\nA1,2027-03-03,off,-1\n", encoding="utf-8"
+    path = factory.write_with_table(
+        tmp_path,
+        mini_data,
+        "requests",
+        "agent,date,kind,weight\nA1,2027-03-02,off,50\nA1,2027-03-03,off,-1\n",
     )
     res = CliRunner().invoke(app, ["validate", str(path)])
     assert res.exit_code == 2

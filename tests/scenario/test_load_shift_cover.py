@@ -34,12 +34,11 @@ def test_rows_load_inline_and_from_a_csv(tmp_path, load, mini_data):
     assert (row.site, row.shift_type, row.required, row.under_penalty, row.over_penalty) == (
         "LIS", "D", 2, 100.0, 0.0,
     )  # fmt: skip
-    doc = with_cover(mini_data)
-    doc["shift_cover"] = "cover.csv"
-    path = factory.write(tmp_path, doc)
-    (tmp_path / "cover.csv").write_text(
+    path = factory.write_with_table(
+        tmp_path,
+        with_cover(mini_data),
+        "shift_cover",
         "site,date,shift_type,required,under_penalty,over_penalty\nLIS,2027-03-02,D,1,50,2\n",
-        encoding="utf-8",
     )
     sc, _ = load_scenario_with_warnings(path)
     assert [(r.required, r.over_penalty) for r in sc.shift_cover] == [(1, 2.0)]
