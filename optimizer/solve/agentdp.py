@@ -342,121 +342,196 @@ def best_plan(
     (default: every distinct start of the week's options: exact). `band`:
     the widest arc of a week's starts in minutes, if narrower than the rule
     set's (`steady_band`; -1: none)."""
-    site = int(p.agent_site[a])
-    tpl = p.sites[site].tpl
-    templates = np.asarray(templates, dtype=np.int64)
-    net = np.asarray(net, dtype=float)
-    day = tpl.day[templates].astype(np.int64)
-    start = tpl.start[templates].astype(np.int64)
-    end = tpl.end[templates].astype(np.int64)
-    paid = tpl.paid[templates].astype(np.int64)
-    local = tpl.local_start[templates].astype(np.int64)
-    night = p.sites[site].night[templates].astype(np.int64)
-    unit = int(np.gcd.reduce(paid)) if len(paid) else 60
-    units = paid // unit
-    rest = int(p.rest[site])
-    band = int(p.band[site]) if band is None else band
-    stab = float(p.scenario.weights.stability) / 60.0  # per minute
-    forbid, limits, weekends = p.forbid[site], p.type_limits[site], int(p.max_weekends[site])
-    counted, weekends_held = _held_in_state(forbid, limits, weekends)
-    n_types = len(limits) if forbid.any() or (counted >= 0).any() else 0
-    counters = Counters.of(
-        int(p.maxcons[site]), int(p.max_nights[site]), int(p.off_together[site]),
-        int(p.mincons[site]), int(p.minoff[site]), weekends if weekends_held else -1,
-        tuple((int(a), int(b)) for a, b in np.argwhere(forbid)), n_types,
-        tuple(int(x) for x in counted) if n_types else (),
-    )  # fmt: skip
-    # each option's counter map (`Counters.maps`): 1 or 2 (a day or a night shift),
-    # 4 or 5 on a weekend day; where shift types have rules, the maps of its type
-    weekend = p.weekend_day[site, day].astype(np.int64)
-    if n_types:
-        kind = 6 + 4 * tpl.shift_type[templates] + (night > 0) + 2 * weekend
-    else:
-        kind = np.where(night > 0, 2, 1) + 3 * weekend
-    # a day off right after a first working day makes that day isolated (from day 2 on:
-    # the day before the horizon is unknown, so its first day is never isolated)
-    isolated = p.scenario.weights.isolated_day_price * counters.first
-    weeks = p.week_of_day.astype(np.int64)
-    most_per_day = int(units.max(initial=0))
-    days_in_week = np.bincount(weeks, minlength=p.n_weeks)
-    cap = np.minimum(p.wmax[a] // unit, days_in_week * most_per_day).astype(np.int64)
-    floor = -(-p.wmin[a] // unit).astype(np.int64)
-    if (floor > cap).any():
+    prog = AgentProgramme(p, a, templates, anchors, band)
+    if not prog.feasible:
         return None
-    H = int(cap.max(initial=0)) + 1
-    extra = float(p.rate[a] * p.ot_extra[site] * p.scenario.weights.cost)
-    thr = float(p.ot_threshold[site])
-    arcs = band >= 0 or stab > 0
-    if anchors is None:
-        anchors = [np.unique(local[weeks[day] == w]) for w in range(p.n_weeks)]
-    anchors = _filled(anchors) if arcs else [np.zeros(1, dtype=np.int64)] * p.n_weeks
-
-    def close_cost(w: int) -> np.ndarray:
-        """[C, H] overtime of week w's paid units; inf where the week's rules fail."""
-        h = np.arange(H)
-        cost = extra * np.maximum(0.0, h * unit - thr) if extra > 0 else np.zeros(H)
-        cost = np.where((h >= floor[w]) & (h <= cap[w]), cost, np.inf)
-        ok = counters.satisfied | (not p.week_whole[w])
-        return np.where(ok[:, None], cost[None, :], np.inf)
-
     if p.n_days == 0:
-        return templates[:0]
-    order = np.argsort(day, kind="stable")
-    day_ptr = np.r_[0, np.cumsum(np.bincount(day, minlength=p.n_days))].astype(np.int64)
-    first_start = np.full(p.n_days, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(first_start, day, start)
-    later_start = np.minimum.accumulate(first_start[::-1])[::-1]  # earliest start from day d on
-    closing = np.stack([close_cost(w) for w in range(p.n_weeks)])
-    flat_anchors = np.concatenate(anchors).astype(np.int64)
-    anchor_ptr = np.r_[0, np.cumsum([len(x) for x in anchors])].astype(np.int64)
-
-    def plan_for(values: np.ndarray) -> np.ndarray | None:
-        """The programme's best plan (indices of the options) for option values `values`."""
-        found, chosen = programme(
-            order, day_ptr, start, end, units, local, kind, values, flat_anchors, anchor_ptr,
-            weeks, closing, cap, later_start, rest, band, stab, arcs, isolated,
-            counters.worked, counters.maps, counters.map_ptr,
-        )  # fmt: skip
-        return chosen if found else None
-
-    chosen = plan_for(net)
+        return prog.templates[:0]
+    net = np.asarray(net, dtype=float)
+    run = prog.run(net)
+    chosen = None if run is None else run[1]
     low, high = int(p.hmin[a]), int(p.hmax[a])
     if chosen is not None and (low > 0 or high < NO_LIMIT):
-        slack = np.abs(net).max(initial=0.0) + stab * DAY_MINUTES + isolated.max(initial=0.0)
-        most = (slack + 1.0) / max(int(paid.min()), 1) + extra
-        chosen = within_horizon_hours(plan_for, net, paid, chosen, low, high, most)
+        slack = (
+            np.abs(net).max(initial=0.0) + prog.stab * DAY_MINUTES + prog.isolated.max(initial=0.0)
+        )
+        most = (slack + 1.0) / max(int(prog.paid.min()), 1) + prog.extra
+
+        def plan_for(values: np.ndarray) -> np.ndarray | None:
+            found = prog.run(values)
+            return None if found is None else found[1]
+
+        chosen = within_horizon_hours(plan_for, net, prog.paid, chosen, low, high, most)
     if chosen is None:
         return None
-    plan = templates[chosen]
-    if ((limits >= 0) & (counted < 0)).any():
-        made = np.bincount(tpl.shift_type[plan] + 1, minlength=len(limits) + 1)[1:]
-        if ((limits >= 0) & (made > limits)).any():
-            return None  # over a limit the state did not hold: the CP-SAT model decides
-    if weekends >= 0 and not weekends_held:
-        worked = np.unique(weeks[tpl.day[plan][p.weekend_day[site, tpl.day[plan]]]])
-        if len(worked) > weekends:
-            return None  # as above, for the weekends worked
-    return plan
+    plan = prog.templates[chosen]
+    return plan if prog.keeps_left_out(plan) else None
+
+
+class AgentProgramme:
+    """Agent a's programme (module doc) over the options `templates`,
+    prepared once and run for any option values (`run`). With `relaxed`,
+    stability and isolated days cost nothing, so its value is at least that
+    of every schedule under the rules it holds: what a bound needs.
+
+    With `horizon_hours` (the horizon view) the paid units count over the
+    whole horizon instead of each week, so the agent's hours over the
+    horizon hold exactly, and the weekly minimum, maximum and overtime are
+    dropped (a relaxation: for bounds only). `states_max`: the most states
+    of the counters that look past a run (`_held_in_state`)."""
+
+    def __init__(
+        self,
+        p: Problem,
+        a: int,
+        templates: np.ndarray,
+        anchors: list[np.ndarray] | None = None,
+        band: int | None = None,
+        relaxed: bool = False,
+        horizon_hours: bool = False,
+        states_max: int | None = None,
+    ) -> None:
+        self.p, self.a = p, a
+        self.site = site = int(p.agent_site[a])
+        self.tpl = tpl = p.sites[site].tpl
+        self.templates = templates = np.asarray(templates, dtype=np.int64)
+        day = tpl.day[templates].astype(np.int64)
+        self.start = tpl.start[templates].astype(np.int64)
+        self.end = tpl.end[templates].astype(np.int64)
+        self.paid = paid = tpl.paid[templates].astype(np.int64)
+        self.local = local = tpl.local_start[templates].astype(np.int64)
+        night = p.sites[site].night[templates].astype(np.int64)
+        self.unit = unit = int(np.gcd.reduce(paid)) if len(paid) else 60
+        self.units = paid // unit
+        self.rest = int(p.rest[site])
+        self.band = band = int(p.band[site]) if band is None else band
+        self.stab = stab = 0.0 if relaxed else float(p.scenario.weights.stability) / 60.0  # per min
+        forbid, limits, weekends = p.forbid[site], p.type_limits[site], int(p.max_weekends[site])
+        counted, weekends_held = _held_in_state(
+            forbid, limits, weekends, HORIZON_STATES_MAX if states_max is None else states_max
+        )
+        self.limits, self.counted, self.weekends = limits, counted, weekends
+        self.weekends_held = weekends_held
+        n_types = len(limits) if forbid.any() or (counted >= 0).any() else 0
+        counters = Counters.of(
+            int(p.maxcons[site]), int(p.max_nights[site]), int(p.off_together[site]),
+            int(p.mincons[site]), int(p.minoff[site]), weekends if weekends_held else -1,
+            tuple((int(a), int(b)) for a, b in np.argwhere(forbid)), n_types,
+            tuple(int(x) for x in counted) if n_types else (),
+        )  # fmt: skip
+        self.counters = counters
+        # each option's counter map (`Counters.maps`): 1 or 2 (a day or a night shift),
+        # 4 or 5 on a weekend day; where shift types have rules, the maps of its type
+        weekend = p.weekend_day[site, day].astype(np.int64)
+        if n_types:
+            self.kind = 6 + 4 * tpl.shift_type[templates] + (night > 0) + 2 * weekend
+        else:
+            self.kind = np.where(night > 0, 2, 1) + 3 * weekend
+        # a day off right after a first working day makes that day isolated (from day 2 on:
+        # the day before the horizon is unknown, so its first day is never isolated)
+        price = 0.0 if relaxed else p.scenario.weights.isolated_day_price
+        self.isolated = price * counters.first
+        self.weeks = weeks = p.week_of_day.astype(np.int64)
+        most_per_day = int(self.units.max(initial=0))
+        days_in_week = np.bincount(weeks, minlength=p.n_weeks)
+        self.carry = horizon_hours
+        self.extra = extra = float(p.rate[a] * p.ot_extra[site] * p.scenario.weights.cost)
+        if horizon_hours:  # the hours over the horizon in the units; no weekly limits, no overtime
+            most = int(p.n_days * most_per_day)
+            top = min(int(p.hmax[a]) // unit, most) if p.hmax[a] < NO_LIMIT else most
+            cap = np.full(p.n_weeks, top, dtype=np.int64)
+            floor = np.zeros(p.n_weeks, dtype=np.int64)
+            floor[-1:] = -(-int(p.hmin[a]) // unit)
+            extra = 0.0
+        else:
+            cap = np.minimum(p.wmax[a] // unit, days_in_week * most_per_day).astype(np.int64)
+            floor = -(-p.wmin[a] // unit).astype(np.int64)
+        # whether a weekly limit or overtime can bind (what the horizon view drops)
+        self.weekly = bool(
+            (p.wmin[a] > 0).any()
+            or (p.wmax[a] // unit < days_in_week * most_per_day).any()
+            or (self.extra > 0 and p.ot_threshold[site] < p.wmax[a].max(initial=0))
+        )
+        self.cap = cap
+        self.feasible = not (floor > cap).any()
+        H = int(cap.max(initial=0)) + 1
+        thr = float(p.ot_threshold[site])
+        self.arcs = band >= 0 or stab > 0
+        if anchors is None:
+            anchors = [np.unique(local[weeks[day] == w]) for w in range(p.n_weeks)]
+        anchors = _filled(anchors) if self.arcs else [np.zeros(1, dtype=np.int64)] * p.n_weeks
+
+        def close_cost(w: int) -> np.ndarray:
+            """[C, H] overtime of week w's paid units; inf where the week's rules fail."""
+            h = np.arange(H)
+            cost = extra * np.maximum(0.0, h * unit - thr) if extra > 0 else np.zeros(H)
+            cost = np.where((h >= floor[w]) & (h <= cap[w]), cost, np.inf)
+            ok = counters.satisfied | (not p.week_whole[w])
+            return np.where(ok[:, None], cost[None, :], np.inf)
+
+        self.order = np.argsort(day, kind="stable")
+        self.day_ptr = np.r_[0, np.cumsum(np.bincount(day, minlength=p.n_days))].astype(np.int64)
+        first_start = np.full(p.n_days, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(first_start, day, self.start)
+        # the earliest start from day d on
+        self.later_start = np.minimum.accumulate(first_start[::-1])[::-1]
+        self.closing = (
+            np.stack([close_cost(w) for w in range(p.n_weeks)])
+            if p.n_weeks
+            else np.zeros((0, counters.satisfied.shape[0], H))
+        )
+        self.flat_anchors = np.concatenate(anchors).astype(np.int64)
+        self.anchor_ptr = np.r_[0, np.cumsum([len(x) for x in anchors])].astype(np.int64)
+
+    def run(self, values: np.ndarray) -> tuple[float, np.ndarray] | None:
+        """The programme's best plan for option values `values`: its value
+        and the options chosen (indices into `templates`); None if none."""
+        c = self.counters
+        found, value, chosen = programme(
+            self.order, self.day_ptr, self.start, self.end, self.units, self.local, self.kind,
+            values, self.flat_anchors, self.anchor_ptr, self.weeks, self.closing, self.cap,
+            self.later_start, self.rest, self.band, self.stab, self.arcs, self.isolated,
+            c.worked, c.maps, c.map_ptr, self.carry,
+        )  # fmt: skip
+        return (float(value), chosen) if found else None
+
+    def keeps_left_out(self, plan: np.ndarray) -> bool:
+        """Whether templates `plan` keep the type limits and the weekends the
+        state left out (`_held_in_state`)."""
+        p, tpl, limits = self.p, self.tpl, self.limits
+        if ((limits >= 0) & (self.counted < 0)).any():
+            made = np.bincount(tpl.shift_type[plan] + 1, minlength=len(limits) + 1)[1:]
+            if ((limits >= 0) & (made > limits)).any():
+                return False  # over a limit the state did not hold: the CP-SAT model decides
+        if self.weekends >= 0 and not self.weekends_held:
+            days = tpl.day[plan]
+            worked = np.unique(self.weeks[days[p.weekend_day[self.site, days]]])
+            if len(worked) > self.weekends:
+                return False  # as above, for the weekends worked
+        return True
 
 
 HORIZON_STATES_MAX = 256  # the most states of the counters that look past a run (`_held_in_state`)
 
 
 def _held_in_state(
-    forbid: np.ndarray, limits: np.ndarray, weekends: int
+    forbid: np.ndarray, limits: np.ndarray, weekends: int, most: int = HORIZON_STATES_MAX
 ) -> tuple[np.ndarray, bool]:
     """Which of the rules over the horizon the programme's state holds: the
     limits of shift types kept in it (-1 for one left out) and whether the
     weekends worked are. Each multiplies the states (`_horizon_moves`), so
-    while they would pass `HORIZON_STATES_MAX` the type limits are left out,
-    then the weekends; a plan breaking a rule left out is refused."""
+    while they would pass `most` states the type limits are left out, the
+    widest first, then the weekends; a plan breaking a rule left out is
+    refused."""
     kinds = len(limits) + 1 if forbid.any() else 1
-    counts = float(np.prod(limits[limits >= 0] + 1.0))
     per_weekend = 2 * (weekends + 1) if weekends >= 0 else 1
-    if kinds * counts * per_weekend <= HORIZON_STATES_MAX:
-        return limits, True
-    none = np.full_like(limits, -1)
-    return none, kinds * per_weekend <= HORIZON_STATES_MAX
+    held = limits.copy()
+    # the widest limits go first: each multiplies the states by its limit + 1
+    for t in np.argsort(-limits, kind="stable"):
+        if kinds * float(np.prod(held[held >= 0] + 1.0)) * per_weekend <= most:
+            return held, True
+        held[t] = -1
+    return held, kinds * per_weekend <= most
 
 
 HOURS_ROUNDS = 40  # bisection steps of the price that keeps a plan within its horizon hours

@@ -53,15 +53,18 @@ def programme(
     worked: np.ndarray,
     maps: np.ndarray,
     map_ptr: np.ndarray,
-) -> tuple[bool, np.ndarray]:
+    carry: bool,
+) -> tuple[bool, float, np.ndarray]:
     """`best_plan`'s programme (module doc), compiled: whether a schedule
-    meets the rules, and the options it chooses (indices into the option
-    arrays, day by day). Options of day d are `order[day_ptr[d]:day_ptr[d + 1]]`;
+    meets the rules, its value (net less overtime, stability and isolated
+    days) and the options it chooses (indices into the option arrays, day
+    by day). Options of day d are `order[day_ptr[d]:day_ptr[d + 1]]`;
     the anchors of week w `anchors[anc_ptr[w]:anc_ptr[w + 1]]`;
     `close_costs[w]` [C, H] closes week w; `maps[map_ptr[m, c]:map_ptr[m, c + 1]]`
     are the states the counter map m (off, day shift, night shift, close,
     and the shifts on a weekend day) sends to state c; `kind[k]` is option
-    k's map."""
+    k's map. With `carry`, the paid units run on over the whole horizon
+    instead of starting again each week (`AgentProgramme`'s horizon view)."""
     D = len(day_ptr) - 1
     C, H = close_costs.shape[1], close_costs.shape[2]
     ends = np.full(1, NONE_END, dtype=np.int64)
@@ -86,7 +89,7 @@ def programme(
             prev = anchors[anc_ptr[w - 1] : anc_ptr[w]]
             h_closed[d] = value
             value, h_move[d] = _close_week(
-                value, prev, anc, close_costs[w - 1], stab if arcs else 0.0, maps, map_ptr
+                value, prev, anc, close_costs[w - 1], stab if arcs else 0.0, maps, map_ptr, carry
             )
         ks, gain = _options(order[day_ptr[d] : day_ptr[d + 1]], net, local, anc, band, stab, arcs)
         off_cost = isolated if d >= 2 else no_cost
@@ -111,10 +114,10 @@ def programme(
                     if v > best:
                         best, bx, be, bc, bh = v, x, e, c, h
     if best == NEG:
-        return False, np.empty(0, dtype=np.int64)
-    return True, _walk_back(
+        return False, NEG, np.empty(0, dtype=np.int64)
+    return True, best, _walk_back(
         D, bx, be, bc, bh, h_value, h_closed, h_move, h_gain, h_opts, h_src, h_old, h_new,
-        isolated, worked, maps, map_ptr, units, kind, close_costs, weeks,
+        isolated, worked, maps, map_ptr, units, kind, close_costs, weeks, carry,
     )  # fmt: skip
 
 
@@ -151,13 +154,14 @@ def _close_week(
     stab: float,
     maps: np.ndarray,
     map_ptr: np.ndarray,
+    carry: bool,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The states entering a new week from `value` [A', E, C, H] at the end
     of the last: each closed at its cost `cc` [C, H] (overtime; inf where
     the week's rules fail), its counters' progress started again (map 3),
-    no paid units yet, its arc moved from one of `prev` to one of `anc` at
-    `stab` per minute. Returns the new values [A, E, C, H] and the move
-    costs [A', A]."""
+    no paid units yet (with `carry`: the units so far), its arc moved from
+    one of `prev` to one of `anc` at `stab` per minute. Returns the new
+    values [A, E, C, H] and the move costs [A', A]."""
     Ap, E, C, H = value.shape
     A = len(anc)
     move = np.zeros((Ap, A))
@@ -178,9 +182,15 @@ def _close_week(
         for e in range(E):
             for c in range(C):
                 for xp in range(Ap):
-                    v = best_h[xp, e, c] - move[xp, x]
-                    if v > out[x, e, c, 0]:
-                        out[x, e, c, 0] = v
+                    if carry:
+                        for h in range(H):
+                            v = closed[xp, e, c, h] - move[xp, x]
+                            if v > out[x, e, c, h]:
+                                out[x, e, c, h] = v
+                    else:
+                        v = best_h[xp, e, c] - move[xp, x]
+                        if v > out[x, e, c, 0]:
+                            out[x, e, c, 0] = v
     return out, move
 
 
@@ -323,6 +333,7 @@ def _walk_back(
     kind: np.ndarray,
     close_costs: np.ndarray,
     weeks: np.ndarray,
+    carry: bool,
 ) -> np.ndarray:
     """The options chosen, walking the days back from the best final state
     (arc, end row, counters, units): each step takes the predecessor of
@@ -373,6 +384,8 @@ def _walk_back(
                 for i in range(map_ptr[3, c], map_ptr[3, c + 1]):
                     s = maps[i]
                     for hh in range(closed.shape[3]):
+                        if carry and hh != h:
+                            continue
                         v = closed[xi, e, s, hh] - cc[s, hh] - move[xi, x]
                         if bx < 0 or v > best:
                             best, bx, bc, bh = v, xi, s, hh

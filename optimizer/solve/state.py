@@ -249,6 +249,30 @@ def _agent_terms(
     return w.cost * cost, w.cost * ot, pref, fair, float(stab), requests_cost(p, s)
 
 
+def whole_objective(p: Problem) -> bool:
+    """Whether every roster's objective is a whole number: every term counts
+    agents, shifts, days or requests at whole prices (no pay, fairness or
+    start moves, which come in fractions). A lower bound of such an
+    objective may then be rounded up to the next whole number."""
+    w = p.scenario.weights
+
+    def whole(x: np.ndarray | float) -> bool:
+        return bool(np.all(np.asarray(x) == np.round(np.asarray(x))))
+
+    tc = p.type_cover
+    return (
+        (w.cost == 0 or not p.rate.any())
+        and w.fairness == 0
+        and w.stability == 0
+        and whole(w.isolated_day_price)
+        and whole(w.preference * PREFERENCE_UNIT)
+        and whole(p.penalty[(p.required > 0).any(axis=1)])
+        and whole(p.requests.weight)
+        and whole(tc.under)
+        and whole(tc.over)
+    )
+
+
 DAY_MINUTES = 1440
 
 

@@ -67,8 +67,8 @@ def build_templates(
             for hours in rules.shift_hours:
                 paid = round(hours * 60)
                 kind = rules.type_of(s, paid)
-                if rules.shift_types and kind < 0:
-                    continue  # not in the rule set's catalogue
+                if rules.shift_types and (kind < 0 or rules.shift_types[kind].max_shifts == 0):
+                    continue  # not in the rule set's catalogue, or a type no one here may work
                 brk = rules.break_ if break_rule_applies(rules, hours) else None
                 if brk is None:
                     _add(cols, di, t0, t0 + paid, s, paid, t0, 0, True, kind)

@@ -60,6 +60,16 @@ class Requests:
     def __len__(self) -> int:
         return len(self.agent)
 
+    def of_agents(self, agents: np.ndarray) -> Requests:
+        """The requests of some agents (indices), renumbered as `agents` orders them."""
+        where = np.full(int(max(self.agent.max(initial=-1), agents.max(initial=-1))) + 1, -1)
+        where[agents] = np.arange(len(agents))
+        new = where[self.agent] if len(self.agent) else self.agent
+        keep = new >= 0
+        return Requests(
+            new[keep], self.day[keep], self.start[keep], self.weight[keep], self.on[keep]
+        )
+
 
 def _names(r: Requests, i: np.ndarray, day: np.ndarray, local: np.ndarray) -> np.ndarray:
     """[len(i), len(day)]: request i names the shift of (day, local start)."""

@@ -25,6 +25,7 @@ from collections.abc import Callable
 import numpy as np
 from ortools.linear_solver import pywraplp
 
+from optimizer.solve.bounds.horizon import looks_past_a_week
 from optimizer.solve.bounds.lagrange import AgentPricing, Priced
 from optimizer.solve.bounds.lp import Bound
 from optimizer.solve.problem import Problem
@@ -32,7 +33,7 @@ from optimizer.solve.problem import Problem
 SMOOTHING = 0.7  # weight of the best prices so far in the next prices (dual stabilisation)
 
 
-def _columns(pricing: AgentPricing, priced: Priced, lam: np.ndarray, block: int):  # type: ignore[no-untyped-def]
+def _columns(pricing: AgentPricing, priced: Priced, lam: np.ndarray, mu: np.ndarray, block: int):  # type: ignore[no-untyped-def]
     """Per agent: cost of the chosen schedule and its coverage per (queue, block)."""
     p, c = pricing.p, pricing.c
     e = priced.entry
@@ -47,6 +48,9 @@ def _columns(pricing: AgentPricing, priced: Priced, lam: np.ndarray, block: int)
     agent = priced.agent[rep]
     q = priced.argq[c.group[e][rep], t]
     value = np.bincount(agent, weights=lam[q, t], minlength=p.n_agents)
+    if pricing.typed:  # and what its shifts earn in the cover per shift type
+        earn = pricing.type_values(mu)[e]
+        value = value + np.bincount(priced.agent, weights=earn, minlength=p.n_agents)
     cost = value - priced.net  # the schedule's cost as the agent's problem counts it
     key = (agent * len(p.queue_ids) + q) * (t.max(initial=0) // block + 1) + t // block
     uk, counts = np.unique(key, return_counts=True)
@@ -70,7 +74,7 @@ def column_generation_bound(
     """Best Lagrangian value at the master's duals in `time_limit` seconds
     (or `max_rounds` pricing rounds)."""
     t0 = time.monotonic()
-    pricing = AgentPricing(p)
+    pricing = AgentPricing(p, horizon=looks_past_a_week(p))
     Q, T = p.required.shape
     nb = -(-T // block)
     need_b = np.zeros((Q, nb * block))
@@ -88,18 +92,33 @@ def column_generation_bound(
     convex = [lp.Constraint(1.0, 1.0) for _ in range(p.n_agents)]
     lp.Objective().SetMinimization()
 
+    tc = p.type_cover
+    typed_rows: list[pywraplp.Constraint] = []
+    if pricing.typed:  # the cover per shift type: a row per cell, short and beyond priced
+        for c in range(len(tc.required)):
+            ct = lp.Constraint(float(tc.required[c]), float(tc.required[c]))
+            short, extra = lp.NumVar(0.0, lp.infinity(), ""), lp.NumVar(0.0, lp.infinity(), "")
+            ct.SetCoefficient(short, 1.0)
+            ct.SetCoefficient(extra, -1.0)
+            lp.Objective().SetCoefficient(short, float(tc.under[c]))
+            lp.Objective().SetCoefficient(extra, float(tc.over[c]))
+            typed_rows.append(ct)
+    # the `on` requests' weight, a constant of every roster (`AgentPricing.constant`)
+    lp.Objective().SetOffset(pricing.constant)
+
     pen_qt, live = pricing.pen, pricing.live
     lam = pricing.first_prices(start)
+    mu = pricing.first_type_prices()
     best, it, n_cols, status = -math.inf, 0, 0, "NOT_RUN"
-    center = lam
+    center, center_mu = lam, mu
     while it < max_rounds and time.monotonic() - t0 < time_limit:
         if halt is not None and halt.is_set():
             break
         it += 1
-        priced = pricing.price(lam)
+        priced = pricing.price(lam, mu)
         improved = priced.value > best + 1e-9
         if improved:
-            best, center = priced.value, lam
+            best, center, center_mu = priced.value, lam, mu
             status = "IMPROVING"
             if on_improve is not None:
                 on_improve(best)
@@ -108,7 +127,7 @@ def column_generation_bound(
             status = "TARGET_GAP"
             break
         # the chosen schedules become columns (all of them: cheap, and the master needs one per agent)
-        cost, ua, uq, ubk, counts = _columns(pricing, priced, lam, block)
+        cost, ua, uq, ubk, counts = _columns(pricing, priced, lam, mu, block)
         new = [lp.NumVar(0.0, lp.infinity(), "") for _ in range(p.n_agents)]
         for a in range(p.n_agents):
             lp.Objective().SetCoefficient(new[a], float(cost[a]))
@@ -117,6 +136,11 @@ def column_generation_bound(
             ct = rows.get((int(q), int(bk)))
             if ct is not None:
                 ct.SetCoefficient(new[int(a)], float(n))
+        if typed_rows:  # and its count in each cell of the cover per shift type
+            pos, cells = pricing.cells_of(priced.entry)
+            for a, cell in zip(priced.agent[pos], cells, strict=True):
+                row, var = typed_rows[int(cell)], new[int(a)]
+                row.SetCoefficient(var, row.GetCoefficient(var) + 1.0)
         n_cols += p.n_agents
         if lp.Solve() != pywraplp.Solver.OPTIMAL:
             status = "MASTER_FAILED"
@@ -126,6 +150,8 @@ def column_generation_bound(
             duals[q, bk] = ct.dual_value()
         new_lam = np.repeat(duals, block, axis=1)[:, :T]
         new_lam = np.where(live, np.clip(new_lam, 0.0, pen_qt), 0.0)
+        new_mu = np.array([ct.dual_value() for ct in typed_rows]) if typed_rows else mu
+        new_mu = np.clip(new_mu, pricing.mu_lo, pricing.mu_hi)
         # reduced costs at the new duals are only known after pricing; stop when the
         # master's value meets the bound (no column can improve it)
         if lp.Objective().Value() - best <= 1e-9 * max(1.0, abs(best)):
@@ -133,7 +159,11 @@ def column_generation_bound(
             break
         # Wentges smoothing: step from the best prices towards the master's duals
         # (a round that did not improve the bound — a mispricing — takes the duals as they are)
-        lam = SMOOTHING * center + (1.0 - SMOOTHING) * new_lam if improved else new_lam
+        if improved:
+            lam = SMOOTHING * center + (1.0 - SMOOTHING) * new_lam
+            mu = SMOOTHING * center_mu + (1.0 - SMOOTHING) * new_mu
+        else:
+            lam, mu = new_lam, new_mu
     seconds = time.monotonic() - t0
     if not math.isfinite(best):
         return Bound(None, "column generation: no iteration in time", seconds, "NOT_RUN")

@@ -48,9 +48,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from optimizer.solve.bounds.horizon import HorizonPricing
 from optimizer.solve.bounds.lp import Bound
 from optimizer.solve.bounds.weekdp import NEG, WeekDP, candidates
 from optimizer.solve.problem import Problem
+from optimizer.solve.wishes import shift_prices
 
 STEP_START = 0.5  # first step scale θ of Polyak's step; × 1.1 on a better bound …
 STEP_PATIENCE = 50  # … × 0.66 after this many steps without one
@@ -62,11 +64,12 @@ class Priced:
     """The agents' best answer to prices λ: the dual value and what they chose."""
 
     value: float  # L(λ), a lower bound of the roster objective
-    net: np.ndarray  # [A] each agent's best value − cost
+    net: np.ndarray  # [A] each agent's chosen schedule's value − cost
     agent: np.ndarray  # chosen shifts: agent …
     entry: np.ndarray  # … and candidate entry (into Candidates)
     argq: np.ndarray  # [G, T] queue each group's interval goes to
     cover: np.ndarray  # [Q, T] coverage of the chosen schedules
+    typed: np.ndarray  # [C] their count in each cell of the cover per shift type
 
 
 def identical_agents(p: Problem) -> tuple[np.ndarray, np.ndarray]:
@@ -74,6 +77,7 @@ def identical_agents(p: Problem) -> tuple[np.ndarray, np.ndarray]:
     weekly limits and rate — answer the same prices the same way: one of
     each kind (indices) and how many there are."""
     keys: dict[tuple, int] = {}
+    wishes = p.scenario.weights.preference > 0 or len(p.requests) > 0
     rep: list[int] = []
     mult: list[int] = []
     for a in range(p.n_agents):
@@ -83,6 +87,8 @@ def identical_agents(p: Problem) -> tuple[np.ndarray, np.ndarray]:
             p.wmin[a].tobytes(),
             p.wmax[a].tobytes(),
             float(p.rate[a]),
+            (int(p.hmin[a]), int(p.hmax[a])),
+            shift_prices(p, a)[p.cand[a]].tobytes() if wishes else b"",
         )
         if key in keys:
             mult[keys[key]] += 1
@@ -106,6 +112,9 @@ def _only(p: Problem, agents: np.ndarray) -> Problem:
         wmax=p.wmax[agents],
         wmin=p.wmin[agents],
         pref_off=p.pref_off[agents],
+        hmin=p.hmin[agents],
+        hmax=p.hmax[agents],
+        requests=p.requests.of_agents(agents),
     )
 
 
@@ -116,7 +125,7 @@ class AgentPricing:
     and counted as many times as there are of them; `net`, `agent` and
     `entry` of the answer then refer to the representatives."""
 
-    def __init__(self, p: Problem, aggregate: bool = False) -> None:
+    def __init__(self, p: Problem, aggregate: bool = False, horizon: bool = False) -> None:
         self.full = p
         if aggregate:
             reps, self.mult = identical_agents(p)
@@ -126,9 +135,16 @@ class AgentPricing:
         self.p = p
         self.c = candidates(p)
         self.dp = WeekDP(p, self.c)
+        self.horizon = HorizonPricing(p, self.c) if horizon else None
         self.need = p.required.astype(float)
         self.live = self.need > 0
         self.pen = np.broadcast_to(p.penalty[:, None], p.required.shape)
+        tc = p.type_cover
+        self.typed = tc.any
+        self.mu_lo, self.mu_hi = -tc.over, tc.under
+        # the `on` requests' weight: the part of their term no shift changes (`wishes`)
+        r = self.full.requests
+        self.constant = float(r.weight[r.on].sum()) if len(r) else 0.0
 
     def first_prices(self, start: np.ndarray | None) -> np.ndarray:
         """`start` clipped to the box, or each needed cell at the cheapest agent's
@@ -138,6 +154,49 @@ class AgentPricing:
             return np.where(self.live, np.clip(start, 0.0, self.pen), 0.0)
         unit = float(np.min(p.rate)) * p.scenario.weights.cost * p.interval if len(p.rate) else 0.0
         return np.where(self.live, np.minimum(self.pen, 1.1 * unit), 0.0)
+
+    def first_type_prices(self) -> np.ndarray:
+        """[C] the first prices of the cover per shift type: half the
+        shortfall price where agents are needed, 0 elsewhere."""
+        tc = self.p.type_cover
+        return np.where(tc.required > 0, 0.5 * tc.under, 0.0)
+
+    def type_values(self, mu: np.ndarray) -> np.ndarray:
+        """[E] what each entry's shift earns at cell prices `mu` of the cover
+        per shift type: the sum over the cells it counts in."""
+        p, c, tc = self.p, self.c, self.p.type_cover
+        V = np.zeros((len(p.sites), p.n_days, max(1, len(tc.type_ids))))
+        cs, ss = np.nonzero(tc.sites)
+        np.add.at(V, (ss, tc.day[cs], tc.type[cs]), mu[cs])
+        site = p.agent_site[c.agent]
+        return np.where(c.kind >= 0, V[site, c.day, np.maximum(c.kind, 0)], 0.0)
+
+    def cells_of(self, entry: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The (entry position, cell) pairs of the cover per shift type that
+        the shifts of `entry` count in."""
+        p, c, tc = self.p, self.c, self.p.type_cover
+        G = max(1, len(tc.type_ids))
+        cs, ss = np.nonzero(tc.sites)
+        cell_key = (ss * p.n_days + tc.day[cs]) * G + tc.type[cs]
+        order = np.argsort(cell_key, kind="stable")
+        cell_key, cs = cell_key[order], cs[order]
+        key = (p.agent_site[c.agent[entry]] * p.n_days + c.day[entry]) * G + c.kind[entry]
+        lo = np.searchsorted(cell_key, key, side="left")
+        hi = np.searchsorted(cell_key, key, side="right")
+        n = np.where(c.kind[entry] >= 0, hi - lo, 0)
+        pos = np.repeat(np.arange(len(entry)), n)
+        first = np.repeat(lo - (np.cumsum(n) - n), n)
+        return pos, cs[first + np.arange(int(n.sum()))]
+
+    def type_counts(self, agent: np.ndarray, entry: np.ndarray) -> np.ndarray:
+        """[C] how many of the chosen shifts (`agent`, `entry`) count in each
+        cell of the cover per shift type, identical agents as many times."""
+        p, c, tc = self.p, self.c, self.p.type_cover
+        n = np.zeros((len(p.sites), p.n_days, max(1, len(tc.type_ids))))
+        typed = c.kind[entry] >= 0
+        e = entry[typed]
+        np.add.at(n, (p.agent_site[c.agent[e]], c.day[e], c.kind[e]), self.mult[agent[typed]])
+        return (tc.sites * n[:, tc.day, tc.type].T).sum(axis=1)
 
     def _best_entries(self, val: np.ndarray, mx: np.ndarray, cells: np.ndarray) -> np.ndarray:
         """The first entry of highest value `val` in each of the chosen `cells`
@@ -152,7 +211,9 @@ class AgentPricing:
         big = np.iinfo(np.int64).max
         return np.minimum.reduceat(np.where(hit, idx, big), offs) if len(j) else lo
 
-    def price(self, lam: np.ndarray) -> Priced:
+    def price(self, lam: np.ndarray, mu: np.ndarray | None = None) -> Priced:
+        """The agents' best schedules at interval prices `lam` [Q, T] and
+        prices `mu` [C] of the cover per shift type (none: all zero)."""
         p, c, dp = self.p, self.c, self.dp
         Q, T = p.required.shape
         G, D, M = len(p.group_queues), p.n_days, dp.L * dp.S
@@ -170,13 +231,25 @@ class AgentPricing:
         flat = P.ravel()
         a, b, ba, bb = (flat.take(x) for x in c.spans)
         val = (b - a - bb + ba).take(c.span) - c.cost
-        mx = np.maximum.reduceat(val, c.starts) if len(val) else np.zeros(0)
-        best = np.full(p.n_agents * D * M, NEG)
-        best[c.cells] = mx
-        total, choice = dp.solve(best.reshape(p.n_agents, D, dp.L, dp.S))
-        value = float((lam * self.need).sum() - (self.mult * total).sum())
-        ai, di = np.nonzero(choice >= 0)
-        e = self._best_entries(val, mx, (ai * D + di) * M + choice[ai, di])
+        mu = np.zeros(len(self.mu_hi)) if mu is None else mu
+        if self.typed:
+            val = val + self.type_values(mu)
+        if self.horizon is not None:
+            total, own, ai, e = self.horizon.best(val)
+        else:
+            mx = np.maximum.reduceat(val, c.starts) if len(val) else np.zeros(0)
+            best = np.full(p.n_agents * D * M, NEG)
+            best[c.cells] = mx
+            total, choice = dp.solve(best.reshape(p.n_agents, D, dp.L, dp.S))
+            ai, di = np.nonzero(choice >= 0)
+            e = self._best_entries(val, mx, (ai * D + di) * M + choice[ai, di])
+            own = total
+        value = float(
+            (lam * self.need).sum()
+            + (mu * p.type_cover.required).sum()
+            + self.constant
+            - (self.mult * total).sum()
+        )
         on = np.zeros((G, T + 1))
         g_e = c.group[e]
         m = self.mult[ai]
@@ -188,7 +261,8 @@ class AgentPricing:
         cover = np.zeros((Q, T))
         gg, tt = np.nonzero(on > 0)
         np.add.at(cover, (argq[gg, tt], tt), on[gg, tt])
-        return Priced(value, total, ai, e, argq, cover)
+        typed = self.type_counts(ai, e) if self.typed else np.zeros(len(mu))
+        return Priced(value, own, ai, e, argq, cover, typed)
 
 
 def _projected(sub: np.ndarray, lam: np.ndarray, live: np.ndarray, pen: np.ndarray) -> np.ndarray:
@@ -197,6 +271,14 @@ def _projected(sub: np.ndarray, lam: np.ndarray, live: np.ndarray, pen: np.ndarr
     sub = np.where(live, sub, 0.0)
     sub = np.where((lam <= 0) & (sub < 0), 0.0, sub)
     return np.where((lam >= pen) & (sub > 0), 0.0, sub)
+
+
+def _boxed(sub: np.ndarray, mu: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """A step direction for the prices of the cover per shift type, kept at
+    a side of their box [−over price, shortfall price] where it would push
+    them out."""
+    sub = np.where((mu <= lo) & (sub < 0), 0.0, sub)
+    return np.where((mu >= hi) & (sub > 0), 0.0, sub)
 
 
 def lagrangian_bound(
@@ -222,9 +304,13 @@ def lagrangian_bound(
     pricing = AgentPricing(p, aggregate=True)
     need, live, pen = pricing.need, pricing.live, pricing.pen
     lam = pricing.first_prices(start)
+    mu = pricing.first_type_prices()
+    lo, hi = pricing.mu_lo, pricing.mu_hi
+    required = p.type_cover.required
     best_bound = -math.inf
     theta = STEP_START
     cover_bar: np.ndarray | None = None
+    typed_bar: np.ndarray | None = None
     since = 0
     it = 0
     status = "NOT_RUN"
@@ -232,8 +318,8 @@ def lagrangian_bound(
         if halt is not None and halt.is_set():
             break
         it += 1
-        priced = pricing.price(lam)
-        value, cover = priced.value, priced.cover
+        priced = pricing.price(lam, mu)
+        value, cover, typed = priced.value, priced.cover, priced.typed
         if value > best_bound + 1e-9:
             improved = value - best_bound if math.isfinite(best_bound) else math.inf
             best_bound = value
@@ -252,21 +338,26 @@ def lagrangian_bound(
         if ub is not None and target_gap > 0 and ub - best_bound <= target_gap * abs(ub):
             status = "TARGET_GAP"
             break
-        here = _projected(need - cover, lam, live, pen)  # a subgradient at λ
-        if not here.any():
-            status = "OPTIMAL"  # λ is a fixed point: no violated coverage at all
+        # a subgradient at (λ, μ)
+        here = _projected(need - cover, lam, live, pen)
+        here_mu = _boxed(required - typed, mu, lo, hi)
+        if not here.any() and not here_mu.any():
+            status = "OPTIMAL"  # a fixed point: no violated coverage at all
             break
         # volume algorithm: step along the averaged coverage (smoother than the last one)
         cover_bar = cover if cover_bar is None else VOLUME * cover + (1 - VOLUME) * cover_bar
+        typed_bar = typed if typed_bar is None else VOLUME * typed + (1 - VOLUME) * typed_bar
         sub = _projected(need - cover_bar, lam, live, pen)
-        if not sub.any():  # the average is at rest where the last coverage is not
-            sub, cover_bar = here, cover
-        norm = float((sub * sub).sum())
+        sub_mu = _boxed(required - typed_bar, mu, lo, hi)
+        if not sub.any() and not sub_mu.any():  # the average is at rest where the last is not
+            sub, sub_mu, cover_bar, typed_bar = here, here_mu, cover, typed
+        norm = float((sub * sub).sum() + (sub_mu * sub_mu).sum())
         target = ub if ub is not None and ub > value else max(value, best_bound) * 1.05 + 1.0
         step = theta * (target - value) / norm
         # on from the prices just tried (module doc)
         lam = np.clip(lam + step * sub, 0.0, pen)
         lam[~live] = 0.0
+        mu = np.clip(mu + step * sub_mu, lo, hi)
     seconds = time.monotonic() - t0
     if not math.isfinite(best_bound):
         return Bound(None, "Lagrangian relaxation: no iteration in time", seconds, "NOT_RUN")

@@ -18,6 +18,8 @@ import numpy as np
 
 from optimizer.solve.automaton import reachable
 from optimizer.solve.problem import NIGHT_SHIFT_MINUTES, Problem, night_paid_minutes
+from optimizer.solve.type_cover import shift_numbers
+from optimizer.solve.wishes import shift_prices
 
 NEG = -np.inf
 DAY = 1440  # minutes of the 24-hour clock
@@ -81,7 +83,10 @@ class Candidates:
     b: np.ndarray
     ba: np.ndarray
     bb: np.ndarray
-    cost: np.ndarray  # base rate × premium-weighted paid minutes (reporting currency)
+    cost: np.ndarray  # pay (rate × premium-weighted paid minutes) and the agent's wishes
+    day: np.ndarray  # horizon day of each entry
+    tpl: np.ndarray  # its template (of the agent's site)
+    kind: np.ndarray  # its shift type number (`TypeCover.type_ids`; -1: untyped)
     cell: np.ndarray  # ((agent × D + day) × L + length index) × S + slot
     starts: np.ndarray  # first entry of each distinct cell (for reduceat)
     cells: np.ndarray  # the distinct cells
@@ -94,9 +99,11 @@ class Candidates:
 
 def candidates(p: Problem) -> Candidates:
     parts: dict[str, list[np.ndarray]] = {
-        k: [] for k in ("agent", "a", "b", "ba", "bb", "cost", "day", "paid", "local")
+        k: []
+        for k in ("agent", "a", "b", "ba", "bb", "cost", "day", "paid", "local", "kind", "tpl")
     }
     nights = _nights(p)
+    wishes = p.scenario.weights.preference > 0 or len(p.requests) > 0
     for i, ks in enumerate(p.cand):
         si = int(p.agent_site[i])
         st = p.sites[si]
@@ -107,7 +114,10 @@ def candidates(p: Problem) -> Candidates:
         parts["b"].append(st.b[ks])
         parts["ba"].append(st.ba[ks])
         parts["bb"].append(st.bb[ks])
-        parts["cost"].append(p.scenario.weights.cost * p.rate[i] * st.tpl.weight[ks])
+        cost = p.scenario.weights.cost * p.rate[i] * st.tpl.weight[ks]
+        parts["cost"].append(cost + shift_prices(p, i)[ks] if wishes else cost)
+        parts["kind"].append(shift_numbers(p, si, ks))
+        parts["tpl"].append(ks)
         parts["day"].append(st.tpl.day[ks])
         parts["paid"].append(st.tpl.paid[ks])
         parts["local"].append(st.tpl.local_start[ks])
@@ -147,6 +157,9 @@ def candidates(p: Problem) -> Candidates:
         ba=cat["ba"][order].astype(np.int64),
         bb=cat["bb"][order].astype(np.int64),
         cost=cat["cost"][order].astype(float),
+        day=cat["day"][order].astype(np.int64),
+        kind=cat["kind"][order].astype(np.int64),
+        tpl=cat["tpl"][order].astype(np.int64),
         cell=cell,
         starts=starts,
         cells=cell[starts] if len(cell) else cell,

@@ -18,6 +18,7 @@ and reads the incumbent objective (the target of its steps) from it.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import pickle
 import threading
@@ -32,6 +33,7 @@ from optimizer.solve.bounds.colgen import column_generation_bound
 from optimizer.solve.bounds.lagrange import lagrangian_bound
 from optimizer.solve.bounds.lp import Bound, lp_bound
 from optimizer.solve.problem import Problem
+from optimizer.solve.state import whole_objective
 from optimizer.solve.stop import StopCriteria
 
 LP_BLOCK = 16  # large problems: the LP sums coverage over blocks of 16 intervals …
@@ -39,6 +41,7 @@ LP_BLOCK_AGENTS = 1000  # … and 16 more for each further 1,000 agents (`lp_blo
 LP_SHARE = 0.4  # large problems: the LP's share of the time (the Lagrangian gets the rest)
 PRICES_EVERY = 3.0  # seconds between price updates sent from the child process
 UPPER_EVERY = 1.0  # seconds between incumbent updates sent to it
+WHOLE_SLACK = 1e-6  # a bound this far above a whole number is that number, LP rounding
 
 Report = Callable[[tuple[Any, ...]], None]
 
@@ -151,6 +154,7 @@ class BoundWorker:
         self._lp: Bound | None = None
         self._lagrange: Bound | None = None
         self.in_process = False
+        self.whole = whole_objective(p)
         self._payload: bytes | None = None
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -165,8 +169,12 @@ class BoundWorker:
         self.thread.start()
 
     def _offer(self, value: float | None, method: str) -> None:
+        """Keep `value` if it beats the best bound so far, rounded up to a
+        whole number where every roster's objective is one (`whole_objective`)."""
         if value is None:
             return
+        if self.whole:
+            value = float(math.ceil(value - WHOLE_SLACK))
         with self._lock:
             if self._value is None or value > self._value:
                 self._value, self._method = value, method
