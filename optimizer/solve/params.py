@@ -18,6 +18,8 @@ class SearchParams:
     full_model_max_literals: int = 40_000
     # small problems: the neighbourhood search's share of the time before the whole model
     small_lns_share: float = 0.4
+    # … and the restricted model's share of the time left after it (`restricted.py`)
+    restricted_share: float = 0.3
 
     # agent passes (`passes.py`)
     plain_passes: int = 1  # ordinary passes before the first guided round …

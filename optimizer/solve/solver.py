@@ -9,9 +9,11 @@
    column generation on small problems (`bounds/colgen.py`), by subgradient
    steps towards the incumbent on large ones (`bounds/lagrange.py`).
 2. Small problems (`SearchParams.full_model_max_literals`): a short
-   large-neighbourhood search (`lns.py`), then one CP-SAT model with every
-   agent and day free, hinted with the best roster so far — solved to a
-   proven optimum when time allows; its bound counts too.
+   large-neighbourhood search (`lns.py`), the restricted model over the
+   shifts of column generation's schedules (`restricted.py`), then one
+   CP-SAT model with every agent and day free, hinted with the best roster
+   so far — solved to a proven optimum when time allows; its bound counts
+   too.
 3. Large problems: agent passes, guided rounds and guided neighbourhoods
    (`passes.py`), then the large-neighbourhood search until the time kept
    for step 4; then every break moved where it costs least (`breaks.py`).
@@ -54,6 +56,7 @@ from optimizer.solve.model import CandidateIndex, build, read_solution
 from optimizer.solve.params import SearchParams
 from optimizer.solve.passes import agent_passes
 from optimizer.solve.problem import Problem
+from optimizer.solve.restricted import restricted_candidates
 from optimizer.solve.result import FEASIBLE, INFEASIBLE, OPTIMAL, UNKNOWN, Conflict, SolveResult
 from optimizer.solve.search import Search
 from optimizer.solve.state import Evaluation, State, cover, evaluate, fairness_targets
@@ -146,6 +149,12 @@ def solve(
     if small:
         # 2. a short neighbourhood search, then the whole model from its best
         state, best = lns(search, state, best, stop.share(params.small_lns_share), bound)
+        if bounds.columns.rounds:  # 2b. the restricted model over the bound's schedules
+            shares = stop.share(params.restricted_share)
+            for support, share in ((True, 0.5), (False, 1.0)):  # the LP's support, then all
+                only = restricted_candidates(search.cands, bounds.columns, state, support)
+                state, best, _ = _full_model(search, state, best, only, shares.share(share))
+            search.stats["restricted_model"] = True
         state, best, proved = _full_model(search, state, best)
         if proved is not None:
             status, cp_bound = proved
@@ -232,14 +241,20 @@ def _no_schedule(search: Search, failed: list[int]) -> SolveResult:
 
 
 def _full_model(
-    search: Search, state: State, best: Evaluation
+    search: Search,
+    state: State,
+    best: Evaluation,
+    cands: CandidateIndex | None = None,
+    stop: StopCriteria | None = None,
 ) -> tuple[State, Evaluation, tuple[str, float] | None]:
     """The whole model in one CP-SAT solve, hinted with `state`; the better
     roster, and (status, CP-SAT's bound) when it found a solution. The solve
-    is one step: passes do not end it, the time left, the gap and a cancel do."""
-    p, stop = search.p, dataclasses.replace(search.stop, passes=None)
+    is one step: passes do not end it, the time left, the gap and a cancel do.
+    `cands` restricts the shifts (the restricted model: its status and
+    bound then hold for the restriction only), `stop` the time."""
+    p, stop = search.p, dataclasses.replace(stop or search.stop, passes=None)
     built = build(
-        p, state, list(range(p.n_agents)), range(p.n_days), search.cands,
+        p, state, list(range(p.n_agents)), range(p.n_days), cands or search.cands,
         fair_target=search.fair_target,
     )  # fmt: skip
     solver = cp_model.CpSolver()

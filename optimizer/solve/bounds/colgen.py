@@ -10,7 +10,11 @@ column and — through the Lagrangian dual function — a valid lower bound of
 the roster objective at every iteration, whether or not the master has
 converged (Lagrangian / Farley bound). Coverage is summed over blocks of
 intervals in the master so it stays small; prices constant on a block are
-still prices, so the bound stays valid. The next prices are the master's
+still prices, so the bound stays valid. Each cell of the cover per shift
+type is a row of its own (agents counted, short and beyond priced), whose
+dual is the cell's price. On problems with rules that look past a week the
+agents are priced over the whole horizon (`horizon.py`), so the master's
+columns keep those rules too. The next prices are the master's
 duals smoothed towards the best prices so far (Wentges), which stops the
 duals from jumping between extremes in the first rounds.
 """
@@ -31,6 +35,42 @@ from optimizer.solve.bounds.lp import Bound
 from optimizer.solve.problem import Problem
 
 SMOOTHING = 0.7  # weight of the best prices so far in the next prices (dual stabilisation)
+SUPPORT = 1e-6  # a column the master's optimum weighs more than this is in its support
+
+
+class ColumnPool:
+    """The shifts of every schedule the pricing proposed, per agent: where
+    the LP's good rosters lie, for the search's restricted model to choose
+    from (`solve/restricted.py`). Filled by column generation in one
+    thread, read by the search in another."""
+
+    def __init__(self, n_agents: int) -> None:
+        self._lock = threading.Lock()
+        self._shifts: list[set[tuple[int, int]]] = [set() for _ in range(n_agents)]
+        self._support: list[set[tuple[int, int]]] = [set() for _ in range(n_agents)]
+        self.rounds = 0
+
+    def add(self, agent: np.ndarray, day: np.ndarray, tpl: np.ndarray) -> None:
+        """One pricing round's schedules: agent, day and template of each shift."""
+        with self._lock:
+            for a, d, k in zip(agent.tolist(), day.tolist(), tpl.tolist(), strict=True):
+                self._shifts[a].add((d, k))
+            self.rounds += 1
+
+    def support(self, shifts: list[tuple[int, int, int]]) -> None:
+        """The shifts (agent, day, template) of the schedules the last
+        master LP's optimum uses."""
+        found: list[set[tuple[int, int]]] = [set() for _ in self._support]
+        for a, d, k in shifts:
+            found[a].add((d, k))
+        with self._lock:
+            self._support = found
+
+    def shifts(self, a: int, support: bool = False) -> set[tuple[int, int]]:
+        """The (day, template) pairs of agent a's proposed schedules (with
+        `support`, of those the last master LP's optimum uses)."""
+        with self._lock:
+            return set((self._support if support else self._shifts)[a])
 
 
 def _columns(pricing: AgentPricing, priced: Priced, lam: np.ndarray, mu: np.ndarray, block: int):  # type: ignore[no-untyped-def]
@@ -70,9 +110,10 @@ def column_generation_bound(
     halt: threading.Event | None = None,
     target_gap: float = 0.0,
     max_rounds: int = 1_000_000,
+    pool: ColumnPool | None = None,
 ) -> Bound:
     """Best Lagrangian value at the master's duals in `time_limit` seconds
-    (or `max_rounds` pricing rounds)."""
+    (or `max_rounds` pricing rounds); the columns' shifts go into `pool`."""
     t0 = time.monotonic()
     pricing = AgentPricing(p, horizon=looks_past_a_week(p))
     Q, T = p.required.shape
@@ -111,6 +152,7 @@ def column_generation_bound(
     mu = pricing.first_type_prices()
     best, it, n_cols, status = -math.inf, 0, 0, "NOT_RUN"
     center, center_mu = lam, mu
+    shifts_of: list[tuple[pywraplp.Variable, int, int, int]] = []  # column, agent, day, template
     while it < max_rounds and time.monotonic() - t0 < time_limit:
         if halt is not None and halt.is_set():
             break
@@ -129,6 +171,11 @@ def column_generation_bound(
         # the chosen schedules become columns (all of them: cheap, and the master needs one per agent)
         cost, ua, uq, ubk, counts = _columns(pricing, priced, lam, mu, block)
         new = [lp.NumVar(0.0, lp.infinity(), "") for _ in range(p.n_agents)]
+        if pool is not None:
+            day, tpl = pricing.c.day[priced.entry], pricing.c.tpl[priced.entry]
+            pool.add(priced.agent, day, tpl)
+            for i, a in enumerate(priced.agent.tolist()):
+                shifts_of.append((new[a], a, int(day[i]), int(tpl[i])))
         for a in range(p.n_agents):
             lp.Objective().SetCoefficient(new[a], float(cost[a]))
             convex[a].SetCoefficient(new[a], 1.0)
@@ -145,6 +192,8 @@ def column_generation_bound(
         if lp.Solve() != pywraplp.Solver.OPTIMAL:
             status = "MASTER_FAILED"
             break
+        if pool is not None:  # the shifts of the columns the LP's optimum uses
+            pool.support([(a, d, k) for x, a, d, k in shifts_of if x.solution_value() > SUPPORT])
         duals = np.zeros((Q, nb))
         for (q, bk), ct in rows.items():
             duals[q, bk] = ct.dual_value()

@@ -8,6 +8,8 @@ less its cost. The dual function
 
     L(λ) = Σ λ[q,t] · need[q,t]  −  Σ_agents max_schedule (value − cost)
 
+(plus the terms of the cover per shift type and the wishes' constant, below)
+
 is a lower bound of the roster objective for every λ in the box (weak
 duality: a roster's under-cover penalty is ≥ Σ λ·(need − cover) because
 λ ≤ penalty, and its cost is what the agents' schedules cost), provided
@@ -22,11 +24,20 @@ the band relaxed to a few wider windows (`WeekDP` says why that keeps
 every feasible week). Minimum rest, the minimums of consecutive days
 worked and off, the maximum of weekends worked, the forbidden
 successions of shift types and their `max_shifts`, and the agents' hours
-over the horizon are dropped, and
-preference, shift requests, the cover per shift type, fairness and the
-start moves of stability count as zero, isolated working days count only inside a week
-(`weekdp.WeekDP`); dropping a rule or widening it only lowers the bound,
-so it stays valid.
+over the horizon are dropped (on small problems column generation prices
+the agents over the whole horizon instead, `horizon.py`, which holds
+them); fairness and the start moves of stability count as zero, isolated
+working days count only inside a week (`weekdp.WeekDP`); dropping a rule
+or widening it only lowers the bound, so it stays valid.
+
+The agents' wishes (preferred days off, shift requests) are linear in their
+shifts up to a constant (`wishes`), so each candidate shift carries its
+price exactly and the constant is added. The cover per shift type is
+relaxed like the interval coverage: each cell gets a price μ between minus
+its over-cover price and its shortfall price, every shift counting in the
+cell earns μ, and μ × required is added. Its term is max over that range
+of μ × (required − count) for every count, so it is at least μ × (required
+− count) for any μ in it, and the bound stays valid.
 
 λ is improved by projected subgradient steps (Polyak's step towards the
 best roster known) along the averaged coverage (the volume algorithm), each

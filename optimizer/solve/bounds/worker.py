@@ -14,6 +14,10 @@ small share of the steps the same code makes alone). The problem is
 pickled for the child when the worker starts, in the caller's thread
 (`snapshot`). The child reports bounds and its best prices through a pipe
 and reads the incumbent objective (the target of its steps) from it.
+
+Where every roster's objective is a whole number (`state.whole_objective`:
+no pay, no fairness, no start moves — the Curtois–Qu instances, for one),
+a bound of 99.2 proves 100: the worker rounds each bound up.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from optimizer.solve.bounds.colgen import column_generation_bound
+from optimizer.solve.bounds.colgen import ColumnPool, column_generation_bound
 from optimizer.solve.bounds.lagrange import lagrangian_bound
 from optimizer.solve.bounds.lp import Bound, lp_bound
 from optimizer.solve.problem import Problem
@@ -67,9 +71,11 @@ def prove(
     report: Report,
     upper: Callable[[], float | None],
     halt: threading.Event,
+    pool: ColumnPool | None = None,
 ) -> None:
     """The bound sequence (module doc). `report` receives ("lp", Bound),
-    ("value", float), ("prices", array) and ("final", Bound | None)."""
+    ("value", float), ("prices", array) and ("final", Bound | None); column
+    generation's schedules go into `pool`."""
     t0 = time.monotonic()
     budget = time_limit if small else LP_SHARE * time_limit
     lp = lp_bound(p, time_limit=max(1.0, budget), block=1 if small else lp_block(p))
@@ -79,7 +85,7 @@ def prove(
         report(("final", None))
         return
     search = (
-        partial(column_generation_bound, block=1)
+        partial(column_generation_bound, block=1, pool=pool)
         if small
         else partial(lagrangian_bound, on_prices=lambda lam: report(("prices", lam)))
     )
@@ -155,6 +161,7 @@ class BoundWorker:
         self._lagrange: Bound | None = None
         self.in_process = False
         self.whole = whole_objective(p)
+        self.columns = ColumnPool(p.n_agents)  # small problems: column generation's schedules
         self._payload: bytes | None = None
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -168,7 +175,7 @@ class BoundWorker:
                 self._payload = None  # not picklable here: the bound runs in a thread
         self.thread.start()
 
-    def _offer(self, value: float | None, method: str) -> None:
+    def offer(self, value: float | None, method: str) -> None:
         """Keep `value` if it beats the best bound so far, rounded up to a
         whole number where every roster's objective is one (`whole_objective`)."""
         if value is None:
@@ -185,15 +192,15 @@ class BoundWorker:
             lp: Bound = msg[1]
             if lp.value is not None:
                 self._lp, self.prices = lp, lp.prices
-                self._offer(lp.value, lp.method)
+                self.offer(lp.value, lp.method)
             self.lp_done.set()
         elif kind == "value":
-            self._offer(msg[1], "Lagrangian relaxation of coverage")
+            self.offer(msg[1], "Lagrangian relaxation of coverage")
         elif kind == "prices":
             self.prices = msg[1]  # the Lagrangian's best prices: finer than the block LP's
         elif kind == "final" and msg[1] is not None:
             self._lagrange = msg[1]
-            self._offer(msg[1].value, msg[1].method)
+            self.offer(msg[1].value, msg[1].method)
 
     def _run(self) -> None:
         if self._payload is not None:
@@ -206,7 +213,10 @@ class BoundWorker:
                 self.lp_done.set()
                 return
         limit = self.stop.remaining()
-        prove(self.p, limit, self.stop.gap, self.small, self._on, lambda: self.upper, self._halt)
+        prove(
+            self.p, limit, self.stop.gap, self.small, self._on, lambda: self.upper, self._halt,
+            self.columns,
+        )  # fmt: skip
         self.lp_done.set()
 
     def _run_process(self, payload: bytes, limit: float) -> bool:

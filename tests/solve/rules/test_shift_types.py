@@ -102,3 +102,14 @@ def test_successions_that_rule_out_a_weekly_minimum_are_explained(tmp_path):
     data["agents"][0]["min_hours_week"] = 20
     conflict = h.conflict_of(tmp_path, data)
     assert {"forbidden_successions", "min_hours_week"} <= set(conflict.rules)
+
+
+def test_a_type_no_one_may_work_has_no_shifts(tmp_path):
+    # N with max_shifts 0: the site's shifts are D only, so the night stays short
+    data = _typed(1)
+    data["rules"]["PT"]["shift_types"] = [TYPES[0], TYPES[1] | {"max_shifts": 0}]
+    sc = h.load(tmp_path, data)
+    tpl = h.problem(sc, {}).sites[0].tpl
+    assert set((tpl.start % 1440) // 60) == {9}
+    res = h.run(sc, h.block(0, 20, 24))
+    assert res.objective == pytest.approx(4 * PEN) and not h.shifts(res)
