@@ -30,8 +30,10 @@ threshold paid (the same overtime the agent's CP-SAT model prices). Ends
 that can no longer bind any later option are merged into one state, so the
 state space stays small (about one end per option of the day). Ends are
 kept in ascending order, so the states an option may follow are a prefix of
-them and its best predecessor a prefix maximum. `best_plan` prepares the
-agent's arrays; the passes forward and back are compiled (`agentdp_kernel`).
+them and its best predecessor a prefix maximum. `AgentProgramme` prepares
+the agent's arrays once, to run for any option values (`best_plan` runs it
+once; the bounds' pricing, `bounds/horizon.py`, many times, relaxed); the
+passes forward and back are compiled (`agentdp_kernel`).
 
 The band of a week is chosen from a set of arc starts (`anchors`): with
 every distinct start the agent may use that week the programme is exact;
