@@ -1,5 +1,6 @@
 """The restricted model: the whole model over only the shifts that column
-generation's schedules use (`bounds/colgen.ColumnPool`) and the incumbent's.
+generation's schedules use (`bounds/colgen.ColumnPool`) and the incumbent's,
+hinted with the master LP's optimum rounded (`rounded_roster`).
 
 The master LP's optimum is a mix of the agents' proposed schedules, and
 good rosters are mostly made of their shifts. Offering CP-SAT only those
@@ -18,8 +19,10 @@ import copy
 
 import numpy as np
 
+from optimizer.solve.allocate import optimal_allocation
 from optimizer.solve.bounds.colgen import ColumnPool
 from optimizer.solve.model import CandidateIndex
+from optimizer.solve.problem import Problem
 from optimizer.solve.state import State
 
 
@@ -42,3 +45,15 @@ def restricted_candidates(
                 days[d] = ks
         out.by_day.append(days)
     return out
+
+
+def rounded_roster(p: Problem, pool: ColumnPool) -> State:
+    """The master LP's optimum rounded: each agent on its heaviest schedule.
+    A hint, not a roster to accept as it is: the pricing may relax a rule
+    the schedule breaks, and the rounding may cover badly."""
+    s = State.empty(p)
+    for a in range(p.n_agents):
+        for d, k in pool.rounded(a):
+            s.works[a, d], s.tpl[a, d] = True, k
+    optimal_allocation(p, s)
+    return s

@@ -56,11 +56,11 @@ from optimizer.solve.model import CandidateIndex, build, read_solution
 from optimizer.solve.params import SearchParams
 from optimizer.solve.passes import agent_passes
 from optimizer.solve.problem import Problem
-from optimizer.solve.restricted import restricted_candidates
+from optimizer.solve.restricted import restricted_candidates, rounded_roster
 from optimizer.solve.result import FEASIBLE, INFEASIBLE, OPTIMAL, UNKNOWN, Conflict, SolveResult
 from optimizer.solve.search import Search
 from optimizer.solve.state import Evaluation, State, cover, evaluate, fairness_targets
-from optimizer.solve.stop import Progress, StopCriteria, no_progress, relative_gap
+from optimizer.solve.stop import Cancelled, Progress, StopCriteria, no_progress, relative_gap
 
 PROVEN = 0.01  # objective − bound within the currency's rounding: optimality is proven
 
@@ -148,12 +148,17 @@ def solve(
     status = FEASIBLE
     if small:
         # 2. a short neighbourhood search, then the whole model from its best
-        state, best = lns(search, state, best, stop.share(params.small_lns_share), bound)
+        # (until column generation has ended: the restricted model waits for its schedules)
+        lns_stop = stop.share(params.small_lns_share).until(Cancelled(bounds.columns.done))
+        state, best = lns(search, state, best, lns_stop, bound)
         if bounds.columns.rounds:  # 2b. the restricted model over the bound's schedules
-            shares = stop.share(params.restricted_share)
-            for support, share in ((True, 0.5), (False, 1.0)):  # the LP's support, then all
-                only = restricted_candidates(search.cands, bounds.columns, state, support)
-                state, best, _ = _full_model(search, state, best, only, shares.share(share))
+            within = stop.share(params.restricted_share)
+            # the LP's support hinted with its rounding, then all the schedules
+            rounded = rounded_roster(p, bounds.columns)
+            only = restricted_candidates(search.cands, bounds.columns, state, True)
+            state, best, _ = _full_model(search, state, best, only, within.share(0.5), rounded)
+            only = restricted_candidates(search.cands, bounds.columns, state, False)
+            state, best, _ = _full_model(search, state, best, only, within)
             search.stats["restricted_model"] = True
         state, best, proved = _full_model(search, state, best)
         if proved is not None:
@@ -246,15 +251,18 @@ def _full_model(
     best: Evaluation,
     cands: CandidateIndex | None = None,
     stop: StopCriteria | None = None,
+    hint: State | None = None,
 ) -> tuple[State, Evaluation, tuple[str, float] | None]:
     """The whole model in one CP-SAT solve, hinted with `state`; the better
     roster, and (status, CP-SAT's bound) when it found a solution. The solve
     is one step: passes do not end it, the time left, the gap and a cancel do.
     `cands` restricts the shifts (the restricted model: its status and
-    bound then hold for the restriction only), `stop` the time."""
+    bound then hold for the restriction only), `stop` the time; `hint` a
+    roster to hint instead of `state`."""
     p, stop = search.p, dataclasses.replace(stop or search.stop, passes=None)
+    hinted = state if hint is None else hint
     built = build(
-        p, state, list(range(p.n_agents)), range(p.n_days), cands or search.cands,
+        p, hinted, list(range(p.n_agents)), range(p.n_days), cands or search.cands,
         fair_target=search.fair_target,
     )  # fmt: skip
     solver = cp_model.CpSolver()
@@ -264,10 +272,10 @@ def _full_model(
     solver.parameters.relative_gap_limit = stop.gap
     solver.parameters.linearization_level = 2
     with stop.watching(solver):  # Ctrl-C (stop.cancel) ends it at once
-        code = solver.solve(built.model, _CpProgress(search, built.constant, stop))
+        code = solver.solve(built.model, _CpProgress(search, built.constant, stop, cands is None))
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return state, best, None
-    cand = read_solution(p, state, built, solver)
+    cand = read_solution(p, hinted, built, solver)
     ev = evaluate(p, cand, search.fair_target)
     if ev.total <= best.total + 1e-6:
         state, best = cand, ev
@@ -277,19 +285,25 @@ def _full_model(
 
 
 class _CpProgress(cp_model.CpSolverSolutionCallback):
-    """Forwards CP-SAT's improving solutions to the progress callback, and
-    stops the search once a solution is within the gap of the best bound."""
+    """Forwards CP-SAT's solutions that beat the best so far to the progress
+    callback, and stops the search once a solution is within the gap of the
+    best bound. CP-SAT's own bound counts only when it `proves` (the whole
+    model, not a restriction of it)."""
 
-    def __init__(self, search: Search, offset: float, stop: StopCriteria):
+    def __init__(self, search: Search, offset: float, stop: StopCriteria, proves: bool):
         super().__init__()
-        self._search, self._offset, self._stop = search, offset, stop
+        self._search, self._offset, self._stop, self._proves = search, offset, stop, proves
 
     def on_solution_callback(self) -> None:
         bounds = self._search.bounds
         obj = self.objective_value / 100.0 + self._offset
-        bounds.upper = min(bounds.upper or np.inf, obj)
+        if bounds.upper is not None and obj >= bounds.upper - 1e-9:
+            return  # no better than the incumbent (a restricted model's first solutions)
+        bounds.upper = obj
         other = bounds.best()[0]
-        bound = max(self.best_objective_bound / 100.0 + self._offset, other or -np.inf)
+        mine = self.best_objective_bound / 100.0 + self._offset if self._proves else -np.inf
+        bound = max(mine, other if other is not None else -np.inf)
+        bound = None if bound == -np.inf else bound
         self._search.emit("search", obj, bound)
         if self._stop.should_stop(obj, bound):
             self.stop_search()

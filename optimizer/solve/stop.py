@@ -185,6 +185,7 @@ class StopCriteria:
     started: float = field(default_factory=time.monotonic)
     passes: int | None = None
     tally: Tally = field(default_factory=Tally, repr=False)
+    also: tuple[Criterion, ...] = ()  # a phase's own further criteria (`until`)
 
     @classmethod
     def of(cls, *criteria: Criterion, workers: int = 2) -> StopCriteria:
@@ -215,7 +216,7 @@ class StopCriteria:
         ]
         if self.passes is not None:
             parts.append(MaxPasses(self.passes))
-        return any_of(*parts)
+        return any_of(*parts, *self.also)
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
@@ -228,6 +229,12 @@ class StopCriteria:
         (the same cancel flag and pass count)."""
         now = self.elapsed()
         return dataclasses.replace(self, time_limit=now + share * max(0.0, self.time_limit - now))
+
+    def until(self, *criteria: Criterion) -> StopCriteria:
+        """These limits, ending also when one of `criteria` is met (a phase
+        that waits for something, e.g. `Cancelled(event)` of another thread's
+        work; CP-SAT solves running then end at their own limits)."""
+        return dataclasses.replace(self, also=(*self.also, *criteria))
 
     def count_pass(self) -> None:
         """The search finished one more pass (`MaxPasses`)."""

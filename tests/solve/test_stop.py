@@ -147,3 +147,14 @@ def test_a_large_solve_stops_on_its_passes_well_before_its_time_limit(tmp_path):
     done = sum(res.stats[k] for k in kinds)
     assert done == stop.tally.passes == 2
     assert res.solve_seconds < 60
+
+
+def test_a_phase_may_also_end_when_another_threads_work_has():
+    # the small problems' neighbourhood search ends when column generation has
+    done = threading.Event()
+    whole = StopCriteria(time_limit=60, gap=0.0)
+    phase = whole.until(Cancelled(done))
+    assert not phase.should_stop()
+    done.set()
+    assert phase.should_stop() and not whole.should_stop()
+    assert phase.cancel is whole.cancel  # the solve's own cancel flag is untouched

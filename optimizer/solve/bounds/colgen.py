@@ -48,7 +48,9 @@ class ColumnPool:
         self._lock = threading.Lock()
         self._shifts: list[set[tuple[int, int]]] = [set() for _ in range(n_agents)]
         self._support: list[set[tuple[int, int]]] = [set() for _ in range(n_agents)]
+        self._rounded: list[set[tuple[int, int]]] = [set() for _ in range(n_agents)]
         self.rounds = 0
+        self.done = threading.Event()  # column generation has ended
 
     def add(self, agent: np.ndarray, day: np.ndarray, tpl: np.ndarray) -> None:
         """One pricing round's schedules: agent, day and template of each shift."""
@@ -57,14 +59,25 @@ class ColumnPool:
                 self._shifts[a].add((d, k))
             self.rounds += 1
 
-    def support(self, shifts: list[tuple[int, int, int]]) -> None:
+    def support(
+        self, shifts: list[tuple[int, int, int]], heaviest: list[tuple[int, int, int]]
+    ) -> None:
         """The shifts (agent, day, template) of the schedules the last
-        master LP's optimum uses."""
+        master LP's optimum uses, and of each agent's heaviest among them
+        (the LP rounded)."""
         found: list[set[tuple[int, int]]] = [set() for _ in self._support]
+        rounded: list[set[tuple[int, int]]] = [set() for _ in self._support]
         for a, d, k in shifts:
             found[a].add((d, k))
+        for a, d, k in heaviest:
+            rounded[a].add((d, k))
         with self._lock:
-            self._support = found
+            self._support, self._rounded = found, rounded
+
+    def rounded(self, a: int) -> set[tuple[int, int]]:
+        """The shifts of agent a's heaviest schedule in the last master LP's optimum."""
+        with self._lock:
+            return set(self._rounded[a])
 
     def shifts(self, a: int, support: bool = False) -> set[tuple[int, int]]:
         """The (day, template) pairs of agent a's proposed schedules (with
@@ -153,6 +166,7 @@ def column_generation_bound(
     best, it, n_cols, status = -math.inf, 0, 0, "NOT_RUN"
     center, center_mu = lam, mu
     shifts_of: list[tuple[pywraplp.Variable, int, int, int]] = []  # column, agent, day, template
+    every: list[tuple[pywraplp.Variable, int]] = []  # each column and its agent
     while it < max_rounds and time.monotonic() - t0 < time_limit:
         if halt is not None and halt.is_set():
             break
@@ -176,6 +190,7 @@ def column_generation_bound(
             pool.add(priced.agent, day, tpl)
             for i, a in enumerate(priced.agent.tolist()):
                 shifts_of.append((new[a], a, int(day[i]), int(tpl[i])))
+            every.extend((new[a], a) for a in range(p.n_agents))
         for a in range(p.n_agents):
             lp.Objective().SetCoefficient(new[a], float(cost[a]))
             convex[a].SetCoefficient(new[a], 1.0)
@@ -193,7 +208,17 @@ def column_generation_bound(
             status = "MASTER_FAILED"
             break
         if pool is not None:  # the shifts of the columns the LP's optimum uses
-            pool.support([(a, d, k) for x, a, d, k in shifts_of if x.solution_value() > SUPPORT])
+            weight = {x.index(): x.solution_value() for x, _ in every}
+            top: dict[int, tuple[float, int]] = {}
+            for x, a in every:
+                value = weight[x.index()]
+                if value > SUPPORT and value > top.get(a, (0.0, -1))[0]:
+                    top[a] = (value, x.index())
+            heaviest = {i for _, i in top.values()}
+            pool.support(
+                [(a, d, k) for x, a, d, k in shifts_of if weight[x.index()] > SUPPORT],
+                [(a, d, k) for x, a, d, k in shifts_of if x.index() in heaviest],
+            )
         duals = np.zeros((Q, nb))
         for (q, bk), ct in rows.items():
             duals[q, bk] = ct.dual_value()
@@ -213,6 +238,8 @@ def column_generation_bound(
             mu = SMOOTHING * center_mu + (1.0 - SMOOTHING) * new_mu
         else:
             lam, mu = new_lam, new_mu
+    if pool is not None:
+        pool.done.set()
     seconds = time.monotonic() - t0
     if not math.isfinite(best):
         return Bound(None, "column generation: no iteration in time", seconds, "NOT_RUN")

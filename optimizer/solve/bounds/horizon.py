@@ -1,6 +1,5 @@
 """Each agent's best schedule over the whole horizon, for pricing on small
-problems: the one-agent programme (`agentdp`) in its relaxed form, with the
-agent's paid hours over the horizon priced by a Lagrange multiplier.
+problems: the one-agent programme (`agentdp.AgentProgramme`), relaxed.
 
 The week programme (`weekdp`) drops every rule that looks past a week.
 Where a scenario has such rules — the minimums of consecutive days worked
@@ -10,21 +9,27 @@ that relaxation can be very weak (an agent priced week by week works every
 week up to its weekly maximum). The one-agent programme holds all of them
 over the horizon, exactly, except:
 
-* stability and isolated days cost nothing (`AgentProgramme(relaxed=True)`);
+* stability and isolated days cost nothing (`relaxed=True`);
 * the type limits and the weekends it leaves out of its state when that
-  would grow too large (`agentdp._held_in_state`) are dropped;
-* the hours over the horizon [low, high] are relaxed by a price π per
-  paid minute: for every π ≥ 0, the best value of schedules within the
-  hours is at most V(values − π·paid) + π·high, and for every π ≤ 0 at most
-  V(values − π·paid) + π·low, where V is the programme's best value.
+  would grow too large (`agentdp._held_in_state`, here up to `STATES_MAX`
+  states) are dropped;
+* the hours over the horizon: for an agent with such hours, the horizon
+  view counts paid units over the horizon and holds them exactly, dropping
+  the weekly minimum, maximum and overtime. Where one of those can bind,
+  the week view is run too with the hours relaxed by a price π per paid
+  minute — for every π ≥ 0 the best value within the hours is at most
+  V(values − π·paid) + π·high, for every π ≤ 0 at most
+  V(values − π·paid) + π·low, V the programme's best value — π searched by
+  bisection where the paid minutes cross the limit, and the least of all
+  these values kept.
 
 Each is a relaxation, so the value returned for an agent is at least that
-of every schedule the rules allow it, as the Lagrangian bound needs. The
-price π is searched by bisection on where the programme's paid minutes
-cross the limit, each value tried being valid, the least kept.
+of every schedule the rules allow it, as the Lagrangian bound needs.
 """
 
 from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -34,6 +39,7 @@ from optimizer.solve.problem import Problem
 from optimizer.solve.rules.horizon import NO_LIMIT
 
 HOURS_ROUNDS = 12  # bisection steps of the price on an agent's paid minutes
+THREADS = 2  # agents priced at once
 STATES_MAX = 4096  # the counters past a run the programme may hold (`agentdp._held_in_state`)
 
 
@@ -70,6 +76,7 @@ class HorizonPricing:
             else None
             for a, e in enumerate(self.entries)
         ]
+        self._pool = ThreadPoolExecutor(max_workers=THREADS)
         self.paid = [
             p.sites[p.agent_site[a]].tpl.paid[c.tpl[e]] for a, e in enumerate(self.entries)
         ]
@@ -83,8 +90,9 @@ class HorizonPricing:
         bound, own = np.zeros(A), np.zeros(A)
         agents: list[np.ndarray] = []
         chosen: list[np.ndarray] = []
-        for a in range(A):
-            b, value, plan = self._agent(a, val[self.entries[a]])
+        # the compiled programme releases the interpreter's lock: agents in parallel
+        found = self._pool.map(lambda a: self._agent(a, val[self.entries[a]]), range(A))
+        for a, (b, value, plan) in enumerate(found):
             bound[a], own[a] = b, value
             chosen.append(self.entries[a][plan])
             agents.append(np.full(len(plan), a, dtype=np.int64))
@@ -99,24 +107,30 @@ class HorizonPricing:
     def _agent(self, a: int, net: np.ndarray) -> tuple[float, float, np.ndarray]:
         """Agent a's bound, the value of the schedule chosen, and that schedule."""
         week, whole = self.weekly[a], self.whole[a]
-        if not week.feasible or (whole is not None and not whole.feasible):
-            return -np.inf, 0.0, np.zeros(0, np.int64)
-        if len(net) == 0:
-            return 0.0, 0.0, np.zeros(0, np.int64)
+        nothing = np.zeros(0, np.int64)
+        run = None
         if whole is None:  # no hours over the horizon: the week view is the programme
-            run = week.run(net)
-            return (-np.inf, 0.0, np.zeros(0, np.int64)) if run is None else (run[0], *run)
-        run = whole.run(net)
-        if run is None:
-            return -np.inf, 0.0, np.zeros(0, np.int64)
-        if not week.weekly:  # the horizon view dropped nothing that binds: exact
+            run = week.run(net) if week.feasible and len(net) else None
+        elif whole.feasible and len(net):
+            run = whole.run(net)
+        if run is None:  # no schedule found: bound the agent by its best shift each day
+            return self._loose(a, net), 0.0, nothing
+        if whole is None or not week.weekly:  # nothing dropped that binds: exact
             return run[0], run[0], run[1]
-        priced = self._priced(a, net)
+        priced = self._priced(a, net) if week.feasible else None
         if priced is None:
-            return -np.inf, 0.0, np.zeros(0, np.int64)
+            return run[0], run[0], run[1]
         bound, fit = priced
         own, plan = fit if fit is not None else run
         return min(bound, run[0]), own, plan
+
+    def _loose(self, a: int, net: np.ndarray) -> float:
+        """At least the value of every schedule of agent a whatever its rules:
+        the best shift of each day, or none. (Where its programme finds no
+        schedule, no roster may exist at all; a bound must stay finite.)"""
+        best = np.zeros(self.p.n_days)
+        np.maximum.at(best, self.c.day[self.entries[a]], net)
+        return float(best.sum())
 
     def _priced(
         self, a: int, net: np.ndarray

@@ -96,3 +96,15 @@ def test_a_whole_number_objective_rounds_its_bound_up(tmp_path):
     worker = BoundWorker(p, StopCriteria(time_limit=1), small=True)
     worker.offer(99.2, "a bound")
     assert worker.best() == (100.0, "a bound")
+
+
+def test_an_agent_without_any_schedule_leaves_the_bound_finite(tmp_path):
+    # 40 h owed over two days of 4-hour shifts: no schedule at all. The agent
+    # is bounded by its best shift each day, so the bound stays a number
+    data = h.case(days=2)
+    data["agents"][0]["min_hours_horizon"] = 40
+    p = h.problem(h.load(tmp_path, data), h.block(0, 8, 12))
+    pricing = HorizonPricing(p, AgentPricing(p).c)
+    bound, _, _, entry = pricing.best(np.full(len(pricing.c.agent), 5.0))
+    assert bound[0] == pytest.approx(10.0) and len(entry) == 0
+    assert np.isfinite(column_generation_bound(p, time_limit=2.0, block=1).value)
