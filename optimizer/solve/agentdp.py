@@ -49,7 +49,7 @@ rest (and so no overlap), maximum and minimum consecutive days, minimum
 consecutive days off, weekly maximum and minimum paid minutes, start band,
 days off together, consecutive nights, weekends worked in the horizon,
 forbidden successions of shift types and their limits, where the state
-stays small (`_held_in_state`: otherwise a plan breaking the type limits or
+stays small (`held_in_state`: otherwise a plan breaking the type limits or
 the weekends is refused, and the agent's CP-SAT model decides). An agent's
 paid
 hours over the horizon (`min_hours_horizon`, `max_hours_horizon`) are not
@@ -65,205 +65,14 @@ and the evaluation price it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
+from optimizer.solve.agentdp_counters import HORIZON_STATES_MAX, Counters, held_in_state
 from optimizer.solve.agentdp_kernel import programme
-from optimizer.solve.automaton import reachable
 from optimizer.solve.problem import Problem
 from optimizer.solve.rules.horizon import NO_LIMIT
 from optimizer.solve.state import DAY_MINUTES
-
-Move = Callable[[tuple], tuple | None]
-
-
-def _csr(pairs: list[tuple[list[int], list[int]]], size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Many-to-one maps between counter states as one flat array of sources
-    and [maps, size + 1] pointers: the states map m sends to state c are
-    `flat[ptr[m, c]:ptr[m, c + 1]]`, ascending."""
-    flat: list[np.ndarray] = []
-    ptr = np.zeros((len(pairs), size + 1), dtype=np.int64)
-    offset = 0
-    for m, (src, tgt) in enumerate(pairs):
-        s, t = np.asarray(src, dtype=np.int64), np.asarray(tgt, dtype=np.int64)
-        order = np.argsort(t, kind="stable")
-        flat.append(s[order])
-        ptr[m] = offset + np.r_[0, np.cumsum(np.bincount(t, minlength=size))]
-        offset += len(s)
-    return np.concatenate(flat), ptr
-
-
-@dataclass(frozen=True)
-class Counters:
-    """The run counters of one agent as a small automaton. Each state is a
-    pair: (days worked in a row, night shifts in a row, days-off progress,
-    edge, days off in a row), and the counters that look past a run
-    (`_horizon_moves`: weekends worked, shift types). The progress is the
-    length of the current run of days off in this week, or `need` once the
-    week has had its run; `edge` marks a run that began on the horizon's first day, which the minimums
-    (`min_days` worked, `min_off` off in a row) do not judge, as the days
-    before the horizon are unknown; days off in a row are counted up to
-    `min_off` only when it binds. State 0 is the start, before any day
-    (days off in a row -1): a run beginning on the first day is an edge run.
-    A day off may end a run of working days only once it has `min_days`
-    days, and a shift a run of days off only once it has `min_off`, unless
-    the run is an edge run; a run reaching the horizon's end is never
-    judged, so every state may end it. A shift on a weekend day takes maps
-    4 and 5 (`max_weekends`); with `n_types` shift types (forbidden
-    successions `forbid`, or `type_limits`) a shift takes the map of its
-    type."""
-
-    states: tuple[tuple[tuple[int, ...], tuple], ...]  # (run counters, `_horizon_moves`' counters)
-    # the maps (`_csr`): 0 a day off, 1 a day shift, 2 a night shift, 3 a week's end
-    # (where the progress starts again), 4 and 5 a day and a night shift on a weekend day;
-    # with shift types, 6 + 4 t + (0 day, 1 night, 2 and 3 on a weekend day) the same
-    # for a shift of type t
-    maps: np.ndarray
-    map_ptr: np.ndarray
-    satisfied: np.ndarray  # [C] bool: the week's days off together are done
-    worked: np.ndarray  # [C] bool: worked today
-    first: np.ndarray  # [C] bool: worked today, not yesterday (a day off now isolates today)
-
-    @classmethod
-    @lru_cache(maxsize=64)
-    def of(
-        cls,
-        max_days: int,
-        max_nights: int,
-        need: int,
-        min_days: int = 1,
-        min_off: int = 1,
-        max_weekends: int = -1,
-        forbid: tuple[tuple[int, int], ...] = (),
-        n_types: int = 0,
-        type_limits: tuple[int, ...] = (),
-    ) -> Counters:
-        nights = max_nights if 0 <= max_nights < max_days else max_days  # otherwise implied
-        track = 0 <= max_nights < max_days
-        State = tuple[int, int, int, int, int]
-
-        def norm(r: int, n: int, o: int, e: int, f: int) -> State:
-            """The state with its edge mark kept only where a minimum may still judge the run."""
-            judged = min_days > 1 and r < min_days if r > 0 else min_off > 1 and f < min_off
-            return (r, n, o, e if judged else 0, f)
-
-        def off(st: State) -> State | None:
-            r, _, o, e, f = st
-            if 0 < r < min_days and not e:
-                return None  # a run of working days too short to end
-            o2 = need if o == need else min(o + 1, need)
-            if r > 0:  # a run of days off begins inside the horizon
-                return norm(0, 0, o2, 0, 1 if min_off > 1 else 0)
-            f2 = min(max(f, 0) + 1, min_off) if min_off > 1 else 0
-            # the run of days off goes on (from the start: an edge run)
-            return norm(0, 0, o2, e, f2)
-
-        def work(st: State, night: bool) -> State | None:
-            r, n, o, e, f = st
-            if r >= max_days:
-                return None
-            if r == 0 and 0 < f < min_off and not e:
-                return None  # a run of days off too short to end
-            n2 = n + 1 if (night and track) else 0
-            if track and n2 > nights:
-                return None
-            o2 = need if (need and o == need) else 0
-            e2 = e if r > 0 else int(f < 0)  # a run of working days begins: at the edge only first
-            return norm(r + 1, n2, o2, e2, 0)
-
-        def close(st: State) -> State:
-            r, n, _, e, f = st
-            return (r, n, 0, e, f)
-
-        first: State = (0, 0, 0, int(max(min_days, min_off) > 1), -1)
-        h_start, h_off, h_close, h_work = _horizon_moves(max_weekends, forbid, type_limits)
-        day, night = (lambda st: work(st, False)), (lambda st: work(st, True))
-
-        def both(move: Move, h_move: Move) -> Move:
-            """A move of the run counters and the horizon's counters together."""
-
-            def pair(st: tuple) -> tuple | None:
-                a, b = move(st[0]), h_move(st[1])
-                return None if a is None or b is None else (a, b)
-
-            return pair
-
-        typed = [
-            both(shift, h_work(weekend, t))
-            for t in range(n_types)
-            for weekend in (False, True)
-            for shift in (day, night)
-        ]
-        states, edges = reachable(
-            (first, h_start),
-            (
-                both(off, h_off),
-                both(day, h_work(False, -1)),
-                both(night, h_work(False, -1)),
-                both(close, h_close),
-                both(day, h_work(True, -1)),
-                both(night, h_work(True, -1)),
-                *typed,
-            ),
-        )
-        maps, map_ptr = _csr(edges, len(states))
-        return cls(
-            states=tuple(states),
-            maps=maps,
-            map_ptr=map_ptr,
-            satisfied=np.array([need == 0 or runs[2] == need for runs, _ in states]),
-            worked=np.array([runs[0] > 0 for runs, _ in states]),
-            first=np.array([runs[0] == 1 for runs, _ in states]),
-        )
-
-
-def _horizon_moves(
-    max_weekends: int, forbid: tuple[tuple[int, int], ...], type_limits: tuple[int, ...]
-) -> tuple[tuple, Move, Move, Callable[[bool, int], Move]]:
-    """The counters that look past a run of days, as a small automaton:
-    its start and its moves (a day off, a week's end, and a shift — on a
-    weekend day or not, of shift type t or of none, -1). A state is (weekends
-    worked, this week's weekend worked, the shift type worked the day before
-    or -1, the shifts of each limited type so far).
-
-    A shift on a weekend day counts this week's weekend once, and no more
-    than `max_weekends` (-1: no rule) are worked; a shift of type b never
-    follows one of type a the day before when (a, b) is in `forbid`; no more
-    shifts of type t than `type_limits[t]` (-1: no limit). Counters no rule
-    reads stay 0, so they add no states."""
-    forbidden = set(forbid)
-    limited = [t for t, most in enumerate(type_limits) if most >= 0]
-
-    def off(st: tuple) -> tuple:
-        k, g, _, counts = st
-        return (k, g, -1, counts)
-
-    def close(st: tuple) -> tuple:
-        k, _, y, counts = st
-        return (k, 0, y, counts)
-
-    def work(weekend: bool, kind: int) -> Move:
-        def move(st: tuple) -> tuple | None:
-            k, g, y, counts = st
-            if weekend and max_weekends >= 0 and not g:
-                if k >= max_weekends:
-                    return None  # a weekend more than the rule allows
-                k, g = k + 1, 1
-            if (y, kind) in forbidden:
-                return None  # a forbidden succession of shift types
-            if kind in limited:
-                i = limited.index(kind)
-                if counts[i] >= type_limits[kind]:
-                    return None  # a shift of the type more than its limit
-                counts = (*counts[:i], counts[i] + 1, *counts[i + 1 :])
-            return (k, g, kind if forbidden else -1, counts)
-
-        return move
-
-    return (0, 0, -1, (0,) * len(limited)), off, close, work
-
 
 STEADY_BAND = 60  # minutes: with `weights.stability`, the search's widest arc of a week's starts
 
@@ -380,7 +189,7 @@ class AgentProgramme:
     whole horizon instead of each week, so the agent's hours over the
     horizon hold exactly, and the weekly minimum, maximum and overtime are
     dropped (a relaxation: for bounds only). `states_max`: the most states
-    of the counters that look past a run (`_held_in_state`)."""
+    of the counters that look past a run (`held_in_state`)."""
 
     def __init__(
         self,
@@ -409,7 +218,7 @@ class AgentProgramme:
         self.band = band = int(p.band[site]) if band is None else band
         self.stab = stab = 0.0 if relaxed else float(p.scenario.weights.stability) / 60.0  # per min
         forbid, limits, weekends = p.forbid[site], p.type_limits[site], int(p.max_weekends[site])
-        counted, weekends_held = _held_in_state(
+        counted, weekends_held = held_in_state(
             forbid, limits, weekends, HORIZON_STATES_MAX if states_max is None else states_max
         )
         self.limits, self.counted, self.weekends = limits, counted, weekends
@@ -499,7 +308,7 @@ class AgentProgramme:
 
     def keeps_left_out(self, plan: np.ndarray) -> bool:
         """Whether templates `plan` keep the type limits and the weekends the
-        state left out (`_held_in_state`)."""
+        state left out (`held_in_state`)."""
         p, tpl, limits = self.p, self.tpl, self.limits
         if ((limits >= 0) & (self.counted < 0)).any():
             made = np.bincount(tpl.shift_type[plan] + 1, minlength=len(limits) + 1)[1:]
@@ -511,29 +320,6 @@ class AgentProgramme:
             if len(worked) > self.weekends:
                 return False  # as above, for the weekends worked
         return True
-
-
-HORIZON_STATES_MAX = 256  # the most states of the counters that look past a run (`_held_in_state`)
-
-
-def _held_in_state(
-    forbid: np.ndarray, limits: np.ndarray, weekends: int, most: int = HORIZON_STATES_MAX
-) -> tuple[np.ndarray, bool]:
-    """Which of the rules over the horizon the programme's state holds: the
-    limits of shift types kept in it (-1 for one left out) and whether the
-    weekends worked are. Each multiplies the states (`_horizon_moves`), so
-    while they would pass `most` states the type limits are left out, the
-    widest first, then the weekends; a plan breaking a rule left out is
-    refused."""
-    kinds = len(limits) + 1 if forbid.any() else 1
-    per_weekend = 2 * (weekends + 1) if weekends >= 0 else 1
-    held = limits.copy()
-    # the widest limits go first: each multiplies the states by its limit + 1
-    for t in np.argsort(-limits, kind="stable"):
-        if kinds * float(np.prod(held[held >= 0] + 1.0)) * per_weekend <= most:
-            return held, True
-        held[t] = -1
-    return held, kinds * per_weekend <= most
 
 
 HOURS_ROUNDS = 40  # bisection steps of the price that keeps a plan within its horizon hours

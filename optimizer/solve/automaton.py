@@ -1,6 +1,6 @@
 """Small automata of run counters, enumerated from their start.
 
-The one-agent programme (`agentdp.Counters`) and the bounds' weekly
+The one-agent programme (`agentdp_counters.Counters`) and the bounds' weekly
 programme (`bounds.weekdp._Runs`) both keep their run counters — days in a
 row, days off, nights — as a handful of states with a few moves between
 them (a day off, a shift, a week's end …). `reachable` lists the states a

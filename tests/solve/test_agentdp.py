@@ -239,18 +239,3 @@ def test_a_bonus_on_paid_minutes_reaches_the_horizons_minimum(tmp_path):
     p = h.problem(h.load(tmp_path, data), {})
     plan = _plan(p, 0, lambda d, x: -1.0 if (d, x) in {(0, 9), (2, 9), (4, 9)} else -5.0)
     assert plan == [(0, 9), (2, 9), (4, 9)]
-
-
-def test_the_state_leaves_out_the_widest_type_limits_first():
-    # limits 14, 4 and 0 multiply the states by 15, 5 and 1: within 60 states
-    # (and 2 for the weekends) only the 14 is left out, within 8 the 4 too
-    from optimizer.solve.agentdp import _held_in_state
-
-    limits = np.array([14, 4, 0, -1])
-    no_successions = np.zeros((4, 4), dtype=bool)
-    held, weekends = _held_in_state(no_successions, limits, 0, most=60)
-    assert held.tolist() == [-1, 4, 0, -1] and weekends
-    held, weekends = _held_in_state(no_successions, limits, 0, most=8)
-    assert held.tolist() == [-1, -1, 0, -1] and weekends
-    held, weekends = _held_in_state(no_successions, limits, 0, most=2000)
-    assert held.tolist() == [14, 4, 0, -1] and weekends

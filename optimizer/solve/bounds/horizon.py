@@ -11,7 +11,7 @@ over the horizon, exactly, except:
 
 * stability and isolated days cost nothing (`relaxed=True`);
 * the type limits and the weekends it leaves out of its state when that
-  would grow too large (`agentdp._held_in_state`, here up to `STATES_MAX`
+  would grow too large (`agentdp_counters.held_in_state`, here up to `STATES_MAX`
   states) are dropped;
 * the hours over the horizon: for an agent with such hours, the horizon
   view counts paid units over the horizon and holds them exactly, dropping
@@ -40,7 +40,9 @@ from optimizer.solve.rules.horizon import NO_LIMIT
 
 HOURS_ROUNDS = 12  # bisection steps of the price on an agent's paid minutes
 THREADS = 2  # agents priced at once
-STATES_MAX = 4096  # the counters past a run the programme may hold (`agentdp._held_in_state`)
+STATES_MAX = (
+    4096  # the counters past a run the programme may hold (`agentdp_counters.held_in_state`)
+)
 
 
 def looks_past_a_week(p: Problem) -> bool:
