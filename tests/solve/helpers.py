@@ -179,6 +179,17 @@ def run(sc: Scenario, cells: dict[tuple[int, int], int], seconds: float = 10.0) 
     return result
 
 
+def run_case(
+    tmp: Path, case: tuple[dict, dict], seconds: float = 5.0
+) -> tuple[Scenario, SolveResult] | None:
+    """A drawn case (`random_cases`) written under `tmp`, solved and checked
+    (`run`); None when it is infeasible."""
+    data, cells = case
+    sc = load(tmp, data)
+    res = run(sc, cells, seconds=seconds)
+    return None if res.status == "INFEASIBLE" else (sc, res)
+
+
 def shifts(result: SolveResult) -> list[tuple[str, dt.date, int, int]]:
     """(agent, shift date, local start hour, paid hours) of each shift (Lisbon, UTC+0)."""
     out = []

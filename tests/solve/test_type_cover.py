@@ -58,14 +58,13 @@ def test_over_cover_sends_the_second_agent_to_another_type(tmp_path, types, obje
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 @given(case=h.random_cases(max_days=4, max_agents=3, max_cells=10))
 def test_the_shift_cover_term_is_the_kpis_cost(tmp_path_factory, case):
-    data, cells = case
-    sc = h.load(tmp_path_factory.mktemp("cover"), data)
-    res = h.run(sc, cells, seconds=5.0)
-    if res.status == "INFEASIBLE":
+    solved = h.run_case(tmp_path_factory.mktemp("cover"), case)
+    if solved is None:
         return
+    sc, res = solved
     table = shift_cover_table(sc, res.roster)
     assert res.terms["shift_cover"] == pytest.approx(float(table["cost"].sum()), abs=0.01)
     if sc.shift_cover:
-        p = h.problem(sc, cells)
+        p = h.problem(sc, case[1])
         summary = kpis(sc, p.requirements, res.roster, calendars_of(sc)).summary_dict()
         assert summary["shift_cover"]["cost"] == pytest.approx(float(table["cost"].sum()), abs=0.01)

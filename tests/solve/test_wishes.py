@@ -69,11 +69,10 @@ def test_an_on_request_is_worth_a_shift_nobody_needs(tmp_path):
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 @given(case=h.random_cases(max_days=4, max_agents=3, max_cells=20))
 def test_the_requests_term_is_the_weight_the_roster_refuses(tmp_path_factory, case):
-    data, cells = case
-    sc = h.load(tmp_path_factory.mktemp("wish"), data)
-    res = h.run(sc, cells, seconds=5.0)
-    if res.status == "INFEASIBLE":
+    solved = h.run_case(tmp_path_factory.mktemp("wish"), case)
+    if solved is None:
         return
+    sc, res = solved
     q = quality_kpis(sc, res.roster)
     assert q.requests == len(sc.requests)
     assert res.terms["requests"] == pytest.approx(q.requests_refused_weight, abs=0.01)
