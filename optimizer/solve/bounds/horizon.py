@@ -79,9 +79,6 @@ class HorizonPricing:
             for a, e in enumerate(self.entries)
         ]
         self._pool = ThreadPoolExecutor(max_workers=THREADS)
-        self.paid = [
-            p.sites[p.agent_site[a]].tpl.paid[c.tpl[e]] for a, e in enumerate(self.entries)
-        ]
 
     def best(self, val: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """For entry values `val`: each agent's value bound [A], and the
@@ -139,7 +136,8 @@ class HorizonPricing:
     ) -> tuple[float, tuple[float, np.ndarray] | None] | None:
         """The week view's least bound with agent a's hours priced (module
         doc), and its best schedule within the hours if one was met."""
-        prog, paid = self.weekly[a], self.paid[a]
+        prog = self.weekly[a]
+        paid = prog.paid
         low, high = int(self.p.hmin[a]), int(self.p.hmax[a])
 
         def at(price: float) -> tuple[float, float, int, np.ndarray] | None:

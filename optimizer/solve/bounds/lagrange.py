@@ -202,12 +202,9 @@ class AgentPricing:
     def type_counts(self, agent: np.ndarray, entry: np.ndarray) -> np.ndarray:
         """[C] how many of the chosen shifts (`agent`, `entry`) count in each
         cell of the cover per shift type, identical agents as many times."""
-        p, c, tc = self.p, self.c, self.p.type_cover
-        n = np.zeros((len(p.sites), p.n_days, max(1, len(tc.type_ids))))
-        typed = c.kind[entry] >= 0
-        e = entry[typed]
-        np.add.at(n, (p.agent_site[c.agent[e]], c.day[e], c.kind[e]), self.mult[agent[typed]])
-        return (tc.sites * n[:, tc.day, tc.type].T).sum(axis=1)
+        pos, cells = self.cells_of(entry)
+        weights = self.mult[agent[pos]]
+        return np.bincount(cells, weights=weights, minlength=len(self.p.type_cover.required))
 
     def _best_entries(self, val: np.ndarray, mx: np.ndarray, cells: np.ndarray) -> np.ndarray:
         """The first entry of highest value `val` in each of the chosen `cells`
