@@ -20,6 +20,7 @@ class SearchParams:
     small_lns_share: float = 0.4
     # … and the restricted model's share of the time left after it (`restricted.py`)
     restricted_share: float = 0.3
+    support_share: float = 0.5  # … of which its round over the master LP's support
 
     # agent passes (`passes.py`)
     plain_passes: int = 1  # ordinary passes before the first guided round …

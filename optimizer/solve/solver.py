@@ -156,7 +156,9 @@ def solve(
             # the LP's support hinted with its rounding, then all the schedules
             rounded = rounded_roster(p, bounds.columns)
             only = restricted_candidates(search.cands, bounds.columns, state, True)
-            state, best, _ = _full_model(search, state, best, only, within.share(0.5), rounded)
+            state, best, _ = _full_model(
+                search, state, best, only, within.share(params.support_share), rounded
+            )
             only = restricted_candidates(search.cands, bounds.columns, state, False)
             state, best, _ = _full_model(search, state, best, only, within)
             search.stats["restricted_model"] = True
