@@ -407,3 +407,13 @@ def test_a_run_is_dirty_for_changed_code_not_for_the_reports_own_outputs(monkeyp
     assert record.stamp(["cmd"]).dirty is False
     status = next(a for a in asked if a[0] == "status")
     assert ":(exclude)bench/results" in status and ":(exclude)BENCHMARKS.md" in status
+
+
+def test_the_product_engines_curtois_section_runs_its_engine_on_1_to_12():
+    from optimizer.bench.report.curtois import CURTOIS_PRODUCT, command
+    from optimizer.bench.report.registry import SECTIONS
+
+    assert SECTIONS["curtois-product"] is CURTOIS_PRODUCT
+    shown = command("1-12", 60.0, 2, None, "product")
+    assert shown.endswith("--instances 1-12 --time-limit 60 --workers 2 --engine product --json")
+    assert "--engine" not in command("1-12", 60.0, 2, None)
