@@ -17,7 +17,9 @@ class SearchParams:
     # neighbourhood search, then the whole model in one CP-SAT solve
     full_model_max_literals: int = 40_000
     # small problems: the neighbourhood search's share of the time before the whole model
-    small_lns_share: float = 0.4
+    small_lns_share: float = 0.8
+    # … the dive from column generation's converged master's share of the time left (`dive.py`)
+    dive_share: float = 0.6
     # … and the restricted model's share of the time left after it (`restricted.py`)
     restricted_share: float = 0.3
     support_share: float = 0.5  # … of which its round over the master LP's support

@@ -9,8 +9,9 @@
    column generation on small problems (`bounds/colgen.py`), by subgradient
    steps towards the incumbent on large ones (`bounds/lagrange.py`).
 2. Small problems (`SearchParams.full_model_max_literals`): a short
-   large-neighbourhood search (`lns.py`), the restricted model over the
-   shifts of column generation's schedules (`restricted.py`), then one
+   large-neighbourhood search (`lns.py`), a dive from column generation's
+   converged master LP (`dive.py`), the restricted model over the shifts
+   of column generation's schedules (`restricted.py`), then one
    CP-SAT model with every agent and day free, hinted with the best roster
    so far — solved to a proven optimum when time allows; its bound counts
    too.
@@ -50,6 +51,7 @@ from optimizer.solve.allocate import optimal_allocation
 from optimizer.solve.bounds.worker import BoundWorker
 from optimizer.solve.breaks import place_breaks
 from optimizer.solve.construct import construct
+from optimizer.solve.dive import dive
 from optimizer.solve.explain import find_conflicts
 from optimizer.solve.lns import lns
 from optimizer.solve.model import CandidateIndex, build, read_solution
@@ -151,7 +153,9 @@ def solve(
         # (until column generation has ended: the restricted model waits for its schedules)
         lns_stop = stop.share(params.small_lns_share).until(Cancelled(bounds.columns.done))
         state, best = lns(search, state, best, lns_stop, bound)
-        if bounds.columns.rounds:  # 2b. the restricted model over the bound's schedules
+        if bounds.columns.master is not None:  # 2b. a dive from the converged master LP
+            state, best = _dive(search, state, best, stop.share(params.dive_share))
+        if bounds.columns.rounds:  # 2c. the restricted model over the bound's schedules
             within = stop.share(params.restricted_share)
             # the LP's support hinted with its rounding, then all the schedules
             rounded = rounded_roster(p, bounds.columns)
@@ -184,6 +188,27 @@ def solve(
 
     # 4. finish
     return _finish(search, stop, state, bound, bound_method, status, first_feasible)
+
+
+def _dive(
+    search: Search, state: State, best: Evaluation, stop: StopCriteria
+) -> tuple[State, Evaluation]:
+    """Dive from column generation's converged master LP (`dive.py`) within
+    `stop`. Its roster goes into the pool, as the restricted model's hint,
+    and becomes the incumbent if the whole model accepts it as it is and it
+    is better (the pricing may relax a rule, so it is checked)."""
+    pool = search.bounds.columns
+    assert pool.master is not None
+    found = dive(
+        pool.master, stop.remaining(), upper=lambda: search.bounds.upper, halt=stop.cancel,
+    )  # fmt: skip
+    search.stats.update(dive_steps=found.steps, dive_value=round(found.value, 2))
+    if found.rows is None:
+        return state, best
+    pool.dived(found.rows)
+    dived = rounded_roster(search.p, pool)
+    state, best, _ = _full_model(search, state, best, hint=dived, fix_hint=True)
+    return state, best
 
 
 def _finish_reserve(p: Problem, stop: StopCriteria, params: SearchParams) -> float:
@@ -254,13 +279,15 @@ def _full_model(
     cands: CandidateIndex | None = None,
     stop: StopCriteria | None = None,
     hint: State | None = None,
+    fix_hint: bool = False,
 ) -> tuple[State, Evaluation, tuple[str, float] | None]:
     """The whole model in one CP-SAT solve, hinted with `state`; the better
     roster, and (status, CP-SAT's bound) when it found a solution. The solve
     is one step: passes do not end it, the time left, the gap and a cancel do.
     `cands` restricts the shifts (the restricted model: its status and
     bound then hold for the restriction only), `stop` the time; `hint` a
-    roster to hint instead of `state`."""
+    roster to hint instead of `state`, with `fix_hint` its shifts fixed
+    (a check that the roster keeps every rule, and its exact objective)."""
     p, stop = search.p, dataclasses.replace(stop or search.stop, passes=None)
     hinted = state if hint is None else hint
     built = build(
@@ -273,8 +300,11 @@ def _full_model(
     solver.parameters.random_seed = search.seed
     solver.parameters.relative_gap_limit = stop.gap
     solver.parameters.linearization_level = 2
+    solver.parameters.fix_variables_to_their_hinted_value = fix_hint
     with stop.watching(solver):  # Ctrl-C (stop.cancel) ends it at once
-        code = solver.solve(built.model, _CpProgress(search, built.constant, stop, cands is None))
+        code = solver.solve(
+            built.model, _CpProgress(search, built.constant, stop, cands is None and not fix_hint)
+        )
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return state, best, None
     cand = read_solution(p, hinted, built, solver)

@@ -219,9 +219,14 @@ class AgentPricing:
         big = np.iinfo(np.int64).max
         return np.minimum.reduceat(np.where(hit, idx, big), offs) if len(j) else lo
 
-    def price(self, lam: np.ndarray, mu: np.ndarray | None = None) -> Priced:
+    def price(
+        self, lam: np.ndarray, mu: np.ndarray | None = None, adjust: np.ndarray | None = None
+    ) -> Priced:
         """The agents' best schedules at interval prices `lam` [Q, T] and
-        prices `mu` [C] of the cover per shift type (none: all zero)."""
+        prices `mu` [C] of the cover per shift type (none: all zero).
+        `adjust` [E] is added to the entries' values while choosing and
+        taken off the chosen schedules' values after (column generation's
+        held days)."""
         p, c, dp = self.p, self.c, self.dp
         Q, T = p.required.shape
         G, D, M = len(p.group_queues), p.n_days, dp.L * dp.S
@@ -242,6 +247,8 @@ class AgentPricing:
         mu = np.zeros(len(self.mu_hi)) if mu is None else mu
         if self.typed:
             val = val + self.type_values(mu)
+        if adjust is not None:
+            val = val + adjust
         if self.horizon is not None:
             total, own, ai, e = self.horizon.best(val)
         else:
@@ -252,6 +259,9 @@ class AgentPricing:
             ai, di = np.nonzero(choice >= 0)
             e = self._best_entries(val, mx, (ai * D + di) * M + choice[ai, di])
             own = total
+        if adjust is not None:  # the schedules' own values, without the adjustment
+            taken = np.bincount(ai, weights=adjust[e], minlength=p.n_agents)
+            total, own = total - taken, own - taken
         value = float(
             (lam * self.need).sum()
             + (mu * p.type_cover.required).sum()

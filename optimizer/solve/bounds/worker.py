@@ -28,12 +28,11 @@ import pickle
 import threading
 import time
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 import numpy as np
 
-from optimizer.solve.bounds.colgen import ColumnPool, column_generation_bound
+from optimizer.solve.bounds.colgen import ColumnGeneration, ColumnPool
 from optimizer.solve.bounds.lagrange import lagrangian_bound
 from optimizer.solve.bounds.lp import Bound, lp_bound
 from optimizer.solve.problem import Problem
@@ -84,12 +83,10 @@ def prove(
     if halt.is_set() or left < 0.5:
         report(("final", None))
         return
-    search = (
-        partial(column_generation_bound, block=1, pool=pool)
-        if small
-        else partial(lagrangian_bound, on_prices=lambda lam: report(("prices", lam)))
-    )
-    final = search(
+    if small:
+        _column_generation(p, t0 + time_limit, gap, report, upper, halt, lp.prices, pool)
+        return
+    final = lagrangian_bound(
         p,
         time_limit=max(0.5, left),
         upper=upper,
@@ -97,8 +94,38 @@ def prove(
         on_improve=lambda v: report(("value", v)),
         halt=halt,
         start=lp.prices,
+        on_prices=lambda lam: report(("prices", lam)),
     )
     report(("final", final))
+
+
+def _column_generation(
+    p: Problem,
+    deadline: float,
+    gap: float,
+    report: Report,
+    upper: Callable[[], float | None],
+    halt: threading.Event,
+    start: np.ndarray | None,
+    pool: ColumnPool | None,
+) -> None:
+    """Small problems: column generation's bound until `deadline` (a
+    `time.monotonic()` value). A converged master is left in `pool` for the
+    search to dive from (`solve/dive.py`); the pool's `done` is set at the end."""
+    t0 = time.monotonic()
+    cg = ColumnGeneration(p, block=1, start=start, pool=pool, whole=whole_objective(p))
+    status = cg.run(
+        max(0.5, deadline - t0),
+        upper=upper,
+        on_improve=lambda v: report(("value", v)),
+        halt=halt,
+        target_gap=gap / 2,
+    )
+    report(("final", cg.bound(status, time.monotonic() - t0)))
+    if pool is not None:
+        if status == "CONVERGED":
+            pool.master = cg
+        pool.done.set()
 
 
 def snapshot(p: Problem) -> bytes:
