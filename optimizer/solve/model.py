@@ -236,7 +236,10 @@ def _coverage(p: Problem, inc: State, built: Built) -> list:
 def _type_cover(p: Problem, inc: State, built: Built) -> list:
     """Shortfall and over-cover of the cover per shift type (`type_cover`)
     in the cells the neighbourhood's shifts may count in: the incumbent's
-    fixed shifts there, plus the free ones chosen."""
+    fixed shifts there, plus the free ones chosen. The other cells' terms
+    no choice changes go into `built.constant`, as the coverage's do, so the
+    model's objective is the roster's (a restricted model offers no shift
+    in some cells at all)."""
     tc = p.type_cover
     if not tc.any:
         return []
@@ -250,6 +253,11 @@ def _type_cover(p: Problem, inc: State, built: Built) -> list:
         site = int(p.agent_site[a])
         for c in cells_of.get((site, d, int(numbers[site][k])), ()):
             chosen[c].append(lit)
+    left = np.ones(len(tc.required), dtype=bool)
+    left[list(chosen)] = False
+    gap = tc.required[left] - fixed[left]
+    built.constant += float((tc.under[left] * np.clip(gap, 0, None)).sum())
+    built.constant += float((tc.over[left] * np.clip(-gap, 0, None)).sum())
     terms = []
     for c, lits in chosen.items():
         req, n = int(tc.required[c]), int(fixed[c])

@@ -153,20 +153,14 @@ def solve(
         # (until column generation has ended: the restricted model waits for its schedules)
         lns_stop = stop.share(params.small_lns_share).until(Cancelled(bounds.columns.done))
         state, best = lns(search, state, best, lns_stop, bound)
-        if bounds.columns.master is not None:  # 2b. a dive from the converged master LP
+        pool = bounds.columns
+        if pool.master is not None and not _ended(search, best):  # 2b. a dive from the master LP
             state, best = _dive(search, state, best, stop.share(params.dive_share))
-        if bounds.columns.rounds:  # 2c. the restricted model over the bound's schedules
-            within = stop.share(params.restricted_share)
-            # the LP's support hinted with its rounding, then all the schedules
-            rounded = rounded_roster(p, bounds.columns)
-            only = restricted_candidates(search.cands, bounds.columns, state, True)
-            state, best, _ = _full_model(
-                search, state, best, only, within.share(params.support_share), rounded
-            )
-            only = restricted_candidates(search.cands, bounds.columns, state, False)
-            state, best, _ = _full_model(search, state, best, only, within)
-            search.stats["restricted_model"] = True
-        state, best, proved = _full_model(search, state, best)
+        if pool.rounds and not _ended(search, best):  # 2c. the restricted model
+            state, best = _restricted(search, state, best, stop.share(params.restricted_share))
+        proved = None
+        if not _ended(search, best):  # 2d. the whole model
+            state, best, proved = _full_model(search, state, best)
         if proved is not None:
             status, cp_bound = proved
             if bound is None or cp_bound > bound:
@@ -188,6 +182,31 @@ def solve(
 
     # 4. finish
     return _finish(search, stop, state, bound, bound_method, status, first_feasible)
+
+
+def _ended(search: Search, best: Evaluation) -> bool:
+    """Whether the search is over: its time is up, it was cancelled, or the
+    best roster is within the gap of the best bound (the passes counted do
+    not end the small problems' steps, each one solve)."""
+    stop = dataclasses.replace(search.stop, passes=None)
+    return stop.should_stop(best.total, search.bound())
+
+
+def _restricted(
+    search: Search, state: State, best: Evaluation, stop: StopCriteria
+) -> tuple[State, Evaluation]:
+    """The restricted model (`restricted.py`) within `stop`: over the master
+    LP's support hinted with its rounding (or the dive's roster), then over
+    every schedule column generation proposed."""
+    p, pool, share = search.p, search.bounds.columns, search.params.support_share
+    rounded = rounded_roster(p, pool)
+    only = restricted_candidates(search.cands, pool, state, True)
+    state, best, _ = _full_model(search, state, best, only, stop.share(share), rounded)
+    if not _ended(search, best):
+        only = restricted_candidates(search.cands, pool, state, False)
+        state, best, _ = _full_model(search, state, best, only, stop)
+    search.stats["restricted_model"] = True
+    return state, best
 
 
 def _dive(

@@ -5,11 +5,16 @@ call its cost."""
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from hypothesis import HealthCheck, given, settings
+from ortools.sat.python import cp_model
 
 from optimizer.calendars import calendars_of
 from optimizer.kpi import kpis, shift_cover_table
+from optimizer.solve.model import CandidateIndex, build, read_solution
+from optimizer.solve.state import State, evaluate
 from tests.solve import helpers as h
 
 COST = 10.0  # per paid hour
@@ -53,6 +58,29 @@ def test_over_cover_sends_the_second_agent_to_another_type(tmp_path, types, obje
         a["min_hours_horizon"] = 4
     res = h.run(h.load(tmp_path, data), {})
     assert res.status == "OPTIMAL" and res.objective == pytest.approx(objective)
+
+
+def test_a_model_offering_no_shift_of_a_type_still_counts_its_shortfall(tmp_path):
+    # D needs one (100 short), N needs one (50 short); the model offers the
+    # agent N shifts only: its objective is the roster's, D's shortfall included
+    cover = [
+        {"shift_type": "D", "required": 1, "under_penalty": 100},
+        {"shift_type": "N", "required": 1, "under_penalty": 50},
+    ]
+    p = h.problem(h.load(tmp_path, _case(1, cover)), {})
+    cands = CandidateIndex(p, nominal_only=False)
+    night = p.sites[0].tpl.start % 1440 == 20 * 60
+    only = copy.copy(cands)
+    only.by_day = [{d: ks[night[ks]] for d, ks in by.items()} for by in cands.by_day]
+    empty = State.empty(p)
+    built = build(p, empty, [0], range(p.n_days), only)
+    solver = cp_model.CpSolver()
+    assert solver.solve(built.model) == cp_model.OPTIMAL
+    roster = read_solution(p, empty, built, solver)
+    assert roster.works[0, 0] and night[roster.tpl[0, 0]]  # N: 40 against 50 short
+    model_objective = solver.objective_value / 100 + built.constant
+    assert model_objective == pytest.approx(4 * COST + 100)
+    assert evaluate(p, roster).total == pytest.approx(model_objective)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
