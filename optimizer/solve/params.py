@@ -17,7 +17,7 @@ class SearchParams:
     # neighbourhood search, then the whole model in one CP-SAT solve
     full_model_max_literals: int = 40_000
     # small problems: the neighbourhood search's share of the time before the whole model
-    small_lns_share: float = 0.8
+    small_lns_share: float = 0.6
     # … the dive from column generation's converged master's share of the time left (`dive.py`)
     dive_share: float = 0.6
     # … and the restricted model's share of the time left after it (`restricted.py`)

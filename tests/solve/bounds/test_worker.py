@@ -70,3 +70,18 @@ def test_a_large_problem_is_serialised_in_the_callers_thread(monkeypatch):
         assert worker.lp_done.wait(timeout=20)
         worker.finish()
     assert worker.in_process
+
+
+def test_a_small_problems_converged_master_is_left_for_the_dive(tmp_path):
+    # one agent, 08–12 needed on two days: the master converges at 2 × 40,
+    # and the worker leaves it in the pool, its columns there to dive from
+    cells = {**h.block(0, 8, 12), **h.block(1, 8, 12)}
+    p = h.problem(h.load(tmp_path, h.case(days=2)), cells)
+    worker = BoundWorker(p, StopCriteria(time_limit=20, gap=0.0), small=True)
+    worker.start()
+    assert worker.columns.done.wait(timeout=20)
+    worker.finish()
+    master = worker.columns.master
+    assert master is not None and master.master_value() == pytest.approx(80.0)
+    assert master.open_days() == 2 and len(master.columns) >= 1
+    assert worker.best()[0] == pytest.approx(80.0)
