@@ -150,11 +150,13 @@ def job_progress(ws: Workspace, name: str, rerun_when_done: bool = False) -> Non
     @st.fragment(run_every=1.0 if was_running else None)
     def _panel() -> None:
         job: SolveJob = ws.jobs[name]
-        render_snapshot(job.snapshot(), key=f"cancel_{name}", job=job)
         if was_running and not job.running:
+            # rerun before drawing: the app's run draws the finished solve once
+            # (drawn here too, it would show twice until that run ends)
             if rerun_when_done and job.variant is not None:
                 st.session_state[VARIANT_KEY] = job.variant.name
             st.rerun(scope="app")
+        render_snapshot(job.snapshot(), key=f"cancel_{name}", job=job)
 
     _panel()
 

@@ -72,13 +72,22 @@ def days_to_hold(
         if w[i] > 0.0:
             agree[col.agent] += w[i] * (col.row == rows[col.agent])
     is_open = (cg.held < OFF) & (top >= 0)[:, None]
-    val = np.where(is_open, agree, -1.0)
-    n_open = int(is_open.sum())
+    return surest(np.where(is_open, agree, -1.0), rows, share, level)
+
+
+def surest(
+    val: np.ndarray, rows: np.ndarray, share: float, level: float
+) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """The cells to hold given each open cell's LP value `val` [A, D] (−1
+    where held already) and the value to hold it to `rows` [A, D]: every
+    cell of value ≥ `level`, and at least `share` of the open ones, the
+    surest first; as (agent, days, values)."""
+    n_open = int((val >= 0).sum())
     if n_open == 0:
         return []
     k = max(1, math.ceil(share * n_open), int((val >= level).sum()))
     flat = np.argsort(-val, axis=None, kind="stable")[: min(k, n_open)]
-    pick = np.zeros((A, D), dtype=bool)
+    pick = np.zeros(val.shape, dtype=bool)
     pick.flat[flat] = True
     return [(a, np.flatnonzero(pick[a]), rows[a, pick[a]]) for a in np.flatnonzero(pick.any(1))]
 

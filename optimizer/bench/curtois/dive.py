@@ -25,15 +25,7 @@ import numpy as np
 
 from optimizer.bench.curtois.colgen import FREE, ColumnGeneration
 from optimizer.bench.curtois.evaluate import evaluate
-
-
-def _steps_left(n_open: int, share: float) -> int:
-    """Steps until `n_open` open days are held, `share` of them a step."""
-    steps = 1
-    while n_open > 0:
-        n_open -= max(1, math.ceil(share * n_open))
-        steps += 1
-    return steps
+from optimizer.solve.dive import steps_left, surest
 
 
 def _days_to_hold(
@@ -42,8 +34,8 @@ def _days_to_hold(
     """Open days to hold next, per employee as (e, days, values): on each
     employee's largest-weight column, every open day whose LP value there is
     ≥ `level`, and at least the `share` of all open days with the largest LP
-    value. All held days of an employee agree with one of its columns, so
-    the held days always admit a row."""
+    value (`optimizer.solve.dive.surest`). All held days of an employee
+    agree with one of its columns, so the held days always admit a row."""
     held = cg.held
     x = cg.cell_values()
     _, arg = cg.weights()
@@ -51,13 +43,7 @@ def _days_to_hold(
     rows = np.stack([cg.columns[int(j)].row for j in arg])  # (E, H)
     e_idx, d_idx = np.indices((n_e, h))
     val = x[e_idx, d_idx, rows]  # LP value of the column's value on each day
-    val = np.where(held == FREE, val, -1.0)
-    n_open = int((held == FREE).sum())
-    k = max(1, math.ceil(share * n_open), int((val >= level).sum()))
-    flat = np.argsort(-val, axis=None, kind="stable")[: min(k, n_open)]
-    pick = np.zeros(held.shape, dtype=bool)
-    pick.flat[flat] = True
-    return [(e, np.flatnonzero(pick[e]), rows[e, pick[e]]) for e in np.flatnonzero(pick.any(1))]
+    return surest(np.where(held == FREE, val, -1.0), rows, share, level)
 
 
 def dive(
@@ -89,7 +75,7 @@ def dive(
         while time.monotonic() < deadline:
             n_open = int((cg.held == FREE).sum())
             left = deadline - time.monotonic()
-            step_end = time.monotonic() + left / _steps_left(n_open, share)
+            step_end = time.monotonic() + left / steps_left(n_open, share)
             cg.run(step_end, price_limit=price_limit, target=best)
             if cg.integer_bound is not None and cg.integer_bound >= best:
                 break  # nothing better below this node
