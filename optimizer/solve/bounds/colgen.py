@@ -16,7 +16,14 @@ dual is the cell's price. On problems with rules that look past a week the
 agents are priced over the whole horizon (`horizon.py`), so the master's
 columns keep those rules too. The next prices are the master's
 duals smoothed towards the best prices so far (Wentges), which stops the
-duals from jumping between extremes in the first rounds.
+duals from jumping between extremes in the first rounds. Where every
+roster's objective is a whole number, the master has converged once its
+value rounded up meets the bound's.
+
+The converged master is also where a roster comes from (`solve/dive.py`):
+days held to a template or off keep the pricing and the master to them
+(`ColumnGeneration.hold`), and the values then bound only the rosters
+that keep them.
 """
 
 from __future__ import annotations
@@ -215,6 +222,7 @@ class ColumnGeneration:
         self.held_best = -math.inf  # the same while days are held: of the restricted problem
         self.rounds = 0
         self.columns: list[Column] = []
+        self._of_agent: list[list[int]] = [[] for _ in range(p.n_agents)]  # their indices
         self.held = np.full((p.n_agents, p.n_days), -2, dtype=np.int64)  # −2 open, OFF, template
         self._adjust: np.ndarray | None = None  # entry values that keep the pricing to held days
         c = pricing.c
@@ -259,6 +267,7 @@ class ColumnGeneration:
         rows[priced.agent, day] = tpl
         for a, var in new.items():
             r_idx, r_n = by_agent[a]
+            self._of_agent[a].append(len(self.columns))
             self.columns.append(
                 Column(
                     a, var, float(cost[a]), rows[a], np.array(r_idx, dtype=np.int64),
@@ -437,8 +446,9 @@ class ColumnGeneration:
             entries = self._agent_day[j0:j1]
             self._adjust[entries] = np.where(c.tpl[entries] == k, HOLD, -HOLD)
         held = self.held[agent] >= OFF
-        for col in self.columns:
-            if col.agent == agent and (col.row[held] != self.held[agent, held]).any():
+        for i in self._of_agent[agent]:
+            col = self.columns[i]
+            if (col.row[held] != self.held[agent, held]).any():
                 col.var.SetUb(0.0)
         self.held_best = -math.inf  # a new restricted problem
 
