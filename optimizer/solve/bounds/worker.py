@@ -45,6 +45,7 @@ LP_SHARE = 0.4  # large problems: the LP's share of the time (the Lagrangian get
 PRICES_EVERY = 3.0  # seconds between price updates sent from the child process
 UPPER_EVERY = 1.0  # seconds between incumbent updates sent to it
 WHOLE_SLACK = 1e-6  # a bound this far above a whole number is that number, LP rounding
+FINISH_LEAST, FINISH_MOST = 1.0, 15.0  # seconds `finish` waits for the last value, least and most
 
 Report = Callable[[tuple[Any, ...]], None]
 
@@ -311,10 +312,15 @@ class BoundWorker:
         self._halt.set()
 
     def finish(self) -> None:
-        """Stop the bound search and wait for its last value."""
+        """Stop the bound search and wait for its last value: as long as the
+        solve has time left, at least `FINISH_LEAST` and at most
+        `FINISH_MOST` seconds. A pricing round still running then (one
+        round of a large horizon programme can take longer) is left to end
+        on its own: the solve keeps to its limit and its bound so far."""
         self.halt()
         if self.thread.is_alive():
-            self.thread.join(timeout=15.0)
+            wait = min(FINISH_MOST, max(FINISH_LEAST, self.stop.remaining()))
+            self.thread.join(timeout=wait)
         with self._lock:
             if self._lagrange is not None and self._value == self._lagrange.value:
                 self._method = self._lagrange.method

@@ -85,3 +85,28 @@ def test_a_small_problems_converged_master_is_left_for_the_dive(tmp_path):
     assert master is not None and master.master_value() == pytest.approx(80.0)
     assert master.open_days() == 2 and len(master.columns) >= 1
     assert worker.best()[0] == pytest.approx(80.0)
+
+
+def test_finish_leaves_a_round_running_past_the_limit(monkeypatch, tmp_path):
+    # a bound round that takes 5 s more: with no time left, finish waits its
+    # least (1 s, not the 15 s at most) and returns with the bound so far;
+    # the round ends on its own
+    import threading
+
+    from optimizer.solve.bounds import worker as wk
+
+    release = threading.Event()
+
+    def stuck(*args, **kwargs):  # type: ignore[no-untyped-def]
+        release.wait(timeout=5)
+
+    monkeypatch.setattr(wk, "prove", stuck)
+    p = h.problem(h.load(tmp_path, h.case(days=1)), h.block(0, 8, 12))
+    worker = BoundWorker(p, StopCriteria(time_limit=0.01), small=True)
+    worker.start()
+    worker.finish()
+    assert worker.running()  # left to end on its own
+    assert worker.best() == (None, "no bound proved yet")
+    release.set()
+    worker.thread.join(timeout=10)
+    assert not worker.running()
