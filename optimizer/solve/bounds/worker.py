@@ -4,8 +4,9 @@ First the LP relaxation (`lp.py`) — exact on small problems
 (milliseconds), with coverage summed over blocks of intervals on large
 ones (the exact LP does not solve in time there; `lp_block`) — then, from the
 LP's coverage prices, the Lagrangian dual: column generation on small
-problems (converges in a fraction of a second), subgradient steps on large
-ones (a master LP round there takes seconds).
+problems, subgradient steps on large ones (a master LP round there takes
+seconds). A small problem's converged master is left in the column pool,
+for the search to dive from (`solve/dive.py`).
 
 On small problems this runs in a thread. On large ones it runs in a child
 process: the subgradient steps are numpy passes that would otherwise fight
