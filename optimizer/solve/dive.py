@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.solve.bounds.colgen import OFF, ColumnGeneration
+from optimizer.solve.bounds.colgen import OFF, OPEN, ColumnGeneration
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def days_to_hold(
     for i, col in enumerate(cg.columns):
         if w[i] > 0.0:
             agree[col.agent] += w[i] * (col.row == rows[col.agent])
-    is_open = (cg.held < OFF) & (top >= 0)[:, None]
+    is_open = (cg.held == OPEN) & (top >= 0)[:, None]
     return surest(np.where(is_open, agree, -1.0), rows, share, level)
 
 

@@ -27,7 +27,7 @@ from ortools.sat.python import cp_model
 from optimizer.solve.problem import COST_SCALE, Problem
 from optimizer.solve.rules import SEQUENCE_RULES, AgentDays
 from optimizer.solve.state import FAIRNESS_UNIT, State, cover, on_duty
-from optimizer.solve.type_cover import cell_counts, counts, shift_numbers
+from optimizer.solve.type_cover import cell_counts, cells_cost, counts, shift_numbers
 from optimizer.solve.wishes import shift_prices
 
 
@@ -255,9 +255,7 @@ def _type_cover(p: Problem, inc: State, built: Built) -> list:
             chosen[c].append(lit)
     left = np.ones(len(tc.required), dtype=bool)
     left[list(chosen)] = False
-    gap = tc.required[left] - fixed[left]
-    built.constant += float((tc.under[left] * np.clip(gap, 0, None)).sum())
-    built.constant += float((tc.over[left] * np.clip(-gap, 0, None)).sum())
+    built.constant += cells_cost(p, fixed[left], left)
     terms = []
     for c, lits in chosen.items():
         req, n = int(tc.required[c]), int(fixed[c])

@@ -249,6 +249,9 @@ def _agent_terms(
     return w.cost * cost, w.cost * ot, pref, fair, float(stab), requests_cost(p, s)
 
 
+WHOLE_SLACK = 1e-6  # a bound this far above a whole number is that number (LP rounding)
+
+
 def whole_objective(p: Problem) -> bool:
     """Whether every roster's objective is a whole number: every term counts
     agents, shifts, days or requests at whole prices (no pay, fairness or

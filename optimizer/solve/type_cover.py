@@ -105,16 +105,21 @@ def cell_counts(p: Problem, n: np.ndarray) -> np.ndarray:
     return (tc.sites * n[:, tc.day, tc.type].T).sum(axis=1)
 
 
-def type_cover_cost(p: Problem, s: State) -> float:
-    """The term of `s`: each agent short times its cell's shortfall price,
-    each agent beyond times its over-cover price."""
+def cells_cost(p: Problem, n: np.ndarray, cells: np.ndarray | slice = slice(None)) -> float:
+    """The term of `n` agents in `cells` (all by default): each agent short
+    times its cell's shortfall price, each agent beyond times its
+    over-cover price."""
     tc = p.type_cover
-    if not tc.any:
+    gap = tc.required[cells] - n
+    short, extra = np.clip(gap, 0, None), np.clip(-gap, 0, None)
+    return float((tc.under[cells] * short).sum() + (tc.over[cells] * extra).sum())
+
+
+def type_cover_cost(p: Problem, s: State) -> float:
+    """The term of `s` (`cells_cost` of its counts)."""
+    if not p.type_cover.any:
         return 0.0
-    n = cell_counts(p, counts(p, s.works, s.tpl))
-    short = np.clip(tc.required - n, 0, None)
-    extra = np.clip(n - tc.required, 0, None)
-    return float((tc.under * short).sum() + (tc.over * extra).sum())
+    return cells_cost(p, cell_counts(p, counts(p, s.works, s.tpl)))
 
 
 def type_cover_values(p: Problem, s: State, a: int) -> np.ndarray:

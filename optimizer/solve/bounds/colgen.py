@@ -41,9 +41,10 @@ from optimizer.solve.bounds.horizon import looks_past_a_week
 from optimizer.solve.bounds.lagrange import AgentPricing, Priced
 from optimizer.solve.bounds.lp import Bound
 from optimizer.solve.problem import Problem
+from optimizer.solve.state import WHOLE_SLACK
+from optimizer.solve.type_cover import cells_cost
 
 SMOOTHING = 0.7  # weight of the best prices so far in the next prices (dual stabilisation)
-WHOLE_SLACK = 1e-6  # a value this far above a whole number is that number (LP rounding)
 SUPPORT = 1e-6  # a column the master's optimum weighs more than this is in its support
 
 
@@ -59,7 +60,6 @@ class ColumnPool:
         self._support: list[set[tuple[int, int]]] = [set() for _ in range(n_agents)]
         self._rounded: list[set[tuple[int, int]]] = [set() for _ in range(n_agents)]
         self.rounds = 0
-        self.dives = 0  # rosters from a dive (`dived`)
         self.done = threading.Event()  # column generation has ended
         self.master: ColumnGeneration | None = None  # its master, where it converged
 
@@ -96,7 +96,6 @@ class ColumnPool:
                 self._rounded[a] = mine
                 self._support[a] |= mine
                 self._shifts[a] |= mine
-            self.dives += 1
 
     def rounded(self, a: int) -> set[tuple[int, int]]:
         """The shifts of agent a's heaviest schedule in the last master LP's optimum."""
@@ -153,6 +152,7 @@ class Column:
 
 
 OFF = -1  # a day off in a column's row and in a held day
+OPEN = -2  # a day not held
 
 
 class ColumnGeneration:
@@ -223,22 +223,27 @@ class ColumnGeneration:
         self.rounds = 0
         self.columns: list[Column] = []
         self._of_agent: list[list[int]] = [[] for _ in range(p.n_agents)]  # their indices
-        self.held = np.full((p.n_agents, p.n_days), -2, dtype=np.int64)  # −2 open, OFF, template
+        self.held = np.full((p.n_agents, p.n_days), OPEN, dtype=np.int64)  # OPEN, OFF or a template
         self._adjust: np.ndarray | None = None  # entry values that keep the pricing to held days
         c = pricing.c
         self._agent_day = np.argsort(c.agent * p.n_days + c.day, kind="stable")
         self._agent_day_key = (c.agent * p.n_days + c.day)[self._agent_day]
 
     # -- one pricing round ------------------------------------------------
-    def price_round(self) -> tuple[Priced, bool]:
-        """Price every agent at the current prices, add the schedules as
-        columns and re-solve the master; the pricing's answer, and whether
-        the master solved."""
+    def price_round(self) -> tuple[Priced, bool, bool]:
+        """Price every agent at the current prices, add the schedules that
+        keep the held days as columns and re-solve the master; the
+        pricing's answer, whether the master solved, and whether every
+        agent's schedule kept its held days."""
         p, pricing = self.p, self.pricing
         self.rounds += 1
         priced = pricing.price(self.lam, self.mu, self._adjust)
         cost, ua, uq, ubk, counts = _columns(pricing, priced, self.lam, self.mu, self.block)
-        agrees = self._agrees(priced)
+        rows = np.full((p.n_agents, p.n_days), OFF, dtype=np.int64)
+        day, tpl = pricing.c.day[priced.entry], pricing.c.tpl[priced.entry]
+        rows[priced.agent, day] = tpl
+        held = self.held >= OFF
+        agrees = ~((rows != self.held) & held).any(axis=1)
         new: dict[int, pywraplp.Variable] = {}
         for a in np.flatnonzero(agrees).tolist():
             var = self.lp.NumVar(0.0, self.lp.infinity(), "")
@@ -262,9 +267,6 @@ class ColumnGeneration:
                     row, var = self.typed_rows[cell], new[a]
                     row.SetCoefficient(var, row.GetCoefficient(var) + 1.0)
                     cells_by_agent[a].append(cell)
-        rows = np.full((p.n_agents, p.n_days), OFF, dtype=np.int64)
-        day, tpl = pricing.c.day[priced.entry], pricing.c.tpl[priced.entry]
-        rows[priced.agent, day] = tpl
         for a, var in new.items():
             r_idx, r_n = by_agent[a]
             self._of_agent[a].append(len(self.columns))
@@ -277,18 +279,7 @@ class ColumnGeneration:
         if self.pool is not None:
             mine = np.isin(priced.agent, np.flatnonzero(agrees))
             self.pool.add(priced.agent[mine], day[mine], tpl[mine])
-        return priced, self.lp.Solve() == pywraplp.Solver.OPTIMAL
-
-    def _agrees(self, priced: Priced) -> np.ndarray:
-        """[A] whether each agent's priced schedule keeps its held days (all
-        True while none is held)."""
-        p = self.p
-        if self._adjust is None:
-            return np.ones(p.n_agents, dtype=bool)
-        rows = np.full((p.n_agents, p.n_days), OFF, dtype=np.int64)
-        rows[priced.agent, self.pricing.c.day[priced.entry]] = self.pricing.c.tpl[priced.entry]
-        held = self.held >= OFF
-        return ~((rows != self.held) & held).any(axis=1)
+        return priced, self.lp.Solve() == pywraplp.Solver.OPTIMAL, bool(agrees.all())
 
     def next_prices(self, improved: bool) -> None:
         """The master's duals, smoothed towards the best prices so far after a
@@ -347,8 +338,9 @@ class ColumnGeneration:
             if halt is not None and halt.is_set():
                 break
             it += 1
-            priced, solved = self.price_round()
-            value = priced.value if not held else self._held_value(priced)
+            priced, solved, kept = self.price_round()
+            # where an agent's pricing could not keep its held days, no bound of the restriction
+            value = priced.value if kept else -math.inf
             best = self.held_best if held else self.best
             improved = value > best + 1e-9
             if improved:
@@ -374,11 +366,6 @@ class ColumnGeneration:
                 break
             self.next_prices(improved)
         return status
-
-    def _held_value(self, priced: Priced) -> float:
-        """The Lagrangian value of the restricted problem (days held), or −∞
-        where an agent's pricing could not keep its held days."""
-        return priced.value if self._agrees(priced).all() else -math.inf
 
     def _publish_support(self) -> None:
         """The shifts of the columns the master's optimum uses, and of each
@@ -425,9 +412,7 @@ class ColumnGeneration:
             np.add.at(typed, col.type_cells, 1.0)
         cost += float((self.row_pen * np.clip(self.row_need - cover, 0.0, None)).sum())
         if self.typed_rows:
-            tc = self.p.type_cover
-            cost += float((tc.under * np.clip(tc.required - typed, 0.0, None)).sum())
-            cost += float((tc.over * np.clip(typed - tc.required, 0.0, None)).sum())
+            cost += cells_cost(self.p, typed)
         return cost
 
     # -- held days -------------------------------------------------------------
@@ -437,7 +422,6 @@ class ColumnGeneration:
         p, c = self.p, self.pricing.c
         if self._adjust is None:
             self._adjust = np.zeros(len(c.agent))
-            self.held_best = -math.inf
         self.held[agent, days] = values
         keys = agent * p.n_days + np.asarray(days)
         lo = np.searchsorted(self._agent_day_key, keys, side="left")
@@ -454,7 +438,7 @@ class ColumnGeneration:
 
     def release(self) -> None:
         """Every day open again, every column back in the master."""
-        self.held[:] = -2
+        self.held[:] = OPEN
         self._adjust = None
         self.held_best = -math.inf
         for col in self.columns:
@@ -462,7 +446,7 @@ class ColumnGeneration:
         self.lp.Solve()
 
     def open_days(self) -> int:
-        return int((self.held < OFF).sum())
+        return int((self.held == OPEN).sum())
 
     def bound(self, status: str, seconds: float) -> Bound:
         """The best Lagrangian value as the whole problem's bound."""

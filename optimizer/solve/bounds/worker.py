@@ -37,7 +37,7 @@ from optimizer.solve.bounds.colgen import ColumnGeneration, ColumnPool
 from optimizer.solve.bounds.lagrange import lagrangian_bound
 from optimizer.solve.bounds.lp import Bound, lp_bound
 from optimizer.solve.problem import Problem
-from optimizer.solve.state import whole_objective
+from optimizer.solve.state import WHOLE_SLACK, whole_objective
 from optimizer.solve.stop import StopCriteria
 
 LP_BLOCK = 16  # large problems: the LP sums coverage over blocks of 16 intervals …
@@ -45,7 +45,6 @@ LP_BLOCK_AGENTS = 1000  # … and 16 more for each further 1,000 agents (`lp_blo
 LP_SHARE = 0.4  # large problems: the LP's share of the time (the Lagrangian gets the rest)
 PRICES_EVERY = 3.0  # seconds between price updates sent from the child process
 UPPER_EVERY = 1.0  # seconds between incumbent updates sent to it
-WHOLE_SLACK = 1e-6  # a bound this far above a whole number is that number, LP rounding
 FINISH_LEAST, FINISH_MOST = 1.0, 15.0  # seconds `finish` waits for the last value, least and most
 
 Report = Callable[[tuple[Any, ...]], None]
