@@ -201,10 +201,13 @@ def reoptimise_agents(
 
 def guided_pass(
     ctx: Replanning, state: State, agents: list[int], prices: np.ndarray, seed: int
-) -> tuple[State, Evaluation]:
+) -> tuple[State, Evaluation] | None:
     """Re-plan every agent of `agents` in turn valuing the cells still needed
     at `prices` (e.g. the LP's coverage duals) instead of the queues'
-    penalties, keeping every change; then allocate exactly.
+    penalties, keeping every change; then allocate exactly. None when the
+    stop comes first: a pass cut short is a half-moved roster the callers
+    drop, so it is not allocated (on a large problem the allocation takes
+    about a second of the time kept back for the finish).
 
     Penalties make an agent fill whatever is short that pays most, so a
     rare-language agent stays on a common language when that pays more —
@@ -216,7 +219,7 @@ def guided_pass(
     trial = state.copy()
     for a in agents:
         if ctx.stop.should_stop():
-            break
+            return None
         if not p.eligible[a].any():
             continue
         new = replan(ctx, trial, a, seed, prices)

@@ -171,10 +171,12 @@ def guided_rounds(search: Search, order: list[int], state: State, best: Evaluati
         prices = guide_prices(p, bounds.prices)
         scarce_first = [int(a) for a in agent_order(p)]
         seed = search.seed + int(search.stats["guided_rounds"])  # type: ignore[call-overload]
-        trial, trial_best = guided_pass(ctx, state, scarce_first, prices, seed)
+        guided = guided_pass(ctx, state, scarce_first, prices, seed)
         stop.count_pass()
         search.count("guided_rounds")
-        trial, trial_best = passes(search, order, trial, trial_best, prm.repair_passes)
+        if guided is None:  # cut short: dropped
+            break
+        trial, trial_best = passes(search, order, *guided, prm.repair_passes)
         gained = best.total - trial_best.total
         verdict = "kept" if gained > 0 else "dropped"
         rounds = search.stats["guided_rounds"]
@@ -219,12 +221,18 @@ def guided_neighbourhoods(
         prices = guide_prices(p, bounds.prices)
         search.count("guided_neighbourhoods")
         seed = search.seed + int(search.stats["guided_neighbourhoods"])  # type: ignore[call-overload]
-        trial, trial_best = guided_pass(ctx, state, members, prices, seed)
+        guided = guided_pass(ctx, state, members, prices, seed)
+        if guided is None:  # cut short: dropped
+            stop.count_pass()
+            break
+        trial, trial_best = guided
         freed = set(members)
         others = [a for a in order if a not in freed]
         search.rng.shuffle(others)
         repair = members + others[: len(members)]
         for r in range(prm.neighbourhood_repairs):
+            if stop.should_stop():  # each repair ends on an exact allocation: skip, not cut
+                break
             search.rng.shuffle(repair)
             trial, trial_best, _ = reoptimise_agents(ctx, trial, trial_best, repair, seed + r)
         stop.count_pass()

@@ -17,7 +17,7 @@ from optimizer.solve.allocate import optimal_allocation
 from optimizer.solve.improve import Replanning, guided_pass, reoptimise_agents, replan
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.state import State, evaluate
-from optimizer.solve.stop import StopCriteria
+from optimizer.solve.stop import MaxPasses, MaxRuntime, StopCriteria
 from tests.solve import helpers as h
 
 
@@ -110,6 +110,14 @@ def test_a_re_plan_leaves_the_roster_it_started_from_as_it_was():
         for x, y in zip(state.alloc, kept.alloc, strict=True):
             assert np.array_equal(x, y)
         assert evaluate(p, state).total == before.total
+
+
+def test_a_guided_pass_the_stop_cuts_short_returns_nothing():
+    # a half-moved roster is for the caller to drop, not to allocate
+    with _two_languages(spanish_from=14, a2_from=20) as (_, p, cands, state, _):
+        ctx = Replanning(p, cands, StopCriteria.of(MaxPasses(0), MaxRuntime(10)))
+        prices = np.where(np.arange(2)[:, None] == 0, 20.0, 40.0) * (p.required > 0)
+        assert guided_pass(ctx, state, [0, 1], prices, 0) is None
 
 
 def test_a_guided_pass_makes_a_swap_no_single_agent_move_makes():

@@ -13,6 +13,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 
 from optimizer.check import check_roster
+from optimizer.solve import improve
 from optimizer.solve.activity_plan import activities
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.params import SearchParams
@@ -20,7 +21,7 @@ from optimizer.solve.passes import guided_neighbourhoods
 from optimizer.solve.problem import Problem
 from optimizer.solve.search import Search
 from optimizer.solve.state import evaluate
-from optimizer.solve.stop import StopCriteria, no_progress
+from optimizer.solve.stop import Criterion, StopCriteria, no_progress
 from tests.solve import helpers as h
 
 
@@ -46,6 +47,37 @@ def test_a_neighbourhood_moves_a_misplaced_shift_then_a_round_without_gain_ends_
     assert p.sites[0].tpl.local_start[new.tpl[0, 0]] == 8 * 60
     assert search.stats["guided_neighbourhoods"] == 2
     assert search.stats["guided_neighbourhoods_kept"] == 1
+
+
+class _AfterChecks(Criterion):
+    """Met from the (n+1)-th time it is asked on: a stop that comes mid-phase."""
+
+    def __init__(self, n: int) -> None:
+        self.left = n
+
+    def met(self, run: object) -> bool:
+        self.left -= 1
+        return self.left < 0
+
+
+def test_a_neighbourhood_whose_guided_pass_is_cut_short_is_dropped(monkeypatch):
+    # the misplaced shift of the test above; the stop comes on the third check,
+    # inside the guided pass (the loop and the gap checks ask first): the
+    # half-moved roster is not kept, the neighbourhood is counted, and no
+    # allocation (a second on a large problem) runs after the stop
+    with tempfile.TemporaryDirectory() as tmp:
+        p, cands, state = h.misplaced_shift(Path(tmp))
+    before = evaluate(p, state)
+    search = _search(p, cands, p.penalty[:, None] * np.ones_like(p.required, dtype=float))
+    search.stop = search.stop.until(_AfterChecks(2))
+    search.stats.update(guided_neighbourhoods=0)
+    allocations = []
+    monkeypatch.setattr(improve, "optimal_allocation", lambda *a: allocations.append(a))
+    new, after = guided_neighbourhoods(search, [0], state, before)
+    assert allocations == []
+    assert new is state and after is before
+    assert search.stats["guided_neighbourhoods"] == 1
+    assert search.stop.tally.passes == 1
 
 
 def test_without_prices_there_is_no_neighbourhood():
