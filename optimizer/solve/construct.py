@@ -28,7 +28,12 @@ from optimizer.solve.type_cover import type_cover_values
 from optimizer.solve.wishes import shift_prices
 
 TOP_K = 10  # templates per day in the first, small model of an agent
-ANCHORS = 3  # arcs a week's start band may take in a re-plan, besides the agent's current one
+# arcs a week's start band may take in a re-plan, besides the agent's current one: up to
+# this many a pass takes about as long as with a few (the programme's other work
+# dominates), and each re-plan may move a week's starts to more places; beyond it the
+# programme's states, and a pass's time, grow fast (`sunroster bench workability`
+# measures the rosters)
+ANCHORS = 8
 
 
 def agent_order(p: Problem) -> np.ndarray:
