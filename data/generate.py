@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from optimizer.bench.scale import demand_shape  # noqa: E402
 from optimizer.jurisdictions import rule_set  # noqa: E402
+from optimizer.scenario.bundled import ACTIVITIES, WEIGHTS  # noqa: E402
 from optimizer.scenario.load import load_scenario  # noqa: E402
 from optimizer.staffing.requirements import compute_requirements  # noqa: E402
 from optimizer.timegrid import grid_bounds, iso_utc  # noqa: E402
@@ -66,14 +67,7 @@ SITES = [
 # labour rules: one rule set per site's country, from optimizer/jurisdictions/ (the
 # legal basis of each figure is in that country's module)
 RULES = {s[8]: rule_set(s[8]) for s in SITES}
-ACTIVITIES = {
-    "min_minutes": 60,
-    "max_switches_per_shift": 2,
-}  # queue stretches of an hour, 2 switches
-# steady starts inside the band: 5 (reporting currency) per hour a start lies from
-# where its week's band begins, and per hour the band moves from week to week;
-# 40 per isolated working day (8 such hours: days off come together)
-WEIGHTS = {"cost": 1.0, "preference": 0.0, "fairness": 0.0, "stability": 5.0, "isolated_day": 40.0}
+# the queue stretches and switches and the weights: `optimizer/scenario/bundled.py`
 
 TIERS = {
     "T1": {"hours": "24x7", "closed_on_holidays": False, "under_cover_penalty": 150, "max_occupancy": 0.85,

@@ -21,6 +21,7 @@ import pandas as pd
 from ruamel.yaml import YAML
 
 from optimizer.jurisdictions import rule_set
+from optimizer.scenario.bundled import ACTIVITIES, WEIGHTS
 from optimizer.timegrid import grid_bounds, iso_utc
 from optimizer.tz import zone
 
@@ -79,10 +80,6 @@ def demand_shape(
     return shape * np.array(by_day)[weekday]
 
 
-WORKABLE_ACTIVITIES = {"min_minutes": 60, "max_switches_per_shift": 2}
-STABILITY = 5.0  # weights.stability: currency per hour a start moves
-
-
 def write_synthetic(
     folder: Path,
     agents: int,
@@ -99,7 +96,8 @@ def write_synthetic(
     `workability` its agents work under the whole of contract v1.1: the
     jurisdictions' start band, days off together and consecutive nights,
     plus hour-long queue stretches with at most two switches and steady
-    starts (`weights.stability`), as the bundled scenarios do."""
+    starts (`weights.stability`, `weights.isolated_day`), as the bundled
+    scenarios do (`scenario.bundled`)."""
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
     site_rows = SITES[: max(1, min(sites, len(SITES)))]
@@ -218,8 +216,8 @@ def write_synthetic(
         "demand": "demand.csv",
     }
     if workability:
-        doc["activities"] = dict(WORKABLE_ACTIVITIES)
-        doc["weights"] = {"cost": 1.0, "preference": 0.0, "fairness": 0.0, "stability": STABILITY}
+        doc["activities"] = dict(ACTIVITIES)
+        doc["weights"] = dict(WEIGHTS)
     else:
         for rules in doc["rules"].values():
             for key in ("start_band_hours", "days_off_together", "max_consecutive_nights"):

@@ -16,7 +16,7 @@ from optimizer.bench.report.build import choose, load_records, report
 from optimizer.bench.report.curtois import CURTOIS, goal_rows
 from optimizer.bench.report.delegated import EXPORTS, PACKAGING, _module, nest
 from optimizer.bench.report.record import Record, RecordError, Run, load, save
-from optimizer.bench.report.solver import SOLVE, search_summary
+from optimizer.bench.report.solver import SOLVE, WORKABILITY, search_summary
 from optimizer.bench.report.tools import parse_dashboard, parse_sweep
 
 REPO = Path(__file__).resolve().parents[2]
@@ -230,6 +230,22 @@ def test_the_search_summary_names_only_what_the_solver_counted():
         "3 passes, 12 LNS neighbourhoods (1 kept)"
     )
     assert search_summary({}) == "—"
+
+
+def test_the_price_of_workability_names_the_scenarios_weights_when_recorded():
+    variant = {
+        "variant": "v1 rules", "status": "FEASIBLE", "objective": 100.0, "bound": 90.0,
+        "gap": 0.1, "cost": 80.0, "under_cover_hours": 2.0, "first_roster_seconds": 1.0,
+        "violations": 0, "quality": {},
+    }  # fmt: skip
+    record = Record("workability", {}, (), {"variants": [variant]})
+    assert "weights.stability" not in WORKABILITY.render(record)  # an older record: none
+    weighed = Record("workability", {}, (), {"variants": [variant], "weights": {
+        "stability": 2.0, "isolated_day": 60.0}})  # fmt: skip
+    assert (
+        "The scenario's terms for steady rosters: `weights.stability` 2 per hour a start "
+        "moves, `weights.isolated_day` 60 per isolated working day."
+    ) in WORKABILITY.render(weighed)
 
 
 # -- what other modules print, read back -------------------------------------------------

@@ -2,7 +2,7 @@
 stability and isolated-day weights) become the same text levers as `sweep
 --vary`, and only where they change the scenario; run headless with
 Streamlit's AppTest on the bundled tiny scenario (start band 2 h, 2 days off
-together, activities set, stability 5)."""
+together, activities set, stability 2)."""
 
 from __future__ import annotations
 
@@ -42,5 +42,5 @@ def test_the_controls_say_what_the_scenario_has_now(app, tiny_out):  # noqa: F81
     assert band.value == "as is" and band.options[:2] == ["as is", "off"]
     assert "now: 2" in band.help
     assert at.selectbox(key="wi_rules_max_consecutive_nights").value == "as is"
-    iso = at.number_input(key="wi_weights_isolated_day")  # tiny: 40 per isolated day
-    assert iso.value is None and "(now: 40)" in iso.help
+    iso = at.number_input(key="wi_weights_isolated_day")  # tiny: 60 per isolated day
+    assert iso.value is None and "(now: 60)" in iso.help

@@ -209,8 +209,8 @@ def _tiny_with(tmp_path: Path, old: str, new: str) -> Path:
         ("night: 1.25", "night: .inf", "(rules.PT.premiums.night), field 'premiums'"),
         ("after_hours: [3, 5]", "after_hours: [.nan, .nan]", "(rules.PT.break.after_hours[0])"),
         ("cost: 1.0,", "cost: .inf,", "(weights.cost), field 'cost'"),
-        ("stability: 5.0,", "stability: .inf,", "(weights.stability), field 'stability'"),
-        ("isolated_day: 40.0}", "isolated_day: .inf}", "(weights.isolated_day)"),
+        ("stability: 2.0,", "stability: .inf,", "(weights.stability), field 'stability'"),
+        ("isolated_day: 60.0}", "isolated_day: .inf}", "(weights.isolated_day)"),
         ("fairness: 0.0,", "fairness: .nan,", "(weights.fairness), field 'fairness'"),
     ],
 )

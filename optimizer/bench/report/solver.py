@@ -344,7 +344,9 @@ def run_workability(s: Settings) -> Measured:
         sc, lambda: StopCriteria(time_limit=limit, gap=0.0, workers=s.workers), s.seed
     )
     variants = json.loads(json.dumps([asdict(p) for p in rows], default=_plain))
-    return Measured((run,), {"scenario_path": str(s.scenario), "variants": variants})
+    weights = {"stability": sc.weights.stability, "isolated_day": sc.weights.isolated_day_price}
+    data = {"scenario_path": str(s.scenario), "weights": weights, "variants": variants}
+    return Measured((run,), data)
 
 
 def _plain(o: Any) -> Any:
@@ -357,6 +359,14 @@ def render_workability(record: Record) -> str:
 
     rows = [workability.Priced(**v) for v in record.data["variants"]]
     out = [workability.markdown(rows)]
+    weights = record.data.get("weights")
+    if weights:  # the soft terms the "stability" variants price
+        out.insert(
+            0,
+            f"The scenario's terms for steady rosters: `weights.stability` "
+            f"{weights['stability']:g} per hour a start moves, `weights.isolated_day` "
+            f"{weights['isolated_day']:g} per isolated working day.",
+        )
     if len(rows) > 1 and rows[0].variant == "v1 rules" and rows[-1].variant == "v1.1 (all)":
         out.append(goals(workability_goals(rows[0], rows[-1])))
     return "\n\n".join(out)
