@@ -11,10 +11,9 @@ from typing import Any
 ACTIVITIES: dict[str, Any] = {"min_minutes": 60, "max_switches_per_shift": 2}
 
 # steady starts inside the band: 2 (reporting currency) per hour a start lies from
-# where its week's band begins, and per hour the band moves from week to week — the
-# least weight at which the baseline's agent-weeks keep one start (at 1 they take
-# two); 60 per isolated working day (30 such hours: days off come together). Each
-# is the least of those tried that meets issue #22's quality goals on the baseline
+# where its week's band begins, and per hour the band moves from week to week; 60
+# per isolated working day (30 such hours: days off come together). The least
+# values tried that meet issue #22's roster-quality goals on the baseline
 # (BENCHMARKS.md, "The price of workability")
 WEIGHTS: dict[str, Any] = {
     "cost": 1.0,
