@@ -27,6 +27,7 @@ from ortools.sat.python import cp_model
 from optimizer.solve.problem import COST_SCALE, Problem
 from optimizer.solve.rules import SEQUENCE_RULES, AgentDays
 from optimizer.solve.state import FAIRNESS_UNIT, State, cover, on_duty
+from optimizer.solve.steadiness import isolated_day_terms, stability_terms
 from optimizer.solve.type_cover import cell_counts, cells_cost, counts, shift_numbers
 from optimizer.solve.wishes import shift_prices
 
@@ -130,6 +131,8 @@ def build(
                 enforce = model.new_bool_var(f"{rule.__name__}[{a}]")
                 built.rule_lits[(a, rule.__name__)] = enforce
             rule(model, p, ad, enforce)
+        objective += stability_terms(model, p, ad, inc)
+        objective += isolated_day_terms(model, p, ad)
         # cost of each free shift: premium-weighted paid minutes at the agent's
         # rate, and what the agent's wishes add to it (`wishes.shift_prices`)
         wish = shift_prices(p, a)
