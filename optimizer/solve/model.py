@@ -12,7 +12,8 @@ and chosen shifts, its shortfall and over-cover priced. Costs are
 premium-weighted paid minutes at each agent's rate (the pay model's
 premiums) and what the agent's wishes add (`wishes`), overtime as minutes over the weekly threshold at
 (overtime − 1) × base rate (a lower estimate: the exact overtime cost is
-measured on the final roster by the pay model).
+measured on the final roster by the pay model); the start moves and
+isolated working days as `steadiness.py` prices them.
 """
 
 from __future__ import annotations
