@@ -132,8 +132,9 @@ def build(
                 enforce = model.new_bool_var(f"{rule.__name__}[{a}]")
                 built.rule_lits[(a, rule.__name__)] = enforce
             rule(model, p, ad, enforce)
-        objective += stability_terms(model, p, ad, inc)
-        objective += isolated_day_terms(model, p, ad)
+        if not assumptions:  # their links would hold the band without its literal
+            objective += stability_terms(model, p, ad, inc)
+            objective += isolated_day_terms(model, p, ad)
         # cost of each free shift: premium-weighted paid minutes at the agent's
         # rate, and what the agent's wishes add to it (`wishes.shift_prices`)
         wish = shift_prices(p, a)

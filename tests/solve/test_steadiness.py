@@ -204,3 +204,22 @@ def test_the_model_charges_a_roster_what_the_evaluation_does(
                     s.works[a, d], s.tpl[a, d] = True, int(ks[0])
                     last_end = d * 1440 + start + 4 * 60
     assert _charged(p, s) == pytest.approx(evaluate(p, s).stability)
+
+
+def test_an_explanations_model_leaves_the_band_to_its_own_literal(tmp_path):
+    # explaining infeasibility switches each rule family off by its literal;
+    # the stability term's arc (which keeps every start within the band) must
+    # not hold the band when its literal is off: 09:00 then 15:00 is allowed
+    p = _problem(tmp_path, 2, {"stability": 5.0}, start_band_hours=2)
+    s = _roster(p, [(0, 9), (1, 15)])
+    cands = CandidateIndex(p, nominal_only=False)
+    built = build(p, s, [0], range(2), cands, coverage=False, assumptions=True)
+    for a, d, k, lit in built.shift_lits:
+        built.model.add(lit == int(s.works[a, d] and s.tpl[a, d] == k))
+    for (_, rule), lit in built.rule_lits.items():
+        built.model.add(lit == int(rule != "start_band"))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(built.model) == cp_model.OPTIMAL
+    built.model.add(built.rule_lits[(0, "start_band")] == 1)
+    assert solver.solve(built.model) == cp_model.INFEASIBLE
