@@ -15,7 +15,9 @@ week with shifts to the agent's next costs its distance round the clock.
 Without such a band a week's arc may be wider and is left out of the model:
 the term only adds to a roster's objective, so the model's optimum and
 bound stay below the roster's (a relaxation), and the evaluation of every
-roster the model returns prices it.
+roster the model returns prices it. Prices are whole cents of a unit of
+minutes that divides every start (`start_unit`), rounded down for the same
+reason.
 """
 
 from __future__ import annotations
@@ -37,6 +39,12 @@ if TYPE_CHECKING:
 HALF_DAY = DAY_MINUTES // 2
 
 
+def _cents(x: float) -> int:
+    """`x` in whole cents, rounded down: the model never charges more than
+    the evaluation, so its bound stays a bound."""
+    return math.floor(x * COST_SCALE + 1e-9)
+
+
 def start_unit(local_starts: np.ndarray) -> int:
     """The largest step in minutes that divides every local start and the
     day: the stability term's unit, so that its prices are whole cents."""
@@ -56,7 +64,7 @@ def stability_terms(
         return []
     local = p.sites[site].tpl.local_start
     unit = start_unit(local)
-    price = round(w * unit / 60.0 * COST_SCALE)  # per unit of minutes
+    price = _cents(w * unit / 60.0)  # per unit of minutes
     turn = DAY_MINUTES // unit
     fixed_arcs = week_arcs(p, inc, ad.agent)
     terms: list[cp_model.LinearExprT] = []
@@ -136,7 +144,7 @@ def isolated_day_terms(
     """What `weights.isolated_day` charges the agent: each working day with
     no shift the day before and the day after, both inside the horizon, as
     objective terms in cents; only days the model may change."""
-    price = round(p.scenario.weights.isolated_day_price * COST_SCALE)
+    price = _cents(p.scenario.weights.isolated_day_price)
     if price <= 0 or not ad.free:
         return []
 

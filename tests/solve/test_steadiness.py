@@ -157,6 +157,17 @@ def test_the_arc_begins_at_a_start_worked(tmp_path):
     assert _charged(p, s) == pytest.approx(4.0)
 
 
+def test_a_price_in_fractions_of_a_cent_is_charged_no_more_than_the_evaluation(tmp_path):
+    # 1/3 an hour over 60-minute units is 33.3 cents a unit: the model charges
+    # 33, never more than the evaluation, so its bound stays a bound
+    weights = {"stability": 1 / 3, "isolated_day": 0.005}
+    p = _problem(tmp_path, 9, weights, start_band_hours=2)
+    s = _roster(p, [(0, 8), (1, 10), (3, 9), (7, 10)])
+    truth = evaluate(p, s).stability
+    assert truth == pytest.approx((3 + 2) / 3 + 2 * 0.005)  # 2 isolated days (Thu, Mon)
+    assert truth - 0.05 <= _charged(p, s) <= truth
+
+
 def test_without_a_start_band_stability_is_left_out_of_the_model(tmp_path):
     # no band: the model cannot tell where a wide arc begins, so it leaves the
     # term out (a relaxation) and takes the more valuable 10:00
