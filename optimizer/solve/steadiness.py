@@ -31,6 +31,7 @@ from ortools.sat.python import cp_model
 
 from optimizer.solve.problem import COST_SCALE
 from optimizer.solve.rules.sequence import AgentDays
+from optimizer.solve.rules.workability import in_band
 from optimizer.solve.state import DAY_MINUTES, State, week_arcs
 
 if TYPE_CHECKING:
@@ -87,15 +88,14 @@ def stability_terms(
         model.add_hint(worked, int(fixed_arcs[wk] >= 0))
         for s, lit in opts:
             model.add_implication(lit, worked)
-            ahead = {v: (s - v) % DAY_MINUTES // unit for v in starts}
-            held = [begins[v] for v in starts if (s - v) % DAY_MINUTES <= band]
-            model.add_bool_or(held).only_enforce_if(lit)  # worked: on the arc
-            most = max(ahead[v] for v in starts if (s - v) % DAY_MINUTES <= band)
+            # the arc starts that hold s, and how far s lies after each
+            ahead = {v: (s - v) % DAY_MINUTES // unit for v in starts if in_band(s, v, band)}
+            model.add_bool_or([begins[v] for v in ahead]).only_enforce_if(lit)  # on the arc
+            most = max(ahead.values())
             if most == 0:
                 continue
             dist = model.new_int_var(0, most, "")
-            far = sum(ahead[v] * begins[v] for v in starts if 0 < ahead[v] <= most)
-            model.add(dist >= far - most * (1 - lit))
+            model.add(dist >= sum(n * begins[v] for v, n in ahead.items()) - most * (1 - lit))
             terms.append(price * dist)
         has.append(worked)
         arc.append(sum((v // unit) * b for v, b in begins.items()))
@@ -148,14 +148,12 @@ def isolated_day_terms(
     if price <= 0 or not ad.free:
         return []
 
-    def worked(d: int) -> cp_model.LinearExprT:
-        return sum(lit for _, lit in ad.days.get(d, ()))
-
+    worked = [sum(lit for _, lit in ad.days.get(d, ())) for d in range(p.n_days)]
     terms: list[cp_model.LinearExprT] = []
     for d in range(1, p.n_days - 1):
         if not ad.free & {d - 1, d, d + 1} or not ad.days.get(d):
             continue
         alone = model.new_bool_var("")
-        model.add(alone >= worked(d) - worked(d - 1) - worked(d + 1))
+        model.add(alone >= worked[d] - worked[d - 1] - worked[d + 1])
         terms.append(price * alone)
     return terms
