@@ -189,7 +189,9 @@ class AgentProgramme:
     whole horizon instead of each week, so the agent's hours over the
     horizon hold exactly, and the weekly minimum, maximum and overtime are
     dropped (a relaxation: for bounds only). `states_max`: the most states
-    of the counters that look past a run (`held_in_state`)."""
+    of the counters that look past a run (`held_in_state`); `quick`: the
+    most states of the quicker relaxations `run` tries first, smallest
+    first."""
 
     def __init__(
         self,
@@ -201,6 +203,7 @@ class AgentProgramme:
         relaxed: bool = False,
         horizon_hours: bool = False,
         states_max: int | None = None,
+        quick: tuple[int, ...] = (),
     ) -> None:
         self.p, self.a = p, a
         self.site = site = int(p.agent_site[a])
@@ -293,10 +296,27 @@ class AgentProgramme:
         )
         self.flat_anchors = np.concatenate(anchors).astype(np.int64)
         self.anchor_ptr = np.r_[0, np.cumsum([len(x) for x in anchors])].astype(np.int64)
+        self.quick: AgentProgramme | None = None
+        if quick:
+            first = AgentProgramme(
+                p, a, templates, anchors, band, relaxed, horizon_hours, quick[-1], quick[:-1]
+            )
+            if len(first.counters.worked) < len(counters.worked):
+                self.quick = first
 
     def run(self, values: np.ndarray) -> tuple[float, np.ndarray] | None:
         """The programme's best plan for option values `values`: its value
-        and the options chosen (indices into `templates`); None if none."""
+        and the options chosen (indices into `templates`); None if none.
+
+        With quick programmes (`quick`: the same rules, fewer of the limits
+        over the horizon held in the state) those run first, the quickest
+        first. Each is a relaxation of the next, so its value is at least
+        the next one's; when its plan keeps the limits it left out, that
+        plan is the next one's best too, and the larger state is not run."""
+        if self.quick is not None:
+            found = self.quick.run(values)
+            if found is None or self.quick.keeps_left_out(self.templates[found[1]]):
+                return found
         c = self.counters
         found, value, chosen = programme(
             self.order, self.day_ptr, self.start, self.end, self.units, self.local, self.kind,

@@ -12,7 +12,9 @@ over the horizon, exactly, except:
 * stability and isolated days cost nothing (`relaxed=True`);
 * the type limits and the weekends it leaves out of its state when that
   would grow too large (`agentdp_counters.held_in_state`, here up to `STATES_MAX`
-  states) are dropped;
+  states) are dropped. Programmes holding fewer of them run first
+  (`AgentProgramme.run`, `QUICK`): a plan that keeps them all is the
+  answer, so the large state runs only where a limit binds;
 * the hours over the horizon: for an agent with such hours, the horizon
   view counts paid units over the horizon and holds them exactly, dropping
   the weekly minimum, maximum and overtime. Where one of those can bind,
@@ -43,6 +45,7 @@ THREADS = 2  # agents priced at once
 STATES_MAX = (
     4096  # the counters past a run the programme may hold (`agentdp_counters.held_in_state`)
 )
+QUICK = (64, 512)  # … and those of its quicker relaxations, run first (`AgentProgramme.run`)
 
 
 def looks_past_a_week(p: Problem) -> bool:
@@ -68,12 +71,12 @@ class HorizonPricing:
         order = np.argsort(c.agent, kind="stable")
         bounds = np.searchsorted(c.agent[order], np.arange(p.n_agents + 1))
         self.entries = [order[bounds[a] : bounds[a + 1]] for a in range(p.n_agents)]
+        held = {"states_max": STATES_MAX, "quick": QUICK}
         self.weekly = [
-            AgentProgramme(p, a, c.tpl[e], relaxed=True, states_max=STATES_MAX)
-            for a, e in enumerate(self.entries)
+            AgentProgramme(p, a, c.tpl[e], relaxed=True, **held) for a, e in enumerate(self.entries)
         ]
         self.whole = [
-            AgentProgramme(p, a, c.tpl[e], relaxed=True, horizon_hours=True, states_max=STATES_MAX)
+            AgentProgramme(p, a, c.tpl[e], relaxed=True, horizon_hours=True, **held)
             if hours_rule(p, a)
             else None
             for a, e in enumerate(self.entries)

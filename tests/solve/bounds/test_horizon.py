@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from optimizer.solve.agentdp import AgentProgramme
 from optimizer.solve.bounds.colgen import column_generation_bound
 from optimizer.solve.bounds.horizon import HorizonPricing, looks_past_a_week
 from optimizer.solve.bounds.lagrange import AgentPricing, lagrangian_bound
@@ -108,3 +109,47 @@ def test_an_agent_without_any_schedule_leaves_the_bound_finite(tmp_path):
     bound, _, _, entry = pricing.best(np.full(len(pricing.c.agent), 5.0))
     assert bound[0] == pytest.approx(10.0) and len(entry) == 0
     assert np.isfinite(column_generation_bound(p, time_limit=2.0, block=1).value)
+
+
+def _limited_case() -> dict:
+    """One agent over two weeks: three shift types with limits, one
+    forbidden succession and one weekend worked at most, so the programme's
+    state holds limits a quick programme of 64 states leaves out."""
+    data = h.case(days=14)
+    data["rules"]["PT"].update(
+        {
+            "min_rest_hours": 8,
+            "max_weekends": 1,
+            "shift_types": [
+                {"id": "D", "start": "07:00", "hours": 4, "max_shifts": 3},
+                {"id": "L", "start": "13:00", "hours": 4, "max_shifts": 4},
+                {"id": "N", "start": "20:00", "hours": 4, "max_shifts": 2},
+            ],
+            "forbidden_successions": [["N", "D"]],
+        }
+    )
+    return data
+
+
+def test_a_quick_programme_run_first_changes_no_answer(tmp_path):
+    # the quick relaxation answers where its plan keeps the limits it left
+    # out, the full state where it does not: the values never differ
+    p = h.problem(h.load(tmp_path, _limited_case()), {})
+    c = AgentPricing(p).c
+    templates = c.tpl[c.agent == 0]
+    full = AgentProgramme(p, 0, templates, relaxed=True, states_max=4096)
+    cascade = AgentProgramme(p, 0, templates, relaxed=True, states_max=4096, quick=(64,))
+    assert cascade.quick is not None
+    assert len(cascade.quick.counters.worked) < len(full.counters.worked)
+    rng = np.random.default_rng(3)
+    answered = {True: 0, False: 0}  # by the quick programme, by the full state
+    for _ in range(200):
+        values = rng.normal(rng.uniform(-5, 20), 15, len(templates))
+        want, got = full.run(values), cascade.run(values)
+        assert (want is None) == (got is None)
+        if want is None:
+            continue
+        assert got[0] == pytest.approx(want[0])
+        quick = cascade.quick.run(values)
+        answered[cascade.quick.keeps_left_out(templates[quick[1]])] += 1
+    assert answered[True] > 0 and answered[False] > 0
