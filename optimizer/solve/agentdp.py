@@ -52,10 +52,12 @@ forbidden successions of shift types and their limits, where the state
 stays small (`held_in_state`: otherwise a plan breaking the type limits or
 the weekends is refused, and the agent's CP-SAT model decides). An agent's
 paid
-hours over the horizon (`min_hours_horizon`, `max_hours_horizon`) are not
-in the state: a plan outside them is run again with a price per paid
-minute (`within_horizon_hours`), a heuristic that may miss the best plan
-within them, or any.
+hours over the horizon (`min_hours_horizon`, `max_hours_horizon`): where
+no weekly limit or overtime can bind, `best_plan` runs the horizon view,
+whose state counts them exactly; otherwise they are not in the state, and
+a plan outside them is run again with a price per paid minute
+(`within_horizon_hours`), a heuristic that may miss the best plan within
+them, or any.
 Day-level rules are already in the agent's candidates. The fairness term
 couples all days of the horizon and is left out, as the one-agent CP-SAT
 model of `construct.best_schedule` leaves it out: the neighbourhood models
@@ -159,9 +161,15 @@ def best_plan(
     if p.n_days == 0:
         return prog.templates[:0]
     net = np.asarray(net, dtype=float)
+    low, high = int(p.hmin[a]), int(p.hmax[a])
+    if (low > 0 or high < NO_LIMIT) and not prog.weekly:
+        # no weekly limit or overtime can bind: the horizon view is exact
+        prog = AgentProgramme(p, a, templates, anchors, band, horizon_hours=True)
+        run = prog.run(net) if prog.feasible else None
+        plan = None if run is None else prog.templates[run[1]]
+        return plan if plan is not None and prog.keeps_left_out(plan) else None
     run = prog.run(net)
     chosen = None if run is None else run[1]
-    low, high = int(p.hmin[a]), int(p.hmax[a])
     if chosen is not None and (low > 0 or high < NO_LIMIT):
         slack = (
             np.abs(net).max(initial=0.0) + prog.stab * DAY_MINUTES + prog.isolated.max(initial=0.0)

@@ -239,3 +239,26 @@ def test_a_bonus_on_paid_minutes_reaches_the_horizons_minimum(tmp_path):
     p = h.problem(h.load(tmp_path, data), {})
     plan = _plan(p, 0, lambda d, x: -1.0 if (d, x) in {(0, 9), (2, 9), (4, 9)} else -5.0)
     assert plan == [(0, 9), (2, 9), (4, 9)]
+
+
+def test_hours_over_the_horizon_hold_exactly_where_no_weekly_limit_binds(tmp_path):
+    # 12 h over three days: two 8-hour shifts worth 10 each and a 4-hour one
+    # worth 4.5. The best within 12 h is an 8-hour shift and the 4-hour one
+    # (14.5); a price per paid minute never separates them (the 4-hour shift
+    # goes at a lower price than either 8-hour one), so only a programme that
+    # counts the hours finds it
+    data = h.case(days=3)
+    data["rules"]["PT"]["shift_hours"] = [4, 8]
+    data["agents"][0]["max_hours_horizon"] = 12
+    p = h.problem(h.load(tmp_path, data), {})
+    tpl = p.sites[0].tpl
+    ks = p.cand[0]
+    at_nine = (tpl.start[ks] % 1440) == 9 * 60
+    hours = tpl.paid[ks] // 60
+    day = tpl.day[ks]
+    net = np.where(at_nine & (hours == 8) & (day < 2), 10.0, -1.0)
+    net = np.where(at_nine & (hours == 4) & (day == 2), 4.5, net)
+    plan = best_plan(p, 0, ks, net)
+    assert plan is not None
+    assert sorted(int(tpl.paid[k]) // 60 for k in plan) == [4, 8]
+    assert float(net[np.searchsorted(ks, plan)].sum()) == pytest.approx(14.5)
