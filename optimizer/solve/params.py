@@ -16,6 +16,9 @@ class SearchParams:
     # problems with at most this many shift literals are small: a short
     # neighbourhood search, then the whole model in one CP-SAT solve
     full_model_max_literals: int = 40_000
+    # … and at most this many days: over a longer horizon column generation's
+    # pricing of whole schedules converges too slowly to guide the search
+    full_model_max_days: int = 84
     # small problems: the neighbourhood search's share of the time before the whole model
     small_lns_share: float = 0.6
     # … the dive from column generation's converged master's share of the time left (`dive.py`)

@@ -8,7 +8,8 @@
    Lagrangian relaxation of the coverage rows from the LP's prices — by
    column generation on small problems (`bounds/colgen.py`), by subgradient
    steps towards the incumbent on large ones (`bounds/lagrange.py`).
-2. Small problems (`SearchParams.full_model_max_literals`): a short
+2. Small problems (`SearchParams.full_model_max_literals`,
+   `full_model_max_days`): a short
    large-neighbourhood search (`lns.py`), a dive from column generation's
    converged master LP (`dive.py`), the restricted model over the shifts
    of column generation's schedules (`restricted.py`), then one
@@ -120,7 +121,10 @@ def solve(
     p, stop = problem, stop or StopCriteria()
     started = time.monotonic()
     every = CandidateIndex(p, nominal_only=False)
-    small = _literal_count(every) <= params.full_model_max_literals
+    small = (
+        _literal_count(every) <= params.full_model_max_literals
+        and p.n_days <= params.full_model_max_days
+    )
     bounds = BoundWorker(p, stop, small=small)
     if small:
         bounds.start()  # small: at once; large: after construction (2 cores)

@@ -158,3 +158,16 @@ def test_a_phase_may_also_end_when_another_threads_work_has():
     done.set()
     assert phase.should_stop() and not whole.should_stop()
     assert phase.cancel is whole.cancel  # the solve's own cancel flag is untouched
+
+
+def test_a_long_horizon_takes_the_large_path_however_few_its_literals(tmp_path):
+    from optimizer.solve.params import SearchParams
+    from tests.solve import helpers as h
+
+    sc = h.load(tmp_path, h.case(days=3))
+    cells = h.block(0, 9, 13)
+    p = h.problem(sc, cells)
+    stop = StopCriteria(time_limit=60, gap=0.0, passes=1)
+    assert h.solve(p, stop, seed=0).stats["model"] == "lns + full"
+    short = SearchParams(full_model_max_days=2)  # the same problem, two days the most
+    assert h.solve(p, stop, seed=0, params=short).stats["model"] == "agent passes + lns"
