@@ -425,11 +425,31 @@ def test_a_run_is_dirty_for_changed_code_not_for_the_reports_own_outputs(monkeyp
     assert ":(exclude)bench/results" in status and ":(exclude)BENCHMARKS.md" in status
 
 
-def test_the_product_engines_curtois_section_runs_its_engine_on_1_to_12():
-    from optimizer.bench.report.curtois import CURTOIS_PRODUCT, command
+def test_the_product_engines_curtois_section_runs_its_engine_on_1_to_19(tmp_path, monkeypatch):
+    import json
+    import subprocess
+
+    from optimizer.bench.report import curtois
+    from optimizer.bench.report.base import Settings
     from optimizer.bench.report.registry import SECTIONS
 
-    assert SECTIONS["curtois-product"] is CURTOIS_PRODUCT
-    shown = command("1-12", 60.0, 2, None, "product")
+    assert SECTIONS["curtois-product"] is curtois.CURTOIS_PRODUCT
+    shown = curtois.command("1-12", 60.0, 2, None, "product")
     assert shown.endswith("--instances 1-12 --time-limit 60 --workers 2 --engine product --json")
-    assert "--engine" not in command("1-12", 60.0, 2, None)
+    assert "--engine" not in curtois.command("1-12", 60.0, 2, None)
+    (tmp_path / "Instance1.txt").write_text("", encoding="utf-8")
+    asked: list[list[str]] = []
+
+    real = subprocess.run
+
+    def fake(cmd, **kw):  # type: ignore[no-untyped-def]
+        if "curtois" not in cmd:
+            return real(cmd, **kw)  # git, for the run's stamp
+        asked.append(cmd)
+        return subprocess.CompletedProcess(cmd, 0, stdout=json.dumps([]))
+
+    monkeypatch.setattr(curtois.subprocess, "run", fake)
+    curtois.run_curtois_product(Settings(curtois_dir=tmp_path))
+    groups = [(c[c.index("--instances") + 1], c[c.index("--time-limit") + 1]) for c in asked]
+    assert groups == [("1-12", "60"), ("13-19", "600")]
+    assert all(c[c.index("--engine") + 1] == "product" for c in asked)
