@@ -155,22 +155,26 @@ def best_plan(
     (default: every distinct start of the week's options: exact). `band`:
     the widest arc of a week's starts in minutes, if narrower than the rule
     set's (`steady_band`; -1: none)."""
-    prog = AgentProgramme(p, a, templates, anchors, band)
+    low, high = int(p.hmin[a]), int(p.hmax[a])
+    hours = low > 0 or high < NO_LIMIT
+    templates = np.asarray(templates, dtype=np.int64)
+    paid = p.sites[p.agent_site[a]].tpl.paid[templates]
+    # with hours over the horizon and no weekly limit or overtime that can
+    # bind, the horizon view is exact
+    exact_hours = hours and not weekly_rules_bind(p, a, paid)
+    prog = AgentProgramme(p, a, templates, anchors, band, horizon_hours=exact_hours)
     if not prog.feasible:
         return None
     if p.n_days == 0:
         return prog.templates[:0]
     net = np.asarray(net, dtype=float)
-    low, high = int(p.hmin[a]), int(p.hmax[a])
-    if (low > 0 or high < NO_LIMIT) and not prog.weekly:
-        # no weekly limit or overtime can bind: the horizon view is exact
-        prog = AgentProgramme(p, a, templates, anchors, band, horizon_hours=True)
-        run = prog.run(net) if prog.feasible else None
+    if exact_hours:
+        run = prog.run(net)
         plan = None if run is None else prog.templates[run[1]]
         return plan if plan is not None and prog.keeps_left_out(plan) else None
     run = prog.run(net)
     chosen = None if run is None else run[1]
-    if chosen is not None and (low > 0 or high < NO_LIMIT):
+    if chosen is not None and hours:
         slack = (
             np.abs(net).max(initial=0.0) + prog.stab * DAY_MINUTES + prog.isolated.max(initial=0.0)
         )
@@ -187,6 +191,21 @@ def best_plan(
     return plan if prog.keeps_left_out(plan) else None
 
 
+def weekly_rules_bind(p: Problem, a: int, paid: np.ndarray) -> bool:
+    """Whether a weekly limit or overtime can bind agent a working options
+    of `paid` minutes: what the horizon view drops."""
+    unit = int(np.gcd.reduce(paid)) if len(paid) else 60
+    most_per_day = int((paid // unit).max(initial=0))
+    days_in_week = np.bincount(p.week_of_day, minlength=p.n_weeks)
+    site = int(p.agent_site[a])
+    extra = float(p.rate[a] * p.ot_extra[site] * p.scenario.weights.cost)
+    return bool(
+        (p.wmin[a] > 0).any()
+        or (p.wmax[a] // unit < days_in_week * most_per_day).any()
+        or (extra > 0 and p.ot_threshold[site] < p.wmax[a].max(initial=0))
+    )
+
+
 class AgentProgramme:
     """Agent a's programme (module doc) over the options `templates`,
     prepared once and run for any option values (`run`). With `relaxed`,
@@ -196,7 +215,8 @@ class AgentProgramme:
     With `horizon_hours` (the horizon view) the paid units count over the
     whole horizon instead of each week, so the agent's hours over the
     horizon hold exactly, and the weekly minimum, maximum and overtime are
-    dropped (a relaxation: for bounds only). `states_max`: the most states
+    dropped (a relaxation, exact where `weekly_rules_bind` says none of
+    them can bind). `states_max`: the most states
     of the counters that look past a run (`held_in_state`); `quick`: the
     most states of the quicker relaxations `run` tries first, smallest
     first."""
@@ -268,12 +288,7 @@ class AgentProgramme:
         else:
             cap = np.minimum(p.wmax[a] // unit, days_in_week * most_per_day).astype(np.int64)
             floor = -(-p.wmin[a] // unit).astype(np.int64)
-        # whether a weekly limit or overtime can bind (what the horizon view drops)
-        self.weekly = bool(
-            (p.wmin[a] > 0).any()
-            or (p.wmax[a] // unit < days_in_week * most_per_day).any()
-            or (self.extra > 0 and p.ot_threshold[site] < p.wmax[a].max(initial=0))
-        )
+        self.weekly = weekly_rules_bind(p, a, paid)
         self.cap = cap
         self.feasible = not (floor > cap).any()
         H = int(cap.max(initial=0)) + 1
