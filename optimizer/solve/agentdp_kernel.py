@@ -64,9 +64,12 @@ def programme(
     are the states the counter map m (off, day shift, night shift, close,
     and the shifts on a weekend day) sends to state c; `kind[k]` is option
     k's map. With `carry`, the paid units run on over the whole horizon
-    instead of starting again each week (`AgentProgramme`'s horizon view)."""
+    instead of starting again each week (`AgentProgramme`'s horizon view),
+    and only the units that can still end within the last week's limits
+    are kept (`_unit_ranges`)."""
     D = len(day_ptr) - 1
     C, H = close_costs.shape[1], close_costs.shape[2]
+    lo, hi = _unit_ranges(order, day_ptr, units, close_costs, weeks, carry)
     ends = np.full(1, NONE_END, dtype=np.int64)
     A = anc_ptr[1] - anc_ptr[0]
     value = np.full((A, 1, C, H), NEG)
@@ -85,19 +88,22 @@ def programme(
     for d in range(D):
         w = weeks[d]
         anc = anchors[anc_ptr[w] : anc_ptr[w + 1]]
+        in_lo, in_hi = (lo[d - 1], hi[d - 1]) if d > 0 else (0, H - 1)
         if d > 0 and w != weeks[d - 1]:  # close the week before: overtime, minimum, days off
             prev = anchors[anc_ptr[w - 1] : anc_ptr[w]]
             h_closed[d] = value
             value, h_move[d] = _close_week(
-                value, prev, anc, close_costs[w - 1], stab if arcs else 0.0, maps, map_ptr, carry
-            )
+                value, prev, anc, close_costs[w - 1], stab if arcs else 0.0, maps, map_ptr, carry,
+                in_lo, in_hi,
+            )  # fmt: skip
         ks, gain = _options(order[day_ptr[d] : day_ptr[d + 1]], net, local, anc, band, stab, arcs)
         off_cost = isolated if d >= 2 else no_cost
-        both, src = _moves(
-            value, ends, ks, gain, off_cost, start, units, kind, rest, cap[w], maps, map_ptr
-        )
         nxt = later_start[d + 1] if d + 1 < D else np.iinfo(np.int64).max
-        new_ends, row, merged = _merge(both, ends, end[ks], rest, nxt)
+        new_ends, row = _rows(ends, end[ks], rest, nxt)
+        merged, src = _moves(
+            value, ends, ks, gain, off_cost, start, units, kind, rest, cap[w], maps, map_ptr,
+            row, len(new_ends), in_lo, in_hi, lo[d], hi[d],
+        )  # fmt: skip
         h_value[d], h_gain[d], h_opts[d], h_src[d] = value, gain, ks, src
         h_old[d], h_new[d] = row[: len(ends)], row[len(ends) :]
         ends, value = new_ends, merged
@@ -106,10 +112,11 @@ def programme(
     E = value.shape[1]
     last = close_costs[weeks[D - 1]] if D else np.zeros((C, H))
     best, bx, be, bc, bh = NEG, 0, 0, 0, 0
+    h_lo, h_hi = (lo[D - 1], hi[D - 1]) if D else (0, H - 1)
     for x in range(A):
         for e in range(E):
             for c in range(C):
-                for h in range(H):
+                for h in range(h_lo, h_hi + 1):
                     v = value[x, e, c, h] - last[c, h]
                     if v > best:
                         best, bx, be, bc, bh = v, x, e, c, h
@@ -122,6 +129,48 @@ def programme(
 
 
 @numba.njit(cache=True, nogil=True)
+def _unit_ranges(
+    order: np.ndarray,
+    day_ptr: np.ndarray,
+    units: np.ndarray,
+    close_costs: np.ndarray,
+    weeks: np.ndarray,
+    carry: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The paid units [lo[d], hi[d]] a state may hold after day d. With
+    `carry` (units over the horizon): no more than the days so far can
+    have paid, and no fewer than the last week's least admissible units
+    less what the days to come can still add — a state outside cannot end
+    within the limits, so leaving it out changes no answer. Without: every
+    unit up to the week's cap."""
+    D = len(day_ptr) - 1
+    H = close_costs.shape[2]
+    lo = np.zeros(D, dtype=np.int64)
+    hi = np.full(D, H - 1, dtype=np.int64)
+    if not carry or D == 0:
+        return lo, hi
+    most = np.zeros(D, dtype=np.int64)  # the most units one day's options pay
+    for d in range(D):
+        for i in range(day_ptr[d], day_ptr[d + 1]):
+            most[d] = max(most[d], units[order[i]])
+    last = close_costs[weeks[D - 1]]
+    floor = H
+    for h in range(H):
+        for c in range(last.shape[0]):
+            if last[c, h] < np.inf:
+                floor = min(floor, h)
+    so_far = 0
+    for d in range(D):
+        so_far += most[d]
+        hi[d] = min(H - 1, so_far)
+    to_come = 0
+    for d in range(D - 1, -1, -1):
+        lo[d] = max(0, floor - to_come)
+        to_come += most[d]
+    return lo, hi
+
+
+@numba.njit(cache=True, nogil=True)
 def _map_states(
     value: np.ndarray,
     cost: np.ndarray,
@@ -129,17 +178,19 @@ def _map_states(
     map_ptr: np.ndarray,
     m: int,
     out: np.ndarray,
+    h_lo: int,
+    h_hi: int,
 ) -> None:
     """Counter map m applied to `value` [A, E, C, H] into `out` (same
-    shape): each state takes the best of the states sent to it, less each
-    one's `cost` [C, H]."""
-    A, E, C, H = value.shape
+    shape), for the paid units h_lo…h_hi: each state takes the best of the
+    states sent to it, less each one's `cost` [C, H]."""
+    A, E, C = value.shape[0], value.shape[1], value.shape[2]
     for x in range(A):
         for e in range(E):
             for c2 in range(C):
                 for i in range(map_ptr[m, c2], map_ptr[m, c2 + 1]):
                     s = maps[i]
-                    for h in range(H):
+                    for h in range(h_lo, h_hi + 1):
                         v = value[x, e, s, h] - cost[s, h]
                         if v > out[x, e, c2, h]:
                             out[x, e, c2, h] = v
@@ -155,13 +206,16 @@ def _close_week(
     maps: np.ndarray,
     map_ptr: np.ndarray,
     carry: bool,
+    h_lo: int,
+    h_hi: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The states entering a new week from `value` [A', E, C, H] at the end
-    of the last: each closed at its cost `cc` [C, H] (overtime; inf where
-    the week's rules fail), its counters' progress started again (map 3),
-    no paid units yet (with `carry`: the units so far), its arc moved from
-    one of `prev` to one of `anc` at `stab` per minute. Returns the new
-    values [A, E, C, H] and the move costs [A', A]."""
+    of the last (its paid units within h_lo…h_hi): each closed at its cost
+    `cc` [C, H] (overtime; inf where the week's rules fail), its counters'
+    progress started again (map 3), no paid units yet (with `carry`: the
+    units so far), its arc moved from one of `prev` to one of `anc` at
+    `stab` per minute. Returns the new values [A, E, C, H] and the move
+    costs [A', A]."""
     Ap, E, C, H = value.shape
     A = len(anc)
     move = np.zeros((Ap, A))
@@ -170,12 +224,12 @@ def _close_week(
             for x in range(A):
                 move[xp, x] = stab * _circular(prev[xp], anc[x])
     closed = np.full((Ap, E, C, H), NEG)
-    _map_states(value, cc, maps, map_ptr, 3, closed)
+    _map_states(value, cc, maps, map_ptr, 3, closed, h_lo, h_hi)
     best_h = np.full((Ap, E, C), NEG)  # the best over the week's paid units
     for xp in range(Ap):
         for e in range(E):
             for c in range(C):
-                for h in range(H):
+                for h in range(h_lo, h_hi + 1):
                     best_h[xp, e, c] = max(best_h[xp, e, c], closed[xp, e, c, h])
     out = np.full((A, E, C, H), NEG)
     for x in range(A):
@@ -183,7 +237,7 @@ def _close_week(
             for c in range(C):
                 for xp in range(Ap):
                     if carry:
-                        for h in range(H):
+                        for h in range(h_lo, h_hi + 1):
                             v = closed[xp, e, c, h] - move[xp, x]
                             if v > out[x, e, c, h]:
                                 out[x, e, c, h] = v
@@ -238,25 +292,42 @@ def _moves(
     cap: int,
     maps: np.ndarray,
     map_ptr: np.ndarray,
+    row: np.ndarray,
+    n_rows: int,
+    in_lo: int,
+    in_hi: int,
+    out_lo: int,
+    out_hi: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The day's moves from `value` [A, E, C, H]: a day off from each
-    entering row (map 0, at `off_cost` per state: an isolated day), then
-    each option from the best row whose end leaves it its rest (ends are
-    ascending, so a prefix maximum; the option's map `kind`),
-    its paid units added up to the week's `cap`. Returns the values
-    [A, E + K, C, H] and each option's last admissible row."""
+    """The next day's states from `value` [A, E, C, H] (its paid units
+    within in_lo…in_hi): a day off from each entering row (map 0, at
+    `off_cost` per state: an isolated day), then each option from the best
+    row whose end leaves it its rest (ends are ascending, so a prefix
+    maximum; the option's map `kind`), its paid units added up to the
+    week's `cap`; each move lands in its new row (`row`: the entering rows',
+    then the options', of `n_rows`, `_rows`), the best move kept per state,
+    and only the units out_lo…out_hi. Returns the values [A, n_rows, C, H]
+    and each option's last admissible row."""
     A, E, C, H = value.shape
     K = len(ks)
-    both = np.full((A, E + K, C, H), NEG)
-    per_state = np.empty((C, H))
-    for c in range(C):
-        per_state[c, :] = off_cost[c]
-    _map_states(value, per_state, maps, map_ptr, 0, both[:, :E])
+    merged = np.full((A, n_rows, C, H), NEG)
+    off_lo, off_hi = max(in_lo, out_lo), min(in_hi, out_hi)
+    for x in range(A):
+        for e in range(E):
+            r = row[e]
+            for c2 in range(C):
+                for i in range(map_ptr[0, c2], map_ptr[0, c2 + 1]):
+                    s = maps[i]
+                    cost = off_cost[s]
+                    for h in range(off_lo, off_hi + 1):
+                        v = value[x, e, s, h] - cost
+                        if v > merged[x, r, c2, h]:
+                            merged[x, r, c2, h] = v
     reach = value.copy()  # the best over the rows up to each
     for x in range(A):
         for e in range(1, E):
             for c in range(C):
-                for h in range(H):
+                for h in range(in_lo, in_hi + 1):
                     if reach[x, e - 1, c, h] > reach[x, e, c, h]:
                         reach[x, e, c, h] = reach[x, e - 1, c, h]
     src = np.searchsorted(ends, start[ks] - rest, side="right") - 1
@@ -264,6 +335,7 @@ def _moves(
         k = ks[j]
         u = units[k]
         m = kind[k]
+        r = row[E + j]
         if u > cap:
             continue
         for x in range(A):
@@ -273,24 +345,22 @@ def _moves(
             for c2 in range(C):
                 for i in range(map_ptr[m, c2], map_ptr[m, c2 + 1]):
                     s = maps[i]
-                    for h in range(u, cap + 1):
+                    for h in range(max(u, out_lo), min(cap, out_hi) + 1):
                         v = reach[x, src[j], s, h - u] + g
-                        if v > both[x, E + j, c2, h]:
-                            both[x, E + j, c2, h] = v
-    return both, src
+                        if v > merged[x, r, c2, h]:
+                            merged[x, r, c2, h] = v
+    return merged, src
 
 
 @numba.njit(cache=True, nogil=True)
-def _merge(
-    both: np.ndarray, ends: np.ndarray, option_ends: np.ndarray, rest: int, nxt: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The next day's states: the rows of `both` by their ends (the entering
-    rows', then the options'), those no later option can be bound by (its
-    rest over before `nxt`, the earliest start to come) merged into
-    NONE_END. Returns the new ends (ascending), each row's new row, and the
-    merged values."""
+def _rows(
+    ends: np.ndarray, option_ends: np.ndarray, rest: int, nxt: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The next day's rows: the ends of the entering rows, then of the
+    options, those no later option can be bound by (its rest over before
+    `nxt`, the earliest start to come) merged into NONE_END. Returns the
+    new ends (ascending) and each old row's and option's new row."""
     E, K = len(ends), len(option_ends)
-    A, _, C, H = both.shape
     all_ends = np.empty(E + K, dtype=np.int64)
     all_ends[:E] = ends
     all_ends[E:] = option_ends
@@ -298,16 +368,7 @@ def _merge(
         if all_ends[i] + rest <= nxt:
             all_ends[i] = NONE_END
     new_ends = np.unique(all_ends)
-    row = np.searchsorted(new_ends, all_ends)
-    merged = np.full((A, len(new_ends), C, H), NEG)
-    for x in range(A):
-        for i in range(E + K):
-            r = row[i]
-            for c in range(C):
-                for h in range(H):
-                    if both[x, i, c, h] > merged[x, r, c, h]:
-                        merged[x, r, c, h] = both[x, i, c, h]
-    return new_ends, row, merged
+    return new_ends, np.searchsorted(new_ends, all_ends)
 
 
 @numba.njit(cache=True, nogil=True)
