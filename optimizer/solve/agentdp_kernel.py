@@ -323,7 +323,7 @@ def _moves(
                         v = value[x, e, s, h] - cost
                         if v > merged[x, r, c2, h]:
                             merged[x, r, c2, h] = v
-    reach = value.copy()  # the best over the rows up to each
+    reach = value.copy() if E > 1 else value  # the best over the rows up to each
     for x in range(A):
         for e in range(1, E):
             for c in range(C):
