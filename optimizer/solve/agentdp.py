@@ -66,6 +66,7 @@ and the evaluation price it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -168,13 +169,9 @@ def best_plan(
     if p.n_days == 0:
         return prog.templates[:0]
     net = np.asarray(net, dtype=float)
-    if exact_hours:
-        run = prog.run(net)
-        plan = None if run is None else prog.templates[run[1]]
-        return plan if plan is not None and prog.keeps_left_out(plan) else None
     run = prog.run(net)
     chosen = None if run is None else run[1]
-    if chosen is not None and hours:
+    if chosen is not None and hours and not exact_hours:
         slack = (
             np.abs(net).max(initial=0.0) + prog.stab * DAY_MINUTES + prog.isolated.max(initial=0.0)
         )
@@ -288,7 +285,6 @@ class AgentProgramme:
         else:
             cap = np.minimum(p.wmax[a] // unit, days_in_week * most_per_day).astype(np.int64)
             floor = -(-p.wmin[a] // unit).astype(np.int64)
-        self.weekly = weekly_rules_bind(p, a, paid)
         self.cap = cap
         self.feasible = not (floor > cap).any()
         H = int(cap.max(initial=0)) + 1
@@ -326,6 +322,12 @@ class AgentProgramme:
             )
             if len(first.counters.worked) < len(counters.worked):
                 self.quick = first
+
+    @functools.cached_property
+    def weekly(self) -> bool:
+        """Whether a weekly limit or overtime can bind the agent
+        (`weekly_rules_bind`): what the horizon view drops."""
+        return weekly_rules_bind(self.p, self.a, self.paid)
 
     def run(self, values: np.ndarray) -> tuple[float, np.ndarray] | None:
         """The programme's best plan for option values `values`: its value

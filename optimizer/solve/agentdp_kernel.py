@@ -178,22 +178,24 @@ def _map_states(
     map_ptr: np.ndarray,
     m: int,
     out: np.ndarray,
+    rows: np.ndarray,
     h_lo: int,
     h_hi: int,
 ) -> None:
-    """Counter map m applied to `value` [A, E, C, H] into `out` (same
-    shape), for the paid units h_lo…h_hi: each state takes the best of the
-    states sent to it, less each one's `cost` [C, H]."""
+    """Counter map m applied to `value` [A, E, C, H] into `out` [A, E', C, H],
+    row e into row `rows[e]`, for the paid units h_lo…h_hi: each state
+    takes the best of the states sent to it, less each one's `cost` [C, H]."""
     A, E, C = value.shape[0], value.shape[1], value.shape[2]
     for x in range(A):
         for e in range(E):
+            r = rows[e]
             for c2 in range(C):
                 for i in range(map_ptr[m, c2], map_ptr[m, c2 + 1]):
                     s = maps[i]
                     for h in range(h_lo, h_hi + 1):
                         v = value[x, e, s, h] - cost[s, h]
-                        if v > out[x, e, c2, h]:
-                            out[x, e, c2, h] = v
+                        if v > out[x, r, c2, h]:
+                            out[x, r, c2, h] = v
 
 
 @numba.njit(cache=True, nogil=True)
@@ -224,7 +226,7 @@ def _close_week(
             for x in range(A):
                 move[xp, x] = stab * _circular(prev[xp], anc[x])
     closed = np.full((Ap, E, C, H), NEG)
-    _map_states(value, cc, maps, map_ptr, 3, closed, h_lo, h_hi)
+    _map_states(value, cc, maps, map_ptr, 3, closed, np.arange(E), h_lo, h_hi)
     best_h = np.full((Ap, E, C), NEG)  # the best over the week's paid units
     for xp in range(Ap):
         for e in range(E):
@@ -311,18 +313,11 @@ def _moves(
     A, E, C, H = value.shape
     K = len(ks)
     merged = np.full((A, n_rows, C, H), NEG)
+    per_state = np.empty((C, H))
+    for c in range(C):
+        per_state[c, :] = off_cost[c]
     off_lo, off_hi = max(in_lo, out_lo), min(in_hi, out_hi)
-    for x in range(A):
-        for e in range(E):
-            r = row[e]
-            for c2 in range(C):
-                for i in range(map_ptr[0, c2], map_ptr[0, c2 + 1]):
-                    s = maps[i]
-                    cost = off_cost[s]
-                    for h in range(off_lo, off_hi + 1):
-                        v = value[x, e, s, h] - cost
-                        if v > merged[x, r, c2, h]:
-                            merged[x, r, c2, h] = v
+    _map_states(value, per_state, maps, map_ptr, 0, merged, row[:E], off_lo, off_hi)
     reach = value.copy() if E > 1 else value  # the best over the rows up to each
     for x in range(A):
         for e in range(1, E):
