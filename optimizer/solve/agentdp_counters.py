@@ -9,31 +9,31 @@ compiled kernel reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from optimizer.solve.automaton import reachable
+from optimizer.solve.automaton import reachable, reachable_pairs, table
 
 Move = Callable[[tuple], tuple | None]
 
 
-def _csr(pairs: list[tuple[list[int], list[int]]], size: int) -> tuple[np.ndarray, np.ndarray]:
+def _csr(
+    pairs: Sequence[tuple[Sequence[int], Sequence[int]]], size: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Many-to-one maps between counter states as one flat array of sources
     and [maps, size + 1] pointers: the states map m sends to state c are
     `flat[ptr[m, c]:ptr[m, c + 1]]`, ascending."""
-    flat: list[np.ndarray] = []
+    n = [len(src) for src, _ in pairs]
+    m = np.repeat(np.arange(len(pairs)), n)
+    s = np.concatenate([np.asarray(src, dtype=np.int64) for src, _ in pairs])
+    t = np.concatenate([np.asarray(tgt, dtype=np.int64) for _, tgt in pairs])
+    order = np.lexsort((t, m))  # by map, then target; sources in their order
     ptr = np.zeros((len(pairs), size + 1), dtype=np.int64)
-    offset = 0
-    for m, (src, tgt) in enumerate(pairs):
-        s, t = np.asarray(src, dtype=np.int64), np.asarray(tgt, dtype=np.int64)
-        order = np.argsort(t, kind="stable")
-        flat.append(s[order])
-        ptr[m] = offset + np.r_[0, np.cumsum(np.bincount(t, minlength=size))]
-        offset += len(s)
-    return np.concatenate(flat), ptr
+    ptr.reshape(-1)[1:] = np.cumsum(np.bincount(m * (size + 1) + t, minlength=ptr.size))[:-1]
+    return s[order], ptr
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,9 @@ class Counters:
     successions `forbid`, or `type_limits`) a shift takes the map of its
     type."""
 
-    states: tuple[tuple[tuple[int, ...], tuple], ...]  # (run counters, `_horizon_moves`' counters)
+    run_states: tuple[tuple[int, ...], ...]  # the run counters' states …
+    horizon_states: tuple[tuple, ...]  # … `_horizon_moves`' counters' states …
+    pairs: np.ndarray  # … and [C, 2] each state's pair of them
     # the maps (`_csr`): 0 a day off, 1 a day shift, 2 a night shift, 3 a week's end
     # (where the progress starts again), 4 and 5 a day and a night shift on a weekend day;
     # with shift types, 6 + 4 t + (0 day, 1 night, 2 and 3 on a weekend day) the same
@@ -66,6 +68,11 @@ class Counters:
     satisfied: np.ndarray  # [C] bool: the week's days off together are done
     worked: np.ndarray  # [C] bool: worked today
     first: np.ndarray  # [C] bool: worked today, not yesterday (a day off now isolates today)
+
+    @property
+    def states(self) -> tuple[tuple[tuple[int, ...], tuple], ...]:
+        """Each state as (run counters, `_horizon_moves`' counters)."""
+        return tuple((self.run_states[i], self.horizon_states[j]) for i, j in self.pairs.tolist())
 
     @classmethod
     @lru_cache(maxsize=64)
@@ -119,45 +126,51 @@ class Counters:
             return (r, n, 0, e, f)
 
         first: State = (0, 0, 0, int(max(min_days, min_off) > 1), -1)
-        h_start, h_off, h_close, h_work = _horizon_moves(max_weekends, forbid, type_limits)
         day, night = (lambda st: work(st, False)), (lambda st: work(st, True))
 
-        def both(move: Move, h_move: Move) -> Move:
-            """A move of the run counters and the horizon's counters together."""
-
-            def pair(st: tuple) -> tuple | None:
-                a, b = move(st[0]), h_move(st[1])
-                return None if a is None or b is None else (a, b)
-
-            return pair
-
-        typed = [
-            both(shift, h_work(weekend, t))
+        # the run counters and the counters over the horizon apart, then their product
+        run_states, run_edges = reachable(first, (off, day, night, close))
+        h_states, h_table = _horizon_automaton(max_weekends, forbid, n_types, type_limits)
+        # the product's moves as (run move, horizon move): a day off, a day and a night
+        # shift, a week's end, a day and a night shift on a weekend day, then per type
+        moves = [(0, 0), (1, 2), (2, 2), (3, 1), (1, 3), (2, 3)]
+        moves += [
+            (shift, 4 + 2 * t + weekend)
             for t in range(n_types)
-            for weekend in (False, True)
-            for shift in (day, night)
+            for weekend in (0, 1)
+            for shift in (1, 2)
         ]
-        states, edges = reachable(
-            (first, h_start),
-            (
-                both(off, h_off),
-                both(day, h_work(False, -1)),
-                both(night, h_work(False, -1)),
-                both(close, h_close),
-                both(day, h_work(True, -1)),
-                both(night, h_work(True, -1)),
-                *typed,
-            ),
-        )
-        maps, map_ptr = _csr(edges, len(states))
+        pairs, edges = reachable_pairs(table(len(run_states), run_edges), h_table, moves)
+        maps, map_ptr = _csr(edges, len(pairs))
+        runs = np.array(run_states, dtype=np.int64)[pairs[:, 0]]
         return cls(
-            states=tuple(states),
+            run_states=tuple(run_states),
+            horizon_states=tuple(h_states),
+            pairs=pairs,
             maps=maps,
             map_ptr=map_ptr,
-            satisfied=np.array([need == 0 or runs[2] == need for runs, _ in states]),
-            worked=np.array([runs[0] > 0 for runs, _ in states]),
-            first=np.array([runs[0] == 1 for runs, _ in states]),
+            satisfied=(runs[:, 2] == need) | (need == 0),
+            worked=runs[:, 0] > 0,
+            first=runs[:, 0] == 1,
         )
+
+
+@lru_cache(maxsize=256)
+def _horizon_automaton(
+    max_weekends: int,
+    forbid: tuple[tuple[int, int], ...],
+    n_types: int,
+    type_limits: tuple[int, ...],
+) -> tuple[list[tuple], np.ndarray]:
+    """The counters over the horizon (`_horizon_moves`) as states and a
+    table of moves (`automaton.table`): a day off, a week's end, a shift of
+    no type on a weekday and on a weekend day, then per type the same two.
+    Agents with different run rules share it."""
+    start, off, close, work = _horizon_moves(max_weekends, forbid, type_limits)
+    moves: list[Move] = [off, close, work(False, -1), work(True, -1)]
+    moves += [work(weekend, t) for t in range(n_types) for weekend in (False, True)]
+    states, edges = reachable(start, moves)
+    return states, table(len(states), edges)
 
 
 def _horizon_moves(
