@@ -19,10 +19,14 @@ class SearchParams:
     # … and at most this many days: over a longer horizon column generation's
     # pricing of whole schedules converges too slowly to guide the search
     full_model_max_days: int = 84
-    # small problems: the neighbourhood search's share of the time before the whole model
+    # small problems: the share of the time the search first leaves both cores to column
+    # generation (it ends as soon as column generation has) …
+    small_wait_share: float = 0.3
+    # … and the neighbourhood search's share of the time before the whole model
     small_lns_share: float = 0.6
     # … the dive from column generation's converged master's share of the time left (`dive.py`)
     dive_share: float = 0.6
+    repair_share: float = 0.2  # … of which the re-plan of its rule breakers (`repair.py`)
     # … and the restricted model's share of the time left after it (`restricted.py`)
     restricted_share: float = 0.3
     support_share: float = 0.5  # … of which its round over the master LP's support

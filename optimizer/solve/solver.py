@@ -9,9 +9,11 @@
    column generation on small problems (`bounds/colgen.py`), by subgradient
    steps towards the incumbent on large ones (`bounds/lagrange.py`).
 2. Small problems (`SearchParams.full_model_max_literals`,
-   `full_model_max_days`): a short
-   large-neighbourhood search (`lns.py`), a dive from column generation's
-   converged master LP (`dive.py`), the restricted model over the shifts
+   `full_model_max_days`): a wait that leaves both cores to column
+   generation, a short large-neighbourhood search (`lns.py`), a dive from column generation's
+   converged master LP (`dive.py`; the agents whose schedules in it break
+   a rule the pricing dropped re-planned, `repair.py`), the restricted
+   model over the shifts
    of column generation's schedules (`restricted.py`), then one
    CP-SAT model with every agent and day free, hinted with the best roster
    so far — solved to a proven optimum when time allows; its bound counts
@@ -49,6 +51,7 @@ from optimizer.solve.activity_plan import (
 )
 from optimizer.solve.activity_search import POLISH_SECONDS
 from optimizer.solve.allocate import optimal_allocation
+from optimizer.solve.bounds.colgen import OFF
 from optimizer.solve.bounds.worker import BoundWorker
 from optimizer.solve.breaks import place_breaks
 from optimizer.solve.construct import construct
@@ -59,12 +62,14 @@ from optimizer.solve.model import CandidateIndex, build, read_solution
 from optimizer.solve.params import SearchParams
 from optimizer.solve.passes import agent_passes
 from optimizer.solve.problem import Problem
+from optimizer.solve.repair import repaired, rule_breakers
 from optimizer.solve.restricted import restricted_candidates, rounded_roster
 from optimizer.solve.result import FEASIBLE, INFEASIBLE, OPTIMAL, UNKNOWN, Conflict, SolveResult
 from optimizer.solve.search import Search
 from optimizer.solve.state import Evaluation, State, cover, evaluate, fairness_targets
 from optimizer.solve.stop import Cancelled, Progress, StopCriteria, no_progress, relative_gap
 
+WAIT_POLL = 0.1  # seconds between looks at a wait's stopping criteria
 PROVEN = 0.01  # objective − bound within the currency's rounding: optimality is proven
 
 
@@ -145,6 +150,8 @@ def solve(
     search.fair_target = fairness_targets(p, state)
     best = evaluate(p, state, search.fair_target)
     bounds.upper = best.total
+    if small:  # its schedules start column generation's master (`ColumnGeneration.seed`)
+        bounds.columns.offer(np.where(state.works, state.tpl, OFF))
     search.emit("construct", best.total, msg="first roster")
     if small:  # small LPs take milliseconds: wait for the LP bound before searching
         bounds.lp_done.wait(timeout=max(0.0, stop.remaining()))
@@ -156,6 +163,7 @@ def solve(
         # 2. a short neighbourhood search, then the whole model from its best
         # (until column generation has ended: the restricted model waits for its schedules)
         lns_stop = stop.share(params.small_lns_share).until(Cancelled(bounds.columns.done))
+        _wait(stop.share(params.small_wait_share).until(Cancelled(bounds.columns.done)))
         state, best = lns(search, state, best, lns_stop, bound)
         pool = bounds.columns
         if pool.master is not None and not _ended(search, best):  # 2b. a dive from the master LP
@@ -188,6 +196,15 @@ def solve(
     return _finish(search, stop, state, bound, bound_method, status, first_feasible)
 
 
+def _wait(stop: StopCriteria) -> None:
+    """Leave the cores to the bound worker until `stop`: column generation's
+    rounds run twice as fast without a neighbourhood search beside them,
+    and its converged master (the dive, the restricted model) is where the
+    small problems' best rosters come from."""
+    while not stop.should_stop():
+        stop.cancel.wait(WAIT_POLL)
+
+
 def _ended(search: Search, best: Evaluation) -> bool:
     """Whether the search is over: its time is up, it was cancelled, or the
     best roster is within the gap of the best bound (the passes counted do
@@ -217,20 +234,34 @@ def _dive(
     search: Search, state: State, best: Evaluation, stop: StopCriteria
 ) -> tuple[State, Evaluation]:
     """Dive from column generation's converged master LP (`dive.py`) within
-    `stop`. Its roster goes into the pool, as the restricted model's hint,
-    and becomes the incumbent if the whole model accepts it as it is and it
-    is better (the pricing may relax a rule, so it is checked)."""
-    pool = search.bounds.columns
+    `stop`. The pricing may relax a rule, so the agents whose schedules
+    break one of their rules are re-planned with the rest held
+    (`repair.py`). The roster becomes the incumbent if it is better, and
+    goes into the pool as the restricted model's hint."""
+    p, pool = search.p, search.bounds.columns
     assert pool.master is not None
     found = dive(
-        pool.master, stop.remaining(), upper=lambda: search.bounds.upper, halt=stop.cancel,
+        pool.master, stop.share(1.0 - search.params.repair_share).remaining(), upper=lambda: search.bounds.upper,
+        halt=stop.cancel,
     )  # fmt: skip
     search.stats.update(dive_steps=found.steps, dive_value=round(found.value, 2))
     if found.rows is None:
         return state, best
     pool.dived(found.rows)
-    dived = rounded_roster(search.p, pool)
-    state, best, _ = _full_model(search, state, best, hint=dived, fix_hint=True)
+    dived: State | None = rounded_roster(p, pool)
+    assert dived is not None
+    broken = rule_breakers(p, dived, search.cands)
+    search.stats["dive_rule_breakers"] = len(broken)
+    if broken:
+        dived = repaired(p, dived, broken, search.cands, stop, search.seed, search.fair_target)
+    if dived is None:
+        return state, best
+    pool.dived(np.where(dived.works, dived.tpl, OFF))
+    ev = evaluate(p, dived, search.fair_target)
+    search.stats["dive_roster"] = round(ev.total, 2)
+    if ev.total < best.total - 1e-6:
+        state, best = dived, ev
+        search.improved(best)
     return state, best
 
 

@@ -62,6 +62,21 @@ class ColumnPool:
         self.rounds = 0
         self.done = threading.Event()  # column generation has ended
         self.master: ColumnGeneration | None = None  # its master, where it converged
+        self._offered: np.ndarray | None = None
+
+    def offer(self, rows: np.ndarray) -> None:
+        """A roster the search found — each agent's template on each day,
+        `OFF` where off — for column generation to take its schedules as
+        columns (`ColumnGeneration.seed`); a later offer replaces one not
+        yet taken."""
+        with self._lock:
+            self._offered = np.array(rows, dtype=np.int64)
+
+    def take_offer(self) -> np.ndarray | None:
+        """The roster last offered and not yet taken, if any."""
+        with self._lock:
+            rows, self._offered = self._offered, None
+            return rows
 
     def add(self, agent: np.ndarray, day: np.ndarray, tpl: np.ndarray) -> None:
         """One pricing round's schedules: agent, day and template of each shift."""
@@ -316,6 +331,20 @@ class ColumnGeneration:
     def master_value(self) -> float:
         return float(self.lp.Objective().Value())
 
+    def seed(self, rows: np.ndarray) -> None:
+        """Each agent's schedule in the roster `rows` [A, D] (a template or
+        `OFF` each day) as a column: one round priced with every day held to
+        it, so the columns' costs are the pricing's own. A master that knows
+        a whole roster starts near its value, and its first duals price
+        what that roster lacks, rather than the extremes of a master with a
+        few columns per agent. Agents whose schedule the pricing cannot keep
+        (it breaks a rule the pricing holds) add none. The round bounds
+        nothing, and every day is open again after it."""
+        for a in range(self.p.n_agents):
+            self.hold(a, np.arange(self.p.n_days), rows[a])
+        self.price_round()
+        self.release()
+
     # -- the bound loop -----------------------------------------------------
     def run(
         self,
@@ -338,6 +367,9 @@ class ColumnGeneration:
             if halt is not None and halt.is_set():
                 break
             it += 1
+            offered = self.pool.take_offer() if self.pool is not None and not held else None
+            if offered is not None:
+                self.seed(offered)
             priced, solved, kept = self.price_round()
             # where an agent's pricing could not keep its held days, no bound of the restriction
             value = priced.value if kept else -math.inf
