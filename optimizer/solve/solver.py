@@ -10,10 +10,10 @@
    steps towards the incumbent on large ones (`bounds/lagrange.py`).
 2. Small problems (`SearchParams.full_model_max_literals`,
    `full_model_max_days`): a wait that leaves both cores to column
-   generation, a short large-neighbourhood search (`lns.py`), a dive from column generation's
-   converged master LP (`dive.py`; the agents whose schedules in it break
-   a rule the pricing dropped re-planned, `repair.py`), the restricted
-   model over the shifts
+   generation, a short large-neighbourhood search (`lns.py`), a dive from
+   column generation's converged master LP (`dive.py`; the agents whose
+   schedules in it break a rule the pricing dropped re-planned,
+   `repair.py`), the restricted model over the shifts
    of column generation's schedules (`restricted.py`), then one
    CP-SAT model with every agent and day free, hinted with the best roster
    so far — solved to a proven optimum when time allows; its bound counts
@@ -240,22 +240,20 @@ def _dive(
     goes into the pool as the restricted model's hint."""
     p, pool = search.p, search.bounds.columns
     assert pool.master is not None
-    found = dive(
-        pool.master, stop.share(1.0 - search.params.repair_share).remaining(), upper=lambda: search.bounds.upper,
-        halt=stop.cancel,
-    )  # fmt: skip
+    seconds = stop.share(1.0 - search.params.repair_share).remaining()
+    found = dive(pool.master, seconds, upper=lambda: search.bounds.upper, halt=stop.cancel)
     search.stats.update(dive_steps=found.steps, dive_value=round(found.value, 2))
     if found.rows is None:
         return state, best
     pool.dived(found.rows)
-    dived: State | None = rounded_roster(p, pool)
-    assert dived is not None
+    dived = rounded_roster(p, pool)
     broken = rule_breakers(p, dived, search.cands)
     search.stats["dive_rule_breakers"] = len(broken)
     if broken:
-        dived = repaired(p, dived, broken, search.cands, stop, search.seed, search.fair_target)
-    if dived is None:
-        return state, best
+        fixed = repaired(p, dived, broken, search.cands, stop, search.seed, search.fair_target)
+        if fixed is None:
+            return state, best
+        dived = fixed
     pool.dived(np.where(dived.works, dived.tpl, OFF))
     ev = evaluate(p, dived, search.fair_target)
     search.stats["dive_roster"] = round(ev.total, 2)
@@ -333,15 +331,13 @@ def _full_model(
     cands: CandidateIndex | None = None,
     stop: StopCriteria | None = None,
     hint: State | None = None,
-    fix_hint: bool = False,
 ) -> tuple[State, Evaluation, tuple[str, float] | None]:
     """The whole model in one CP-SAT solve, hinted with `state`; the better
     roster, and (status, CP-SAT's bound) when it found a solution. The solve
     is one step: passes do not end it, the time left, the gap and a cancel do.
     `cands` restricts the shifts (the restricted model: its status and
     bound then hold for the restriction only), `stop` the time; `hint` a
-    roster to hint instead of `state`, with `fix_hint` its shifts fixed
-    (a check that the roster keeps every rule, and its exact objective)."""
+    roster to hint instead of `state`."""
     p, stop = search.p, dataclasses.replace(stop or search.stop, passes=None)
     hinted = state if hint is None else hint
     built = build(
@@ -354,11 +350,8 @@ def _full_model(
     solver.parameters.random_seed = search.seed
     solver.parameters.relative_gap_limit = stop.gap
     solver.parameters.linearization_level = 2
-    solver.parameters.fix_variables_to_their_hinted_value = fix_hint
     with stop.watching(solver):  # Ctrl-C (stop.cancel) ends it at once
-        code = solver.solve(
-            built.model, _CpProgress(search, built.constant, stop, cands is None and not fix_hint)
-        )
+        code = solver.solve(built.model, _CpProgress(search, built.constant, stop, cands is None))
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return state, best, None
     cand = read_solution(p, hinted, built, solver)
