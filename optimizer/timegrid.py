@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -60,12 +60,14 @@ def iso_local_many(minutes: np.ndarray, tz: str) -> np.ndarray:
     return (s.str[:-2] + ":" + s.str[-2:]).to_numpy(dtype=object)
 
 
+@lru_cache(maxsize=1 << 16)
 def local_to_utc(tz: str, date: dt.date, minute_of_day: int) -> int | None:
     """Local wall time `date` + `minute_of_day` in `tz` → epoch minutes (pendulum).
 
     Returns None for a wall time that does not exist (the hour skipped when
     clocks go forward). An ambiguous wall time (clocks going back) is read as
-    its first occurrence.
+    its first occurrence. Cached: the sites of one time zone ask for the same
+    wall times over the same horizon.
     """
     naive = dt.datetime.combine(date, dt.time()) + dt.timedelta(minutes=minute_of_day)
     local = pendulum.datetime(

@@ -59,6 +59,12 @@ def build_templates(
     step = rules.start_step_minutes
     keys = ("day", "start", "end", "local_start", "paid", "brk_start", "brk_len", "nominal", "type")
     cols: dict[str, list] = {k: [] for k in keys}
+    # each start and length's shift type: the same on every date
+    kind_of = {
+        (s, round(h * 60)): rules.type_of(s, round(h * 60))
+        for s in range(0, 1440, step)
+        for h in rules.shift_hours
+    }
     for di, date in enumerate(dates):
         for s in range(0, 1440, step):
             t0 = local_to_utc(site.timezone, date, s)
@@ -66,7 +72,7 @@ def build_templates(
                 continue
             for hours in rules.shift_hours:
                 paid = round(hours * 60)
-                kind = rules.type_of(s, paid)
+                kind = kind_of[(s, paid)]
                 if rules.shift_types and (kind < 0 or rules.shift_types[kind].max_shifts == 0):
                     continue  # not in the rule set's catalogue, or a type no one here may work
                 brk = rules.break_ if break_rule_applies(rules, hours) else None
