@@ -10,17 +10,49 @@ neighbourhood tried counts towards `MaxPasses`.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from optimizer.solve.allocate import optimal_allocation
-from optimizer.solve.model import build, read_solution
+from optimizer.solve.model import CandidateIndex, build, read_solution
 from optimizer.solve.params import SearchParams
 from optimizer.solve.problem import Problem
 from optimizer.solve.search import Search
 from optimizer.solve.state import Evaluation, State, evaluate
 from optimizer.solve.stop import StopCriteria
+
+
+def solve_neighbourhood(
+    p: Problem,
+    s: State,
+    agents: Sequence[int],
+    days: Iterable[int],
+    cands: CandidateIndex,
+    stop: StopCriteria,
+    seconds: float,
+    workers: int,
+    seed: int,
+    fair_target: np.ndarray | None = None,
+) -> tuple[int, float, State | None]:
+    """`agents` on `days` re-solved by CP-SAT from `s` (its hint), everything
+    else held, in at most `seconds` (a cancel of `stop` ends it at once):
+    CP-SAT's status, its wall time, and the roster found with every group's
+    allocation exact (None if none was found)."""
+    built = build(p, s, agents, days, cands, fair_target=fair_target)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, seconds)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    with stop.watching(solver):
+        code = solver.solve(built.model)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return code, solver.wall_time, None
+    out = read_solution(p, s, built, solver)
+    # the model re-allocated only the neighbourhood's groups: now all of them
+    optimal_allocation(p, out, built.touched)
+    return code, solver.wall_time, out
 
 
 def neighbourhood(
@@ -104,24 +136,18 @@ def lns(
         agents, days = neighbourhood(p, state, best.short, rng, size, span, share)
         if not agents:
             continue
-        built = build(p, state, agents, days, search.cands, fair_target=search.fair_target)
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.1, min(prm.lns_seconds, stop.remaining()))
-        # one core is the bound thread's while it runs
-        solver.parameters.num_workers = (
-            max(1, stop.workers - 1) if bounds.running() else stop.workers
-        )
-        solver.parameters.random_seed = search.seed + tried
-        with stop.watching(solver):
-            code = solver.solve(built.model)
+        code, seconds, cand = solve_neighbourhood(
+            p, state, agents, days, search.cands, stop,
+            seconds=min(prm.lns_seconds, stop.remaining()),
+            # one core is the bound thread's while it runs
+            workers=max(1, stop.workers - 1) if bounds.running() else stop.workers,
+            seed=search.seed + tried, fair_target=search.fair_target,
+        )  # fmt: skip
         tried += 1
         stop.count_pass()
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if cand is None:
             size = max(prm.lns_min_size, size - prm.lns_size_step)
             continue
-        cand = read_solution(p, state, built, solver)
-        # the model re-allocated only the neighbourhood's groups: now all of them
-        optimal_allocation(p, cand, built.touched)
         ev = evaluate(p, cand, search.fair_target)
         if ev.total < best.total - 1e-6:
             state, best = cand, ev
@@ -129,7 +155,7 @@ def lns(
             improved += 1
             search.emit("improve", best.total, bound)
         # adapt: grow while neighbourhoods solve to optimality fast, shrink otherwise
-        if code == cp_model.OPTIMAL and solver.wall_time < prm.lns_fast_seconds:
+        if code == cp_model.OPTIMAL and seconds < prm.lns_fast_seconds:
             size = min(size + prm.lns_size_step, prm.lns_max_size)
             span = min(span + 1, prm.lns_max_span)
         elif code == cp_model.FEASIBLE:

@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 from ortools.sat.python import cp_model
 
-from optimizer.solve.allocate import optimal_allocation
-from optimizer.solve.model import CandidateIndex, build, read_solution
+from optimizer.solve.lns import solve_neighbourhood
+from optimizer.solve.model import CandidateIndex, build
 from optimizer.solve.problem import Problem
 from optimizer.solve.state import State
 from optimizer.solve.stop import StopCriteria
@@ -60,15 +60,8 @@ def repaired(
     """`s` with `agents` re-planned over the whole horizon in one CP-SAT
     model (hinted with their schedules in `s`), every other agent held;
     None if no solution was found within `stop`."""
-    built = build(p, s, agents, range(p.n_days), cands, fair_target=fair_target)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, stop.remaining())
-    solver.parameters.num_workers = stop.workers
-    solver.parameters.random_seed = seed
-    with stop.watching(solver):
-        code = solver.solve(built.model)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    out = read_solution(p, s, built, solver)
-    optimal_allocation(p, out, built.touched)
+    _, _, out = solve_neighbourhood(
+        p, s, agents, range(p.n_days), cands, stop, stop.remaining(), stop.workers, seed,
+        fair_target,
+    )  # fmt: skip
     return out

@@ -254,7 +254,7 @@ def _dive(
         if fixed is None:
             return state, best
         dived = fixed
-    pool.dived(np.where(dived.works, dived.tpl, OFF))
+        pool.dived(np.where(dived.works, dived.tpl, OFF))  # the repaired roster as the hint
     ev = evaluate(p, dived, search.fair_target)
     search.stats["dive_roster"] = round(ev.total, 2)
     if ev.total < best.total - 1e-6:
