@@ -118,10 +118,11 @@ def bench_passes(
     prep = prepare(load(scenario, quiet=True))
     p = build_problem(prep.scenario, prep.requirements, prep.calendars)
     cands = CandidateIndex(p, nominal_only=True)
-    start, failed = construct(p, cands, StopCriteria(time_limit=3600), seed)
-    if failed:
+    built = construct(p, cands, StopCriteria(time_limit=3600), seed)
+    if not built.complete:
         console.print("[red]no first roster[/]: some agents have no schedule")
         raise typer.Exit(3)
+    start = built.state
     target = fairness_targets(p, start)
     for chains in (False, True):
         state, best = start, evaluate(p, start, target)

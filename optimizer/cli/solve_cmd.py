@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from optimizer.pipeline import RunOutput
     from optimizer.solve.stop import ProgressEvent
 
+CONFLICTS_SHOWN = 20  # agents listed when no roster was found; the rest are counted
+
 
 def _fmt(x: float | None, pct: bool = False) -> str:
     if x is None:
@@ -179,8 +181,10 @@ def solve(
             else "no complete roster was found"
         )
         err_console.print(f"[bold red]{res.status.lower()}:[/] {what}:")
-        for c in res.conflicts:
+        for c in res.conflicts[:CONFLICTS_SHOWN]:
             err_console.print(f"  {c}", markup=False, highlight=False)
+        if len(res.conflicts) > CONFLICTS_SHOWN:
+            err_console.print(f"  … and {len(res.conflicts) - CONFLICTS_SHOWN} more agents")
         err_console.print("no roster was written")
         raise typer.Exit(EXIT_INFEASIBLE)
     write_outputs(output, out)

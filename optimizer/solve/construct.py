@@ -8,12 +8,14 @@ penalties it would save (the most penalised uncovered queue the agent can
 serve, interval by interval) less its cost. The agent's on-duty intervals
 then cover that queue, and the next agent sees the rest. The result is
 feasible whenever each agent's own rules are, which `explain.py` checks
-first.
+first. The time limit (or a cancel) is looked at before each agent: the
+agents not reached are returned as such, never placed past the limit.
 """
 
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -58,6 +60,7 @@ def best_schedule(
     cands: CandidateIndex,
     seed: int,
     budgets: tuple[float, ...] = (0.2, 2.0, 20.0),
+    stop: StopCriteria | None = None,
     prices: np.ndarray | None = None,
     worth: np.ndarray | None = None,
     arcs: np.ndarray | None = None,
@@ -83,7 +86,7 @@ def best_schedule(
     others. Returns the new state, the per-interval
     value on the agent's own queues (whatever `worth` says) and the own
     queue it goes to; None if the agent's own rules admit no schedule (in
-    the time given).
+    the time given: the CP-SAT budgets, cut to what `stop` leaves).
     """
     qs = np.flatnonzero(p.eligible[a])
     value = p.penalty[qs, None] if prices is None else prices[qs]
@@ -128,7 +131,9 @@ def best_schedule(
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = seed
         solver.parameters.catch_sigint_signal = False  # Ctrl-C is the caller's (stop.py)
-        solver.parameters.max_time_in_seconds = limit
+        solver.parameters.max_time_in_seconds = (
+            limit if stop is None else max(0.0, min(limit, stop.remaining()))
+        )
         status = solver.solve(built.model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return read_solution(p, s, built, solver), own, best_q
@@ -144,23 +149,41 @@ def worked_intervals(p: Problem, a: int, k: int) -> np.ndarray:
     return t
 
 
-def construct(
-    p: Problem, cands: CandidateIndex, stop: StopCriteria, seed: int
-) -> tuple[State, list[int]]:
-    """Build the first roster (see module doc); also the agents whose own
-    rules admit no schedule at all."""
+@dataclass(frozen=True)
+class Construction:
+    """The first roster: `state`, with every agent of `failed` (its own rules
+    admit no schedule) and of `unplaced` (the time ran out before it was
+    reached, or while its schedule was sought) left without shifts."""
+
+    state: State
+    failed: list[int]
+    unplaced: list[int]
+
+    @property
+    def complete(self) -> bool:
+        """Every agent has the schedule its own rules require."""
+        return not self.failed and not self.unplaced
+
+
+def construct(p: Problem, cands: CandidateIndex, stop: StopCriteria, seed: int) -> Construction:
+    """Build the first roster (see module doc) within `stop`."""
     failed: list[int] = []
+    unplaced: list[int] = []
     s = State.empty(p)
     residual = p.required.astype(np.int64).copy()
-    for a in agent_order(p):
-        a = int(a)
+    order = [int(a) for a in agent_order(p)]
+    for i, a in enumerate(order):
+        if stop.should_stop():
+            unplaced = order[i:]
+            break
         if not p.eligible[a].any():
             if p.wmin[a].any():
                 failed.append(a)
             continue
-        found = best_schedule(p, s, a, residual, cands, seed)
+        found = best_schedule(p, s, a, residual, cands, seed, stop=stop)
         if found is None:
-            failed.append(a)  # this agent's own rules conflict: explain.py says which
+            # this agent's own rules conflict (explain.py says which), unless time ran out
+            (unplaced if stop.should_stop() else failed).append(a)
             continue
         s, marginal, best_q = found
         # the agent's on-duty intervals cover the queue it helps most
@@ -170,4 +193,4 @@ def construct(
             np.subtract.at(residual, (best_q[t[useful]], t[useful]), 1)
         # no early exit: every agent needs a schedule meeting its own minimums
     optimal_allocation(p, s)
-    return s, failed
+    return Construction(s, failed, unplaced)

@@ -10,6 +10,9 @@ from optimizer.roster import Roster
 OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN = "OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN"
 
 
+TIME_LIMIT = "time limit"  # a Conflict's rule when nothing was proven, only time ran out
+
+
 @dataclass(frozen=True)
 class Conflict:
     """Hard rules that cannot all hold, for one agent (and the dates concerned)."""
@@ -19,6 +22,8 @@ class Conflict:
     detail: str
 
     def __str__(self) -> str:
+        if self.rules == (TIME_LIMIT,):  # nothing proven: the search ran out of time
+            return f"agent {self.agent_id}: no schedule within the time limit — {self.detail}"
         return f"agent {self.agent_id}: {' + '.join(self.rules)} conflict — {self.detail}"
 
 

@@ -64,7 +64,15 @@ from optimizer.solve.passes import agent_passes
 from optimizer.solve.problem import Problem
 from optimizer.solve.repair import repaired, rule_breakers
 from optimizer.solve.restricted import restricted_candidates, rounded_roster
-from optimizer.solve.result import FEASIBLE, INFEASIBLE, OPTIMAL, UNKNOWN, Conflict, SolveResult
+from optimizer.solve.result import (
+    FEASIBLE,
+    INFEASIBLE,
+    OPTIMAL,
+    TIME_LIMIT,
+    UNKNOWN,
+    Conflict,
+    SolveResult,
+)
 from optimizer.solve.search import Search
 from optimizer.solve.state import Evaluation, State, cover, evaluate, fairness_targets
 from optimizer.solve.stop import Cancelled, Progress, StopCriteria, no_progress, relative_gap
@@ -141,9 +149,10 @@ def solve(
     search.emit(
         "construct", msg=f"{p.n_agents} agents, {len(p.queue_ids)} queues, {p.grid.n} intervals"
     )
-    state, failed = construct(p, cands, stop, seed)
-    if failed:
-        return _no_schedule(search, failed)
+    built = construct(p, cands, stop, seed)
+    if not built.complete:
+        return _no_schedule(search, built.failed, built.unplaced)
+    state = built.state
     first_feasible = time.monotonic() - started
     if not small:
         bounds.start()
@@ -293,28 +302,29 @@ def _activity_budget(p: Problem, stop: StopCriteria, params: SearchParams) -> fl
     return min(activity_seconds(p), max(0.5, stop.remaining() - after))
 
 
-def _no_schedule(search: Search, failed: list[int]) -> SolveResult:
+def _no_schedule(search: Search, failed: list[int], unplaced: list[int]) -> SolveResult:
     """The result of a construction that left agents without a schedule:
-    INFEASIBLE with the conflicting rules of each, or UNKNOWN when none was
-    found in time."""
+    INFEASIBLE with the conflicting rules of each agent in `failed`, or
+    UNKNOWN when none was found — and always UNKNOWN when the time ran out
+    before the agents of `unplaced` were reached: nothing was proven of them."""
     p = search.p
     search.bounds.finish()
     # construction gives up on an agent only when its own rules conflict, or after 20 s
-    conflicts = find_conflicts(p, search.cands, failed, time_per_agent=60.0)
-    status = INFEASIBLE
-    if not conflicts:
-        status = UNKNOWN
-        conflicts = [
-            Conflict(
-                p.agent_ids[a],
-                ("time limit",),
-                "no schedule meeting this agent's rules was found in time",
-            )
-            for a in failed
-        ]
+    conflicts = find_conflicts(p, search.cands, failed, time_per_agent=60.0) if failed else []
+    status = INFEASIBLE if conflicts and not unplaced else UNKNOWN
+    unproven = [a for a in failed if p.agent_ids[a] not in {c.agent_id for c in conflicts}]
+    detail = "no schedule meeting this agent's rules was found in time"
+    conflicts += [Conflict(p.agent_ids[a], (TIME_LIMIT,), detail) for a in unproven]
+    if unplaced:
+        placed = p.n_agents - len(unplaced) - len(failed)
+        detail = (
+            f"not reached: the time limit came after {placed} of {p.n_agents} agents had a "
+            f"schedule ({time.monotonic() - search.started:.0f} s); give the solve more time"
+        )
+        conflicts += [Conflict(p.agent_ids[a], (TIME_LIMIT,), detail) for a in unplaced]
     search.emit(
         "infeasible" if status == INFEASIBLE else "unknown",
-        msg=f"{len(conflicts)} agent(s) without a schedule",
+        msg=f"{len(failed) + len(unplaced)} agent(s) without a schedule",
     )
     return SolveResult(
         status,

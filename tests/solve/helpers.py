@@ -140,10 +140,11 @@ def constructed(
     sc = load(tmp, data)
     p = problem(sc, cells)
     cands = CandidateIndex(p, nominal_only=False)
-    state, failed = construct(p, cands, StopCriteria(time_limit=10), 0)
-    if failed:
+    built = construct(p, cands, StopCriteria(time_limit=60), 0)
+    assert not built.unplaced, "construction ran out of time"
+    if built.failed:
         return None
-    return sc, p, cands, state, evaluate(p, state)
+    return sc, p, cands, built.state, evaluate(p, built.state)
 
 
 def constructed_example(

@@ -100,11 +100,11 @@ def test_moving_breaks_never_worsens_and_keeps_shifts_and_rules(agents, cells):
     with tempfile.TemporaryDirectory() as tmp:
         sc = h.load(Path(tmp), _with_breaks(days=2, agents=agents))
         p = h.problem(sc, cells)
-        state, failed = construct(
-            p, CandidateIndex(p, nominal_only=True), StopCriteria(time_limit=10), 0
-        )
-        if failed:
+        built = construct(p, CandidateIndex(p, nominal_only=True), StopCriteria(time_limit=60), 0)
+        assert not built.unplaced, "construction ran out of time"
+        if built.failed:
             return
+        state = built.state
         before = evaluate(p, state)
         new, after = place_breaks(p, state)
         assert after.total <= before.total + 1e-9
