@@ -50,7 +50,8 @@ consecutive days off, weekly maximum and minimum paid minutes, start band,
 days off together, consecutive nights, weekends worked in the horizon,
 forbidden successions of shift types and their limits, where the state
 stays small (`held_in_state`: otherwise a plan breaking the type limits or
-the weekends is refused, and the agent's CP-SAT model decides). An agent's
+the weekends is repaired by a heuristic, `AgentProgramme.keep_left_out`,
+and `plan_with_rules` says the plan may not be the best). An agent's
 paid
 hours over the horizon (`min_hours_horizon`, `max_hours_horizon`): where
 no weekly limit or overtime can bind, `best_plan` runs the horizon view,
@@ -148,6 +149,18 @@ def best_plan(
     anchors: list[np.ndarray] | None = None,
     band: int | None = None,
 ) -> np.ndarray | None:
+    """Agent a's schedule of most net value (`plan_with_rules`), or None."""
+    return plan_with_rules(p, a, templates, net, anchors, band)[0]
+
+
+def plan_with_rules(
+    p: Problem,
+    a: int,
+    templates: np.ndarray,
+    net: np.ndarray,
+    anchors: list[np.ndarray] | None = None,
+    band: int | None = None,
+) -> tuple[np.ndarray | None, bool]:
     """Agent a's schedule of most net value: the chosen templates (one per
     worked day, of `templates`, its candidates on any days, worth `net`
     each, cost already taken off) maximising Σ net − overtime − stability
@@ -155,7 +168,9 @@ def best_plan(
     of reach). `anchors[w]`: the arc starts the band of week w may take
     (default: every distinct start of the week's options: exact). `band`:
     the widest arc of a week's starts in minutes, if narrower than the rule
-    set's (`steady_band`; -1: none)."""
+    set's (`steady_band`; -1: none). Also whether the programme's plan is
+    its best: False when a limit the state left out had to be kept by
+    `AgentProgramme.run_within_left_out`'s heuristic."""
     low, high = int(p.hmin[a]), int(p.hmax[a])
     hours = low > 0 or high < NO_LIMIT
     templates = np.asarray(templates, dtype=np.int64)
@@ -165,11 +180,13 @@ def best_plan(
     exact_hours = hours and not weekly_rules_bind(p, a, paid)
     prog = AgentProgramme(p, a, templates, anchors, band, horizon_hours=exact_hours)
     if not prog.feasible:
-        return None
+        return None, True
     if p.n_days == 0:
-        return prog.templates[:0]
+        return prog.templates[:0], True
     net = np.asarray(net, dtype=float)
-    run = prog.run(net)
+    first = prog.run(net)
+    exact = first is None or prog.keeps_left_out(prog.templates[first[1]])
+    run = first if exact or first is None else prog.keep_left_out(net, first)
     chosen = None if run is None else run[1]
     if chosen is not None and hours and not exact_hours:
         slack = (
@@ -178,14 +195,14 @@ def best_plan(
         most = (slack + 1.0) / max(int(prog.paid.min()), 1) + prog.extra
 
         def plan_for(values: np.ndarray) -> np.ndarray | None:
-            found = prog.run(values)
+            found = prog.run_within_left_out(values)
             return None if found is None else found[1]
 
         chosen = within_horizon_hours(plan_for, net, prog.paid, chosen, low, high, most)
     if chosen is None:
-        return None
+        return None, exact
     plan = prog.templates[chosen]
-    return plan if prog.keeps_left_out(plan) else None
+    return (plan, exact) if prog.keeps_left_out(plan) else (None, exact)
 
 
 def weekly_rules_bind(p: Problem, a: int, paid: np.ndarray) -> bool:
@@ -351,22 +368,127 @@ class AgentProgramme:
         )  # fmt: skip
         return (float(value), chosen) if found else None
 
-    def keeps_left_out(self, plan: np.ndarray) -> bool:
-        """Whether templates `plan` keep the type limits and the weekends the
-        state left out (`held_in_state`)."""
+    def left_out_excess(self, plan: np.ndarray) -> tuple[np.ndarray, bool]:
+        """How templates `plan` break the limits the state left out
+        (`held_in_state`): per shift type, whether it is over its limit; and
+        whether more weekends are worked than allowed."""
         p, tpl, limits = self.p, self.tpl, self.limits
+        over = np.zeros(len(limits), dtype=bool)
         if ((limits >= 0) & (self.counted < 0)).any():
             made = np.bincount(tpl.shift_type[plan] + 1, minlength=len(limits) + 1)[1:]
-            if ((limits >= 0) & (made > limits)).any():
-                return False  # over a limit the state did not hold: the CP-SAT model decides
+            over = (limits >= 0) & (self.counted < 0) & (made > limits)
+        weekends = False
         if self.weekends >= 0 and not self.weekends_held:
             days = tpl.day[plan]
             worked = np.unique(self.weeks[days[p.weekend_day[self.site, days]]])
-            if len(worked) > self.weekends:
-                return False  # as above, for the weekends worked
-        return True
+            weekends = len(worked) > self.weekends
+        return over, weekends
+
+    def keeps_left_out(self, plan: np.ndarray) -> bool:
+        """Whether templates `plan` keep the type limits and the weekends the
+        state left out (`held_in_state`)."""
+        over, weekends = self.left_out_excess(plan)
+        return not over.any() and not weekends
+
+    def beyond_left_out(self, chosen: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """[options] Those a plan may no longer take so that plan `chosen`'s
+        best parts keep the limits the state left out: of a shift type over
+        its limit, every option but the `limit` most valuable of those
+        chosen; with too many weekends worked, the weekend-day options of
+        every week but the most valuable weekends worked."""
+        p, tpl = self.p, self.tpl
+        types = tpl.shift_type[self.templates]
+        over, weekends = self.left_out_excess(self.templates[chosen])
+        out = np.zeros(len(self.templates), dtype=bool)
+        for t in np.flatnonzero(over):
+            mine = chosen[types[chosen] == t]
+            kept = mine[np.argsort(-values[mine], kind="stable")[: int(self.limits[t])]]
+            out |= types == t
+            out[kept] = False
+        if weekends:
+            day = tpl.day[self.templates]
+            on_weekend = p.weekend_day[self.site, day]
+            mine = chosen[on_weekend[chosen]]
+            weeks = self.weeks[day[mine]]
+            worth = np.bincount(weeks, weights=values[mine], minlength=p.n_weeks)
+            worked = np.unique(weeks)
+            kept = worked[np.argsort(-worth[worked], kind="stable")[: self.weekends]]
+            out |= on_weekend & ~np.isin(self.weeks[day], kept)
+        return out
+
+    def run_within_left_out(self, values: np.ndarray) -> tuple[float, np.ndarray] | None:
+        """`run`, and where its plan breaks a limit the state left out, a
+        plan that keeps it (`keep_left_out`)."""
+        found = self.run(values)
+        if found is None or self.keeps_left_out(self.templates[found[1]]):
+            return found
+        return self.keep_left_out(values, found)
+
+    def keep_left_out(
+        self, values: np.ndarray, found: tuple[float, np.ndarray]
+    ) -> tuple[float, np.ndarray] | None:
+        """A plan keeping the limits the state left out, from `run`'s plan
+        `found` at `values`, which breaks one. First the plan's best parts
+        are kept: the options `beyond_left_out` says are forbidden, and the
+        programme runs again. Where that finds none, each option of the
+        shift types over their limits (and each weekend-day option, for the
+        weekends) is priced, the prices doubled round by round until the
+        plan keeps them (`LEFT_OUT_ROUNDS` at most), then eased by bisection
+        towards the last ones too low. A heuristic, as
+        `within_horizon_hours`: it may miss the best plan within the limits,
+        or any (None). Returns the plan's value at `values` (as `run`)."""
+        forbidden = self.beyond_left_out(found[1], values)
+        kept = self.run(np.where(forbidden, FORBIDDEN, values))
+        if (
+            kept is not None
+            and kept[0] > FORBIDDEN / 2
+            and self.keeps_left_out(self.templates[kept[1]])
+        ):
+            return kept  # no forbidden option in it: its value is at `values`
+        types = self.tpl.shift_type[self.templates]
+        weekend = self.p.weekend_day[self.site, self.tpl.day[self.templates]]
+        type_price = np.zeros(len(self.limits))
+        weekend_price = 0.0
+        top = max(float(np.abs(values).max(initial=0.0)), 1.0)
+        base, ceiling = top / 8, 64 * (top + 1.0)
+        ties = TIE_BREAK * np.arange(len(values)) / max(len(values), 1)
+
+        def cost(scale: float) -> np.ndarray:
+            per_type = np.where(types >= 0, type_price[np.maximum(types, 0)], 0.0)
+            return scale * (per_type + weekend_price * weekend) - ties
+
+        best: tuple[float, np.ndarray] | None = None
+        for _ in range(LEFT_OUT_ROUNDS):
+            over, weekends = self.left_out_excess(self.templates[found[1]])
+            type_price[over] = np.maximum(2 * type_price[over], base)
+            if weekends:
+                weekend_price = max(2 * weekend_price, base)
+            if max(type_price.max(initial=0.0), weekend_price) > ceiling:
+                return None  # even a price above every option's worth breaks them
+            priced = cost(1.0)
+            found = self.run(values - priced)
+            if found is None:
+                return None
+            if self.keeps_left_out(self.templates[found[1]]):
+                best = (found[0] + float(priced[found[1]].sum()), found[1])
+                break
+        if best is None:
+            return None
+        low, high = 0.5, 1.0  # the last doubling went from about half these prices to them
+        for _ in range(BISECTION_ROUNDS):
+            mid = (low + high) / 2
+            priced = cost(mid)
+            again = self.run(values - priced)
+            if again is not None and self.keeps_left_out(self.templates[again[1]]):
+                best, high = (again[0] + float(priced[again[1]].sum()), again[1]), mid
+            else:
+                low = mid
+        return best
 
 
+FORBIDDEN = -1e15  # an option's value where a plan may not take it
+LEFT_OUT_ROUNDS = 24  # doublings of the prices that keep a plan within the limits left out …
+BISECTION_ROUNDS = 2  # … and bisection steps easing them after
 HOURS_ROUNDS = 40  # bisection steps of the price that keeps a plan within its horizon hours
 TIE_BREAK = 1e-3  # reporting currency: the most an option's value moves to break ties
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
-from optimizer.solve.agentdp import anchor_candidates, best_plan, steady_band
+from optimizer.solve.agentdp import anchor_candidates, plan_with_rules, steady_band
 from optimizer.solve.allocate import optimal_allocation
 from optimizer.solve.model import CandidateIndex, build, read_solution
 from optimizer.solve.problem import Problem
@@ -36,6 +36,10 @@ TOP_K = 10  # templates per day in the first, small model of an agent
 # programme's states, and a pass's time, grow fast (`sunroster bench workability`
 # measures the rosters)
 ANCHORS = 8
+# a plan the programme kept within a limit it left out by a heuristic is checked by the
+# agent's CP-SAT model up to this many days; over a longer horizon the model is slow to
+# build and rarely proves anything within its budget, and the plan stands
+CHECK_MAX_DAYS = 84
 
 
 def agent_order(p: Problem) -> np.ndarray:
@@ -75,7 +79,10 @@ def best_schedule(
     of `agentdp.py` picks the schedule (the returned state then shares
     `s.alloc`); if it finds none, the agent's CP-SAT model decides: first
     over the TOP_K most valuable templates per day, over all candidates only
-    if that leaves the agent without a schedule.
+    if that leaves the agent without a schedule. Where the programme kept
+    a limit its state left out by a heuristic, the model's proven best over
+    the TOP_K templates (first budget) replaces that plan, on horizons of up
+    to `CHECK_MAX_DAYS` days.
     `prices` [Q, T], when given, value the cells with residual need instead
     of the queues' penalties; `worth` [T], when given, is the agent's value
     per interval instead (e.g. through
@@ -110,14 +117,20 @@ def best_schedule(
     if band >= 0 or w.stability > 0:
         keep = week_arcs(p, s, a) if arcs is None else arcs
         anchors = anchor_candidates(p, a, offered, net[offered], keep, ANCHORS, band)
-    plan = best_plan(p, a, offered, net[offered], anchors, band)
-    if plan is not None:  # the agent's own rows only: `alloc` is shared with `s`
+    plan, exact = plan_with_rules(p, a, offered, net[offered], anchors, band)
+
+    def placed(plan: np.ndarray) -> tuple[State, np.ndarray, np.ndarray]:
+        """The agent's own rows only: `alloc` is shared with `s`."""
         out = State(s.works.copy(), s.tpl.copy(), s.alloc)
         out.works[a] = False
         out.works[a, site.tpl.day[plan]] = True
         out.tpl[a, site.tpl.day[plan]] = plan
         return out, own, best_q
-    # the programme found no schedule: the CP-SAT model confirms it (and explains)
+
+    if plan is not None and (exact or p.n_days > CHECK_MAX_DAYS):
+        return placed(plan)
+    # the programme found no schedule, or kept a limit it left out by a heuristic:
+    # the CP-SAT model decides (and explains), its first budget only in the second case
     short_list, every = (copy.copy(cands) for _ in range(2))
     for pool, top in ((short_list, TOP_K), (every, None)):
         pool.by_day = list(cands.by_day)
@@ -125,7 +138,7 @@ def best_schedule(
             d: ks[np.argsort(-net[ks], kind="stable")[:top]] for d, ks in best.items()
         }
     pools = (short_list, *([every] * (len(budgets) - 1)))
-    for pool, limit in zip(pools, budgets, strict=True):
+    for pool, limit in list(zip(pools, budgets, strict=True))[: 1 if plan is not None else None]:
         built = build(p, s, [a], range(p.n_days), pool, coverage=False, values=values)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
@@ -135,9 +148,9 @@ def best_schedule(
             limit if stop is None else max(0.0, min(limit, stop.remaining()))
         )
         status = solver.solve(built.model)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if status == cp_model.OPTIMAL or (plan is None and status == cp_model.FEASIBLE):
             return read_solution(p, s, built, solver), own, best_q
-    return None
+    return None if plan is None else placed(plan)
 
 
 def worked_intervals(p: Problem, a: int, k: int) -> np.ndarray:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from ortools.sat.python import cp_model
 
-from optimizer.solve.agentdp import best_plan, steady_band
+from optimizer.solve.agentdp import AgentProgramme, best_plan, steady_band
 from optimizer.solve.problem import Problem
 from tests.solve import helpers as h
 
@@ -262,3 +262,25 @@ def test_hours_over_the_horizon_hold_exactly_where_no_weekly_limit_binds(tmp_pat
     assert plan is not None
     assert sorted(int(tpl.paid[k]) // 60 for k in plan) == [4, 8]
     assert float(net[np.searchsorted(ks, plan)].sum()) == pytest.approx(14.5)
+
+
+def test_weekends_left_out_of_the_state_keep_the_most_valuable_weekend(tmp_path):
+    # two weeks, worth 100 on the first weekend's days at 09, 50 on the
+    # second's, −1 otherwise; one weekend at most, but a state too small to
+    # count them: the plan works both, and the repair keeps the first whole
+    data = h.case(days=14)
+    data["rules"]["PT"]["max_weekends"] = 1
+    p = h.problem(h.load(tmp_path, data), {})
+    tpl = p.sites[0].tpl
+    ks = p.cand[0]
+    hour, day = (tpl.start[ks] % 1440) // 60, tpl.day[ks]
+    net = np.where((hour == 9) & np.isin(day, (5, 6)), 100.0, -1.0)
+    net = np.where((hour == 9) & np.isin(day, (12, 13)), 50.0, net)
+    prog = AgentProgramme(p, 0, ks, states_max=1)
+    assert not prog.weekends_held
+    _, broken = prog.run(net)
+    assert sorted(tpl.day[prog.templates[broken]]) == [5, 6, 12, 13]
+    found = prog.run_within_left_out(net)
+    assert found is not None
+    assert sorted(tpl.day[prog.templates[found[1]]]) == [5, 6]
+    assert found[0] == pytest.approx(200.0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from optimizer.solve.agentdp import best_plan
+from optimizer.solve.agentdp import AgentProgramme, best_plan
 from tests.solve import helpers as h
 
 PEN, COST = 100.0, 10.0  # per agent-hour short; per paid hour
@@ -113,3 +113,56 @@ def test_a_type_no_one_may_work_has_no_shifts(tmp_path):
     assert set((tpl.start % 1440) // 60) == {9}
     res = h.run(sc, h.block(0, 20, 24))
     assert res.objective == pytest.approx(4 * PEN) and not h.shifts(res)
+
+
+def _left_out(tmp_path, limit: int) -> tuple[AgentProgramme, np.ndarray, np.ndarray]:
+    """Three days, worth 100 each night and 30 each day, at most `limit` N
+    shifts, in a programme whose state leaves the limit out (`states_max=1`)."""
+    data = _typed(3)
+    data["rules"]["PT"]["shift_types"] = [TYPES[0], TYPES[1] | {"max_shifts": limit}]
+    p = h.problem(h.load(tmp_path, data), {})
+    tpl = p.sites[0].tpl
+    ks = p.cand[0]
+    net = np.where((tpl.start[ks] % 1440) // 60 == 20, 100.0, 30.0)
+    prog = AgentProgramme(p, 0, ks, states_max=1)
+    assert (prog.counted < 0).all()  # the limit is not in the state
+    return prog, ks, net
+
+
+def _hours(prog: AgentProgramme, chosen: np.ndarray) -> list[int]:
+    return sorted(int(prog.tpl.start[k] % 1440) // 60 for k in prog.templates[chosen])
+
+
+def test_a_type_limit_left_out_of_the_state_is_kept_by_the_plans_best_part(tmp_path):
+    # the state's plan works three nights (300) against a limit of one: the
+    # most valuable night is kept and the other two become days (100 + 2 × 30)
+    prog, _, net = _left_out(tmp_path, 1)
+    _, first = prog.run(net)
+    assert _hours(prog, first) == [20, 20, 20] and not prog.keeps_left_out(prog.templates[first])
+    found = prog.run_within_left_out(net)
+    assert found is not None
+    assert _hours(prog, found[1]) == [9, 9, 20]
+    assert found[0] == pytest.approx(160.0)
+
+
+def test_where_the_best_part_breaks_it_again_a_price_keeps_the_limit(tmp_path, monkeypatch):
+    # the best part forbids nothing (its plan breaks the limit again): the
+    # price on N shifts takes over. It rises to
+    # where a night (100 − price) is worth less than a day (30), so no night
+    # is worked — within the limit, though not the best plan (a heuristic)
+    prog, _, net = _left_out(tmp_path, 1)
+    monkeypatch.setattr(prog, "beyond_left_out", lambda chosen, values: np.zeros(len(values), bool))
+    found = prog.run_within_left_out(net)
+    assert found is not None
+    assert prog.keeps_left_out(prog.templates[found[1]])
+    assert _hours(prog, found[1]) == [9, 9, 9]
+    assert found[0] == pytest.approx(90.0, abs=0.01)  # at the values, without the price
+
+
+def test_a_plan_within_the_left_out_limit_is_left_as_it_is(tmp_path):
+    prog, _, net = _left_out(tmp_path, 3)
+    value, chosen = prog.run(net)
+    assert _hours(prog, chosen) == [20, 20, 20]
+    found = prog.run_within_left_out(net)
+    assert found is not None
+    assert found[0] == value and np.array_equal(found[1], chosen)
