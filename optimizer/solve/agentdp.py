@@ -51,7 +51,7 @@ days off together, consecutive nights, weekends worked in the horizon,
 forbidden successions of shift types and their limits, where the state
 stays small (`held_in_state`: otherwise a plan breaking the type limits or
 the weekends is repaired by a heuristic, `AgentProgramme.keep_left_out`,
-and `plan_with_rules` says the plan may not be the best). An agent's
+and `best_plan` says the plan may not be the best). An agent's
 paid
 hours over the horizon (`min_hours_horizon`, `max_hours_horizon`): where
 no weekly limit or overtime can bind, `best_plan` runs the horizon view,
@@ -142,18 +142,6 @@ def anchor_candidates(
 
 
 def best_plan(
-    p: Problem,
-    a: int,
-    templates: np.ndarray,
-    net: np.ndarray,
-    anchors: list[np.ndarray] | None = None,
-    band: int | None = None,
-) -> np.ndarray | None:
-    """Agent a's schedule of most net value (`plan_with_rules`), or None."""
-    return plan_with_rules(p, a, templates, net, anchors, band)[0]
-
-
-def plan_with_rules(
     p: Problem,
     a: int,
     templates: np.ndarray,

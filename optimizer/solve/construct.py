@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
-from optimizer.solve.agentdp import anchor_candidates, plan_with_rules, steady_band
+from optimizer.solve.agentdp import anchor_candidates, best_plan, steady_band
 from optimizer.solve.allocate import optimal_allocation
 from optimizer.solve.model import CandidateIndex, build, read_solution
 from optimizer.solve.problem import Problem
@@ -117,7 +117,7 @@ def best_schedule(
     if band >= 0 or w.stability > 0:
         keep = week_arcs(p, s, a) if arcs is None else arcs
         anchors = anchor_candidates(p, a, offered, net[offered], keep, ANCHORS, band)
-    plan, exact = plan_with_rules(p, a, offered, net[offered], anchors, band)
+    plan, exact = best_plan(p, a, offered, net[offered], anchors, band)
 
     def placed(plan: np.ndarray) -> tuple[State, np.ndarray, np.ndarray]:
         """The agent's own rows only: `alloc` is shared with `s`."""

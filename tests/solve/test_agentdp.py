@@ -23,7 +23,7 @@ def _plan(p: Problem, a: int, worth) -> list[tuple[int, int]]:  # type: ignore[n
     ks = p.cand[a]
     hour = (tpl.start[ks] % 1440) // 60  # Lisbon is UTC+0 in March
     net = np.array([worth(int(d), int(x)) for d, x in zip(tpl.day[ks], hour, strict=True)])
-    plan = best_plan(p, a, ks, net)
+    plan, _ = best_plan(p, a, ks, net)
     assert plan is not None
     return sorted((int(tpl.day[k]), int((tpl.start[k] % 1440) // 60)) for k in plan)
 
@@ -76,7 +76,7 @@ def test_a_minimum_out_of_reach_gives_none(tmp_path):
     data["rules"]["PT"]["max_consecutive_days"] = 1
     data["agents"][0]["min_hours_week"] = 20
     p = h.problem(h.load(tmp_path, data), {})
-    assert best_plan(p, 0, p.cand[0], np.zeros(len(p.cand[0]))) is None
+    assert best_plan(p, 0, p.cand[0], np.zeros(len(p.cand[0])))[0] is None
 
 
 def _score(p: Problem, a: int, net: np.ndarray, plan: np.ndarray) -> float:
@@ -100,7 +100,7 @@ def test_the_programme_meets_the_cp_sat_model(tmp_path_factory, case):
     rng = np.random.default_rng(len(p.cand[0]) * 7919 + p.n_days)
     net = np.zeros(len(tpl.day))
     net[p.cand[0]] = rng.integers(-60, 40, len(p.cand[0]))
-    plan = best_plan(p, 0, p.cand[0], net[p.cand[0]])
+    plan, _ = best_plan(p, 0, p.cand[0], net[p.cand[0]])
     status, best, built = h.one_agent_optimum(p, h.model_values(p, net))
     if status == cp_model.INFEASIBLE:
         assert plan is None
@@ -158,7 +158,7 @@ def test_the_programme_meets_the_model_where_presolve_does_not(tmp_path):
     rng = np.random.default_rng(len(p.cand[0]) * 7919 + p.n_days)
     net = np.zeros(len(tpl.day))
     net[p.cand[0]] = rng.integers(-60, 40, len(p.cand[0]))
-    plan = best_plan(p, 0, p.cand[0], net[p.cand[0]])
+    plan, _ = best_plan(p, 0, p.cand[0], net[p.cand[0]])
     status, best, _ = h.one_agent_optimum(p, net + p.rate[0] * tpl.weight * p.scenario.weights.cost)
     assert status == cp_model.OPTIMAL and plan is not None
     assert _score(p, 0, net, plan) == _score(p, 0, net, np.array(best, dtype=int)) == 187.0
@@ -258,7 +258,7 @@ def test_hours_over_the_horizon_hold_exactly_where_no_weekly_limit_binds(tmp_pat
     day = tpl.day[ks]
     net = np.where(at_nine & (hours == 8) & (day < 2), 10.0, -1.0)
     net = np.where(at_nine & (hours == 4) & (day == 2), 4.5, net)
-    plan = best_plan(p, 0, ks, net)
+    plan, _ = best_plan(p, 0, ks, net)
     assert plan is not None
     assert sorted(int(tpl.paid[k]) // 60 for k in plan) == [4, 8]
     assert float(net[np.searchsorted(ks, plan)].sum()) == pytest.approx(14.5)

@@ -45,7 +45,7 @@ def _worth(p: Problem, worth) -> np.ndarray:  # type: ignore[no-untyped-def]
 
 def _dp(p: Problem, worth) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
     """(day, start hour) of the programme's best plan for agent 0."""
-    plan = best_plan(p, 0, p.cand[0], _worth(p, worth))
+    plan, _ = best_plan(p, 0, p.cand[0], _worth(p, worth))
     assert plan is not None
     tpl = p.sites[0].tpl
     return sorted((int(tpl.day[k]), int(tpl.local_start[k] // 60)) for k in plan)
@@ -124,7 +124,7 @@ def test_with_stability_priced_the_search_keeps_a_weeks_starts_within_an_hour(tm
     data["weights"] = {**data.get("weights", {}), "stability": 0.01}
     p = h.problem(h.load(tmp_path, data), {})
     assert _dp(p, worth) == [(0, 8), (1, 10)]
-    plan = best_plan(p, 0, p.cand[0], _worth(p, worth), band=steady_band(p, 0))
+    plan, _ = best_plan(p, 0, p.cand[0], _worth(p, worth), band=steady_band(p, 0))
     assert plan is not None
     tpl = p.sites[0].tpl
     starts = sorted(int(tpl.local_start[k]) for k in plan)
@@ -219,7 +219,7 @@ def test_the_programme_meets_the_cp_sat_model_under_v11_rules(
         return float(table[d, x])
 
     net = _worth(p, worth)
-    plan = best_plan(p, 0, p.cand[0], net)
+    plan, _ = best_plan(p, 0, p.cand[0], net)
     tpl = p.sites[0].tpl
     full = np.zeros(len(tpl.day))
     full[p.cand[0]] = net
@@ -246,7 +246,7 @@ def test_a_few_arcs_give_a_schedule_within_the_band(tmp_path):
     rng = np.random.default_rng(3)
     net = rng.normal(0, 30, len(p.cand[0]))
     arcs = anchor_candidates(p, 0, p.cand[0], net, most=2)
-    plan = best_plan(p, 0, p.cand[0], net, arcs)
+    plan, _ = best_plan(p, 0, p.cand[0], net, arcs)
     assert plan is not None
     starts = p.sites[0].tpl.local_start[plan]
     ref = arc_starts(starts)

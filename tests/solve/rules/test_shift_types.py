@@ -62,7 +62,7 @@ def test_the_programme_keeps_forbidden_successions(tmp_path):
     net = np.array(
         [worth.get((int(d), int(x)), -1.0) for d, x in zip(tpl.day[ks], hour, strict=True)]
     )
-    plan = best_plan(p, 0, ks, net)
+    plan, _ = best_plan(p, 0, ks, net)
     assert plan is not None
     assert sorted((int(tpl.day[k]), int(tpl.start[k] % 1440) // 60) for k in plan) == [
         (0, 20),
@@ -88,7 +88,7 @@ def test_the_programme_keeps_a_types_maximum(tmp_path):
     tpl = p.sites[0].tpl
     ks = p.cand[0]
     net = np.where((tpl.start[ks] % 1440) // 60 == 20, 100.0, 30.0)
-    plan = best_plan(p, 0, ks, net)
+    plan, _ = best_plan(p, 0, ks, net)
     assert plan is not None
     hours = sorted(int(tpl.start[k] % 1440) // 60 for k in plan)
     assert hours == [9, 9, 20]
