@@ -8,8 +8,10 @@ penalties it would save (the most penalised uncovered queue the agent can
 serve, interval by interval) less its cost. The agent's on-duty intervals
 then cover that queue, and the next agent sees the rest. The result is
 feasible whenever each agent's own rules are, which `explain.py` checks
-first. The time limit (or a cancel) is looked at before each agent: the
-agents not reached are returned as such, never placed past the limit.
+first. The time limit is looked at before each agent: the agents not
+reached are returned as such, never placed past it. A cancel is not: it
+ends the search once the first roster is complete, and that roster is kept
+as the best so far.
 """
 
 from __future__ import annotations
@@ -186,7 +188,7 @@ def construct(p: Problem, cands: CandidateIndex, stop: StopCriteria, seed: int) 
     residual = p.required.astype(np.int64).copy()
     order = [int(a) for a in agent_order(p)]
     for i, a in enumerate(order):
-        if stop.should_stop():
+        if stop.out_of_time():
             unplaced = order[i:]
             break
         if not p.eligible[a].any():
@@ -196,7 +198,7 @@ def construct(p: Problem, cands: CandidateIndex, stop: StopCriteria, seed: int) 
         found = best_schedule(p, s, a, residual, cands, seed, stop=stop)
         if found is None:
             # this agent's own rules conflict (explain.py says which), unless time ran out
-            (unplaced if stop.should_stop() else failed).append(a)
+            (unplaced if stop.out_of_time() else failed).append(a)
             continue
         s, marginal, best_q = found
         # the agent's on-duty intervals cover the queue it helps most

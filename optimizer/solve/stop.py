@@ -221,6 +221,10 @@ class StopCriteria:
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
+    def out_of_time(self) -> bool:
+        """Whether the time limit has passed, whatever the other criteria say."""
+        return self.elapsed() >= self.time_limit
+
     def remaining(self) -> float:
         return max(0.0, self.time_limit - self.elapsed())
 

@@ -425,7 +425,7 @@ def test_a_run_is_dirty_for_changed_code_not_for_the_reports_own_outputs(monkeyp
     assert ":(exclude)bench/results" in status and ":(exclude)BENCHMARKS.md" in status
 
 
-def test_the_product_engines_curtois_section_runs_its_engine_on_1_to_19(tmp_path, monkeypatch):
+def test_the_product_engines_curtois_section_runs_its_engine_on_1_to_24(tmp_path, monkeypatch):
     import json
     import subprocess
 
@@ -451,5 +451,5 @@ def test_the_product_engines_curtois_section_runs_its_engine_on_1_to_19(tmp_path
     monkeypatch.setattr(curtois.subprocess, "run", fake)
     curtois.run_curtois_product(Settings(curtois_dir=tmp_path))
     groups = [(c[c.index("--instances") + 1], c[c.index("--time-limit") + 1]) for c in asked]
-    assert groups == [("1-12", "60"), ("13-19", "600")]
+    assert groups == [("1-12", "60"), ("13-19", "600"), ("20-24", "300")]
     assert all(c[c.index("--engine") + 1] == "product" for c in asked)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field
+import time
 from pathlib import Path
 
 import numpy as np
@@ -12,20 +12,19 @@ from optimizer.solve.construct import agent_order, construct
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.result import TIME_LIMIT, UNKNOWN
 from optimizer.solve.solver import solve
-from optimizer.solve.stop import Criterion, Run, StopCriteria
+from optimizer.solve.stop import StopCriteria
 from tests.solve import helpers as h
 
 
-@dataclass(eq=False)
-class AfterLooks(Criterion):
-    """Met from the `n`-th look on: a clock that runs out after n checks."""
+class Clock:
+    """A stop's clock that reads 0 s for its first `n` looks, then past any limit."""
 
-    n: int
-    looks: list[int] = field(default_factory=lambda: [0])
+    def __init__(self, n: int) -> None:
+        self.looks, self.n = 0, n
 
-    def met(self, run: Run) -> bool:
-        self.looks[0] += 1
-        return self.looks[0] >= self.n
+    def __call__(self) -> float:
+        self.looks += 1
+        return 0.0 if self.looks <= self.n else 1e9
 
 
 def _three_agents():
@@ -43,10 +42,11 @@ def test_construction_places_every_agent_within_its_time():
     assert built.state.works.any()
 
 
-def test_construction_stops_at_the_limit_and_names_the_agents_not_reached():
+def test_construction_stops_at_the_limit_and_names_the_agents_not_reached(monkeypatch):
     p, cands = _three_agents()
-    stop = StopCriteria(time_limit=60).until(AfterLooks(3))  # two agents, then time is up
-    built = construct(p, cands, stop, 0)
+    clock = Clock(2)  # two agents, then time is up
+    monkeypatch.setattr(StopCriteria, "elapsed", lambda self: clock())
+    built = construct(p, cands, StopCriteria(time_limit=60), 0)
     order = [int(a) for a in agent_order(p)]
     assert not built.complete and not built.failed
     assert built.unplaced == order[2:]
@@ -55,18 +55,22 @@ def test_construction_stops_at_the_limit_and_names_the_agents_not_reached():
 
 def test_construction_with_no_time_left_places_nobody():
     p, cands = _three_agents()
-    stop = StopCriteria(time_limit=60)
-    stop.cancel.set()
-    built = construct(p, cands, stop, 0)
+    built = construct(p, cands, StopCriteria(time_limit=60, started=time.monotonic() - 61), 0)
     assert sorted(built.unplaced) == [0, 1, 2]
     assert not np.any(built.state.works)
 
 
+def test_a_cancel_lets_the_first_roster_be_completed():
+    p, cands = _three_agents()
+    stop = StopCriteria(time_limit=60)
+    stop.cancel.set()  # the dashboard's Cancel: the best roster so far is kept
+    built = construct(p, cands, stop, 0)
+    assert built.complete and built.state.works.any()
+
+
 def test_a_solve_out_of_time_in_construction_is_unknown_not_infeasible():
     p, _ = _three_agents()
-    stop = StopCriteria(time_limit=60)
-    stop.cancel.set()  # as if Ctrl-C came before the first agent
-    res = solve(p, stop)
+    res = solve(p, StopCriteria(time_limit=60, started=time.monotonic() - 61))
     assert res.status == UNKNOWN and res.roster.segments.empty
     assert sorted(c.agent_id for c in res.conflicts) == ["A1", "A2", "A3"]
     assert all(c.rules == (TIME_LIMIT,) for c in res.conflicts)  # none claimed to conflict

@@ -171,3 +171,11 @@ def test_a_long_horizon_takes_the_large_path_however_few_its_literals(tmp_path):
     assert h.solve(p, stop, seed=0).stats["model"] == "lns + full"
     short = SearchParams(full_model_max_days=2)  # the same problem, two days the most
     assert h.solve(p, stop, seed=0, params=short).stats["model"] == "agent passes + lns"
+
+
+def test_out_of_time_reads_the_time_limit_only():
+    past = StopCriteria(time_limit=1.0, started=time.monotonic() - 2.0)
+    assert past.out_of_time()
+    fresh = StopCriteria(time_limit=60.0)
+    fresh.cancel.set()
+    assert fresh.should_stop() and not fresh.out_of_time()  # a cancel is not the clock
