@@ -158,7 +158,7 @@ def best_plan(
     the widest arc of a week's starts in minutes, if narrower than the rule
     set's (`steady_band`; -1: none). Also whether the programme's plan is
     its best: False when a limit the state left out had to be kept by
-    `AgentProgramme.run_within_left_out`'s heuristic."""
+    `AgentProgramme.keep_left_out`'s heuristic."""
     low, high = int(p.hmin[a]), int(p.hmax[a])
     hours = low > 0 or high < NO_LIMIT
     templates = np.asarray(templates, dtype=np.int64)
@@ -172,20 +172,23 @@ def best_plan(
     if p.n_days == 0:
         return prog.templates[:0], True
     net = np.asarray(net, dtype=float)
-    first = prog.run(net)
-    exact = first is None or prog.keeps_left_out(prog.templates[first[1]])
-    run = first if exact or first is None else prog.keep_left_out(net, first)
-    chosen = None if run is None else run[1]
+    exact = True
+
+    def plan_for(values: np.ndarray) -> np.ndarray | None:
+        """The programme's plan at `values`, repaired where it breaks a limit left out."""
+        nonlocal exact
+        found = prog.run(values)
+        if found is not None and not prog.keeps_left_out(prog.templates[found[1]]):
+            exact = False
+            found = prog.keep_left_out(values, found)
+        return None if found is None else found[1]
+
+    chosen = plan_for(net)
     if chosen is not None and hours and not exact_hours:
         slack = (
             np.abs(net).max(initial=0.0) + prog.stab * DAY_MINUTES + prog.isolated.max(initial=0.0)
         )
         most = (slack + 1.0) / max(int(prog.paid.min()), 1) + prog.extra
-
-        def plan_for(values: np.ndarray) -> np.ndarray | None:
-            found = prog.run_within_left_out(values)
-            return None if found is None else found[1]
-
         chosen = within_horizon_hours(plan_for, net, prog.paid, chosen, low, high, most)
     if chosen is None:
         return None, exact
@@ -403,14 +406,6 @@ class AgentProgramme:
             kept = worked[np.argsort(-worth[worked], kind="stable")[: self.weekends]]
             out |= on_weekend & ~np.isin(self.weeks[day], kept)
         return out
-
-    def run_within_left_out(self, values: np.ndarray) -> tuple[float, np.ndarray] | None:
-        """`run`, and where its plan breaks a limit the state left out, a
-        plan that keeps it (`keep_left_out`)."""
-        found = self.run(values)
-        if found is None or self.keeps_left_out(self.templates[found[1]]):
-            return found
-        return self.keep_left_out(values, found)
 
     def keep_left_out(
         self, values: np.ndarray, found: tuple[float, np.ndarray]

@@ -280,7 +280,7 @@ def test_weekends_left_out_of_the_state_keep_the_most_valuable_weekend(tmp_path)
     assert not prog.weekends_held
     _, broken = prog.run(net)
     assert sorted(tpl.day[prog.templates[broken]]) == [5, 6, 12, 13]
-    found = prog.run_within_left_out(net)
+    found = prog.keep_left_out(net, prog.run(net))
     assert found is not None
     assert sorted(tpl.day[prog.templates[found[1]]]) == [5, 6]
     assert found[0] == pytest.approx(200.0)

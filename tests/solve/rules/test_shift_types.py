@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from optimizer.solve import agentdp
 from optimizer.solve.agentdp import AgentProgramme, best_plan
 from tests.solve import helpers as h
 
@@ -137,9 +138,9 @@ def test_a_type_limit_left_out_of_the_state_is_kept_by_the_plans_best_part(tmp_p
     # the state's plan works three nights (300) against a limit of one: the
     # most valuable night is kept and the other two become days (100 + 2 × 30)
     prog, _, net = _left_out(tmp_path, 1)
-    _, first = prog.run(net)
+    value, first = prog.run(net)
     assert _hours(prog, first) == [20, 20, 20] and not prog.keeps_left_out(prog.templates[first])
-    found = prog.run_within_left_out(net)
+    found = prog.keep_left_out(net, (value, first))
     assert found is not None
     assert _hours(prog, found[1]) == [9, 9, 20]
     assert found[0] == pytest.approx(160.0)
@@ -152,17 +153,25 @@ def test_where_the_best_part_breaks_it_again_a_price_keeps_the_limit(tmp_path, m
     # is worked — within the limit, though not the best plan (a heuristic)
     prog, _, net = _left_out(tmp_path, 1)
     monkeypatch.setattr(prog, "beyond_left_out", lambda chosen, values: np.zeros(len(values), bool))
-    found = prog.run_within_left_out(net)
+    found = prog.keep_left_out(net, prog.run(net))
     assert found is not None
     assert prog.keeps_left_out(prog.templates[found[1]])
     assert _hours(prog, found[1]) == [9, 9, 9]
     assert found[0] == pytest.approx(90.0, abs=0.01)  # at the values, without the price
 
 
-def test_a_plan_within_the_left_out_limit_is_left_as_it_is(tmp_path):
-    prog, _, net = _left_out(tmp_path, 3)
-    value, chosen = prog.run(net)
-    assert _hours(prog, chosen) == [20, 20, 20]
-    found = prog.run_within_left_out(net)
-    assert found is not None
-    assert found[0] == value and np.array_equal(found[1], chosen)
+def test_best_plan_says_whether_a_left_out_limit_was_kept_by_the_heuristic(tmp_path, monkeypatch):
+    # the same case through `best_plan`: with the limit in its state the plan
+    # is the programme's best; with states capped at one, the repaired plan
+    # is the same here, but `best_plan` no longer claims it is the best
+    prog, ks, net = _left_out(tmp_path, 1)
+    p = prog.p
+    plan, exact = best_plan(p, 0, ks, net)
+    assert exact and _hours_of(p, plan) == [9, 9, 20]
+    monkeypatch.setattr(agentdp, "HORIZON_STATES_MAX", 1)
+    plan, exact = best_plan(p, 0, ks, net)
+    assert not exact and _hours_of(p, plan) == [9, 9, 20]
+
+
+def _hours_of(p, plan: np.ndarray) -> list[int]:  # type: ignore[no-untyped-def]
+    return sorted(int(p.sites[0].tpl.start[k] % 1440) // 60 for k in plan)
