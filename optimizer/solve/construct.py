@@ -38,9 +38,9 @@ TOP_K = 10  # templates per day in the first, small model of an agent
 # programme's states, and a pass's time, grow fast (`sunroster bench workability`
 # measures the rosters)
 ANCHORS = 8
-# a plan the programme kept within a limit it left out by a heuristic is checked by the
-# agent's CP-SAT model up to this many days; over a longer horizon the model is slow to
-# build and rarely proves anything within its budget, and the plan stands
+# up to this many days, the agent's CP-SAT model decides where the programme had to keep
+# a limit it left out by a heuristic (the plan is the last resort); over a longer horizon
+# the model is slow to build and rarely finds anything within its budgets: the plan stands
 CHECK_MAX_DAYS = 84
 
 
@@ -82,9 +82,9 @@ def best_schedule(
     `s.alloc`); if it finds none, the agent's CP-SAT model decides: first
     over the TOP_K most valuable templates per day, over all candidates only
     if that leaves the agent without a schedule. Where the programme kept
-    a limit its state left out by a heuristic, the model's proven best over
-    the TOP_K templates (first budget) replaces that plan, on horizons of up
-    to `CHECK_MAX_DAYS` days.
+    a limit its state left out by a heuristic, its plan stands on horizons
+    over `CHECK_MAX_DAYS` days; on shorter ones the model decides as above,
+    the plan only where the model finds nothing in its budgets.
     `prices` [Q, T], when given, value the cells with residual need instead
     of the queues' penalties; `worth` [T], when given, is the agent's value
     per interval instead (e.g. through
@@ -132,7 +132,7 @@ def best_schedule(
     if plan is not None and (exact or p.n_days > CHECK_MAX_DAYS):
         return placed(plan)
     # the programme found no schedule, or kept a limit it left out by a heuristic:
-    # the CP-SAT model decides (and explains), its first budget only in the second case
+    # the CP-SAT model decides (and explains)
     short_list, every = (copy.copy(cands) for _ in range(2))
     for pool, top in ((short_list, TOP_K), (every, None)):
         pool.by_day = list(cands.by_day)
@@ -140,7 +140,7 @@ def best_schedule(
             d: ks[np.argsort(-net[ks], kind="stable")[:top]] for d, ks in best.items()
         }
     pools = (short_list, *([every] * (len(budgets) - 1)))
-    for pool, limit in list(zip(pools, budgets, strict=True))[: 1 if plan is not None else None]:
+    for pool, limit in zip(pools, budgets, strict=True):
         built = build(p, s, [a], range(p.n_days), pool, coverage=False, values=values)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
@@ -150,7 +150,7 @@ def best_schedule(
             limit if stop is None else max(0.0, min(limit, stop.remaining()))
         )
         status = solver.solve(built.model)
-        if status == cp_model.OPTIMAL or (plan is None and status == cp_model.FEASIBLE):
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return read_solution(p, s, built, solver), own, best_q
     return None if plan is None else placed(plan)
 
