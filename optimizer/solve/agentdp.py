@@ -148,6 +148,7 @@ def best_plan(
     net: np.ndarray,
     anchors: list[np.ndarray] | None = None,
     band: int | None = None,
+    repair: bool = True,
 ) -> tuple[np.ndarray | None, bool]:
     """Agent a's schedule of most net value: the chosen templates (one per
     worked day, of `templates`, its candidates on any days, worth `net`
@@ -158,7 +159,8 @@ def best_plan(
     the widest arc of a week's starts in minutes, if narrower than the rule
     set's (`steady_band`; -1: none). Also whether the programme's plan is
     its best: False when a limit the state left out had to be kept by
-    `AgentProgramme.keep_left_out`'s heuristic."""
+    `AgentProgramme.keep_left_out`'s heuristic (without `repair`, such a
+    plan is refused: None)."""
     low, high = int(p.hmin[a]), int(p.hmax[a])
     hours = low > 0 or high < NO_LIMIT
     templates = np.asarray(templates, dtype=np.int64)
@@ -180,7 +182,8 @@ def best_plan(
         found = prog.run(values)
         if found is not None and not prog.keeps_left_out(prog.templates[found[1]]):
             exact = False
-            found = prog.keep_left_out(values, found)
+            if repair:  # without, the plan goes on as it is, and is refused at the end
+                found = prog.keep_left_out(values, found)
         return None if found is None else found[1]
 
     chosen = plan_for(net)

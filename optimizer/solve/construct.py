@@ -38,9 +38,9 @@ TOP_K = 10  # templates per day in the first, small model of an agent
 # programme's states, and a pass's time, grow fast (`sunroster bench workability`
 # measures the rosters)
 ANCHORS = 8
-# up to this many days, the agent's CP-SAT model decides where the programme had to keep
-# a limit it left out by a heuristic (the plan is the last resort); over a longer horizon
-# the model is slow to build and rarely finds anything within its budgets: the plan stands
+# up to this many days, a plan breaking a limit the programme's state left out is refused
+# and the agent's CP-SAT model decides; over a longer horizon the model is slow to build
+# and rarely finds anything within its budgets: the programme repairs the plan
 CHECK_MAX_DAYS = 84
 
 
@@ -81,10 +81,10 @@ def best_schedule(
     of `agentdp.py` picks the schedule (the returned state then shares
     `s.alloc`); if it finds none, the agent's CP-SAT model decides: first
     over the TOP_K most valuable templates per day, over all candidates only
-    if that leaves the agent without a schedule. Where the programme kept
-    a limit its state left out by a heuristic, its plan stands on horizons
-    over `CHECK_MAX_DAYS` days; on shorter ones the model decides as above,
-    the plan only where the model finds nothing in its budgets.
+    if that leaves the agent without a schedule. A plan breaking a limit
+    the programme's state left out is repaired by its heuristic on horizons
+    over `CHECK_MAX_DAYS` days, and refused on shorter ones: the model
+    decides as above.
     `prices` [Q, T], when given, value the cells with residual need instead
     of the queues' penalties; `worth` [T], when given, is the agent's value
     per interval instead (e.g. through
@@ -119,20 +119,15 @@ def best_schedule(
     if band >= 0 or w.stability > 0:
         keep = week_arcs(p, s, a) if arcs is None else arcs
         anchors = anchor_candidates(p, a, offered, net[offered], keep, ANCHORS, band)
-    plan, exact = best_plan(p, a, offered, net[offered], anchors, band)
-
-    def placed(plan: np.ndarray) -> tuple[State, np.ndarray, np.ndarray]:
-        """The agent's own rows only: `alloc` is shared with `s`."""
+    repair = p.n_days > CHECK_MAX_DAYS
+    plan, _ = best_plan(p, a, offered, net[offered], anchors, band, repair=repair)
+    if plan is not None:  # the agent's own rows only: `alloc` is shared with `s`
         out = State(s.works.copy(), s.tpl.copy(), s.alloc)
         out.works[a] = False
         out.works[a, site.tpl.day[plan]] = True
         out.tpl[a, site.tpl.day[plan]] = plan
         return out, own, best_q
-
-    if plan is not None and (exact or p.n_days > CHECK_MAX_DAYS):
-        return placed(plan)
-    # the programme found no schedule, or kept a limit it left out by a heuristic:
-    # the CP-SAT model decides (and explains)
+    # the programme found no schedule: the CP-SAT model confirms it (and explains)
     short_list, every = (copy.copy(cands) for _ in range(2))
     for pool, top in ((short_list, TOP_K), (every, None)):
         pool.by_day = list(cands.by_day)
@@ -152,7 +147,7 @@ def best_schedule(
         status = solver.solve(built.model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return read_solution(p, s, built, solver), own, best_q
-    return None if plan is None else placed(plan)
+    return None
 
 
 def worked_intervals(p: Problem, a: int, k: int) -> np.ndarray:
