@@ -223,7 +223,7 @@ class StopCriteria:
 
     def out_of_time(self) -> bool:
         """Whether the time limit has passed, whatever the other criteria say."""
-        return self.elapsed() >= self.time_limit
+        return self.remaining() <= 0.0
 
     def remaining(self) -> float:
         return max(0.0, self.time_limit - self.elapsed())
