@@ -439,9 +439,12 @@ class AgentProgramme:
         base, ceiling = top / 8, 64 * (top + 1.0)
         ties = TIE_BREAK * np.arange(len(values)) / max(len(values), 1)
 
-        def cost(scale: float) -> np.ndarray:
+        def priced_run(scale: float) -> tuple[float, np.ndarray] | None:
+            """`run` with the prices times `scale`; its plan's value at `values`."""
             per_type = np.where(types >= 0, type_price[np.maximum(types, 0)], 0.0)
-            return scale * (per_type + weekend_price * weekend) - ties
+            priced = scale * (per_type + weekend_price * weekend) - ties
+            got = self.run(values - priced)
+            return None if got is None else (got[0] + float(priced[got[1]].sum()), got[1])
 
         best: tuple[float, np.ndarray] | None = None
         for _ in range(LEFT_OUT_ROUNDS):
@@ -451,22 +454,21 @@ class AgentProgramme:
                 weekend_price = max(2 * weekend_price, base)
             if max(type_price.max(initial=0.0), weekend_price) > ceiling:
                 return None  # even a price above every option's worth breaks them
-            priced = cost(1.0)
-            found = self.run(values - priced)
-            if found is None:
+            again = priced_run(1.0)
+            if again is None:
                 return None
+            found = again
             if self.keeps_left_out(self.templates[found[1]]):
-                best = (found[0] + float(priced[found[1]].sum()), found[1])
+                best = found
                 break
         if best is None:
             return None
         low, high = 0.5, 1.0  # the last doubling went from about half these prices to them
         for _ in range(BISECTION_ROUNDS):
             mid = (low + high) / 2
-            priced = cost(mid)
-            again = self.run(values - priced)
+            again = priced_run(mid)
             if again is not None and self.keeps_left_out(self.templates[again[1]]):
-                best, high = (again[0] + float(priced[again[1]].sum()), again[1]), mid
+                best, high = again, mid
             else:
                 low = mid
         return best
