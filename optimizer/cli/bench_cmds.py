@@ -226,7 +226,7 @@ def bench_report(
         str,
         typer.Option(
             "--sections",
-            help="sections to rerun, comma-separated (solve, scale, workability, curtois, "
+            help="sections to rerun, comma-separated (solve, scale, workability, curtois-product, "
             "staffing, sweep, dashboard, exports, packaging), 'all', or 'none' to re-render "
             "BENCHMARKS.md from the stored records only",
         ),

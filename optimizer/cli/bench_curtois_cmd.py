@@ -1,4 +1,5 @@
-"""`sunroster bench curtois`: the published Curtois–Qu benchmark against best-known values."""
+"""`sunroster bench curtois`: the published Curtois–Qu benchmark, solved by
+Sunroster's engine through the adapter, against best-known values."""
 
 from __future__ import annotations
 
@@ -39,14 +40,6 @@ def bench_curtois(
     workers: Annotated[int, typer.Option("--workers", min=1, help="CP-SAT workers")] = 2,
     seed: Annotated[int, typer.Option("--seed")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print a JSON list instead")] = False,
-    engine: Annotated[
-        str,
-        typer.Option(
-            "--engine",
-            help="own: the benchmark's separate solver; product: Sunroster's engine through "
-            "the adapter (optimizer/bench/curtois/adapter.py)",
-        ),
-    ] = "own",
     folder: Annotated[
         Path | None,
         typer.Option(
@@ -57,13 +50,11 @@ def bench_curtois(
         ),
     ] = None,
 ) -> None:
-    """Solve Curtois–Qu instances; per instance the best-known value, ours, the gap,
+    """Solve Curtois–Qu instances with Sunroster's engine (each instance as a scenario,
+    optimizer/bench/curtois/adapter.py); per instance the best-known value, ours, the gap,
     our bound and the time to our best roster (each roster re-checked independently)."""
     from optimizer.bench.curtois.run import Record, parse_selection, run_instances
 
-    if engine not in ("own", "product"):
-        err_console.print(f"[bold red]error:[/] --engine: {engine!r} is neither own nor product")
-        raise typer.Exit(EXIT_INPUT)
     try:
         numbers = parse_selection(instances)
     except ValueError as exc:
@@ -89,9 +80,7 @@ def bench_curtois(
 
     try:
         records = guarded(
-            lambda: run_instances(
-                folder, numbers, time_limit, workers, seed, on_record=progress, engine=engine
-            )
+            lambda: run_instances(folder, numbers, time_limit, workers, seed, on_record=progress)
         )
     except ValueError as exc:  # a malformed instance file: file and line in the message
         err_console.print(f"[bold red]error:[/] {exc}")
@@ -100,9 +89,7 @@ def bench_curtois(
     if as_json:
         print(json.dumps([r.as_dict() for r in records], indent=1))
         return
-    table = Table(
-        title=f"Curtois–Qu benchmark ({engine} engine, {time_limit:g} s, {workers} workers, seed {seed})"
-    )
+    table = Table(title=f"Curtois–Qu benchmark ({time_limit:g} s, {workers} workers, seed {seed})")
     for col in ("instance", "best known", "ours", "gap %", "bound", "s to best", "status"):
         table.add_column(col, justify="left" if col in ("instance", "status") else "right")
     for r in records:

@@ -75,7 +75,7 @@ def curtois_record() -> Record:
         row(1, 607, 607, 607, 4.4, "OPTIMAL", 60, 0),
         row(7, 1056, 1056, 1056, 94.8, "OPTIMAL", 600, 1),
     ]
-    return Record("curtois", MACHINE | {"load": None}, runs, {"rows": rows}, ("A note.",))
+    return Record("curtois-product", MACHINE | {"load": None}, runs, {"rows": rows}, ("A note.",))
 
 
 def exports_record() -> Record:
@@ -87,7 +87,7 @@ def exports_record() -> Record:
 GOLDEN = """\
 
 - [Roster solver on the bundled baseline (issue #4)](#roster-solver-on-the-bundled-baseline-issue-4): measured 2026-12-04
-- [Curtois–Qu shift scheduling benchmark, instances 1–24 (issue #7)](#curtoisqu-shift-scheduling-benchmark-instances-124-issue-7): measured 2026-12-02
+- [Curtois–Qu shift scheduling benchmark, instances 1–24 (issues #7, #23)](#curtoisqu-shift-scheduling-benchmark-instances-124-issues-7-23): measured 2026-12-02
 - [Exports: building the files on the baseline (issue #25)](#exports-building-the-files-on-the-baseline-issue-25): measured 2026-12-04
 - [Packaging: start-up time and install size (issue #25)](#packaging-start-up-time-and-install-size-issue-25): not measured yet
 
@@ -117,9 +117,9 @@ Search:
 | a first roster within 60 s | 3.0 s | met |
 | a gap of at most 2 % at 300 s (2 workers) | 5.00 % | **not met** |
 
-## Curtois–Qu shift scheduling benchmark, instances 1–24 (issue #7)
+## Curtois–Qu shift scheduling benchmark, instances 1–24 (issues #7, #23)
 
-`sunroster bench curtois` solves the published instances (`../shared/benchmarks/curtois/`, format and objective in its `BEST_KNOWN.md`) and re-checks every roster with the independent evaluator (`optimizer/bench/curtois/evaluate.py`). Issue #7's limits: 60 s on 1–12, 600 s on 13–19, 300 s on 20–24. "Gap" is (ours − best known) / best known; "bound" our proven lower bound (— where none); "s to best" the seconds to the roster reported.
+`sunroster bench curtois` turns each published instance (`../shared/benchmarks/curtois/`, format and objective in its `BEST_KNOWN.md`) into a Sunroster scenario (`optimizer/bench/curtois/adapter.py`) and solves it with the product's engine (`optimizer.solve.solve`); the roster goes back to the benchmark's form and the independent evaluator (`optimizer/bench/curtois/evaluate.py`) re-checks it and gives its objective. Issue #7's limits: 60 s on 1–12, 600 s on 13–19, 300 s on 20–24. "Gap" is (ours − best known) / best known; "bound" our proven lower bound (— where none); "s to best" the seconds to the roster reported. Commands recorded with `--engine product` ran this same engine, chosen by an option since removed (it is the only one).
 
 Runs (the tables' `run` column), on Test CPU, 2 cores, 8 GiB RAM, Linux 6, Python 3.11.7, OR-Tools 9.15:
 
@@ -343,7 +343,7 @@ def test_a_record_stored_under_another_sections_name_is_refused(tmp_path):
 def test_sections_are_chosen_by_name_all_or_none():
     assert choose("scale, solve,scale") == ["scale", "solve"]
     assert choose("none") == []
-    assert "curtois" in choose("all")
+    assert "curtois-product" in choose("all") and "curtois" not in choose("all")
     with pytest.raises(ValueError, match="unknown section 'solver'"):
         choose("solver")
 
@@ -425,18 +425,17 @@ def test_a_run_is_dirty_for_changed_code_not_for_the_reports_own_outputs(monkeyp
     assert ":(exclude)bench/results" in status and ":(exclude)BENCHMARKS.md" in status
 
 
-def test_the_product_engines_curtois_section_runs_its_engine_on_1_to_24(tmp_path, monkeypatch):
-    import json
+def test_the_curtois_section_runs_issue_7s_groups_and_records_what_it_ran(tmp_path, monkeypatch):
     import subprocess
 
     from optimizer.bench.report import curtois
-    from optimizer.bench.report.base import Settings
     from optimizer.bench.report.registry import SECTIONS
 
-    assert SECTIONS["curtois-product"] is curtois.CURTOIS_PRODUCT
-    shown = curtois.command("1-12", 60.0, 2, None, "product")
-    assert shown.endswith("--instances 1-12 --time-limit 60 --workers 2 --engine product --json")
-    assert "--engine" not in curtois.command("1-12", 60.0, 2, None)
+    assert SECTIONS["curtois-product"] is curtois.CURTOIS
+    assert [n for n in SECTIONS if "curtois" in n] == ["curtois-product"]  # one engine, one section
+    assert curtois.command("1-12", 60.0, 2, None) == (
+        ".venv/bin/sunroster bench curtois --instances 1-12 --time-limit 60 --workers 2 --json"
+    )
     (tmp_path / "Instance1.txt").write_text("", encoding="utf-8")
     asked: list[list[str]] = []
 
@@ -446,10 +445,29 @@ def test_the_product_engines_curtois_section_runs_its_engine_on_1_to_24(tmp_path
         if "curtois" not in cmd:
             return real(cmd, **kw)  # git, for the run's stamp
         asked.append(cmd)
-        return subprocess.CompletedProcess(cmd, 0, stdout=json.dumps([]))
+        row = {"instance": f"Instance{len(asked)}", "best_known": 10, "objective": 11,
+               "bound": 9, "seconds": 1.5, "status": "FEASIBLE", "gap": 0.1}  # fmt: skip
+        return subprocess.CompletedProcess(cmd, 0, stdout=json.dumps([row]))
 
     monkeypatch.setattr(curtois.subprocess, "run", fake)
-    curtois.run_curtois_product(Settings(curtois_dir=tmp_path))
+    measured = curtois.run_curtois(Settings(curtois_dir=tmp_path))
     groups = [(c[c.index("--instances") + 1], c[c.index("--time-limit") + 1]) for c in asked]
     assert groups == [("1-12", "60"), ("13-19", "600"), ("20-24", "300")]
-    assert all(c[c.index("--engine") + 1] == "product" for c in asked)
+    assert not any("--engine" in c for c in asked)
+    assert [r.commands[0].split("--instances ")[1].split()[0] for r in measured.runs] == [
+        "1-12",
+        "13-19",
+        "20-24",
+    ]
+    assert [(r["instance"], r["time_limit"], r["run"]) for r in measured.data["rows"]] == [
+        ("Instance1", 60.0, 0),
+        ("Instance2", 600.0, 1),
+        ("Instance3", 300.0, 2),
+    ]
+
+
+def test_the_curtois_section_skips_without_the_instances(tmp_path):
+    from optimizer.bench.report import curtois
+
+    with pytest.raises(Skipped, match="no Curtois–Qu instances in"):
+        curtois.run_curtois(Settings(curtois_dir=tmp_path))

@@ -25,8 +25,8 @@ How the instance maps onto the scenario format:
   is the instance's: requests refused plus cover short and beyond.
 
 `solve_instance` builds the problem, solves it with `optimizer.solve.solve`
-and turns the roster into the benchmark's (staff × days, -1 off); its
-objective is the independent evaluator's (`evaluate.py`).
+and turns the roster into the benchmark's (staff × days, -1 off) as an
+`Outcome`; its objective is the independent evaluator's (`evaluate.py`).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ import datetime as dt
 import math
 import re
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -42,7 +43,6 @@ import pandas as pd
 
 from optimizer.bench.curtois.evaluate import OFF, evaluate
 from optimizer.bench.curtois.parse import Instance
-from optimizer.bench.curtois.solve import Outcome
 from optimizer.roster import Roster
 from optimizer.scenario.model import Scenario
 from optimizer.solve.problem import build_problem
@@ -51,6 +51,20 @@ from optimizer.solve.stop import ProgressEvent, StopCriteria
 
 START = dt.date(2024, 1, 1)  # a Monday
 SITE_PREFIX = "C"  # sites (and rule sets) are C0, C1, … one per contract
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One instance solved: the roster in the benchmark's form (None: none
+    found), its objective, the proven lower bound, and when it was found."""
+
+    instance: str
+    roster: np.ndarray | None
+    objective: int | None
+    bound: int | None
+    status: str  # OPTIMAL, FEASIBLE or UNKNOWN
+    seconds_to_best: float | None
+    seconds: float
 
 
 def step_minutes(inst: Instance) -> int:

@@ -3,7 +3,7 @@
 A roster is an int array `(staff, days)` holding the shift index worked or
 -1 for a day off. `evaluate` recomputes the three penalty terms of the
 published objective and lists every hard-rule violation, in plain numpy and
-Python: nothing here imports the CP-SAT model, so a modelling mistake there
+Python: nothing here imports the adapter or the engine, so a mistake in either
 shows up as a disagreement here.
 """
 

@@ -1,9 +1,9 @@
 """Run a list of Curtois–Qu instances and compare with the best-known values.
 
-`run_instances` solves each instance — with the benchmark's own engine
-(`solve.py`) or with the product's (`adapter.py`, `engine="product"`) —,
-re-checks the roster with the independent evaluator (a roster the evaluator rejects, or whose objective
-differs from the solver's, is an error, not a result), and returns one
+`run_instances` solves each instance with the product's engine through the
+adapter (`adapter.solve_instance`), re-checks the roster with the
+independent evaluator (a roster the evaluator rejects, or whose objective
+differs from the one reported, is an error, not a result), and returns one
 `Record` per instance. `best_known` reads the table of BEST_KNOWN.md.
 """
 
@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from optimizer.bench.curtois.adapter import Outcome, solve_instance
 from optimizer.bench.curtois.evaluate import evaluate
-from optimizer.bench.curtois.parse import instance_path, parse_instance
-from optimizer.bench.curtois.solve import Outcome, solve
+from optimizer.bench.curtois.parse import Instance, instance_path, parse_instance
 
 
 @dataclass(frozen=True)
@@ -78,16 +78,16 @@ def parse_selection(text: str) -> list[int]:
     return sorted(out)
 
 
-def check_outcome(outcome: Outcome, inst) -> None:
+def check_outcome(outcome: Outcome, inst: Instance) -> None:
     """Raise when the evaluator rejects the roster or disagrees with the objective."""
     if outcome.roster is None:
         return
     ev = evaluate(inst, outcome.roster)
     if not ev.feasible:
-        raise RuntimeError(f"{inst.name}: solver roster breaks {ev.violations[:3]}")
+        raise RuntimeError(f"{inst.name}: the engine's roster breaks {ev.violations[:3]}")
     if ev.objective != outcome.objective:
         raise RuntimeError(
-            f"{inst.name}: evaluator objective {ev.objective} ≠ solver's {outcome.objective}"
+            f"{inst.name}: evaluator objective {ev.objective} ≠ reported {outcome.objective}"
         )
 
 
@@ -98,19 +98,15 @@ def run_instances(
     workers: int = 2,
     seed: int = 0,
     on_record: Callable[[Record], None] | None = None,
-    engine: str = "own",
 ) -> list[Record]:
-    """Solve each instance (`time_limit` seconds, or a function of its
-    number) with `engine`: "own" (`solve.py`) or "product" (`adapter.py`)."""
-    from optimizer.bench.curtois.adapter import solve_instance
-
-    solver = {"own": solve, "product": solve_instance}[engine]
+    """Solve each instance with the product's engine (`time_limit` seconds,
+    or a function of its number); `on_record` hears of each as it ends."""
     known = best_known(folder)
     records = []
     for n in numbers:
         inst = parse_instance(instance_path(folder, n))
         limit = time_limit(n) if callable(time_limit) else time_limit
-        out = solver(inst, time_limit=limit, workers=workers, seed=seed)
+        out = solve_instance(inst, time_limit=limit, workers=workers, seed=seed)
         check_outcome(out, inst)
         rec = Record(
             instance=inst.name,

@@ -1,6 +1,9 @@
-"""The Curtois–Qu section: instances 1–24 by `sunroster bench curtois`, in
-the groups and limits of issue #7, and each of that issue's goals met or
-its shortfall stated."""
+"""The Curtois–Qu section: instances 1–24 by `sunroster bench curtois` (the
+product's engine through the adapter), in the groups and limits of issue #7,
+and each of that issue's goals met or its shortfall stated.
+
+The section is named `curtois-product`, so its record is
+`bench/results/curtois-product.json`, the name it was measured under."""
 
 from __future__ import annotations
 
@@ -26,7 +29,6 @@ from optimizer.bench.report.markdown import goals, num, pct, table
 from optimizer.bench.report.record import Record, Run, stamp
 
 GROUPS = (("1-12", 60.0), ("13-19", 600.0), ("20-24", 300.0))  # issue #7's limits
-PRODUCT_GROUPS = GROUPS  # the product's engine: the same groups and limits
 Row = dict[str, Any]
 
 
@@ -36,36 +38,25 @@ def _folder(s: Settings) -> Path:
     return (REPO / ".." / "shared" / "benchmarks" / "curtois").resolve()
 
 
-def command(
-    instances: str, limit: float, workers: int, folder: Path | None, engine: str = "own"
-) -> str:
+def command(instances: str, limit: float, workers: int, folder: Path | None) -> str:
+    """The command line a run is recorded under (runnable as shown)."""
     where = f" --dir {folder}" if folder is not None else ""
-    which = f" --engine {engine}" if engine != "own" else ""
     return (
         f"{CLI} bench curtois --instances {instances} --time-limit {fmt_limit(limit)} "
-        f"--workers {workers}{where}{which} --json"
+        f"--workers {workers}{where} --json"
     )
 
 
 def run_curtois(s: Settings) -> Measured:
-    """Instances 1–24 in issue #7's groups, on the benchmark's own solver."""
-    return _run(s, GROUPS, "own")
-
-
-def run_curtois_product(s: Settings) -> Measured:
-    """Instances 1–24 in issue #7's groups and limits, on the product's engine."""
-    return _run(s, PRODUCT_GROUPS, "product")
-
-
-def _run(s: Settings, groups: tuple[tuple[str, float], ...], engine: str) -> Measured:
+    """Instances 1–24 in issue #7's groups and limits, one command a group."""
     folder = _folder(s)
     if not (folder / "Instance1.txt").is_file():
         raise Skipped(f"no Curtois–Qu instances in {folder} (set --curtois-dir)")
     runs: list[Run] = []
     rows: list[Row] = []
-    for instances, own in groups:
+    for instances, own in GROUPS:
         limit = s.limit(own)
-        shown = command(instances, limit, s.workers, s.curtois_dir, engine)
+        shown = command(instances, limit, s.workers, s.curtois_dir)
         runs.append(stamp([shown]))
         cmd = [
             sys.executable,
@@ -83,8 +74,6 @@ def _run(s: Settings, groups: tuple[tuple[str, float], ...], engine: str) -> Mea
             str(s.seed),
             "--dir",
             str(folder),
-            "--engine",
-            engine,
             "--json",
         ]
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False)
@@ -237,31 +226,20 @@ def render_curtois(record: Record) -> str:
 
 
 CURTOIS = Section(
-    name="curtois",
-    title="Curtois–Qu shift scheduling benchmark, instances 1–24 (issue #7)",
+    name="curtois-product",
+    title="Curtois–Qu shift scheduling benchmark, instances 1–24 (issues #7, #23)",
     about=(
-        "`sunroster bench curtois` solves the published instances "
-        "(`../shared/benchmarks/curtois/`, format and objective in its `BEST_KNOWN.md`) and "
-        "re-checks every roster with the independent evaluator "
-        "(`optimizer/bench/curtois/evaluate.py`). Issue #7's limits: 60 s on 1–12, 600 s on "
-        '13–19, 300 s on 20–24. "Gap" is (ours − best known) / best known; "bound" our '
-        'proven lower bound (— where none); "s to best" the seconds to the roster reported.'
+        "`sunroster bench curtois` turns each published instance "
+        "(`../shared/benchmarks/curtois/`, format and objective in its `BEST_KNOWN.md`) into a "
+        "Sunroster scenario (`optimizer/bench/curtois/adapter.py`) and solves it with the "
+        "product's engine (`optimizer.solve.solve`); the roster goes back to the benchmark's "
+        "form and the independent evaluator (`optimizer/bench/curtois/evaluate.py`) re-checks "
+        "it and gives its objective. Issue #7's limits: 60 s on 1–12, 600 s on 13–19, 300 s on "
+        '20–24. "Gap" is (ours − best known) / best known; "bound" our proven lower bound '
+        '(— where none); "s to best" the seconds to the roster reported. Commands recorded '
+        "with `--engine product` ran this same engine, chosen by an option since removed "
+        "(it is the only one)."
     ),
     run=run_curtois,
-    render=render_curtois,
-)
-
-
-CURTOIS_PRODUCT = Section(
-    name="curtois-product",
-    title="Curtois–Qu instances 1–24 on the product's engine (issue #23)",
-    about=(
-        "`sunroster bench curtois --engine product` turns each instance into a Sunroster "
-        "scenario (`optimizer/bench/curtois/adapter.py`) and solves it with the product's "
-        "engine (`optimizer.solve.solve`); the roster goes back to the benchmark's form and "
-        "the independent evaluator gives its objective. Issue #7's goals are judged as above, "
-        "on instances 1–12 at 60 s, 13–19 at 600 s and 20–24 at 300 s."
-    ),
-    run=run_curtois_product,
     render=render_curtois,
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from optimizer.bench.report.base import Section
-from optimizer.bench.report.curtois import CURTOIS, CURTOIS_PRODUCT
+from optimizer.bench.report.curtois import CURTOIS
 from optimizer.bench.report.delegated import EXPORTS, PACKAGING
 from optimizer.bench.report.solver import SCALE, SOLVE, WORKABILITY
 from optimizer.bench.report.tools import DASHBOARD, STAFFING, SWEEP
@@ -15,7 +15,6 @@ SECTIONS: dict[str, Section] = {
         SCALE,
         WORKABILITY,
         CURTOIS,
-        CURTOIS_PRODUCT,
         STAFFING,
         SWEEP,
         DASHBOARD,
