@@ -22,8 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
-from optimizer.solve.agentdp import anchor_candidates, best_plan, steady_band
+from optimizer.solve.agentdp import best_plan
 from optimizer.solve.allocate import optimal_allocation
+from optimizer.solve.arcs import anchor_candidates, steady_band
 from optimizer.solve.model import CandidateIndex, build, read_solution
 from optimizer.solve.problem import Problem
 from optimizer.solve.state import State, week_arcs
@@ -89,7 +90,7 @@ def best_schedule(
     of the queues' penalties; `worth` [T], when given, is the agent's value
     per interval instead (e.g. through
     chains, `chains.chain_values`). The week's start band (no wider than
-    `agentdp.steady_band`) is chosen among
+    `arcs.steady_band`) is chosen among
     the agent's arcs in `s` (or `arcs` [W], e.g. those of its schedule
     before it was released: -1 for none) and the `ANCHORS` most promising
     others. Returns the new state, the per-interval

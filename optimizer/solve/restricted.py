@@ -1,5 +1,5 @@
 """The restricted model: the whole model over only the shifts that column
-generation's schedules use (`bounds/colgen.ColumnPool`) and the incumbent's,
+generation's schedules use (`bounds/pool.ColumnPool`) and the incumbent's,
 hinted with the master LP's optimum rounded (`rounded_roster`).
 
 The master LP's optimum is a mix of the agents' proposed schedules, and
@@ -20,7 +20,7 @@ import copy
 import numpy as np
 
 from optimizer.solve.allocate import optimal_allocation
-from optimizer.solve.bounds.colgen import ColumnPool
+from optimizer.solve.bounds.pool import ColumnPool
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.problem import Problem
 from optimizer.solve.state import State

@@ -4,14 +4,12 @@ and on random cases it reaches the optimum of the agent's CP-SAT model
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from ortools.sat.python import cp_model
 
-from optimizer.solve.agentdp import AgentProgramme, best_plan, steady_band
+from optimizer.solve.agentdp import AgentProgramme, best_plan
 from optimizer.solve.problem import Problem
 from tests.solve import helpers as h
 
@@ -119,22 +117,6 @@ def test_the_programme_meets_the_cp_sat_model(tmp_path_factory, case):
     for _, d, k, lit in built.shift_lits:
         built.model.add(lit == int((d, k) in chosen))
     assert cp_model.CpSolver().solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-
-
-@pytest.mark.parametrize(
-    ("band", "stability", "steady"),
-    [(-1, 0.0, -1), (120, 0.0, 120), (120, 5.0, 60), (-1, 5.0, 60), (30, 5.0, 30)],
-)
-def test_the_search_keeps_a_weeks_starts_within_an_hour_when_stability_is_priced(
-    band, stability, steady
-):
-    # the rule set's band, narrowed to STEADY_BAND minutes once weights.stability is set
-    p = SimpleNamespace(
-        band=np.array([band]),
-        agent_site=np.array([0]),
-        scenario=SimpleNamespace(weights=SimpleNamespace(stability=stability)),
-    )
-    assert steady_band(p, 0) == steady  # type: ignore[arg-type]
 
 
 def test_the_programme_meets_the_model_where_presolve_does_not(tmp_path):

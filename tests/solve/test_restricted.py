@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from optimizer.solve.bounds.colgen import ColumnPool, column_generation_bound
+from optimizer.solve.bounds.colgen import column_generation_bound
+from optimizer.solve.bounds.pool import ColumnPool
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.restricted import restricted_candidates, rounded_roster
 from optimizer.solve.state import State

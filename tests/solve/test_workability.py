@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
-from optimizer.solve.agentdp import anchor_candidates, best_plan, steady_band
+from optimizer.solve.agentdp import best_plan
+from optimizer.solve.arcs import anchor_candidates, steady_band
 from optimizer.solve.model import CandidateIndex, build
 from optimizer.solve.problem import Problem
 from optimizer.solve.state import (

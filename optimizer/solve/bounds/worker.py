@@ -33,9 +33,10 @@ from typing import Any
 
 import numpy as np
 
-from optimizer.solve.bounds.colgen import ColumnGeneration, ColumnPool
+from optimizer.solve.bounds.colgen import ColumnGeneration
 from optimizer.solve.bounds.lagrange import lagrangian_bound
 from optimizer.solve.bounds.lp import Bound, lp_bound
+from optimizer.solve.bounds.pool import ColumnPool
 from optimizer.solve.problem import Problem
 from optimizer.solve.state import WHOLE_SLACK, whole_objective
 from optimizer.solve.stop import StopCriteria

@@ -6,12 +6,8 @@ import numpy as np
 import pytest
 
 from optimizer.check import check_roster
-from optimizer.solve.bounds.colgen import (
-    OFF,
-    ColumnGeneration,
-    ColumnPool,
-    column_generation_bound,
-)
+from optimizer.solve.bounds.colgen import OFF, ColumnGeneration, column_generation_bound
+from optimizer.solve.bounds.pool import ColumnPool
 from tests.solve import helpers as h
 
 
