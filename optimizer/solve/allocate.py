@@ -22,6 +22,9 @@ def penalty_units(penalty: np.ndarray) -> np.ndarray:
     return np.round(np.asarray(penalty, float) * 100).astype(np.int64)
 
 
+BLOCK = 48  # intervals per min-cost flow (`allocate_counts`)
+
+
 def allocate_counts(
     on: np.ndarray, need: np.ndarray, penalty: np.ndarray, group_queues: tuple[np.ndarray, ...]
 ) -> list[np.ndarray]:
@@ -32,14 +35,32 @@ def allocate_counts(
     group g may serve the queues `group_queues[g]`. Returns, per group, the
     agents it puts in each of its queues ([len(group_queues[g]), n]).
 
-    Per interval this is a transportation problem; all intervals are solved
-    at once as one min-cost flow (OR-Tools `SimpleMinCostFlow`, integral by
-    total unimodularity). Groups with the same queues are pooled first, and
-    the pool's flow is split among them in any way their counts allow.
-    Filling queues greedily by penalty is not exact: it may put a bilingual
-    agent on a common language and leave the agent's rare language short
-    while monolingual agents stand idle.
+    Per interval this is a transportation problem; the intervals of a block
+    of `BLOCK` are solved at once as one min-cost flow (OR-Tools
+    `SimpleMinCostFlow`, integral by total unimodularity). The intervals do
+    not interact, so the blocks are solved one after another: the flow's
+    solve time grows faster than its size, and a horizon's allocation in
+    blocks of a day takes a fraction of the time of one flow over it all.
+    Groups with the same queues are pooled first, and the pool's flow is
+    split among them in any way their counts allow. Filling queues greedily
+    by penalty is not exact: it may put a bilingual agent on a common
+    language and leave the agent's rare language short while monolingual
+    agents stand idle.
     """
+    n = on.shape[1]
+    if n <= BLOCK:
+        return _allocate_block(on, need, penalty, group_queues)
+    blocks = [
+        _allocate_block(on[:, i : i + BLOCK], need[:, i : i + BLOCK], penalty, group_queues)
+        for i in range(0, n, BLOCK)
+    ]
+    return [np.concatenate([b[g] for b in blocks], axis=1) for g in range(len(group_queues))]
+
+
+def _allocate_block(
+    on: np.ndarray, need: np.ndarray, penalty: np.ndarray, group_queues: tuple[np.ndarray, ...]
+) -> list[np.ndarray]:
+    """`allocate_counts` for a few intervals: one min-cost flow."""
     G, n = on.shape
     out = [np.zeros((len(qs), n), dtype=np.int64) for qs in group_queues]
     cls, class_queues = queue_classes(group_queues)

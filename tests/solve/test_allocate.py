@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from optimizer.solve.allocate import allocate_counts
+from optimizer.solve.allocate import BLOCK, allocate_counts
 from tests.solve import helpers as h
 
 
@@ -92,6 +92,23 @@ def test_allocation_is_feasible_and_as_good_as_the_lp(data):
         data, groups=4, queues=4, served=4, most=3, penalties=[20.0, 40.0, 75.0, 12.5]
     )
     alloc = allocate_counts(on, need, penalty, group_queues)
+    h.assert_allocation_fits(alloc, group_queues, on, need)
+    assert saved(alloc, need, penalty, group_queues) == pytest.approx(
+        lp_optimum(on, need, penalty, group_queues)
+    )
+
+
+def test_a_horizon_longer_than_a_block_is_allocated_as_well_as_interval_by_interval():
+    # blocks of `BLOCK` intervals are separate flows: across the seams the
+    # allocation still fits and saves what the LP of each interval saves
+    rng = np.random.default_rng(11)
+    n = 2 * BLOCK + 7
+    group_queues = (np.array([0]), np.array([0, 1]), np.array([1, 2]), np.array([2]))
+    on = rng.integers(0, 4, (len(group_queues), n))
+    need = rng.integers(0, 4, (3, n))
+    penalty = np.array([150.0, 80.0, 40.0])
+    alloc = allocate_counts(on, need, penalty, group_queues)
+    assert all(a.shape == (len(qs), n) for a, qs in zip(alloc, group_queues, strict=True))
     h.assert_allocation_fits(alloc, group_queues, on, need)
     assert saved(alloc, need, penalty, group_queues) == pytest.approx(
         lp_optimum(on, need, penalty, group_queues)
