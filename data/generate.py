@@ -11,6 +11,11 @@ in each market's local time and a weekly pattern. Volumes are calibrated
 against Sunroster's own requirement computation so each language needs
 about its target share of its speakers' hours (printed when it runs).
 The figures and their basis are described in data/README.md.
+
+Longer than the project's other modules and kept whole on purpose: it is data written as
+code, read top to bottom, and the two small scenarios (`small_scenarios`)
+draw on the baseline's tiers, seed and rule sets, so splitting it would
+only scatter those constants between files.
 """
 
 from __future__ import annotations
