@@ -35,32 +35,18 @@ def allocate_counts(
     group g may serve the queues `group_queues[g]`. Returns, per group, the
     agents it puts in each of its queues ([len(group_queues[g]), n]).
 
-    Per interval this is a transportation problem; the intervals of a block
-    of `BLOCK` are solved at once as one min-cost flow (OR-Tools
-    `SimpleMinCostFlow`, integral by total unimodularity). The intervals do
-    not interact, so the blocks are solved one after another: the flow's
-    solve time grows faster than its size, and a horizon's allocation in
-    blocks of a day takes a fraction of the time of one flow over it all.
-    Groups with the same queues are pooled first, and the pool's flow is
-    split among them in any way their counts allow. Filling queues greedily
+    Per interval this is a transportation problem. Groups with the same
+    queues are pooled first; the intervals of a block of `BLOCK` are solved
+    at once as one min-cost flow of the pools (OR-Tools `SimpleMinCostFlow`,
+    integral by total unimodularity). The intervals do not interact, so the
+    blocks are solved one after another: the flow's solve time grows faster
+    than its size, and a horizon's allocation in blocks of a day takes a
+    fraction of the time of one flow over it all. Each pool's flow is then
+    split among its groups in any way their counts allow. Filling queues greedily
     by penalty is not exact: it may put a bilingual agent on a common
     language and leave the agent's rare language short while monolingual
     agents stand idle.
     """
-    n = on.shape[1]
-    if n <= BLOCK:
-        return _allocate_block(on, need, penalty, group_queues)
-    blocks = [
-        _allocate_block(on[:, i : i + BLOCK], need[:, i : i + BLOCK], penalty, group_queues)
-        for i in range(0, n, BLOCK)
-    ]
-    return [np.concatenate([b[g] for b in blocks], axis=1) for g in range(len(group_queues))]
-
-
-def _allocate_block(
-    on: np.ndarray, need: np.ndarray, penalty: np.ndarray, group_queues: tuple[np.ndarray, ...]
-) -> list[np.ndarray]:
-    """`allocate_counts` for a few intervals: one min-cost flow."""
     G, n = on.shape
     out = [np.zeros((len(qs), n), dtype=np.int64) for qs in group_queues]
     cls, class_queues = queue_classes(group_queues)
@@ -70,18 +56,42 @@ def _allocate_block(
     np.add.at(pool, cls, on)
     pc = np.concatenate([np.full(len(qs), c) for c, qs in enumerate(class_queues)]).astype(np.int64)
     pq = np.concatenate(class_queues).astype(np.int64)
+    pen = penalty_units(penalty)
+    if (pen > 0).any():
+        pen //= int(np.gcd.reduce(pen[pen > 0]))  # smaller costs solve faster
+    flow = np.zeros((len(pq), n), dtype=np.int64)
+    for i in range(0, n, BLOCK):
+        cols = slice(i, i + BLOCK)
+        flow[:, cols] = _pair_flow(pool[:, cols], need[:, cols], pc, pq, pen)
+    first = np.concatenate([[0], np.cumsum([len(qs) for qs in class_queues])])
+    for g in range(G):  # split each pool's flow among its groups
+        c = int(cls[g])
+        left = on[g].copy()
+        for j in range(len(class_queues[c])):
+            take = np.minimum(left, flow[first[c] + j])
+            out[g][j] = take
+            left -= take
+            flow[first[c] + j] -= take
+    return out
+
+
+def _pair_flow(
+    pool: np.ndarray, need: np.ndarray, pc: np.ndarray, pq: np.ndarray, pen: np.ndarray
+) -> np.ndarray:
+    """[P, n] the agents each (pool, queue) pair — pool `pc[i]`, queue `pq[i]` —
+    sends in each interval of one block: one min-cost flow, each queue's
+    agents (up to its need) earning `pen[q]`."""
+    n = pool.shape[1]
+    flow = np.zeros((len(pq), n), dtype=np.int64)
     # arcs (pool-queue pair, interval) where the pool is on duty and the queue needs someone
     pi, ti = np.nonzero((pool[pc] > 0) & (need[pq] > 0))
     if len(pi) == 0:
-        return out
+        return flow
     c_key = np.unique(pc[pi] * n + ti)  # pool nodes in use
     q_key = np.unique(pq[pi] * n + ti)  # queue nodes in use
     cc, ct = np.divmod(c_key, n)
     qq, qt = np.divmod(q_key, n)
     supply = int(pool[cc, ct].sum())
-    pen = penalty_units(penalty)
-    if (pen > 0).any():
-        pen //= int(np.gcd.reduce(pen[pen > 0]))  # smaller costs solve faster
     f = min_cost_flow.SimpleMinCostFlow()
     source, sink = 0, 1
     f.add_arcs_with_capacity_and_unit_cost(
@@ -101,18 +111,8 @@ def _allocate_block(
     f.set_node_supply(sink, -supply)
     if f.solve() != f.OPTIMAL:  # cannot happen: the bypass arc keeps it feasible
         raise RuntimeError("allocation flow not optimal")
-    flow = np.zeros((len(pq), n), dtype=np.int64)
     flow[pi, ti] = f.flows(pair_arcs)
-    first = np.concatenate([[0], np.cumsum([len(qs) for qs in class_queues])])
-    for g in range(G):  # split each pool's flow among its groups
-        c = int(cls[g])
-        left = on[g].copy()
-        for j in range(len(class_queues[c])):
-            take = np.minimum(left, flow[first[c] + j])
-            out[g][j] = take
-            left -= take
-            flow[first[c] + j] -= take
-    return out
+    return flow
 
 
 def optimal_allocation(p: Problem, s: State, intervals: np.ndarray | None = None) -> None:
