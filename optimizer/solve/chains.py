@@ -86,6 +86,8 @@ def reachable(p: Problem, s: State, g: int, columns: np.ndarray) -> np.ndarray:
     in compiled code (`_reach`), queues as bits of 64-bit words."""
     kinds = p.kinds
     Q = len(p.queue_ids)
+    if len(columns) == 0:
+        return np.zeros((Q, 0), dtype=bool)
     held = _held_pairs(p, s, columns)  # [P, n]
     serves = _queue_words(kinds.serves)
     start = serves[kinds.of_group[g]]

@@ -156,3 +156,5 @@ def test_reachable_is_a_breadth_first_search_over_hand_overs(data):
             ]  # fmt: skip
             reach |= {int(q) for h in freed for q in group_queues[h]}
         assert set(np.flatnonzero(got[:, t]).tolist()) == reach
+    # at no interval: nothing reached
+    assert reachable(p, s, g, np.zeros(0, dtype=np.int64)).shape == (Q, 0)
