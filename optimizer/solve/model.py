@@ -52,12 +52,18 @@ class Built:
     # what the objective holds beyond the model's (reporting currency): the shortfall it
     # cannot change, and the weight of the free `on` requests (`wishes`)
     constant: float = 0.0
+    whole: set[int] = field(default_factory=set)  # agents free on every day, not only `days`
+
+    def free_days(self, a: int, n_days: int) -> set[int]:
+        """The days on which agent a's shifts are decided anew."""
+        return set(range(n_days)) if a in self.whole else self.days
 
     def free_mask(self, shape: tuple[int, int]) -> np.ndarray:
         """[A, D] the (agent, day) cells the model decides anew."""
         out = np.zeros(shape, dtype=bool)
         if self.agents and self.days:
             out[np.ix_(self.agents, sorted(self.days))] = True
+        out[sorted(self.whole)] = True
         return out
 
 
@@ -92,8 +98,10 @@ def build(
     values: dict[int, np.ndarray] | None = None,
     fair_target: np.ndarray | None = None,
     assumptions: bool = False,
+    whole: Sequence[int] = (),
 ) -> Built:
-    """Build the model of a neighbourhood (see module doc).
+    """Build the model of a neighbourhood (see module doc): `agents` free on
+    `days`, and the agents of `whole` free on every day.
 
     `values[a]` (reporting currency per template of a's site) replaces
     coverage in the objective when `coverage` is False. With `assumptions`,
@@ -104,14 +112,17 @@ def build(
     model.add(true == 1)
     free = set(days)
     w = p.scenario.weights
-    built = Built(model, list(agents), free, [])
+    listed = list(agents)
+    listed += [a for a in whole if a not in set(listed)]
+    built = Built(model, listed, free, [], whole=set(whole))
     objective: list = []
     agent_days: list[AgentDays] = []
-    for a in agents:
+    for a in built.agents:
         st = p.sites[p.agent_site[a]].tpl
         ad = AgentDays(a, {}, set())
+        free_a = built.free_days(a, p.n_days)
         for d in range(p.n_days):
-            if d in free:
+            if d in free_a:
                 ad.free.add(d)
                 opts = []
                 for k in cands.by_day[a].get(d, ()):
@@ -172,7 +183,10 @@ def build(
         objective += _type_cover(p, inc, built)
     # an `on` request costs its weight less its weight on each shift it names (`wishes`)
     r = p.requests
-    on_free = r.on & np.isin(r.agent, built.agents) & np.isin(r.day, list(free))
+    on_free = r.on & (
+        (np.isin(r.agent, built.agents) & np.isin(r.day, list(free)))
+        | np.isin(r.agent, list(built.whole))
+    )
     built.constant += float(r.weight[on_free].sum())
     model.minimize(sum(objective))
     return built
@@ -280,7 +294,7 @@ def read_solution(p: Problem, inc: State, built: Built, solver: cp_model.CpSolve
     """The incumbent with the neighbourhood's decisions replaced by the solution's."""
     s = inc.copy()
     for a in built.agents:
-        for d in built.days:
+        for d in built.free_days(a, p.n_days):
             s.works[a, d] = False
     for a, d, k, lit in built.shift_lits:
         if solver.boolean_value(lit):

@@ -30,6 +30,10 @@ class SearchParams:
     # … and the restricted model's share of the time left after it (`restricted.py`)
     restricted_share: float = 0.3
     support_share: float = 0.5  # … of which its round over the master LP's support
+    # … then the whole model, until it has found no better roster or bound for this
+    # share of the time limit (this many seconds at least); neighbourhoods take the rest
+    full_model_stall_share: float = 0.15
+    full_model_stall_seconds: float = 5.0
 
     # agent passes (`passes.py`)
     plain_passes: int = 1  # ordinary passes before the first guided round …
@@ -76,6 +80,8 @@ class SearchParams:
     lns_seconds: float = 2.0  # CP-SAT's time for one neighbourhood, at most
     lns_fast_seconds: float = 1.0
     lns_shortfall_share: float = 0.75  # neighbourhoods drawn around a shortfall (else at random)
+    lns_whole_agents: int = 3  # around a cell of the cover per shift type: agents freed all through
+    lns_rows_share: float = 0.5  # random neighbourhoods of a few agents over every day
 
     def finish_estimate(self, n_agents: int) -> float:
         """Seconds the steps after the search take on a problem of this size

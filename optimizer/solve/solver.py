@@ -17,7 +17,8 @@
    of column generation's schedules (`restricted.py`), then one
    CP-SAT model with every agent and day free, hinted with the best roster
    so far — solved to a proven optimum when time allows; its bound counts
-   too.
+   too. Once it has found no better roster or bound for a while, the
+   large-neighbourhood search (`lns.py`) takes the time left.
 3. Large problems: agent passes, guided rounds and guided neighbourhoods
    (`passes.py`), then the large-neighbourhood search until the time kept
    for step 4; then every break moved where it costs least (`breaks.py`).
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import threading
 import time
 
 import numpy as np
@@ -78,6 +80,7 @@ from optimizer.solve.state import Evaluation, State, cover, evaluate, fairness_t
 from optimizer.solve.stop import Cancelled, Progress, StopCriteria, no_progress, relative_gap
 
 WAIT_POLL = 0.1  # seconds between looks at a wait's stopping criteria
+STALL_POLL = 0.2  # seconds between looks at whether a whole model still gains
 PROVEN = 0.01  # objective − bound within the currency's rounding: optimality is proven
 
 
@@ -180,12 +183,17 @@ def solve(
         if pool.rounds and not _ended(search, best):  # 2c. the restricted model
             state, best = _restricted(search, state, best, stop.share(params.restricted_share))
         proved = None
-        if not _ended(search, best):  # 2d. the whole model
-            state, best, proved = _full_model(search, state, best)
+        if not _ended(search, best):  # 2d. the whole model, while it gains
+            stall = max(
+                params.full_model_stall_seconds, params.full_model_stall_share * stop.time_limit
+            )
+            state, best, proved = _full_model(search, state, best, stall=stall)
         if proved is not None:
             status, cp_bound = proved
             if bound is None or cp_bound > bound:
                 bound, bound_method = cp_bound, "CP-SAT (full model)"
+        if not _ended(search, best):  # 2e. then neighbourhoods of it
+            state, best = lns(search, state, best, search.stop, bound)
         search.stats["model"] = "lns + full"
     else:
         # 3. agent passes and neighbourhoods, leaving time for step 4
@@ -341,10 +349,12 @@ def _full_model(
     cands: CandidateIndex | None = None,
     stop: StopCriteria | None = None,
     hint: State | None = None,
+    stall: float | None = None,
 ) -> tuple[State, Evaluation, tuple[str, float] | None]:
     """The whole model in one CP-SAT solve, hinted with `state`; the better
     roster, and (status, CP-SAT's bound) when it found a solution. The solve
-    is one step: passes do not end it, the time left, the gap and a cancel do.
+    is one step: passes do not end it, the time left, the gap and a cancel do,
+    and with `stall` also `stall` seconds without a better roster or bound.
     `cands` restricts the shifts (the restricted model: its status and
     bound then hold for the restriction only), `stop` the time; `hint` a
     roster to hint instead of `state`."""
@@ -360,8 +370,9 @@ def _full_model(
     solver.parameters.random_seed = search.seed
     solver.parameters.relative_gap_limit = stop.gap
     solver.parameters.linearization_level = 2
-    with stop.watching(solver):  # Ctrl-C (stop.cancel) ends it at once
-        code = solver.solve(built.model, _CpProgress(search, built.constant, stop, cands is None))
+    progress = _CpProgress(search, built.constant, stop, cands is None)
+    with stop.watching(solver), _Stalled(solver, progress, stall):  # Ctrl-C ends it at once
+        code = solver.solve(built.model, progress)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return state, best, None
     cand = read_solution(p, hinted, built, solver)
@@ -382,12 +393,24 @@ class _CpProgress(cp_model.CpSolverSolutionCallback):
     def __init__(self, search: Search, offset: float, stop: StopCriteria, proves: bool):
         super().__init__()
         self._search, self._offset, self._stop, self._proves = search, offset, stop, proves
+        self.gained = time.monotonic()  # when the solve last found a better roster or bound
+        self._bound = -np.inf
+
+    def on_bound(self, bound: float) -> None:
+        """CP-SAT proved a bound (its `best_bound_callback`, in the model's
+        cents): a gain when it beats every bound known."""
+        value = bound / 100.0 + self._offset
+        known = self._search.bound()
+        if value > self._bound + 1e-9 and (known is None or value > known + 1e-9):
+            self._bound = value
+            self.gained = time.monotonic()
 
     def on_solution_callback(self) -> None:
         bounds = self._search.bounds
         obj = self.objective_value / 100.0 + self._offset
         if bounds.upper is not None and obj >= bounds.upper - 1e-9:
             return  # no better than the incumbent (a restricted model's first solutions)
+        self.gained = time.monotonic()
         bounds.upper = obj
         other = bounds.best()[0]
         mine = self.best_objective_bound / 100.0 + self._offset if self._proves else -np.inf
@@ -396,6 +419,37 @@ class _CpProgress(cp_model.CpSolverSolutionCallback):
         self._search.emit("search", obj, bound)
         if self._stop.should_stop(obj, bound):
             self.stop_search()
+
+
+class _Stalled:
+    """Around a CP-SAT solve: stops it once `progress` has heard of no better
+    roster or bound for `seconds` (none: never). A whole model that has
+    stopped gaining spends its time better on neighbourhoods of it."""
+
+    def __init__(self, solver: cp_model.CpSolver, progress: _CpProgress, seconds: float | None):
+        self._solver, self._progress, self._seconds = solver, progress, seconds
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> _Stalled:
+        if self._seconds is not None:
+            self._solver.best_bound_callback = self._progress.on_bound
+            self._progress.gained = time.monotonic()
+            self._thread = threading.Thread(target=self._watch, daemon=True)
+            self._thread.start()
+        return self
+
+    def _watch(self) -> None:
+        assert self._seconds is not None
+        while not self._done.wait(STALL_POLL):
+            if time.monotonic() - self._progress.gained > self._seconds:
+                self._solver.stop_search()
+                return
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join()
 
 
 def _breaks(search: Search, state: State, best: Evaluation) -> tuple[State, Evaluation]:

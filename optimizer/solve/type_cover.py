@@ -105,21 +105,30 @@ def cell_counts(p: Problem, n: np.ndarray) -> np.ndarray:
     return (tc.sites * n[:, tc.day, tc.type].T).sum(axis=1)
 
 
-def cells_cost(p: Problem, n: np.ndarray, cells: np.ndarray | slice = slice(None)) -> float:
-    """The term of `n` agents in `cells` (all by default): each agent short
-    times its cell's shortfall price, each agent beyond times its
+def cell_costs(p: Problem, n: np.ndarray, cells: np.ndarray | slice = slice(None)) -> np.ndarray:
+    """What each of `cells` (all by default) costs with `n` agents in it:
+    each agent short times its shortfall price, each agent beyond times its
     over-cover price."""
     tc = p.type_cover
     gap = tc.required[cells] - n
-    short, extra = np.clip(gap, 0, None), np.clip(-gap, 0, None)
-    return float((tc.under[cells] * short).sum() + (tc.over[cells] * extra).sum())
+    return tc.under[cells] * np.clip(gap, 0, None) + tc.over[cells] * np.clip(-gap, 0, None)
+
+
+def cells_cost(p: Problem, n: np.ndarray, cells: np.ndarray | slice = slice(None)) -> float:
+    """The term of `n` agents in `cells` (all by default): `cell_costs` summed."""
+    return float(cell_costs(p, n, cells).sum())
+
+
+def roster_cell_costs(p: Problem, s: State) -> np.ndarray:
+    """[C] what each cell costs with the shifts of `s` (`cell_costs`)."""
+    if not p.type_cover.any:
+        return np.zeros(len(p.type_cover.required))
+    return cell_costs(p, cell_counts(p, counts(p, s.works, s.tpl)))
 
 
 def type_cover_cost(p: Problem, s: State) -> float:
-    """The term of `s` (`cells_cost` of its counts)."""
-    if not p.type_cover.any:
-        return 0.0
-    return cells_cost(p, cell_counts(p, counts(p, s.works, s.tpl)))
+    """The term of `s`: `roster_cell_costs` summed."""
+    return float(roster_cell_costs(p, s).sum())
 
 
 def type_cover_values(p: Problem, s: State, a: int) -> np.ndarray:
