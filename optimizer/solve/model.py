@@ -112,8 +112,8 @@ def build(
     model.add(true == 1)
     free = set(days)
     w = p.scenario.weights
-    listed = list(agents)
-    listed += [a for a in whole if a not in set(listed)]
+    seen = set(agents)
+    listed = [*agents, *(a for a in whole if a not in seen)]
     built = Built(model, listed, free, [], whole=set(whole))
     objective: list = []
     agent_days: list[AgentDays] = []
