@@ -1,10 +1,8 @@
 """The finish of a solve: how much time the search keeps back, and how much
-of it the activities get; and when a small problem's whole model gives way
-to neighbourhoods."""
+of it the activities get."""
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
@@ -12,7 +10,7 @@ import pytest
 from optimizer.solve.activity_plan import activity_least_seconds, activity_seconds
 from optimizer.solve.activity_search import POLISH_SECONDS
 from optimizer.solve.params import SearchParams
-from optimizer.solve.solver import STALL_POLL, _activity_budget, _finish_reserve, _Stalled
+from optimizer.solve.solver import _activity_budget, _finish_reserve
 from optimizer.solve.stop import StopCriteria
 from tests.solve import helpers as h
 
@@ -105,38 +103,3 @@ def test_a_solve_reports_how_close_its_activities_came_to_the_best(tmp_path):
     )
     assert stats["activities_shortfall"] == res.terms["under_cover_penalty"] == 0.0
     assert isinstance(stats["activities_method"], str)
-
-
-class _Solver:
-    """What `_Stalled` uses of a CP-SAT solver: its bound callback and stop."""
-
-    def __init__(self) -> None:
-        self.best_bound_callback = None
-        self.stopped = threading.Event()
-
-    def stop_search(self) -> None:
-        self.stopped.set()
-
-
-class _Heard:
-    """What `_Stalled` reads of the solution callback: when it last gained."""
-
-    def __init__(self, gained: float) -> None:
-        self.gained = gained
-
-    def on_bound(self, bound: float) -> None:
-        self.gained = time.monotonic()
-
-
-def test_a_whole_model_that_stops_gaining_is_stopped():
-    solver, heard = _Solver(), _Heard(time.monotonic())
-    with _Stalled(solver, heard, 0.0):  # type: ignore[arg-type]
-        assert solver.stopped.wait(10.0)
-    assert solver.best_bound_callback == heard.on_bound
-
-
-def test_a_whole_model_without_a_stall_limit_runs_on():
-    solver, heard = _Solver(), _Heard(0.0)  # it last gained long ago
-    with _Stalled(solver, heard, None):  # type: ignore[arg-type]
-        time.sleep(3 * STALL_POLL)
-    assert not solver.stopped.is_set() and solver.best_bound_callback is None
