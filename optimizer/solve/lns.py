@@ -80,7 +80,6 @@ def neighbourhood(
     typed: np.ndarray | None = None,
     whole: int = SearchParams.lns_whole_agents,
     rows_share: float = SearchParams.lns_rows_share,
-    most: int = SearchParams.lns_max_size,
 ) -> Neighbourhood:
     """Agents and days to free: around the costliest shortfall (with
     probability `shortfall_share`, when there is one), or at random: with
@@ -94,7 +93,7 @@ def neighbourhood(
     in for them: agents of the queues q's agents serve on those days. That
     lets the search move a rare-language agent from a common language onto
     q while someone else takes over, a two-agent move neither agent can make
-    alone. Around a costly cell, up to `most` agents over the days around it
+    alone. Around a costly cell, up to `size` agents over the days around it
     and `whole` agents over every day (`_around_type_cell`)."""
     weight = (best_short * p.penalty[:, None]).ravel()
     typed = np.zeros(0) if typed is None else typed
@@ -103,7 +102,7 @@ def neighbourhood(
         flat = np.concatenate([weight, typed]) / total
         cell = min(int(np.searchsorted(np.cumsum(flat), rng.random(), side="right")), flat.size - 1)
         if cell >= weight.size:
-            return _around_type_cell(p, s, cell - weight.size, rng, most, span, whole)
+            return _around_type_cell(p, s, cell - weight.size, rng, size, span, whole)
         return _around_short_queue(p, s, cell, rng, size, span)
     if rng.random() < rows_share:
         return _whole_rows(p, rng, size, span)
@@ -165,12 +164,12 @@ def _around_type_cell(
     s: State,
     cell: int,
     rng: random.Random,
-    most: int,
+    size: int,
     span: int,
     whole: int,
 ) -> Neighbourhood:
     """The neighbourhood of a costly cell of the cover per shift type: up to
-    `most` agents of the sites it counts, over the days around its date —
+    `size` agents of the sites it counts, over the days around its date —
     first those who could change its count (offered a shift of its type that
     day), then the others of those sites — and, over every day, `whole` of
     those who could take a shift of its type that day but are off: one more
@@ -190,7 +189,7 @@ def _around_type_cell(
     able = {a for a in pool if offered(a)}
     pool.sort(key=lambda a: a not in able)  # stable: shuffled within each part
     off = [a for a in pool if a in able and not s.works[a, day]][:whole]
-    return Neighbourhood(sorted(pool[:most]), _window(p, day, span), tuple(off))
+    return Neighbourhood(sorted(pool[:size]), _window(p, day, span), tuple(off))
 
 
 def lns(
@@ -217,7 +216,7 @@ def lns(
         typed = roster_cell_costs(p, state)
         agents, days, whole = neighbourhood(
             p, state, best.short, rng, size, span, share, typed,
-            prm.lns_whole_agents, prm.lns_rows_share, prm.lns_max_size,
+            prm.lns_whole_agents, prm.lns_rows_share,
         )  # fmt: skip
         if not agents and not whole:
             continue

@@ -90,12 +90,20 @@ def test_a_short_cell_of_a_shift_type_frees_its_site_around_its_date_and_who_is_
     assert typed.tolist() == [100.0]
     short = np.zeros_like(p.required)
     # nothing short on the intervals: the draw lands on the cell
-    found = neighbourhood(
-        p, s, short, _Draws([0.0, 0.5]), size=2, span=3, typed=typed, whole=1, most=40
-    )
+    found = neighbourhood(p, s, short, _Draws([0.0, 0.5]), size=3, span=3, typed=typed, whole=1)
     assert found.agents == [0, 1, 2]  # every agent of the site, the few there are
     assert list(found.days) == [1, 2, 3]
     assert found.whole == (1,)  # A2 could work D on day 2 and is off
+
+
+def test_a_cell_of_a_shift_type_frees_no_more_agents_than_the_size(tmp_path):
+    p, s = _typed_case(tmp_path)
+    # A3 is offered D on day 2 too; with room for two, the first two of the site go
+    short = np.zeros_like(p.required)
+    typed = roster_cell_costs(p, s)
+    found = neighbourhood(p, s, short, _Draws([0.0, 0.5]), size=2, span=3, typed=typed, whole=1)
+    assert found.agents == [0, 1]
+    assert found.whole == (1,)
 
 
 def test_random_rows_free_a_few_agents_over_every_day(tmp_path):
