@@ -241,7 +241,9 @@ def _restricted(
     if not _ended(search, best):
         only = restricted_candidates(search.cands, pool, state, False)
         state, best, _ = whole_model(search, state, best, only, stop)
-    search.stats["restricted_model"] = True
+    search.stats.update(
+        restricted_model=True, restricted_end_seconds=round(time.monotonic() - search.started, 2)
+    )
     return state, best
 
 
@@ -257,7 +259,11 @@ def _dive(
     assert pool.master is not None
     seconds = stop.share(1.0 - search.params.repair_share).remaining()
     found = dive(pool.master, seconds, upper=lambda: search.bounds.upper, halt=stop.cancel)
-    search.stats.update(dive_steps=found.steps, dive_value=round(found.value, 2))
+    search.stats.update(
+        dive_steps=found.steps,
+        dive_value=round(found.value, 2),
+        dive_end_seconds=round(time.monotonic() - search.started, 2),
+    )
     if found.rows is None:
         return state, best
     pool.dived(found.rows)
@@ -270,6 +276,7 @@ def _dive(
             return state, best
         dived = fixed
         pool.dived(np.where(dived.works, dived.tpl, OFF))  # the repaired roster as the hint
+        search.stats["repair_end_seconds"] = round(time.monotonic() - search.started, 2)
     ev = evaluate(p, dived, search.fair_target)
     search.stats["dive_roster"] = round(ev.total, 2)
     if ev.total < best.total - 1e-6:
