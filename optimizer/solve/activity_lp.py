@@ -62,7 +62,7 @@ class ColumnResult:
     master: float  # the last master's value (≥ the LP optimum ≥ lower)
     rounds: int
     columns: int
-    status: str  # CONVERGED, ROUNDS or TIME
+    status: str  # CONVERGED, ROUNDS, TIME or LP FAILED (the LP solver found no optimum)
 
 
 def cells(table: ShiftTable, b: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -159,10 +159,12 @@ class Master:
             self.seqs.append(x[i].copy())
         return len(idx)
 
-    def solve(self) -> tuple[float, np.ndarray, np.ndarray]:
-        """(value, prices [Q, T] clipped to [0, pen], [B] convexity duals)."""
-        if self.lp.Solve() != pywraplp.Solver.OPTIMAL:  # cannot happen: u keeps it feasible
-            raise RuntimeError("activities master LP not optimal")
+    def solve(self) -> tuple[float, np.ndarray, np.ndarray] | None:
+        """(value, prices [Q, T] clipped to [0, pen], [B] convexity duals);
+        None when the LP solver ends without an optimum (the slack u keeps
+        the master feasible, but a large degenerate one can still defeat it)."""
+        if self.lp.Solve() != pywraplp.Solver.OPTIMAL:
+            return None
         pi = np.zeros(self.required.shape)
         pi[self.rq, self.rt] = [ct.dual_value() for ct in self.cover]
         pi = np.clip(pi, 0.0, self.penalty[:, None])
@@ -206,7 +208,11 @@ def column_generation(
     master.add(shifts, start)
     ceiling = np.floor(master.penalty * SCALE).astype(np.int64)[:, None]
     best, center = -math.inf, None
-    value, pi, mu = master.solve()
+    solved = master.solve()
+    if solved is None:  # no prices to start from: nothing proven, the start kept
+        return ColumnResult(start.copy(), best, math.inf, 0, len(master.vars), "LP FAILED")
+    value, pi, mu = solved
+    x = master.heaviest()
     rounds, status = 0, "ROUNDS"
     while rounds < max_rounds:
         if time.monotonic() > deadline:
@@ -235,5 +241,10 @@ def column_generation(
                 break
             center = None
             continue
-        value, pi, mu = master.solve()
-    return ColumnResult(master.heaviest(), best, value, rounds, len(master.vars), status)
+        solved = master.solve()
+        if solved is None:  # the bounds proven so far stand; the last master's columns
+            status = "LP FAILED"
+            break
+        value, pi, mu = solved
+        x = master.heaviest()
+    return ColumnResult(x, best, value, rounds, len(master.vars), status)

@@ -11,6 +11,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from optimizer.solve import activity_lp
 from optimizer.solve.activity_lp import column_generation
 from optimizer.solve.activity_search import assign_sequences, best_sequences_of
 from optimizer.solve.activity_shifts import ShiftTable
@@ -89,6 +90,43 @@ def test_the_lp_proves_the_trade_single_shift_moves_cannot_find():
     x, lower, method = best_sequences_of(table, required, penalty, rules, stuck, 0, 10.0)
     assert x.tolist() == [[0, 0, 0, 0], [1, 1, 1, 1]] and lower == 1.0
     assert method.startswith("column generation (CONVERGED")
+
+
+def _lp_fails_after(monkeypatch, solves: int) -> None:  # type: ignore[no-untyped-def]
+    """The master's LP solver ends without an optimum after `solves` good solves."""
+    real, count = activity_lp.Master.solve, [0]
+
+    def flaky(self):  # type: ignore[no-untyped-def]
+        count[0] += 1
+        return real(self) if count[0] <= solves else None
+
+    monkeypatch.setattr(activity_lp.Master, "solve", flaky)
+
+
+def test_a_master_lp_without_an_optimum_ends_column_generation_on_what_it_proved(monkeypatch):
+    # the trade case: round one prices from the start's master and proves a
+    # bound; its next master fails, and the bound so far stands
+    table, required = two_shifts()
+    rules, penalty = SequenceRules(2, 1), np.ones(3)
+    stuck = np.array([[1, 1, 1, 1], [0, 0, 0, 0]])
+    _lp_fails_after(monkeypatch, 1)
+    cg = column_generation(table, required, penalty, rules, stuck, max_rounds=20)
+    assert cg.status == "LP FAILED" and cg.rounds == 1
+    assert -np.inf < cg.lower <= 1.0  # the optimum is 1 (the test above)
+    assert cg.x.tolist() == stuck.tolist()  # the last good master's: the start alone
+
+
+def test_a_first_master_lp_without_an_optimum_proves_nothing_and_keeps_the_start(monkeypatch):
+    table, required = two_shifts()
+    rules, penalty = SequenceRules(2, 1), np.ones(3)
+    stuck = np.array([[1, 1, 1, 1], [0, 0, 0, 0]])
+    _lp_fails_after(monkeypatch, 0)
+    cg = column_generation(table, required, penalty, rules, stuck, max_rounds=20)
+    assert cg.status == "LP FAILED" and cg.lower == -np.inf
+    assert cg.x.tolist() == stuck.tolist()
+    x, lower, method = best_sequences_of(table, required, penalty, rules, stuck, 0, 10.0)
+    assert method.startswith("column generation (LP FAILED") and lower == 0.0
+    assert shortfall(table, x, required, penalty) == 1.0  # the search still finds the optimum
 
 
 def test_without_rules_the_start_at_the_floor_is_kept():
