@@ -103,25 +103,28 @@ def _lp_fails_after(monkeypatch, solves: int) -> None:  # type: ignore[no-untype
     monkeypatch.setattr(activity_lp.Master, "solve", flaky)
 
 
-def test_a_master_lp_without_an_optimum_ends_column_generation_on_what_it_proved(monkeypatch):
-    # the trade case: round one prices from the start's master and proves a
-    # bound; its next master fails, and the bound so far stands
+def _trade_with_failing_lp(monkeypatch, solves: int):  # type: ignore[no-untyped-def]
+    """The trade case stuck on its single-shift optimum, solved by column
+    generation whose master LP ends without an optimum after `solves` solves."""
     table, required = two_shifts()
     rules, penalty = SequenceRules(2, 1), np.ones(3)
     stuck = np.array([[1, 1, 1, 1], [0, 0, 0, 0]])
-    _lp_fails_after(monkeypatch, 1)
+    _lp_fails_after(monkeypatch, solves)
     cg = column_generation(table, required, penalty, rules, stuck, max_rounds=20)
+    return table, required, rules, penalty, stuck, cg
+
+
+def test_a_master_lp_without_an_optimum_ends_column_generation_on_what_it_proved(monkeypatch):
+    # the trade case: round one prices from the start's master and proves a
+    # bound; its next master fails, and the bound so far stands
+    *_, stuck, cg = _trade_with_failing_lp(monkeypatch, 1)
     assert cg.status == "LP FAILED" and cg.rounds == 1
     assert -np.inf < cg.lower <= 1.0  # the optimum is 1 (the test above)
     assert cg.x.tolist() == stuck.tolist()  # the last good master's: the start alone
 
 
 def test_a_first_master_lp_without_an_optimum_proves_nothing_and_keeps_the_start(monkeypatch):
-    table, required = two_shifts()
-    rules, penalty = SequenceRules(2, 1), np.ones(3)
-    stuck = np.array([[1, 1, 1, 1], [0, 0, 0, 0]])
-    _lp_fails_after(monkeypatch, 0)
-    cg = column_generation(table, required, penalty, rules, stuck, max_rounds=20)
+    table, required, rules, penalty, stuck, cg = _trade_with_failing_lp(monkeypatch, 0)
     assert cg.status == "LP FAILED" and cg.lower == -np.inf
     assert cg.x.tolist() == stuck.tolist()
     x, lower, method = best_sequences_of(table, required, penalty, rules, stuck, 0, 10.0)
