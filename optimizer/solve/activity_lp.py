@@ -57,7 +57,7 @@ class ColumnResult:
     """What column generation found for fixed shifts (penalties in the
     reporting currency, over the rows the shifts can serve)."""
 
-    x: np.ndarray  # [B, N] each shift's heaviest column: slots, −1 beyond its length
+    x: np.ndarray  # [B, N] each shift's heaviest column (LP FAILED: the start): slots, −1 beyond
     lower: float  # best Lagrangian bound: no rule-keeping assignment leaves less short
     master: float  # the last master's value (≥ the LP optimum ≥ lower)
     rounds: int
@@ -212,7 +212,6 @@ def column_generation(
     if solved is None:  # no prices to start from: nothing proven, the start kept
         return ColumnResult(start.copy(), best, math.inf, 0, len(master.vars), "LP FAILED")
     value, pi, mu = solved
-    x = master.heaviest()
     rounds, status = 0, "ROUNDS"
     while rounds < max_rounds:
         if time.monotonic() > deadline:
@@ -242,9 +241,7 @@ def column_generation(
             center = None
             continue
         solved = master.solve()
-        if solved is None:  # the bounds proven so far stand; the last master's columns
-            status = "LP FAILED"
-            break
+        if solved is None:  # the bounds proven so far stand; no master to read: the start
+            return ColumnResult(start.copy(), best, value, rounds, len(master.vars), "LP FAILED")
         value, pi, mu = solved
-        x = master.heaviest()
-    return ColumnResult(x, best, value, rounds, len(master.vars), status)
+    return ColumnResult(master.heaviest(), best, value, rounds, len(master.vars), status)

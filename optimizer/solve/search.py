@@ -46,11 +46,19 @@ class Search:
         """The best bound proved so far."""
         return self.bounds.best()[0]
 
+    def elapsed(self) -> float:
+        """Seconds since the solve started."""
+        return time.monotonic() - self.started
+
+    def ended(self, step: str) -> None:
+        """Notes in the stats (`<step>_end_seconds`) when a step of the solve ended."""
+        self.stats[f"{step}_end_seconds"] = round(self.elapsed(), 2)
+
     def emit(
         self, phase: str, obj: float | None = None, bound: float | None = None, msg: str = ""
     ) -> None:
-        elapsed = time.monotonic() - self.started
-        self.progress(ProgressEvent(phase, elapsed, obj, bound, relative_gap(obj, bound), msg))
+        gap = relative_gap(obj, bound)
+        self.progress(ProgressEvent(phase, self.elapsed(), obj, bound, gap, msg))
 
     def improved(self, ev: Evaluation) -> None:
         """A roster of objective `ev.total` was found: when it beats every one

@@ -154,7 +154,7 @@ def solve(
     if not built.complete:
         return _no_schedule(search, built.failed, built.unplaced)
     state = built.state
-    first_feasible = time.monotonic() - started
+    first_feasible = search.elapsed()
     if not small:
         bounds.start()
     search.fair_target = fairness_targets(p, state)
@@ -200,7 +200,7 @@ def solve(
         state, best = agent_passes(search, state, best)
         state, best = lns(search, state, best, search.stop, bound)
         bounds.halt()  # its last step runs alongside the break pass
-        search.stats["search_end_seconds"] = round(time.monotonic() - started, 2)
+        search.ended("search")
         # passes and neighbourhoods choose each family's best or middle break: move
         # them, unless the search overran too far into the time kept back
         if stop.remaining() >= params.breaks_share * reserve:
@@ -241,9 +241,8 @@ def _restricted(
     if not _ended(search, best):
         only = restricted_candidates(search.cands, pool, state, False)
         state, best, _ = whole_model(search, state, best, only, stop)
-    search.stats.update(
-        restricted_model=True, restricted_end_seconds=round(time.monotonic() - search.started, 2)
-    )
+    search.stats["restricted_model"] = True
+    search.ended("restricted")
     return state, best
 
 
@@ -259,11 +258,8 @@ def _dive(
     assert pool.master is not None
     seconds = stop.share(1.0 - search.params.repair_share).remaining()
     found = dive(pool.master, seconds, upper=lambda: search.bounds.upper, halt=stop.cancel)
-    search.stats.update(
-        dive_steps=found.steps,
-        dive_value=round(found.value, 2),
-        dive_end_seconds=round(time.monotonic() - search.started, 2),
-    )
+    search.stats.update(dive_steps=found.steps, dive_value=round(found.value, 2))
+    search.ended("dive")
     if found.rows is None:
         return state, best
     pool.dived(found.rows)
@@ -276,7 +272,7 @@ def _dive(
             return state, best
         dived = fixed
         pool.dived(np.where(dived.works, dived.tpl, OFF))  # the repaired roster as the hint
-        search.stats["repair_end_seconds"] = round(time.monotonic() - search.started, 2)
+        search.ended("repair")
     ev = evaluate(p, dived, search.fair_target)
     search.stats["dive_roster"] = round(ev.total, 2)
     if ev.total < best.total - 1e-6:
@@ -332,7 +328,7 @@ def _no_schedule(search: Search, failed: list[int], unplaced: list[int]) -> Solv
         placed = p.n_agents - len(unplaced) - len(failed)
         detail = (
             f"not reached: the time limit came after {placed} of {p.n_agents} agents had a "
-            f"schedule ({time.monotonic() - search.started:.0f} s); give the solve more time"
+            f"schedule ({search.elapsed():.0f} s); give the solve more time"
         )
         conflicts += [Conflict(p.agent_ids[a], (TIME_LIMIT,), detail) for a in unplaced]
     search.emit(
@@ -342,7 +338,7 @@ def _no_schedule(search: Search, failed: list[int], unplaced: list[int]) -> Solv
     return SolveResult(
         status,
         Roster.empty(),
-        solve_seconds=time.monotonic() - search.started,
+        solve_seconds=search.elapsed(),
         conflicts=tuple(conflicts),
     )
 
@@ -370,7 +366,7 @@ def _finish(
     activities, and the roster's exact objective, status and gap."""
     p, bounds, stats = search.p, search.bounds, search.stats
     bounds.finish()
-    stats["bound_end_seconds"] = round(time.monotonic() - search.started, 2)
+    search.ended("bound")
     b_value, b_method = bounds.best()
     if b_value is not None and (bound is None or b_value > bound):
         bound, bound_method = b_value, b_method
@@ -378,12 +374,12 @@ def _finish(
         bound_method = b_method
     stats.update(bounds.stats())
     optimal_allocation(p, state)  # exact for every interval, whatever the last step was
-    stats["allocation_end_seconds"] = round(time.monotonic() - search.started, 2)
+    search.ended("allocation")
     best = evaluate(p, state, search.fair_target)
     budget = _activity_budget(p, stop, search.params)
     plan = plan_activities(p, state, time_budget=budget, flow=cover(p, state))
     roster, named = plan.roster, plan.report
-    stats["activities_end_seconds"] = round(time.monotonic() - search.started, 2)
+    search.ended("activities")
     # what the stretch and switch rules cost the shifts as they stand, and how much of
     # it the naming may still have lost beyond the best (`activity_plan.ActivityReport`)
     stats["activities_shortfall"] = round(named.shortfall, 2)
@@ -405,7 +401,7 @@ def _finish(
         bound=None if bound is None else round(bound, 2),
         gap=None if gap is None else round(gap, 6),
         bound_method=bound_method,
-        solve_seconds=time.monotonic() - search.started,
+        solve_seconds=search.elapsed(),
         first_feasible_seconds=round(first_feasible, 3),
         terms=terms,
         switches=roster.switches(),

@@ -120,7 +120,7 @@ def test_a_master_lp_without_an_optimum_ends_column_generation_on_what_it_proved
     *_, stuck, cg = _trade_with_failing_lp(monkeypatch, 1)
     assert cg.status == "LP FAILED" and cg.rounds == 1
     assert -np.inf < cg.lower <= 1.0  # the optimum is 1 (the test above)
-    assert cg.x.tolist() == stuck.tolist()  # the last good master's: the start alone
+    assert cg.x.tolist() == stuck.tolist()  # no master to read: the start
 
 
 def test_a_first_master_lp_without_an_optimum_proves_nothing_and_keeps_the_start(monkeypatch):
