@@ -348,27 +348,43 @@ class AgentProgramme:
             out |= on_weekend & ~np.isin(self.weeks[day], kept)
         return out
 
+    def kept_best_parts(
+        self, values: np.ndarray, found: tuple[float, np.ndarray]
+    ) -> tuple[float, np.ndarray] | None:
+        """A plan keeping the limits the state left out by keeping the best
+        parts of plan `found`: the options `beyond_left_out` names are
+        forbidden and the programme runs again; while its plan breaks a
+        limit (another shift type now over its own), the options its best
+        parts leave out are forbidden too. The forbidden options only grow,
+        and a type once cut to its most valuable shifts can no longer pass
+        its limit, so this ends within a round per limit (and one for the
+        weekends). None when a round finds no plan."""
+        forbidden = np.zeros(len(values), dtype=bool)
+        for _ in range(len(self.limits) + 2):
+            forbidden |= self.beyond_left_out(found[1], values)
+            again = self.run(np.where(forbidden, FORBIDDEN, values))
+            if again is None or again[0] <= FORBIDDEN / 2:
+                return None
+            if self.keeps_left_out(self.templates[again[1]]):
+                return again  # no forbidden option in it: its value is at `values`
+            found = again
+        return None
+
     def keep_left_out(
         self, values: np.ndarray, found: tuple[float, np.ndarray]
     ) -> tuple[float, np.ndarray] | None:
         """A plan keeping the limits the state left out, from `run`'s plan
         `found` at `values`, which breaks one. First the plan's best parts
-        are kept: the options `beyond_left_out` says are forbidden, and the
-        programme runs again. Where that finds none, each option of the
-        shift types over their limits (and each weekend-day option, for the
-        weekends) is priced, the prices doubled round by round until the
+        are kept (`kept_best_parts`). Where that finds none, each option of
+        the shift types over their limits (and each weekend-day option, for
+        the weekends) is priced, the prices doubled round by round until the
         plan keeps them (`LEFT_OUT_ROUNDS` at most), then eased by bisection
         towards the last ones too low. A heuristic, as
         `within_horizon_hours`: it may miss the best plan within the limits,
         or any (None). Returns the plan's value at `values` (as `run`)."""
-        forbidden = self.beyond_left_out(found[1], values)
-        kept = self.run(np.where(forbidden, FORBIDDEN, values))
-        if (
-            kept is not None
-            and kept[0] > FORBIDDEN / 2
-            and self.keeps_left_out(self.templates[kept[1]])
-        ):
-            return kept  # no forbidden option in it: its value is at `values`
+        kept = self.kept_best_parts(values, found)
+        if kept is not None:
+            return kept
         types = self.tpl.shift_type[self.templates]
         weekend = self.p.weekend_day[self.site, self.tpl.day[self.templates]]
         type_price = np.zeros(len(self.limits))
