@@ -146,6 +146,30 @@ def test_a_type_limit_left_out_of_the_state_is_kept_by_the_plans_best_part(tmp_p
     assert found[0] == pytest.approx(160.0)
 
 
+def test_each_type_pushed_over_its_limit_in_turn_keeps_its_best_part_too(tmp_path):
+    # three types worth 100 (N), 90 (E) and 30 (D) a day, at most one N and
+    # one E: cutting N to its best night pushes E over its limit (N E E,
+    # 280); E is cut to its best day as well, and N stays cut: N + E + D,
+    # 220, the best plan within both limits
+    data = _typed(3)
+    data["rules"]["PT"]["shift_types"] = [
+        TYPES[0],
+        {"id": "E", "start": "14:00", "hours": 4, "max_shifts": 1},
+        TYPES[1] | {"max_shifts": 1},
+    ]
+    p = h.problem(h.load(tmp_path, data), {})
+    tpl = p.sites[0].tpl
+    ks = p.cand[0]
+    worth = {9: 30.0, 14: 90.0, 20: 100.0}
+    net = np.array([worth[int(tpl.start[k] % 1440) // 60] for k in ks])
+    prog = AgentProgramme(p, 0, ks, states_max=1)
+    assert (prog.counted < 0).all()
+    found = prog.keep_left_out(net, prog.run(net))
+    assert found is not None
+    assert _hours(prog, found[1]) == [9, 14, 20]
+    assert found[0] == pytest.approx(220.0)
+
+
 def test_where_the_best_part_breaks_it_again_a_price_keeps_the_limit(tmp_path, monkeypatch):
     # the best part forbids nothing (its plan breaks the limit again): the
     # price on N shifts takes over. It rises to
