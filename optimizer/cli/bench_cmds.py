@@ -260,6 +260,14 @@ def bench_report(
     curtois_dir: Annotated[
         Path | None, typer.Option("--curtois-dir", help="folder of the Curtois–Qu instances")
     ] = None,
+    curtois_groups: Annotated[
+        str | None,
+        typer.Option(
+            "--curtois-groups",
+            help="rerun only these of the Curtois section's groups (1-12, 13-19, 20-24), "
+            "comma-separated; the others' runs are kept from the stored record",
+        ),
+    ] = None,
     pyworkforce_python: Annotated[
         str | None,
         typer.Option(
@@ -276,6 +284,7 @@ def bench_report(
     re-rendered from their records. Exit 1 if a section failed."""
     from optimizer.bench.report.base import Settings
     from optimizer.bench.report.build import choose, report
+    from optimizer.bench.report.curtois import parse_groups
     from optimizer.bench.report.record import RecordError
 
     try:
@@ -283,12 +292,20 @@ def bench_report(
     except ValueError as exc:
         err_console.print(f"[bold red]error:[/] --sections: {exc}", highlight=False)
         raise typer.Exit(EXIT_INPUT) from None
+    groups = None
+    if curtois_groups is not None:
+        try:
+            groups = parse_groups(curtois_groups)
+        except ValueError as exc:
+            err_console.print(f"[bold red]error:[/] --curtois-groups: {exc}", highlight=False)
+            raise typer.Exit(EXIT_INPUT) from None
     settings = Settings(
         scenario=scenario,
         workers=workers,
         time_limit=time_limit,
         out=out,
         curtois_dir=curtois_dir,
+        curtois_groups=groups,
         pyworkforce_python=pyworkforce_python,
     )
     try:

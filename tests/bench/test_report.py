@@ -471,3 +471,93 @@ def test_the_curtois_section_skips_without_the_instances(tmp_path):
 
     with pytest.raises(Skipped, match="no Curtois–Qu instances in"):
         curtois.run_curtois(Settings(curtois_dir=tmp_path))
+
+
+# -- rerunning part of the Curtois section -------------------------------------------------
+
+
+def _group_record(machine: dict, at: str, groups: dict[str, list[int]], objective: int) -> Record:
+    runs, rows = [], []
+    for i, (name, numbers) in enumerate(groups.items()):
+        runs.append(Run((f"bench curtois --instances {name}",), at, SHA_A))
+        rows += [curtois_row(n, 100, objective, "FEASIBLE", 300) | {"run": i} for n in numbers]
+    return Record("curtois-product", machine, tuple(runs), {"rows": rows})
+
+
+def test_a_rerun_group_replaces_its_run_and_the_others_keep_theirs_with_their_machine():
+    from optimizer.bench.report.curtois import merge_curtois
+
+    older = MACHINE | {"os": "Linux 5", "load": 1.3}
+    stored = _group_record(
+        older, "2026-12-01T10:00:00+00:00", {"1-2": [1, 2], "3": [3], "4-5": [4, 5]}, 150
+    )
+    new = _group_record(MACHINE, "2026-12-07T10:00:00+00:00", {"3": [3]}, 120)
+    merged = merge_curtois(stored, new)
+    assert merged.machine == MACHINE
+    assert [r.commands[0].split()[-1] for r in merged.runs] == ["1-2", "3", "4-5"]
+    assert [r.machine for r in merged.runs] == [older, None, older]
+    assert [(r["instance"], r["objective"], r["run"]) for r in merged.data["rows"]] == [
+        ("Instance1", 150, 0),
+        ("Instance2", 150, 0),
+        ("Instance3", 120, 1),
+        ("Instance4", 150, 2),
+        ("Instance5", 150, 2),
+    ]
+    page = markdown.section(CURTOIS, merged)
+    assert (
+        "1. 2026-12-01 10:00 UTC, commit `aaaaaaa` (on Test CPU, 2 cores, 8 GiB RAM, Linux 5,"
+        in page
+    )
+    assert "2. 2026-12-07 10:00 UTC, commit `aaaaaaa`: `bench curtois --instances 3`" in page
+    everything = _group_record(MACHINE, "2026-12-07T10:00:00+00:00", {"1-5": [1, 2, 3, 4, 5]}, 1)
+    assert merge_curtois(stored, everything) == everything  # every group rerun: nothing kept
+
+
+def test_a_record_keeps_a_runs_own_machine(tmp_path):
+    from optimizer.bench.report.curtois import merge_curtois
+
+    stored = _group_record(MACHINE | {"load": 2.0}, "2026-12-01T10:00:00+00:00", {"1": [1]}, 5)
+    new = _group_record(MACHINE, "2026-12-07T10:00:00+00:00", {"2": [2]}, 4)
+    merged = merge_curtois(stored, new)
+    assert load(save(merged, tmp_path)) == merged
+    raw = json.loads((tmp_path / "curtois-product.json").read_text(encoding="utf-8"))
+    assert "machine" in raw["runs"][0] and "machine" not in raw["runs"][1]
+
+
+def test_only_the_chosen_curtois_groups_run(tmp_path, monkeypatch):
+    import subprocess
+
+    from optimizer.bench.report import curtois
+
+    (tmp_path / "Instance1.txt").write_text("", encoding="utf-8")
+    asked: list[list[str]] = []
+    real = subprocess.run
+
+    def fake(cmd, **kw):  # type: ignore[no-untyped-def]
+        if "curtois" not in cmd:
+            return real(cmd, **kw)
+        asked.append(cmd)
+        row = {"instance": "Instance20", "best_known": 10, "objective": 11, "bound": 9,
+               "seconds": 1.5, "status": "FEASIBLE"}  # fmt: skip
+        return subprocess.CompletedProcess(cmd, 0, stdout=json.dumps([row]))
+
+    monkeypatch.setattr(curtois.subprocess, "run", fake)
+    settings = Settings(curtois_dir=tmp_path, curtois_groups=curtois.parse_groups("20-24"))
+    measured = curtois.run_curtois(settings)
+    assert [c[c.index("--instances") + 1] for c in asked] == ["20-24"]
+    assert [r["run"] for r in measured.data["rows"]] == [0]
+    assert curtois.parse_groups(" 20-24,1-12,20-24") == ("20-24", "1-12")
+    with pytest.raises(ValueError, match=r"unknown group '21' \(known: 1-12, 13-19, 20-24\)"):
+        curtois.parse_groups("21")
+
+
+def test_an_unknown_curtois_group_is_refused_before_anything_runs(tmp_path):
+    from typer.testing import CliRunner
+
+    from optimizer.cli import app
+
+    out = tmp_path / "B.md"
+    args = ["bench", "report", "--sections", "curtois-product", "--curtois-groups", "20-23"]
+    bad = CliRunner().invoke(app, [*args, "--results", str(tmp_path), "--output", str(out)])
+    assert bad.exit_code == 2 and "unknown group '20-23'" in bad.output
+    assert not out.exists()

@@ -43,6 +43,7 @@ class Settings:
     seed: int = 0
     out: Path = Path("out/baseline")  # the scenario solved: roster.csv, summary.json
     curtois_dir: Path | None = None
+    curtois_groups: tuple[str, ...] | None = None  # issue #7's groups to rerun (None: all)
     pyworkforce_python: str | None = field(
         default_factory=lambda: os.environ.get("SUNROSTER_PYWORKFORCE_PYTHON") or None
     )
@@ -66,13 +67,16 @@ class Measured:
 class Section:
     """One section of BENCHMARKS.md: `run` measures, `render` turns a stored
     record's data into the section's tables (the heading, runs, machine and
-    notes around them are the same for every section)."""
+    notes around them are the same for every section). `merge`, where a
+    section can rerun part of itself, folds a new record into the stored one
+    (stored, new → the record to keep)."""
 
     name: str
     title: str
     about: str
     run: Callable[[Settings], Measured]
     render: Callable[[Record], str]
+    merge: Callable[[Record, Record], Record] | None = None
 
 
 def fmt_limit(seconds: float) -> str:

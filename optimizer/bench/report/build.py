@@ -59,11 +59,16 @@ def load_records(folder: Path) -> dict[str, Record]:
     return out
 
 
-def run_section(sec: Section, settings: Settings, folder: Path) -> Record:
-    """Measure one section and store its record."""
+def run_section(
+    sec: Section, settings: Settings, folder: Path, stored: Record | None = None
+) -> Record:
+    """Measure one section and store its record (folded into the `stored`
+    one where the section merges a rerun of part of itself)."""
     at_start = machine()
     measured = sec.run(settings)
     record = Record(sec.name, at_start, measured.runs, measured.data, measured.notes)
+    if sec.merge is not None and stored is not None:
+        record = sec.merge(stored, record)
     save(record, folder)
     return record
 
@@ -99,7 +104,7 @@ def report(
     for name in names:
         say(f"{name}: running")
         try:
-            records[name] = run_section(SECTIONS[name], settings, folder)
+            records[name] = run_section(SECTIONS[name], settings, folder, records.get(name))
         except Skipped as exc:
             done.skipped[name] = str(exc)
             say(f"{name}: skipped: {exc}")

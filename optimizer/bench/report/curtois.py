@@ -1,12 +1,15 @@
 """The Curtois–Qu section: instances 1–24 by `sunroster bench curtois` (the
 product's engine through the adapter), in the groups and limits of issue #7,
-and each of that issue's goals met or its shortfall stated.
+and each of that issue's goals met or its shortfall stated. A rerun of some
+groups (`--curtois-groups`) replaces their runs in the stored record and
+keeps the others, each with the machine it ran on (`merge_curtois`).
 
 The section is named `curtois-product`, so its record is
 `bench/results/curtois-product.json`, the name it was measured under."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import subprocess
@@ -47,14 +50,33 @@ def command(instances: str, limit: float, workers: int, folder: Path | None) -> 
     )
 
 
+def parse_groups(text: str) -> tuple[str, ...]:
+    """`--curtois-groups`: issue #7's groups by their instances ("1-12",
+    "13-19", "20-24"), comma-separated; an unknown one is a ValueError
+    listing the known ones."""
+    names = tuple(dict.fromkeys(g.strip() for g in text.split(",") if g.strip()))
+    known = [g for g, _ in GROUPS]
+    unknown = [g for g in names if g not in known]
+    if unknown or not names:
+        raise ValueError(
+            f"unknown group {', '.join(repr(g) for g in unknown) or repr(text)} "
+            f"(known: {', '.join(known)})"
+        )
+    return names
+
+
 def run_curtois(s: Settings) -> Measured:
-    """Instances 1–24 in issue #7's groups and limits, one command a group."""
+    """Instances 1–24 in issue #7's groups and limits (those of
+    `s.curtois_groups` only, where given), one command a group."""
     folder = _folder(s)
     if not (folder / "Instance1.txt").is_file():
         raise Skipped(f"no Curtois–Qu instances in {folder} (set --curtois-dir)")
     runs: list[Run] = []
     rows: list[Row] = []
+    chosen = s.curtois_groups
     for instances, own in GROUPS:
+        if chosen is not None and instances not in chosen:
+            continue
         limit = s.limit(own)
         shown = command(instances, limit, s.workers, s.curtois_dir)
         runs.append(stamp([shown]))
@@ -87,6 +109,28 @@ def run_curtois(s: Settings) -> Measured:
         for r in found:
             rows.append({k: r.get(k) for k in keys} | {"time_limit": limit, "run": len(runs) - 1})
     return Measured(tuple(runs), {"rows": rows})
+
+
+def merge_curtois(stored: Record, new: Record) -> Record:
+    """The stored record with `new`'s runs in place of those that measured
+    the same instances at the same limits. A stored run none of whose rows
+    was rerun is kept whole, with its rows and the machine it ran on; the
+    runs are ordered by their first instance and the rows renumbered."""
+    rerun = {(r["instance"], r["time_limit"]) for r in new.data["rows"]}
+    groups: list[tuple[Run, list[Row]]] = []
+    for i, run in enumerate(stored.runs):
+        mine = [r for r in stored.data["rows"] if r["run"] == i]
+        if any((r["instance"], r["time_limit"]) in rerun for r in mine):
+            continue
+        if run.machine is None:
+            run = dataclasses.replace(run, machine=stored.machine)
+        groups.append((run, mine))
+    for i, run in enumerate(new.runs):
+        groups.append((run, [r for r in new.data["rows"] if r["run"] == i]))
+    groups.sort(key=lambda g: min((number(r) for r in g[1]), default=0))
+    rows = [r | {"run": i} for i, (_, mine) in enumerate(groups) for r in mine]
+    runs = tuple(run for run, _ in groups)
+    return dataclasses.replace(new, runs=runs, data={"rows": rows})
 
 
 def number(row: Row) -> int:
@@ -242,4 +286,5 @@ CURTOIS = Section(
     ),
     run=run_curtois,
     render=render_curtois,
+    merge=merge_curtois,
 )

@@ -32,13 +32,16 @@ class RecordError(ValueError):
 class Run:
     """One benchmark run: the commands that reproduce it, when it started (UTC,
     ISO 8601), the commit it measured, whether the tree had uncommitted
-    changes then (None: not known), and whether it was carried over."""
+    changes then (None: not known), whether it was carried over, and the
+    machine it ran on where that is not its record's (a run kept from an
+    earlier record when part of a section was rerun; None: the record's)."""
 
     commands: tuple[str, ...]
     measured_at: str
     commit: str
     dirty: bool | None = None
     carried: bool = False
+    machine: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -56,9 +59,17 @@ class Record:
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
-        out["runs"] = [asdict(r) | {"commands": list(r.commands)} for r in self.runs]
+        out["runs"] = [_run_json(r) for r in self.runs]
         out["notes"] = list(self.notes)
         return {"schema": SCHEMA, **out}
+
+
+def _run_json(run: Run) -> dict[str, Any]:
+    """A run as stored: its machine only where it has its own."""
+    out = asdict(run) | {"commands": list(run.commands)}
+    if run.machine is None:
+        del out["machine"]
+    return out
 
 
 def now() -> str:
@@ -178,6 +189,9 @@ def load(path: Path) -> Record:
             raise RecordError(
                 f"{at}: field 'measured_at' is not an ISO date: {measured_at!r}"
             ) from None
+        own = r.get("machine")
+        if own is not None and not isinstance(own, dict):
+            raise RecordError(f"{at}: field 'machine' is {type(own).__name__}")
         runs.append(
             Run(
                 commands=tuple(commands),
@@ -185,6 +199,7 @@ def load(path: Path) -> Record:
                 commit=_field(r, "commit", str, at),
                 dirty=r.get("dirty"),
                 carried=bool(r.get("carried", False)),
+                machine=own,
             )
         )
     if not runs:
