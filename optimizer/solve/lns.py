@@ -80,11 +80,14 @@ def neighbourhood(
     typed: np.ndarray | None = None,
     whole: int = SearchParams.lns_whole_agents,
     rows_share: float = SearchParams.lns_rows_share,
+    rows_max_days: int = SearchParams.lns_rows_max_days,
 ) -> Neighbourhood:
     """Agents and days to free: around the costliest shortfall (with
     probability `shortfall_share`, when there is one), or at random: with
     probability `rows_share` a few agents over every day (`_whole_rows`),
-    else agents of one group over a few days.
+    else agents of one group over a few days. On a horizon of more than
+    `rows_max_days` days no agent is freed over every day (`whole` and
+    `rows_share` are taken as 0).
 
     A shortfall is a (queue, interval) short of agents, or a cell of the
     cover per shift type that costs (`typed`: each cell's cost, short or
@@ -95,6 +98,8 @@ def neighbourhood(
     q while someone else takes over, a two-agent move neither agent can make
     alone. Around a costly cell, up to `size` agents over the days around it
     and `whole` agents over every day (`_around_type_cell`)."""
+    if p.n_days > rows_max_days:
+        whole, rows_share = 0, 0.0
     weight = (best_short * p.penalty[:, None]).ravel()
     typed = np.zeros(0) if typed is None else typed
     total = weight.sum() + typed.sum()
@@ -216,7 +221,7 @@ def lns(
         typed = roster_cell_costs(p, state)
         agents, days, whole = neighbourhood(
             p, state, best.short, rng, size, span, share, typed,
-            prm.lns_whole_agents, prm.lns_rows_share,
+            prm.lns_whole_agents, prm.lns_rows_share, prm.lns_rows_max_days,
         )  # fmt: skip
         if not agents and not whole:
             continue

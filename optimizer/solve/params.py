@@ -82,6 +82,10 @@ class SearchParams:
     lns_shortfall_share: float = 0.75  # neighbourhoods drawn around a shortfall (else at random)
     lns_whole_agents: int = 3  # around a cell of the cover per shift type: agents freed all through
     lns_rows_share: float = 0.5  # random neighbourhoods of a few agents over every day
+    # … both only on horizons up to this many days: beyond, the model of an agent freed
+    # over every day takes most of a neighbourhood's time, and such neighbourhoods rarely
+    # gain (`sunroster bench curtois --instances 20-24` measures it)
+    lns_rows_max_days: int = 84
 
     def finish_estimate(self, n_agents: int) -> float:
         """Seconds the steps after the search take on a problem of this size

@@ -125,3 +125,19 @@ def test_an_agent_freed_over_every_day_moves_its_shift_outside_the_days(tmp_path
     _, _, out = solve_neighbourhood(p, s, [], range(0), cands, stop, 5.0, 1, 0, whole=[0])
     assert out is not None and evaluate(p, out).total == 40.0
     assert p.sites[0].tpl.local_start[out.tpl[0, 0]] == 8 * 60
+
+
+def test_over_a_long_horizon_no_agent_is_freed_over_every_day(tmp_path):
+    # the cases above on a horizon longer than `rows_max_days`: the cell frees
+    # its site around its date only, and the draw of rows becomes one of a group
+    p, s = _typed_case(tmp_path)
+    short = np.zeros_like(p.required)
+    typed = roster_cell_costs(p, s)
+    found = neighbourhood(
+        p, s, short, _Draws([0.0, 0.5]), size=3, span=3, typed=typed, whole=1, rows_max_days=4
+    )
+    assert found.agents == [0, 1, 2] and list(found.days) == [1, 2, 3]
+    assert found.whole == ()
+    found = neighbourhood(p, s, short, _Draws([0.0]), size=2, span=5, rows_share=1.0,
+                          rows_max_days=4)  # fmt: skip
+    assert found.whole == () and len(found.agents) == 2 and len(found.days) == 5
