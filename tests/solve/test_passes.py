@@ -17,7 +17,7 @@ from optimizer.solve import improve
 from optimizer.solve.activity_plan import activities
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.params import SearchParams
-from optimizer.solve.passes import guided_neighbourhoods
+from optimizer.solve.passes import guided_neighbourhoods, guided_rounds, guiding_prices
 from optimizer.solve.problem import Problem
 from optimizer.solve.search import Search
 from optimizer.solve.state import evaluate
@@ -91,6 +91,33 @@ def test_without_prices_there_is_no_neighbourhood():
     new, after = guided_neighbourhoods(search, [0], state, before)
     assert new is state and after is before
     assert search.stats["guided_neighbourhoods"] == 0
+
+
+def test_prices_guide_nothing_where_no_interval_has_demand():
+    # only cover per shift type: two agents needed on D on day 1. The bound
+    # worker offers prices, yet there is no guided round or neighbourhood
+    data = h.case(days=2, agents=2)
+    data["rules"]["PT"]["shift_types"] = [{"id": "D", "start": "09:00", "hours": 4}]
+    data["shift_cover"] = [
+        {"site": "LIS", "date": "2027-03-02", "shift_type": "D", "required": 2,
+         "under_penalty": 100}
+    ]  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        built = h.constructed(Path(tmp), data, {})
+    assert built is not None
+    _, p, cands, state, before = built
+    assert not p.required.any()
+    prices = np.ones(p.required.shape)
+    assert guiding_prices(p, prices) is None
+    search = _search(p, cands, prices)
+    search.stats.update(guided_rounds=0, guided_neighbourhoods=0)
+    assert guided_rounds(search, [0, 1], state, before) == (state, before)
+    assert guided_neighbourhoods(search, [0, 1], state, before) == (state, before)
+    assert search.stats["guided_rounds"] == 0 and search.stats["guided_neighbourhoods"] == 0
+    with tempfile.TemporaryDirectory() as tmp:
+        demand = h.constructed(Path(tmp), h.case(days=1, agents=1), h.block(0, 8, 12, 1))
+    assert demand is not None
+    assert guiding_prices(demand[1], np.ones(demand[1].required.shape)) is not None
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
