@@ -20,7 +20,7 @@
    had come by the rounds' turn, until they come: the rounds run then).
    When a stretch gains, the neighbourhoods of step 4 run again.
 
-Steps 3 and 4 follow coverage prices (`guiding_prices`): a problem without
+Steps 3 and 4 follow coverage prices (`following_prices`): a problem without
 demand per interval has none, and goes from the passes to step 5.
 
 Each pass, guided or ordinary, and each neighbourhood counts towards
@@ -78,11 +78,11 @@ def agent_passes(search: Search, state: State, best: Evaluation) -> Scored:
         else:
             state, best = passes(search, order, state, best, 1)
             stalled = before - best.total < prm.pass_gain * before
-    rounds_tried = guiding_prices(search.p, bounds.prices) is not None
+    rounds_tried = following_prices(search)
     state, best = guided_rounds(search, order, state, best)
 
     def prices_came_late() -> bool:  # none at the rounds' turn (the LP failed), some now
-        return not rounds_tried and guiding_prices(search.p, bounds.prices) is not None
+        return not rounds_tried and following_prices(search)
 
     while not stop.should_stop():
         if prices_came_late():  # the Lagrangian's first prices: the rounds now
@@ -93,7 +93,7 @@ def agent_passes(search: Search, state: State, best: Evaluation) -> Scored:
         state, best = refill(search, state, best, prices_came_late)
         state, best = passes(search, order, state, best, 1, prm.final_pass_gain)
         # no prices yet, and some may come that would guide the rounds: go on meanwhile
-        waiting = not rounds_tried and bounds.running() and search.p.required.any()
+        waiting = not rounds_tried and bounds.running() and prices_guide(search.p)
         if before - best.total < prm.final_pass_gain * before and not waiting:
             break
     return state, best
@@ -149,12 +149,17 @@ def refill(search: Search, state: State, best: Evaluation, until: Callable[[], b
     return state, best
 
 
-def guiding_prices(p: Problem, prices: np.ndarray | None) -> np.ndarray | None:
-    """The coverage prices guided moves follow: `prices`, the bound worker's
-    best so far (None while it has none); None for a problem without demand
+def prices_guide(p: Problem) -> bool:
+    """Whether coverage prices can guide a move on `p`: not without demand
     per interval (only cover per shift type), where they would price nothing
     and a guided move is an ordinary re-plan taking a guided move's time."""
-    return prices if p.required.any() else None
+    return bool(p.required.any())
+
+
+def following_prices(search: Search) -> bool:
+    """Whether guided moves have prices to follow: the bound worker has some
+    and they can guide this problem (`prices_guide`)."""
+    return search.bounds.prices is not None and prices_guide(search.p)
 
 
 def guide_prices(p: Problem, prices: np.ndarray) -> np.ndarray:
@@ -175,7 +180,7 @@ def guided_rounds(search: Search, order: list[int], state: State, best: Evaluati
     time lost, one cut in its repair passes is kept when better."""
     p, stop, prm, bounds = search.p, search.stop, search.params, search.bounds
     ctx = replanning(search)
-    while guiding_prices(p, bounds.prices) is not None and not stop.should_stop():
+    while following_prices(search) and not stop.should_stop():
         if stop.should_stop(best.total, search.bound()):
             break
         if stop.remaining() < prm.guided_round_passes * search.last_pass:
@@ -218,11 +223,7 @@ def guided_neighbourhoods(
     scarce_first = [int(a) for a in agent_order(p)]
     sites = list(range(len(p.sites)))
     tried = idle = 0  # neighbourhoods tried here, and since the last gain
-    while (
-        guiding_prices(p, bounds.prices) is not None
-        and idle < len(sites)
-        and not stop.should_stop()
-    ):
+    while following_prices(search) and idle < len(sites) and not stop.should_stop():
         if stop.should_stop(best.total, search.bound()):
             break
         if tried % len(sites) == 0:  # each round of sites in a new random order

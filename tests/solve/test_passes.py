@@ -17,7 +17,7 @@ from optimizer.solve import improve
 from optimizer.solve.activity_plan import activities
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.params import SearchParams
-from optimizer.solve.passes import guided_neighbourhoods, guided_rounds, guiding_prices
+from optimizer.solve.passes import guided_neighbourhoods, guided_rounds, prices_guide
 from optimizer.solve.problem import Problem
 from optimizer.solve.search import Search
 from optimizer.solve.state import evaluate
@@ -107,9 +107,8 @@ def test_prices_guide_nothing_where_no_interval_has_demand():
     assert built is not None
     _, p, cands, state, before = built
     assert not p.required.any()
-    prices = np.ones(p.required.shape)
-    assert guiding_prices(p, prices) is None
-    search = _search(p, cands, prices)
+    assert not prices_guide(p)
+    search = _search(p, cands, np.ones(p.required.shape))
     search.stats.update(guided_rounds=0, guided_neighbourhoods=0)
     assert guided_rounds(search, [0, 1], state, before) == (state, before)
     assert guided_neighbourhoods(search, [0, 1], state, before) == (state, before)
@@ -117,7 +116,7 @@ def test_prices_guide_nothing_where_no_interval_has_demand():
     with tempfile.TemporaryDirectory() as tmp:
         demand = h.constructed(Path(tmp), h.case(days=1, agents=1), h.block(0, 8, 12, 1))
     assert demand is not None
-    assert guiding_prices(demand[1], np.ones(demand[1].required.shape)) is not None
+    assert prices_guide(demand[1])
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
