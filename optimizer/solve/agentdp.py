@@ -58,7 +58,10 @@ no weekly limit or overtime can bind, `best_plan` runs the horizon view,
 whose state counts them exactly; otherwise they are not in the state, and
 a plan outside them is run again with a price per paid minute
 (`within_horizon_hours`), a heuristic that may miss the best plan within
-them, or any.
+them, or any. Over a long horizon the horizon view's state grows with
+every paid total the days so far can reach, and the search asks for the
+price first there too (`best_plan`'s `hours_by_price`). Where no weekly
+limit or overtime can bind, the weekly view keeps no paid units at all.
 Day-level rules are already in the agent's candidates. The fairness term
 couples all days of the horizon and is left out, as the one-agent CP-SAT
 model of `construct.best_schedule` leaves it out: the neighbourhood models
@@ -87,6 +90,7 @@ def best_plan(
     anchors: list[np.ndarray] | None = None,
     band: int | None = None,
     repair: bool = True,
+    hours_by_price: bool = False,
 ) -> tuple[np.ndarray | None, bool]:
     """Agent a's schedule of most net value: the chosen templates (one per
     worked day, of `templates`, its candidates on any days, worth `net`
@@ -98,7 +102,15 @@ def best_plan(
     set's (`arcs.steady_band`; -1: none). Also whether the programme's plan is
     its best: False when a limit the state left out had to be kept by
     `AgentProgramme.keep_left_out`'s heuristic (without `repair`, such a
-    plan is refused: None)."""
+    plan is refused: None), or the hours over the horizon by a price.
+
+    With `hours_by_price`, an agent whose hours over the horizon the horizon
+    view would hold exactly is first planned by the weekly view, whose state
+    leaves the paid minutes out, with a price per paid minute
+    (`within_horizon_hours`): the horizon view's state holds every paid
+    total the days so far can reach, so over a long horizon each of its runs
+    takes as long as hundreds of the weekly view's. The horizon view runs
+    when no price finds a plan within the hours."""
     low, high = int(p.hmin[a]), int(p.hmax[a])
     hours = low > 0 or high < NO_LIMIT
     templates = np.asarray(templates, dtype=np.int64)
@@ -106,10 +118,28 @@ def best_plan(
     # with hours over the horizon and no weekly limit or overtime that can
     # bind, the horizon view is exact
     exact_hours = hours and not weekly_rules_bind(p, a, paid)
+    if exact_hours and hours_by_price:
+        weekly = AgentProgramme(p, a, templates, anchors, band)
+        plan, _ = _plan(weekly, net, low, high, True, repair)
+        if plan is not None:
+            return plan, False
     prog = AgentProgramme(p, a, templates, anchors, band, horizon_hours=exact_hours)
+    return _plan(prog, net, low, high, hours and not exact_hours, repair)
+
+
+def _plan(
+    prog: AgentProgramme,
+    net: np.ndarray,
+    low: int,
+    high: int,
+    hours_by_price: bool,
+    repair: bool,
+) -> tuple[np.ndarray | None, bool]:
+    """`best_plan` from the programme `prog`; with `hours_by_price`, the
+    paid minutes over the horizon kept within [low, high] by a price."""
     if not prog.feasible:
         return None, True
-    if p.n_days == 0:
+    if prog.p.n_days == 0:
         return prog.templates[:0], True
     net = np.asarray(net, dtype=float)
     exact = True
@@ -125,12 +155,14 @@ def best_plan(
         return None if found is None else found[1]
 
     chosen = plan_for(net)
-    if chosen is not None and hours and not exact_hours:
+    if chosen is not None and hours_by_price:
         slack = (
             np.abs(net).max(initial=0.0) + prog.stab * DAY_MINUTES + prog.isolated.max(initial=0.0)
         )
         most = (slack + 1.0) / max(int(prog.paid.min()), 1) + prog.extra
-        chosen = within_horizon_hours(plan_for, net, prog.paid, chosen, low, high, most)
+        priced = within_horizon_hours(plan_for, net, prog.paid, chosen, low, high, most)
+        exact = exact and priced is chosen
+        chosen = priced
     if chosen is None:
         return None, exact
     plan = prog.templates[chosen]
@@ -231,6 +263,10 @@ class AgentProgramme:
             floor = np.zeros(p.n_weeks, dtype=np.int64)
             floor[-1:] = -(-int(p.hmin[a]) // unit)
             extra = 0.0
+        elif not weekly_rules_bind(p, a, paid):  # the week's paid units change nothing
+            self.units = np.zeros_like(self.units)
+            cap = np.zeros(p.n_weeks, dtype=np.int64)
+            floor = np.zeros(p.n_weeks, dtype=np.int64)
         else:
             cap = np.minimum(p.wmax[a] // unit, days_in_week * most_per_day).astype(np.int64)
             floor = -(-p.wmin[a] // unit).astype(np.int64)
@@ -448,10 +484,13 @@ def within_horizon_hours(
     with a price (too many minutes) or a bonus (too few) per paid minute
     added to every option: the smallest found by bisection up to `most` per
     minute (at which every option is worth less, or more, than nothing),
-    ties between options broken by amounts below `TIE_BREAK`. A heuristic — the programme is exact under every other rule, but a
-    price on minutes need not find the best plan within the totals — and
-    None when no price finds one (the caller's CP-SAT model then decides).
-    `plan_for(values)` runs the programme; `chosen` is its plan at `net`."""
+    ties between options broken by amounts below `TIE_BREAK`. A price that
+    overshoots (too few minutes where there were too many, or the reverse)
+    is too strong, one that falls short too weak. A heuristic — the
+    programme is exact under every other rule, but a price on minutes need
+    not find the best plan within the totals — and None when no price finds
+    one (the caller's CP-SAT model then decides). `plan_for(values)` runs
+    the programme; `chosen` is its plan at `net`."""
     total = int(paid[chosen].sum())
     if low <= total <= high:
         return chosen
@@ -460,16 +499,18 @@ def within_horizon_hours(
     # amount on each makes them change one at a time, so a count in between exists
     ties = TIE_BREAK * np.arange(len(net)) / max(len(net), 1)
     below, above, best = 0.0, most, None
-    for _ in range(HOURS_ROUNDS):
-        price = above if best is None and above == most else (below + above) / 2
+    for r in range(HOURS_ROUNDS):
+        price = most if r == 0 else (below + above) / 2
         trial = plan_for(net + ties - sign * price * paid)
-        t = -1 if trial is None else int(paid[trial].sum())
-        if trial is not None and low <= t <= high:
+        t = None if trial is None else int(paid[trial].sum())
+        if t is not None and low <= t <= high:
             best, above = trial, price
-        elif price >= most:
-            return None  # even the strongest price finds none
-        else:
+        elif t is not None and (t > high if sign > 0 else t < low):  # too weak
+            if r == 0:
+                return None  # even the strongest price leaves the plan outside
             below = price
+        else:  # overshot (or no plan at all): too strong
+            above = price
         if (above - below) * paid.max() < TIE_BREAK / max(len(net), 1) / 4:
             break  # finer than the tie-breaking amounts: no other count lies between
     return best

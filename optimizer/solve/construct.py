@@ -85,7 +85,9 @@ def best_schedule(
     if that leaves the agent without a schedule. A plan breaking a limit
     the programme's state left out is repaired by its heuristic on horizons
     over `CHECK_MAX_DAYS` days, and refused on shorter ones: the model
-    decides as above.
+    decides as above. On those long horizons the agent's hours over the
+    horizon are met by a price first (`agentdp.best_plan`'s
+    `hours_by_price`).
     `prices` [Q, T], when given, value the cells with residual need instead
     of the queues' penalties; `worth` [T], when given, is the agent's value
     per interval instead (e.g. through
@@ -121,7 +123,9 @@ def best_schedule(
         keep = week_arcs(p, s, a) if arcs is None else arcs
         anchors = anchor_candidates(p, a, offered, net[offered], keep, ANCHORS, band)
     repair = p.n_days > CHECK_MAX_DAYS
-    plan, _ = best_plan(p, a, offered, net[offered], anchors, band, repair=repair)
+    plan, _ = best_plan(
+        p, a, offered, net[offered], anchors, band, repair=repair, hours_by_price=repair
+    )
     if plan is not None:  # the agent's own rows only: `alloc` is shared with `s`
         out = State(s.works.copy(), s.tpl.copy(), s.alloc)
         out.works[a] = False

@@ -266,3 +266,55 @@ def test_weekends_left_out_of_the_state_keep_the_most_valuable_weekend(tmp_path)
     assert found is not None
     assert sorted(tpl.day[prog.templates[found[1]]]) == [5, 6]
     assert found[0] == pytest.approx(200.0)
+
+
+def test_by_price_the_weekly_view_plans_the_hours_over_the_horizon(tmp_path):
+    # the case above, planned as a long horizon is (`hours_by_price`): the
+    # weekly view with a price per paid minute. At a price just above
+    # 10/480 a minute one 8-hour shift is left (the tie-breaking amounts drop
+    # them one at a time), within the 12 h; the 4-hour shift went at 4.5/240
+    # already. A plan within the hours, not the best (14.5), and said so
+    data = h.case(days=3)
+    data["rules"]["PT"]["shift_hours"] = [4, 8]
+    data["agents"][0]["max_hours_horizon"] = 12
+    p = h.problem(h.load(tmp_path, data), {})
+    tpl = p.sites[0].tpl
+    ks = p.cand[0]
+    at_nine = (tpl.start[ks] % 1440) == 9 * 60
+    hours = tpl.paid[ks] // 60
+    day = tpl.day[ks]
+    net = np.where(at_nine & (hours == 8) & (day < 2), 10.0, -1.0)
+    net = np.where(at_nine & (hours == 4) & (day == 2), 4.5, net)
+    plan, exact = best_plan(p, 0, ks, net, hours_by_price=True)
+    assert plan is not None and not exact
+    assert sorted(int(tpl.paid[k]) // 60 for k in plan) == [8]
+
+
+def test_the_weekly_view_leaves_the_paid_minutes_out_where_no_weekly_rule_binds(tmp_path):
+    # no weekly minimum, a maximum above 7 days of shifts, no overtime: the
+    # week's paid minutes change nothing, and the state holds one count
+    data = h.case(days=7)
+    data["rules"]["PT"]["max_hours_week"] = 168
+    data["agents"][0]["max_hours_week"] = 168
+    p = h.problem(h.load(tmp_path, data), {})
+    ks = p.cand[0]
+    assert AgentProgramme(p, 0, ks).closing.shape[-1] == 1
+    plan = _plan(p, 0, lambda d, x: 100.0 if x == 9 else -1.0)
+    assert len(plan) == 6  # every day worth it, up to the 6 days in a row
+
+
+def test_a_price_that_overshoots_is_eased_until_the_minutes_fit():
+    # five 60-minute options worth 10, 9, 8, 7 and 6, a programme that takes
+    # every option worth more than nothing, and 120–180 minutes allowed. The
+    # strongest price leaves nothing (0 minutes: overshot), so a weaker one
+    # is sought; the smallest price within keeps the three best
+    from optimizer.solve.agentdp import within_horizon_hours
+
+    net = np.array([10.0, 9.0, 8.0, 7.0, 6.0])
+    paid = np.full(5, 60)
+
+    def plan_for(values: np.ndarray) -> np.ndarray:
+        return np.flatnonzero(values > 0)
+
+    got = within_horizon_hours(plan_for, net, paid, plan_for(net), 120, 180, most=11 / 60)
+    assert got is not None and list(got) == [0, 1, 2]
