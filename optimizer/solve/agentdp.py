@@ -90,7 +90,7 @@ def best_plan(
     anchors: list[np.ndarray] | None = None,
     band: int | None = None,
     repair: bool = True,
-    hours_by_price: bool = False,
+    hours_by_price: int | None = None,
 ) -> tuple[np.ndarray | None, bool]:
     """Agent a's schedule of most net value: the chosen templates (one per
     worked day, of `templates`, its candidates on any days, worth `net`
@@ -104,13 +104,14 @@ def best_plan(
     `AgentProgramme.keep_left_out`'s heuristic (without `repair`, such a
     plan is refused: None), or the hours over the horizon by a price.
 
-    With `hours_by_price`, an agent whose hours over the horizon the horizon
-    view would hold exactly is first planned by the weekly view, whose state
+    With `hours_by_price` set, an agent whose hours over the horizon the
+    horizon view would hold exactly, in more than that many paid totals
+    (`horizon_units`), is first planned by the weekly view, whose state
     leaves the paid minutes out, with a price per paid minute
     (`within_horizon_hours`): the horizon view's state holds every paid
-    total the days so far can reach, so over a long horizon each of its runs
-    takes as long as hundreds of the weekly view's. The horizon view runs
-    when no price finds a plan within the hours."""
+    total the days so far can reach, so with hundreds of them each of its
+    runs takes as long as the price's few dozen runs of the weekly view.
+    The horizon view runs when no price finds a plan within the hours."""
     low, high = int(p.hmin[a]), int(p.hmax[a])
     hours = low > 0 or high < NO_LIMIT
     templates = np.asarray(templates, dtype=np.int64)
@@ -118,13 +119,22 @@ def best_plan(
     # with hours over the horizon and no weekly limit or overtime that can
     # bind, the horizon view is exact
     exact_hours = hours and not weekly_rules_bind(p, a, paid)
-    if exact_hours and hours_by_price:
+    if exact_hours and hours_by_price is not None and horizon_units(p, a, paid) > hours_by_price:
         weekly = AgentProgramme(p, a, templates, anchors, band)
         plan, _ = _plan(weekly, net, low, high, True, repair)
         if plan is not None:
             return plan, False
     prog = AgentProgramme(p, a, templates, anchors, band, horizon_hours=exact_hours)
     return _plan(prog, net, low, high, hours and not exact_hours, repair)
+
+
+def horizon_units(p: Problem, a: int, paid: np.ndarray) -> int:
+    """How many paid totals agent a's horizon view holds working options of
+    `paid` minutes: its maximum over the horizon (or all it can work) in
+    units of their greatest common divisor."""
+    unit = int(np.gcd.reduce(paid)) if len(paid) else 60
+    most = p.n_days * int((paid // unit).max(initial=0))
+    return min(int(p.hmax[a]) // unit, most) if p.hmax[a] < NO_LIMIT else most
 
 
 def _plan(

@@ -43,6 +43,10 @@ ANCHORS = 8
 # and the agent's CP-SAT model decides; over a longer horizon the model is slow to build
 # and rarely finds anything within its budgets: the programme repairs the plan
 CHECK_MAX_DAYS = 84
+# over a long horizon, the hours over the horizon by a price first where the exact
+# programme would hold more paid totals than this (`agentdp.best_plan`): below, its
+# runs cost about what the price's do, and it finds the best plan
+HOURS_BY_PRICE_UNITS = 500
 
 
 def agent_order(p: Problem) -> np.ndarray:
@@ -86,7 +90,8 @@ def best_schedule(
     the programme's state left out is repaired by its heuristic on horizons
     over `CHECK_MAX_DAYS` days, and refused on shorter ones: the model
     decides as above. On those long horizons the agent's hours over the
-    horizon are met by a price first (`agentdp.best_plan`'s
+    horizon are met by a price first where they come to more than
+    `HOURS_BY_PRICE_UNITS` paid totals (`agentdp.best_plan`'s
     `hours_by_price`).
     `prices` [Q, T], when given, value the cells with residual need instead
     of the queues' penalties; `worth` [T], when given, is the agent's value
@@ -123,8 +128,9 @@ def best_schedule(
         keep = week_arcs(p, s, a) if arcs is None else arcs
         anchors = anchor_candidates(p, a, offered, net[offered], keep, ANCHORS, band)
     repair = p.n_days > CHECK_MAX_DAYS
+    by_price = HOURS_BY_PRICE_UNITS if repair else None
     plan, _ = best_plan(
-        p, a, offered, net[offered], anchors, band, repair=repair, hours_by_price=repair
+        p, a, offered, net[offered], anchors, band, repair=repair, hours_by_price=by_price
     )
     if plan is not None:  # the agent's own rows only: `alloc` is shared with `s`
         out = State(s.works.copy(), s.tpl.copy(), s.alloc)

@@ -269,8 +269,8 @@ def test_weekends_left_out_of_the_state_keep_the_most_valuable_weekend(tmp_path)
 
 
 def test_by_price_the_weekly_view_plans_the_hours_over_the_horizon(tmp_path):
-    # the case above, planned as a long horizon is (`hours_by_price`): the
-    # weekly view with a price per paid minute. At a price just above
+    # the case above, planned as a long horizon with many paid totals is
+    # (`hours_by_price`): the weekly view with a price per paid minute. At a price just above
     # 10/480 a minute one 8-hour shift is left (the tie-breaking amounts drop
     # them one at a time), within the 12 h; the 4-hour shift went at 4.5/240
     # already. A plan within the hours, not the best (14.5), and said so
@@ -285,9 +285,13 @@ def test_by_price_the_weekly_view_plans_the_hours_over_the_horizon(tmp_path):
     day = tpl.day[ks]
     net = np.where(at_nine & (hours == 8) & (day < 2), 10.0, -1.0)
     net = np.where(at_nine & (hours == 4) & (day == 2), 4.5, net)
-    plan, exact = best_plan(p, 0, ks, net, hours_by_price=True)
+    plan, exact = best_plan(p, 0, ks, net, hours_by_price=0)
     assert plan is not None and not exact
     assert sorted(int(tpl.paid[k]) // 60 for k in plan) == [8]
+    # 12 h are 3 paid totals of 4 h: not more than 3, so the horizon view plans, exactly
+    plan, exact = best_plan(p, 0, ks, net, hours_by_price=3)
+    assert plan is not None and exact
+    assert sorted(int(tpl.paid[k]) // 60 for k in plan) == [4, 8]
 
 
 def test_the_weekly_view_leaves_the_paid_minutes_out_where_no_weekly_rule_binds(tmp_path):
