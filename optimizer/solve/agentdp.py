@@ -121,9 +121,9 @@ def best_plan(
     exact_hours = hours and not weekly_rules_bind(p, a, paid)
     if exact_hours and hours_by_price is not None and horizon_units(p, a, paid) > hours_by_price:
         weekly = AgentProgramme(p, a, templates, anchors, band)
-        plan, _ = _plan(weekly, net, low, high, True, repair)
+        plan, exact = _plan(weekly, net, low, high, True, repair)
         if plan is not None:
-            return plan, False
+            return plan, exact
     prog = AgentProgramme(p, a, templates, anchors, band, horizon_hours=exact_hours)
     return _plan(prog, net, low, high, hours and not exact_hours, repair)
 
@@ -267,9 +267,7 @@ class AgentProgramme:
         self.carry = horizon_hours
         self.extra = extra = float(p.rate[a] * p.ot_extra[site] * p.scenario.weights.cost)
         if horizon_hours:  # the hours over the horizon in the units; no weekly limits, no overtime
-            most = int(p.n_days * most_per_day)
-            top = min(int(p.hmax[a]) // unit, most) if p.hmax[a] < NO_LIMIT else most
-            cap = np.full(p.n_weeks, top, dtype=np.int64)
+            cap = np.full(p.n_weeks, horizon_units(p, a, paid), dtype=np.int64)
             floor = np.zeros(p.n_weeks, dtype=np.int64)
             floor[-1:] = -(-int(p.hmin[a]) // unit)
             extra = 0.0

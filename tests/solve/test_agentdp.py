@@ -223,12 +223,10 @@ def test_a_bonus_on_paid_minutes_reaches_the_horizons_minimum(tmp_path):
     assert plan == [(0, 9), (2, 9), (4, 9)]
 
 
-def test_hours_over_the_horizon_hold_exactly_where_no_weekly_limit_binds(tmp_path):
-    # 12 h over three days: two 8-hour shifts worth 10 each and a 4-hour one
-    # worth 4.5. The best within 12 h is an 8-hour shift and the 4-hour one
-    # (14.5); a price per paid minute never separates them (the 4-hour shift
-    # goes at a lower price than either 8-hour one), so only a programme that
-    # counts the hours finds it
+def _twelve_hours(tmp_path):  # type: ignore[no-untyped-def]
+    """12 h over three days: two 8-hour shifts worth 10 each (days 0 and 1)
+    and a 4-hour one worth 4.5 (day 2), every other option −1: (problem,
+    agent 0's options, their values)."""
     data = h.case(days=3)
     data["rules"]["PT"]["shift_hours"] = [4, 8]
     data["agents"][0]["max_hours_horizon"] = 12
@@ -240,6 +238,16 @@ def test_hours_over_the_horizon_hold_exactly_where_no_weekly_limit_binds(tmp_pat
     day = tpl.day[ks]
     net = np.where(at_nine & (hours == 8) & (day < 2), 10.0, -1.0)
     net = np.where(at_nine & (hours == 4) & (day == 2), 4.5, net)
+    return p, ks, net
+
+
+def test_hours_over_the_horizon_hold_exactly_where_no_weekly_limit_binds(tmp_path):
+    # the best within 12 h is an 8-hour shift and the 4-hour one (14.5); a
+    # price per paid minute never separates them (the 4-hour shift goes at a
+    # lower price than either 8-hour one), so only a programme that counts
+    # the hours finds it
+    p, ks, net = _twelve_hours(tmp_path)
+    tpl = p.sites[0].tpl
     plan, _ = best_plan(p, 0, ks, net)
     assert plan is not None
     assert sorted(int(tpl.paid[k]) // 60 for k in plan) == [4, 8]
@@ -269,22 +277,14 @@ def test_weekends_left_out_of_the_state_keep_the_most_valuable_weekend(tmp_path)
 
 
 def test_by_price_the_weekly_view_plans_the_hours_over_the_horizon(tmp_path):
-    # the case above, planned as a long horizon with many paid totals is
-    # (`hours_by_price`): the weekly view with a price per paid minute. At a price just above
-    # 10/480 a minute one 8-hour shift is left (the tie-breaking amounts drop
-    # them one at a time), within the 12 h; the 4-hour shift went at 4.5/240
-    # already. A plan within the hours, not the best (14.5), and said so
-    data = h.case(days=3)
-    data["rules"]["PT"]["shift_hours"] = [4, 8]
-    data["agents"][0]["max_hours_horizon"] = 12
-    p = h.problem(h.load(tmp_path, data), {})
+    # the 12 hours' case planned as a long horizon with many paid totals is
+    # (`hours_by_price`): the weekly view with a price per paid minute. At a
+    # price just above 10/480 a minute one 8-hour shift is left (the
+    # tie-breaking amounts drop them one at a time), within the 12 h; the
+    # 4-hour shift went at 4.5/240 already. A plan within the hours, not the
+    # best (14.5), and said so
+    p, ks, net = _twelve_hours(tmp_path)
     tpl = p.sites[0].tpl
-    ks = p.cand[0]
-    at_nine = (tpl.start[ks] % 1440) == 9 * 60
-    hours = tpl.paid[ks] // 60
-    day = tpl.day[ks]
-    net = np.where(at_nine & (hours == 8) & (day < 2), 10.0, -1.0)
-    net = np.where(at_nine & (hours == 4) & (day == 2), 4.5, net)
     plan, exact = best_plan(p, 0, ks, net, hours_by_price=0)
     assert plan is not None and not exact
     assert sorted(int(tpl.paid[k]) // 60 for k in plan) == [8]
