@@ -19,7 +19,7 @@ from optimizer.calendars import calendars_of
 from optimizer.check import check_roster
 from optimizer.scenario.load import load_scenario
 from optimizer.scenario.model import Scenario
-from optimizer.solve.agentdp import weekly_rules_bind
+from optimizer.solve.agentdp_hours import weekly_rules_bind
 from optimizer.solve.construct import construct
 from optimizer.solve.model import CandidateIndex, build
 from optimizer.solve.problem import Problem, build_problem
@@ -407,8 +407,8 @@ def model_values(p: Problem, net: np.ndarray) -> np.ndarray:
 def programme_is_exact(p: Problem) -> bool:
     """Whether the one-agent programme is exact for agent 0: with no hours
     over the horizon, or where no weekly limit or overtime can bind (its
-    horizon view counts the hours, `agentdp.weekly_rules_bind`); otherwise
-    it meets those hours by a price, a heuristic (`agentdp.within_horizon_hours`)."""
+    horizon view counts the hours, `agentdp_hours.weekly_rules_bind`); otherwise
+    it meets those hours by a price, a heuristic (`agentdp_hours.within_horizon_hours`)."""
     if p.hmin[0] == 0 and p.hmax[0] >= NO_LIMIT:
         return True
     return not weekly_rules_bind(p, 0, p.sites[p.agent_site[0]].tpl.paid[p.cand[0]])

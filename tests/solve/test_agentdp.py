@@ -305,20 +305,3 @@ def test_the_weekly_view_leaves_the_paid_minutes_out_where_no_weekly_rule_binds(
     assert AgentProgramme(p, 0, ks).closing.shape[-1] == 1
     plan = _plan(p, 0, lambda d, x: 100.0 if x == 9 else -1.0)
     assert len(plan) == 6  # every day worth it, up to the 6 days in a row
-
-
-def test_a_price_that_overshoots_is_eased_until_the_minutes_fit():
-    # five 60-minute options worth 10, 9, 8, 7 and 6, a programme that takes
-    # every option worth more than nothing, and 120–180 minutes allowed. The
-    # strongest price leaves nothing (0 minutes: overshot), so a weaker one
-    # is sought; the smallest price within keeps the three best
-    from optimizer.solve.agentdp import within_horizon_hours
-
-    net = np.array([10.0, 9.0, 8.0, 7.0, 6.0])
-    paid = np.full(5, 60)
-
-    def plan_for(values: np.ndarray) -> np.ndarray:
-        return np.flatnonzero(values > 0)
-
-    got = within_horizon_hours(plan_for, net, paid, plan_for(net), 120, 180, most=11 / 60)
-    assert got is not None and list(got) == [0, 1, 2]
