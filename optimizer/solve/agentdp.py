@@ -57,11 +57,12 @@ hours over the horizon (`min_hours_horizon`, `max_hours_horizon`): where
 no weekly limit or overtime can bind, `best_plan` runs the horizon view,
 whose state counts them exactly; otherwise they are not in the state, and
 a plan outside them is run again with a price per paid minute
-(`agentdp_hours.within_horizon_hours`), a heuristic that may miss the best plan within
-them, or any. Over a long horizon the horizon view's state grows with
-every paid total the days so far can reach, and the search asks for the
-price first there too (`best_plan`'s `hours_by_price`). Where no weekly
-limit or overtime can bind, the weekly view keeps no paid units at all.
+(`agentdp_hours.within_horizon_hours`), a heuristic that may miss the best
+plan within them, or any. Over a long horizon the horizon view's state
+grows with every paid total the days so far can reach, and the search asks
+for the price first there too (`best_plan`'s `hours_by_price`). Where no
+weekly limit or overtime can bind, the weekly view keeps no paid units at
+all.
 Day-level rules are already in the agent's candidates. The fairness term
 couples all days of the horizon and is left out, as the one-agent CP-SAT
 model of `construct.best_schedule` leaves it out: the neighbourhood models
@@ -78,6 +79,7 @@ from optimizer.solve.agentdp_counters import HORIZON_STATES_MAX, Counters, held_
 from optimizer.solve.agentdp_hours import (
     TIE_BREAK,
     horizon_units,
+    paid_unit,
     weekly_rules_bind,
     within_horizon_hours,
 )
@@ -138,10 +140,10 @@ def _plan(
     net: np.ndarray,
     low: int,
     high: int,
-    hours_by_price: bool,
+    price_hours: bool,
     repair: bool,
 ) -> tuple[np.ndarray | None, bool]:
-    """`best_plan` from the programme `prog`; with `hours_by_price`, the
+    """`best_plan` from the programme `prog`; with `price_hours`, the
     paid minutes over the horizon kept within [low, high] by a price."""
     if not prog.feasible:
         return None, True
@@ -161,7 +163,7 @@ def _plan(
         return None if found is None else found[1]
 
     chosen = plan_for(net)
-    if chosen is not None and hours_by_price:
+    if chosen is not None and price_hours:
         slack = (
             np.abs(net).max(initial=0.0) + prog.stab * DAY_MINUTES + prog.isolated.max(initial=0.0)
         )
@@ -212,7 +214,7 @@ class AgentProgramme:
         self.paid = paid = tpl.paid[templates].astype(np.int64)
         self.local = local = tpl.local_start[templates].astype(np.int64)
         night = p.sites[site].night[templates].astype(np.int64)
-        self.unit = unit = int(np.gcd.reduce(paid)) if len(paid) else 60
+        self.unit = unit = paid_unit(paid)
         self.units = paid // unit
         self.rest = int(p.rest[site])
         self.band = band = int(p.band[site]) if band is None else band
@@ -252,7 +254,7 @@ class AgentProgramme:
             floor = np.zeros(p.n_weeks, dtype=np.int64)
             floor[-1:] = -(-int(p.hmin[a]) // unit)
             extra = 0.0
-        elif not weekly_rules_bind(p, a, paid):  # the week's paid units change nothing
+        elif not self.weekly:  # the week's paid units change nothing
             self.units = np.zeros_like(self.units)
             cap = np.zeros(p.n_weeks, dtype=np.int64)
             floor = np.zeros(p.n_weeks, dtype=np.int64)

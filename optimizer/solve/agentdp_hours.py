@@ -17,10 +17,16 @@ HOURS_ROUNDS = 40  # bisection steps of the price that keeps a plan within its h
 TIE_BREAK = 1e-3  # reporting currency: the most an option's value moves to break ties
 
 
+def paid_unit(paid: np.ndarray) -> int:
+    """The programme's unit of paid minutes for options of `paid` minutes:
+    their greatest common divisor (an hour where there are none)."""
+    return int(np.gcd.reduce(paid)) if len(paid) else 60
+
+
 def weekly_rules_bind(p: Problem, a: int, paid: np.ndarray) -> bool:
     """Whether a weekly limit or overtime can bind agent a working options
     of `paid` minutes: what the horizon view drops."""
-    unit = int(np.gcd.reduce(paid)) if len(paid) else 60
+    unit = paid_unit(paid)
     most_per_day = int((paid // unit).max(initial=0))
     days_in_week = np.bincount(p.week_of_day, minlength=p.n_weeks)
     site = int(p.agent_site[a])
@@ -35,8 +41,8 @@ def weekly_rules_bind(p: Problem, a: int, paid: np.ndarray) -> bool:
 def horizon_units(p: Problem, a: int, paid: np.ndarray) -> int:
     """How many paid totals agent a's horizon view holds working options of
     `paid` minutes: its maximum over the horizon (or all it can work) in
-    units of their greatest common divisor."""
-    unit = int(np.gcd.reduce(paid)) if len(paid) else 60
+    `paid_unit`s."""
+    unit = paid_unit(paid)
     most = p.n_days * int((paid // unit).max(initial=0))
     return min(int(p.hmax[a]) // unit, most) if p.hmax[a] < NO_LIMIT else most
 
