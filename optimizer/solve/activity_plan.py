@@ -50,6 +50,12 @@ def activity_least_seconds(p: Problem) -> float:
     return LEAST_SECONDS + LEAST_SECONDS_PER_AGENT * p.n_agents
 
 
+def activity_rules(p: Problem) -> SequenceRules:
+    """The scenario's stretch and switch rules on the problem's grid."""
+    act = p.scenario.activities
+    return SequenceRules.of(act.min_minutes, act.max_switches_per_shift, p.grid.interval)
+
+
 def segments(p: Problem, table: ShiftTable, x: np.ndarray) -> pd.DataFrame:
     """Activity segments of the shifts under sequences `x`: runs of one queue
     on consecutive positions, plus each shift's break."""
@@ -116,8 +122,13 @@ class ActivityReport:
 
 @dataclass(frozen=True)
 class ActivityPlan:
+    """The named roster, how close it came, and the shifts' sequences it
+    was written from (`x` [B, N] slots of `table`'s shifts)."""
+
     roster: Roster
     report: ActivityReport
+    table: ShiftTable
+    x: np.ndarray
 
 
 def plan_activities(
@@ -128,6 +139,7 @@ def plan_activities(
     lp_max_shifts: int = LP_MAX_SHIFTS,
     lp_rounds: int = activity_lp.MAX_ROUNDS,
     flow: np.ndarray | None = None,
+    start: tuple[ShiftTable, np.ndarray] | None = None,
 ) -> ActivityPlan:
     """Named segments from the state: each worked interval gets one queue,
     within the scenario's stretch and switch rules, covering the need as
@@ -136,27 +148,29 @@ def plan_activities(
 
     `flow` [Q, T] is the coverage of the exact allocation of the state's
     shifts (`allocate.optimal_allocation`) when the caller has just
-    computed it; left out, it is solved here, within `time_budget`."""
+    computed it; left out, it is solved here, within `time_budget`.
+    `start` (the state's shift table and sequences within the rules, e.g.
+    `activity_passes`') is where the search begins instead of the named
+    counts."""
     t0 = time.monotonic()
-    act = p.scenario.activities
-    rules = SequenceRules.of(act.min_minutes, act.max_switches_per_shift, p.grid.interval)
-    table = shift_table(p, s)
+    rules = activity_rules(p)
+    table = shift_table(p, s) if start is None else start[0]
     pen = penalty_units(p.penalty)
     if flow is None:
         flow = allocation_coverage(p, s)
     floor = shortfall(flow, p.required, pen)  # rule-free: nothing can beat it
     if len(table) == 0:
         r = ActivityReport(floor / 100, floor / 100, floor / 100, "no shift", 0.0)
-        return ActivityPlan(Roster.empty(), r)
-    start = start_sequences(table, p, s, rules)
+        return ActivityPlan(Roster.empty(), r, table, np.zeros(table.pos.shape, dtype=np.int64))
+    begin = start_sequences(table, p, s, rules) if start is None else start[1]
     left = max(0.0, time_budget - (time.monotonic() - t0))
     x, lower, method = best_sequences_of(
-        table, p.required, p.penalty, rules, start, floor, left,
+        table, p.required, p.penalty, rules, begin, floor, left,
         lp_max_shifts=lp_max_shifts, lp_rounds=lp_rounds,
     )  # fmt: skip
     short = shortfall(coverage(table, x, p.required.shape), p.required, pen) / 100
     report = ActivityReport(short, lower, floor / 100, method, time.monotonic() - t0)
-    return ActivityPlan(Roster.from_segments(segments(p, table, x)), report)
+    return ActivityPlan(Roster.from_segments(segments(p, table, x)), report, table, x)
 
 
 def allocation_coverage(p: Problem, s: State) -> np.ndarray:

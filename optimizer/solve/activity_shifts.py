@@ -38,24 +38,15 @@ class ShiftTable:
         return len(self.agent)
 
 
-def shift_table(p: Problem, s: State) -> ShiftTable:
-    """The worked shifts of `s` whose group serves a queue."""
-    a, d = np.nonzero(s.works)
-    serving = np.array([len(q) > 0 for q in p.group_queues], dtype=bool)
-    keep = serving[p.agent_group[a]] if len(serving) else np.zeros(len(a), dtype=bool)
-    a, d = a[keep], d[keep]
-    k = s.tpl[a, d]
+def duty_positions(p: Problem, site: int, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """On-duty positions of templates `k` of a site: ([len(k), N] grid
+    intervals in time order, the break left out, possibly off the grid for
+    a shift that runs past it; [len(k)] how many), as `ShiftTable.pos`."""
     step, t0 = p.grid.interval, p.grid.start
-    start = np.zeros(len(a), dtype=np.int64)
-    end, b0, b1 = start.copy(), start.copy(), start.copy()
-    site = p.agent_site[a]
-    for si in np.unique(site):
-        sel = site == si
-        tp = p.sites[si].tpl
-        kk = k[sel]
-        start[sel], end[sel] = tp.start[kk], tp.end[kk]
-        b0[sel] = tp.brk_start[kk]
-        b1[sel] = tp.brk_start[kk] + tp.brk_len[kk]
+    tp = p.sites[site].tpl
+    start, end = tp.start[k].astype(np.int64), tp.end[k].astype(np.int64)
+    b0 = tp.brk_start[k].astype(np.int64)
+    b1 = b0 + tp.brk_len[k]
     full = int(((end - start) // step).max(initial=1))
     minute = start[:, None] + step * np.arange(full)[None, :]
     on = (minute < end[:, None]) & ~((minute >= b0[:, None]) & (minute < b1[:, None]))
@@ -63,12 +54,39 @@ def shift_table(p: Problem, s: State) -> ShiftTable:
     length = on.sum(axis=1)
     N = int(length.max(initial=1))
     pos = (np.take_along_axis(minute, order, axis=1)[:, :N] - t0) // step
+    return pos, length
+
+
+def group_slots(p: Problem) -> np.ndarray:
+    """[G, J] the queues each group serves, −1 padded: the slots of its shifts."""
     width = max((len(q) for q in p.group_queues), default=1)
     gq = np.full((len(p.group_queues), width), -1, dtype=np.int64)
     for g, qs in enumerate(p.group_queues):
         gq[g, : len(qs)] = qs
+    return gq
+
+
+def shift_table(p: Problem, s: State) -> ShiftTable:
+    """The worked shifts of `s` whose group serves a queue."""
+    a, d = np.nonzero(s.works)
+    serving = np.array([len(q) > 0 for q in p.group_queues], dtype=bool)
+    keep = serving[p.agent_group[a]] if len(serving) else np.zeros(len(a), dtype=bool)
+    a, d = a[keep], d[keep]
+    k = s.tpl[a, d]
+    site = p.agent_site[a]
+    parts = {si: duty_positions(p, int(si), k[site == si]) for si in np.unique(site)}
+    N = max((pos.shape[1] for pos, _ in parts.values()), default=1)
+    pos = np.zeros((len(a), N), dtype=np.int64)
+    length = np.zeros(len(a), dtype=np.int64)
+    b0, b1 = np.zeros(len(a), dtype=np.int64), np.zeros(len(a), dtype=np.int64)
+    for si, (ps, ls) in parts.items():
+        sel = site == si
+        pos[sel, : ps.shape[1]], length[sel] = ps, ls
+        tp = p.sites[si].tpl
+        b0[sel] = tp.brk_start[k[sel]]
+        b1[sel] = tp.brk_start[k[sel]] + tp.brk_len[k[sel]]
     g = p.agent_group[a]
-    return ShiftTable(a, d, k, g, pos, length, gq[g], np.stack([b0, b1], axis=1))
+    return ShiftTable(a, d, k, g, pos, length, group_slots(p)[g], np.stack([b0, b1], axis=1))
 
 
 def cells(table: ShiftTable, batch: np.ndarray, x: np.ndarray, T: int):  # type: ignore[no-untyped-def]

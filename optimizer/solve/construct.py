@@ -75,6 +75,7 @@ def best_schedule(
     prices: np.ndarray | None = None,
     worth: np.ndarray | None = None,
     arcs: np.ndarray | None = None,
+    template_worth: np.ndarray | None = None,
 ) -> tuple[State, np.ndarray, np.ndarray] | None:
     """Agent a's best schedule against `residual` need, every other agent as in `s`.
 
@@ -96,7 +97,9 @@ def best_schedule(
     `prices` [Q, T], when given, value the cells with residual need instead
     of the queues' penalties; `worth` [T], when given, is the agent's value
     per interval instead (e.g. through
-    chains, `chains.chain_values`). The week's start band (no wider than
+    chains, `chains.chain_values`); `template_worth` [K], when given, is
+    each template's worth itself (e.g. the queue sequence it can name
+    within the stretch and switch rules, `activity_passes.py`). The week's start band (no wider than
     `arcs.steady_band`) is chosen among
     the agent's arcs in `s` (or `arcs` [W], e.g. those of its schedule
     before it was released: -1 for none) and the `ANCHORS` most promising
@@ -111,9 +114,9 @@ def best_schedule(
     own = gain.max(axis=0)
     best_q = qs[gain.argmax(axis=0)]
     # what each template covers, and what it adds to the cover per shift type
-    values = {
-        a: template_values(p, a, own if worth is None else worth) + type_cover_values(p, s, a)
-    }
+    if template_worth is None:
+        template_worth = template_values(p, a, own if worth is None else worth)
+    values = {a: template_worth + type_cover_values(p, s, a)}
     site = p.sites[p.agent_site[a]]
     w = p.scenario.weights
     net = values[a] - p.rate[a] * site.tpl.weight * w.cost - shift_prices(p, a)

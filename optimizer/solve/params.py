@@ -59,6 +59,10 @@ class SearchParams:
     finish_share: float = 0.1
     finish_most_share: float = 0.5
 
+    # where the stretch and switch rules bind: agent passes on the named roster
+    # (`activity_passes.py`), this share of the time left when the search begins
+    activity_pass_share: float = 0.1
+
     # the pay model's pricing of the named roster, after the activities: a
     # fixed part and a part per agent (`pricing_estimate`)
     pricing_seconds: float = 0.5

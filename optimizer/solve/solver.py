@@ -25,7 +25,9 @@
    An agent's model offers each shift family (one start and length) as its
    best break option; neighbourhoods choose middle breaks only.
 4. Finish: the best bound, the exact allocation of agents to queues, each
-   worked interval's activity (few switches), and the roster's exact
+   worked interval's activity (few switches) — where the stretch and switch
+   rules bind, then agent passes on the named roster (`activity_passes.py`)
+   and the activities searched again from there — and the roster's exact
    objective: the pay model's cost (premiums, overtime, fx) plus tier
    penalties for the shortfall counted from the roster, plus weighted soft
    terms.
@@ -44,8 +46,11 @@ import numpy as np
 
 from optimizer.pay import price_shifts
 from optimizer.roster import Roster
+from optimizer.solve.activity_passes import activity_passes
 from optimizer.solve.activity_plan import (
+    ActivityPlan,
     activity_least_seconds,
+    activity_rules,
     activity_seconds,
     plan_activities,
 )
@@ -57,6 +62,7 @@ from optimizer.solve.breaks import place_breaks
 from optimizer.solve.construct import construct
 from optimizer.solve.dive import dive
 from optimizer.solve.explain import find_conflicts
+from optimizer.solve.improve import Replanning
 from optimizer.solve.lns import lns
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.params import SearchParams
@@ -291,7 +297,10 @@ def _finish_reserve(p: Problem, stop: StopCriteria, params: SearchParams) -> flo
     most `finish_share` of the limit; but never less than the estimate plus
     the activities' least time: the search's last seconds gain less than
     the activities' first passes win back from the stretch and switch
-    rules. At most `finish_most_share` of the limit, so that a short limit
+    rules. Where those rules bind, `activity_pass_share` of the limit more,
+    and the activities' least time again, for the passes on the named
+    roster and the activities' second search after them (`_activity_passes`).
+    At most `finish_most_share` of the limit, so that a short limit
     still leaves the search most of its time. "The limit" is the time left
     when the search begins: building the problem and the first roster have
     already spent some of it."""
@@ -299,7 +308,10 @@ def _finish_reserve(p: Problem, stop: StopCriteria, params: SearchParams) -> flo
     steps = params.finish_margin * params.finish_estimate(p.n_agents)
     wanted = min(params.finish_share * left, steps + activity_seconds(p))
     least = steps + activity_least_seconds(p)
-    return min(max(wanted, least), params.finish_most_share * left)
+    named = 0.0
+    if activity_rules(p).binding:  # the passes on the named roster, and the polish after them
+        named = params.activity_pass_share * left + activity_least_seconds(p)
+    return min(max(wanted, least) + named, params.finish_most_share * left)
 
 
 def _activity_budget(p: Problem, stop: StopCriteria, params: SearchParams) -> float:
@@ -309,6 +321,38 @@ def _activity_budget(p: Problem, stop: StopCriteria, params: SearchParams) -> fl
     at least)."""
     after = params.pricing_estimate(p.n_agents) + POLISH_SECONDS
     return min(activity_seconds(p), max(0.5, stop.remaining() - after))
+
+
+def _activity_passes(
+    search: Search, stop: StopCriteria, state: State, plan: ActivityPlan
+) -> tuple[State, ActivityPlan]:
+    """Where the stretch and switch rules bind: agent passes on the named
+    roster (`activity_passes.py`) in the time left but what the activities'
+    second search and the pricing need, then that search from the passes'
+    sequences when an agent changed. Passes counted by `MaxPasses` do not
+    stop them: they end when a pass gains too little."""
+    p, params = search.p, search.params
+    if not activity_rules(p).binding or len(plan.table) == 0:
+        return state, plan
+    after = activity_least_seconds(p) + params.pricing_estimate(p.n_agents) + POLISH_SECONDS
+    seconds = stop.remaining() - after
+    if seconds <= 0.0:
+        return state, plan
+    until = dataclasses.replace(stop, passes=None, time_limit=stop.elapsed() + seconds)
+    ctx = Replanning(p, search.cands, until, search.fair_target, params.replan_seconds)
+    named = activity_passes(ctx, state, plan.table, plan.x, activity_rules(p), search.seed)
+    search.stats["activity_pass_agents"] = len(named.changed)
+    search.stats["activity_pass_gain"] = round(named.gained, 2)
+    search.ended("activity_passes")
+    if not named.changed:
+        return state, plan
+    state = named.state
+    optimal_allocation(p, state)
+    start = named.sequences(p)
+    budget = _activity_budget(p, stop, params)
+    plan = plan_activities(p, state, time_budget=budget, flow=cover(p, state), start=start)
+    search.ended("activities_again")
+    return state, plan
 
 
 def _no_schedule(search: Search, failed: list[int], unplaced: list[int]) -> SolveResult:
@@ -378,8 +422,9 @@ def _finish(
     best = evaluate(p, state, search.fair_target)
     budget = _activity_budget(p, stop, search.params)
     plan = plan_activities(p, state, time_budget=budget, flow=cover(p, state))
-    roster, named = plan.roster, plan.report
     search.ended("activities")
+    state, plan = _activity_passes(search, stop, state, plan)
+    roster, named = plan.roster, plan.report
     # what the stretch and switch rules cost the shifts as they stand, and how much of
     # it the naming may still have lost beyond the best (`activity_plan.ActivityReport`)
     stats["activities_shortfall"] = round(named.shortfall, 2)
