@@ -22,6 +22,7 @@ time is left.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -104,27 +105,56 @@ class ActivityPasses:
             si: duty_positions(p, si, np.arange(len(st.tpl.day))) for si, st in enumerate(p.sites)
         }
 
-    def worth(self, a: int, cover: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def worth(self, a: int, cover: np.ndarray) -> tuple[np.ndarray, Callable[[int], np.ndarray]]:
         """[K] what each template of agent a's site is worth named within the
         rules against `cover` (the others' named shifts: reporting
-        currency; 0 off its candidates), and [K, N] the queue of each
-        position of the best sequence."""
+        currency; 0 off its candidates), and the queues of a template's
+        best sequence, position by position.
+
+        A template on which at most one of the agent's queues is short is
+        worth that queue's shortfall all through; the programme runs only
+        for those on which several are."""
         p = self.ctx.p
         si = int(p.agent_site[a])
+        site = p.sites[si]
         pos, length = self.positions[si]
         ks = p.cand[a]
         qs = self.slots[p.agent_group[a]]
         qs = qs[qs >= 0]
+        short = np.where(p.required[qs] > cover[qs], self.pen[qs, None], 0)
+        prefix = np.zeros((len(qs), short.shape[1] + 1), dtype=np.int64)
+        np.cumsum(short, axis=1, out=prefix[:, 1:])
+        sums = np.stack(
+            [site.on_duty_sums(prefix, ks, np.full(len(ks), j)) for j in range(len(qs))], axis=1
+        )
+        several = (sums > 0).sum(axis=1) > 1
+        worth = np.zeros(len(pos))
+        worth[ks] = sums.max(axis=1) / 100
+        whole = np.full(len(pos), -1, dtype=np.int64)  # the one queue all through
+        whole[ks] = qs[sums.argmax(axis=1)]
+        dp = ks[several]
         N = pos.shape[1]
         unit = N + 1  # a switch costs 1, an interval of cover at least `unit`
-        gain = np.where(p.required > cover, self.pen[:, None] * unit, 0)
-        value = slot_values(np.broadcast_to(qs, (len(ks), len(qs))), pos[ks], gain)
-        value = np.where(np.arange(N)[None, :, None] < length[ks, None, None], value, 0)
-        seq, score = best_sequences(value, np.maximum(length[ks], 1), self.rules, 1)
-        worth = np.zeros(len(pos))
-        worth[ks] = -(-np.maximum(score, 0) // unit) / 100
-        queues = np.full(pos.shape, -1, dtype=np.int64)
-        queues[ks] = np.where(seq >= 0, qs[np.maximum(seq, 0)], -1)
+        gain = np.zeros(cover.shape, dtype=np.int64)
+        gain[qs] = short * unit
+        # each template's slots: only the queues short somewhere on it (no other gains)
+        useful = sums[several] > 0
+        order = np.argsort(~useful, axis=1, kind="stable")
+        slots = np.where(np.take_along_axis(useful, order, axis=1), qs[order], -1)
+        slots = slots[:, : int(useful.sum(axis=1).max(initial=1))]
+        value = slot_values(slots, pos[dp], gain)
+        value = np.where(np.arange(N)[None, :, None] < length[dp, None, None], value, 0)
+        seq, score = best_sequences(value, np.maximum(length[dp], 1), self.rules, 1)
+        worth[dp] = -(-np.maximum(score, 0) // unit) / 100
+        row = np.full(len(pos), -1, dtype=np.int64)
+        row[dp] = np.arange(len(dp))
+
+        def queues(k: int) -> np.ndarray:
+            n = int(length[k])
+            if row[k] < 0:
+                return np.full(n, whole[k], dtype=np.int64)
+            return slots[row[k], seq[row[k], :n]]
+
         return worth, queues
 
     def replan(self, named: NamedRoster, ev: Evaluation, a: int) -> Evaluation:
@@ -135,7 +165,7 @@ class ActivityPasses:
         mine = named.duties.get(a, {})
         for duty in mine.values():
             _count(named.cover, duty, -1)
-        worth, queues = self.worth(a, named.cover)
+        worth, queues_of = self.worth(a, named.cover)
         found = best_schedule(
             p, s, a, (p.required - named.cover).astype(float), ctx.cands, self.seed,
             budgets=(ctx.seconds,), stop=ctx.stop, arcs=week_arcs(p, s, a),
@@ -154,7 +184,7 @@ class ActivityPasses:
         for d in np.flatnonzero(trial.works[a]).tolist():
             k = int(trial.tpl[a, d])
             n = int(length[k])
-            new[d] = _Duty(k, queues[k, :n], pos[k, :n])
+            new[d] = _Duty(k, queues_of(k), pos[k, :n])
         before = named.cover.copy()
         for duty in mine.values():
             _count(before, duty, 1)

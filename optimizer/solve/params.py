@@ -60,7 +60,9 @@ class SearchParams:
     finish_most_share: float = 0.5
 
     # where the stretch and switch rules bind: agent passes on the named roster
-    # (`activity_passes.py`), this share of the time left when the search begins
+    # (`activity_passes.py`), this long per agent (a few passes on a machine of the
+    # usual speed), at most this share of the time left when the search begins
+    activity_pass_seconds_per_agent: float = 0.04
     activity_pass_share: float = 0.1
 
     # the pay model's pricing of the named roster, after the activities: a
@@ -95,6 +97,11 @@ class SearchParams:
         """Seconds the steps after the search take on a problem of this size
         (on a machine of the usual speed: no margin)."""
         return self.finish_seconds + self.finish_seconds_per_agent * n_agents
+
+    def activity_pass_seconds(self, n_agents: int, left: float) -> float:
+        """Seconds kept for the passes on the named roster of a problem of
+        this size, `left` seconds before the limit."""
+        return min(self.activity_pass_share * left, self.activity_pass_seconds_per_agent * n_agents)
 
     def pricing_estimate(self, n_agents: int) -> float:
         """Seconds the pricing after the activities takes, with room to spare."""

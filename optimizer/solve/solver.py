@@ -297,8 +297,8 @@ def _finish_reserve(p: Problem, stop: StopCriteria, params: SearchParams) -> flo
     most `finish_share` of the limit; but never less than the estimate plus
     the activities' least time: the search's last seconds gain less than
     the activities' first passes win back from the stretch and switch
-    rules. Where those rules bind, `activity_pass_share` of the limit more,
-    and the activities' least time again, for the passes on the named
+    rules. Where those rules bind, `activity_pass_seconds` more, and the
+    activities' least time again, for the passes on the named
     roster and the activities' second search after them (`_activity_passes`).
     At most `finish_most_share` of the limit, so that a short limit
     still leaves the search most of its time. "The limit" is the time left
@@ -310,7 +310,7 @@ def _finish_reserve(p: Problem, stop: StopCriteria, params: SearchParams) -> flo
     least = steps + activity_least_seconds(p)
     named = 0.0
     if activity_rules(p).binding:  # the passes on the named roster, and the polish after them
-        named = params.activity_pass_share * left + activity_least_seconds(p)
+        named = params.activity_pass_seconds(p.n_agents, left) + activity_least_seconds(p)
     return min(max(wanted, least) + named, params.finish_most_share * left)
 
 
