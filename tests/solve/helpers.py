@@ -18,8 +18,9 @@ from ortools.sat.python import cp_model
 from optimizer.calendars import calendars_of
 from optimizer.check import check_roster
 from optimizer.scenario.load import load_scenario
-from optimizer.scenario.model import Scenario
+from optimizer.scenario.model import Activities, Scenario
 from optimizer.solve.agentdp_hours import weekly_rules_bind
+from optimizer.solve.allocate import optimal_allocation
 from optimizer.solve.construct import construct
 from optimizer.solve.model import CandidateIndex, build
 from optimizer.solve.problem import Problem, build_problem
@@ -81,6 +82,39 @@ def two_languages() -> dict:
     )
     data["agents"][0]["languages"] = "pt;es"
     return data
+
+
+def bilingual(
+    tmp: Path, activities: Activities, shift_hours: int = 4, brk: bool = False
+) -> tuple[Scenario, Problem]:
+    """`two_languages()`'s Portuguese and Spanish speaker alone, on a
+    30-minute grid, with `shift_hours` shifts (a 30-minute unpaid break
+    3 hours in with `brk`) and the `activities` rules: the scenario, and
+    its problem with no need (to look its templates up)."""
+    data = two_languages()
+    data["agents"] = data["agents"][:1]
+    data["horizon"]["interval_minutes"] = 30
+    data["rules"]["PT"]["shift_hours"] = [shift_hours]
+    if brk:
+        data["rules"]["PT"]["break"] = {"minutes": 30, "paid": False, "after_hours": [3, 3]}
+    sc = load(tmp, data).model_copy(update={"activities": activities})
+    return sc, build_problem(sc, requirement(sc, {}), calendars_of(sc))
+
+
+def with_need(sc: Scenario, need: np.ndarray) -> Problem:
+    """The problem of `sc` with `need` [Q, T] agents required per queue and interval."""
+    grid = TimeGrid.of(sc)
+    ids = tuple(q.id for q in sc.queues)
+    f = need.astype(float)
+    return build_problem(sc, Requirements(grid, ids, f, need > 0, f, f, need), calendars_of(sc))
+
+
+def on_shift(p: Problem, k: int) -> State:
+    """The first agent on template k of day 0, nobody else: allocated exactly."""
+    s = State.empty(p)
+    s.works[0, 0], s.tpl[0, 0] = True, k
+    optimal_allocation(p, s)
+    return s
 
 
 def load(tmp: Path, data: dict) -> Scenario:

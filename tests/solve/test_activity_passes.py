@@ -7,19 +7,15 @@ from pathlib import Path
 
 import numpy as np
 
-from optimizer.calendars import calendars_of
 from optimizer.scenario.model import Activities
 from optimizer.solve.activity_passes import NamedRoster, activity_passes
 from optimizer.solve.activity_plan import activity_rules, plan_activities
-from optimizer.solve.allocate import optimal_allocation
 from optimizer.solve.improve import Replanning
 from optimizer.solve.model import CandidateIndex
-from optimizer.solve.problem import Problem, build_problem
+from optimizer.solve.problem import Problem
 from optimizer.solve.solver import solve
 from optimizer.solve.state import State
 from optimizer.solve.stop import StopCriteria
-from optimizer.staffing.requirements import Requirements
-from optimizer.timegrid import TimeGrid
 from tests.solve import helpers as h
 
 # half-hours from 08:00 needing Portuguese (0) and Spanish (1): they alternate
@@ -37,31 +33,20 @@ def two_shifts(tmp_path: Path, min_minutes: int | None) -> tuple[Problem, State,
     when `min_minutes` is None). The state
     has the agent on the morning shift, as the rule-free flow prefers.
     Returns the problem, the state and the two templates."""
-    data = h.two_languages()
-    data["agents"] = data["agents"][:1]
-    data["horizon"]["interval_minutes"] = 30
-    sc = h.load(tmp_path, data)
     switches = None if min_minutes is None else 2
     act = Activities(min_minutes=min_minutes, max_switches_per_shift=switches)
-    sc = sc.model_copy(update={"activities": act})
-    grid = TimeGrid.of(sc)
-    bare = build_problem(sc, h.requirement(sc, {}), calendars_of(sc))
+    sc, bare = h.bilingual(tmp_path, act)
     st = bare.sites[0]
     tp = st.tpl
     morning, afternoon = (
         int(np.flatnonzero((tp.day == 0) & (tp.local_start == m))[0]) for m in (480, 960)
     )
-    req = np.zeros((2, grid.n), dtype=np.int64)
+    req = np.zeros(bare.required.shape, dtype=np.int64)
     for k, need in ((morning, MORNING), (afternoon, AFTERNOON)):
         for q, positions in need.items():
             req[q, [int(st.a[k]) + i for i in positions]] = 1
-    requirements = Requirements(
-        grid, bare.queue_ids, req.astype(float), req > 0, req.astype(float), req.astype(float), req
-    )
-    p = build_problem(sc, requirements, calendars_of(sc))
-    s = State.empty(p)
-    s.works[0, 0], s.tpl[0, 0] = True, morning
-    optimal_allocation(p, s)
+    p = h.with_need(sc, req)
+    s = h.on_shift(p, morning)
     return p, s, morning, afternoon
 
 

@@ -8,15 +8,11 @@ from pathlib import Path
 
 import numpy as np
 
-from optimizer.calendars import calendars_of
 from optimizer.roster import BREAK, Roster
 from optimizer.scenario.model import Activities
 from optimizer.solve.activity_plan import activities, plan_activities
-from optimizer.solve.allocate import optimal_allocation
-from optimizer.solve.problem import Problem, build_problem
+from optimizer.solve.problem import Problem
 from optimizer.solve.state import State
-from optimizer.staffing.requirements import Requirements
-from optimizer.timegrid import TimeGrid
 from tests.solve import helpers as h
 
 
@@ -57,32 +53,18 @@ def one_shift(
     `need[q]` lists the shift's on-duty intervals (0 = 08:00, breaks
     skipped) needing one agent in queue q. Returns the problem, the state
     with its exact counts and the shift's (a, b, ba, bb) grid intervals."""
-    data = h.two_languages()
-    data["agents"] = data["agents"][:1]
-    data["horizon"]["interval_minutes"] = 30
-    data["rules"]["PT"]["shift_hours"] = [shift_hours]
-    if brk:
-        data["rules"]["PT"]["break"] = {"minutes": 30, "paid": False, "after_hours": [3, 3]}
-    sc = h.load(tmp_path, data)
     act = Activities(min_minutes=min_minutes, max_switches_per_shift=max_switches)
-    sc = sc.model_copy(update={"activities": act})
-    grid = TimeGrid.of(sc)
-    bare = build_problem(sc, h.requirement(sc, {}), calendars_of(sc))
+    sc, bare = h.bilingual(tmp_path, act, shift_hours, brk)
     st_ = bare.sites[0]
     tp = st_.tpl
     k = int(np.flatnonzero((tp.day == 0) & (tp.local_start == 480) & ((tp.brk_len > 0) == brk))[0])
     span = (int(st_.a[k]), int(st_.b[k]), int(st_.ba[k]), int(st_.bb[k]))
     duty = [t for t in range(span[0], span[1]) if not (brk and span[2] <= t < span[3])]
-    req = np.zeros((2, grid.n), dtype=np.int64)
+    req = np.zeros(bare.required.shape, dtype=np.int64)
     for q, positions in need.items():
         req[q, [duty[i] for i in positions]] = 1
-    requirements = Requirements(
-        grid, bare.queue_ids, req.astype(float), req > 0, req.astype(float), req.astype(float), req
-    )
-    p = build_problem(sc, requirements, calendars_of(sc))
-    s = State.empty(p)
-    s.works[0, 0], s.tpl[0, 0] = True, k
-    optimal_allocation(p, s)
+    p = h.with_need(sc, req)
+    s = h.on_shift(p, k)
     return p, s, span
 
 
