@@ -314,13 +314,24 @@ def _finish_reserve(p: Problem, stop: StopCriteria, params: SearchParams) -> flo
     return min(max(wanted, least) + named, params.finish_most_share * left)
 
 
-def _activity_budget(p: Problem, stop: StopCriteria, params: SearchParams) -> float:
+def _activity_budget(
+    p: Problem, stop: StopCriteria, params: SearchParams, later: float = 0.0
+) -> float:
     """Seconds for the activities: their own budget, less if the time limit
     comes first, leaving what the pay model's pricing of the roster needs
-    after them and the polish they may run past their budget (half a second
-    at least)."""
-    after = params.pricing_estimate(p.n_agents) + POLISH_SECONDS
+    after them, the polish they may run past their budget and `later`
+    seconds for the steps between (half a second at least)."""
+    after = params.pricing_estimate(p.n_agents) + POLISH_SECONDS + later
     return min(activity_seconds(p), max(0.5, stop.remaining() - after))
+
+
+def _passes_and_second_search(p: Problem, stop: StopCriteria, params: SearchParams) -> float:
+    """Seconds the first naming leaves, where the stretch and switch rules
+    bind, for the passes on the named roster and the activities' second
+    search (`_activity_passes`): what `_finish_reserve` kept for them."""
+    if not activity_rules(p).binding:
+        return 0.0
+    return params.activity_pass_seconds(p.n_agents, stop.time_limit) + activity_least_seconds(p)
 
 
 def _activity_passes(
@@ -419,11 +430,12 @@ def _finish(
     stats.update(bounds.stats())
     optimal_allocation(p, state)  # exact for every interval, whatever the last step was
     search.ended("allocation")
-    best = evaluate(p, state, search.fair_target)
-    budget = _activity_budget(p, stop, search.params)
+    later = _passes_and_second_search(p, stop, search.params)
+    budget = _activity_budget(p, stop, search.params, later)
     plan = plan_activities(p, state, time_budget=budget, flow=cover(p, state))
     search.ended("activities")
     state, plan = _activity_passes(search, stop, state, plan)
+    best = evaluate(p, state, search.fair_target)  # the model's objective of the final shifts
     roster, named = plan.roster, plan.report
     # what the stretch and switch rules cost the shifts as they stand, and how much of
     # it the naming may still have lost beyond the best (`activity_plan.ActivityReport`)
