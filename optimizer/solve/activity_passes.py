@@ -5,9 +5,8 @@ The search values an agent's interval by the best queue it could serve
 there, as the rule-free flow does; the activities (`activity_plan.py`) then
 name each shift within contract v1.1's stretch and switch rules, and a
 shift whose worth came from short gaps on several queues loses cover there.
-The naming itself comes close to the best for the shifts it is given (its
-best responses are exact for each shift), so what is lost lies in the
-shifts. Here, with every other agent's named segments held, each agent in
+The naming cannot move a shift, and much of what the rules cost lies in
+the shifts themselves. Here, with every other agent's named segments held, each agent in
 turn is re-planned by the search's one-agent programme
 (`construct.best_schedule`: every rule of the agent exact), each candidate
 shift worth the best queue sequence it can name itself within the rules
