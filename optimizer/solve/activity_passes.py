@@ -6,8 +6,8 @@ there, as the rule-free flow does; the activities (`activity_plan.py`) then
 name each shift within contract v1.1's stretch and switch rules, and a
 shift whose worth came from short gaps on several queues loses cover there.
 The naming cannot move a shift, and much of what the rules cost lies in
-the shifts themselves. Here, with every other agent's named segments held, each agent in
-turn is re-planned by the search's one-agent programme
+the shifts themselves. Here, with every other agent's named segments
+held, each agent in turn is re-planned by the search's one-agent programme
 (`construct.best_schedule`: every rule of the agent exact), each candidate
 shift worth the best queue sequence it can name itself within the rules
 against what the others leave short (`stretches.best_sequences`, one
@@ -26,10 +26,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from optimizer.solve.activity_shifts import ShiftTable, duty_positions, group_slots, shift_table
+from optimizer.solve.activity_shifts import (
+    ShiftTable,
+    duty_positions,
+    group_slots,
+    shift_table,
+    shortfall,
+)
 from optimizer.solve.allocate import penalty_units
 from optimizer.solve.construct import best_schedule
 from optimizer.solve.improve import Replanning
+from optimizer.solve.problem import Problem
 from optimizer.solve.state import Evaluation, State, evaluate, re_evaluate, week_arcs
 from optimizer.solve.stretches import SequenceRules, best_sequences, slot_values
 
@@ -58,10 +65,10 @@ class NamedRoster:
     changed: set[int] = field(default_factory=set)
 
     @classmethod
-    def of(cls, p: object, s: State, table: ShiftTable, x: np.ndarray, shape: tuple) -> NamedRoster:
+    def of(cls, p: Problem, s: State, table: ShiftTable, x: np.ndarray) -> NamedRoster:
         """The named roster of sequences `x` of `table` (the shifts of `s`)."""
         duties: dict[int, dict[int, _Duty]] = {}
-        cover = np.zeros(shape, dtype=np.int64)
+        cover = np.zeros(p.required.shape, dtype=np.int64)
         for b in range(len(table)):
             n = int(table.length[b])
             duty = _Duty(int(table.tpl[b]), table.slots[b, x[b, :n]], table.pos[b, :n])
@@ -69,9 +76,9 @@ class NamedRoster:
             _count(cover, duty, 1)
         return cls(s, duties, cover)
 
-    def sequences(self, p: object) -> tuple[ShiftTable, np.ndarray]:
+    def sequences(self, p: Problem) -> tuple[ShiftTable, np.ndarray]:
         """The shift table of the state and each shift's slots ([B, N], −1 beyond)."""
-        table = shift_table(p, self.state)  # type: ignore[arg-type]
+        table = shift_table(p, self.state)
         x = np.full(table.pos.shape, -1, dtype=np.int64)
         for b in range(len(table)):
             duty = self.duties[int(table.agent[b])][int(table.day[b])]
@@ -86,10 +93,6 @@ def _count(cover: np.ndarray, duty: _Duty, sign: int) -> None:
     t = duty.intervals
     ok = (t >= 0) & (t < cover.shape[1])
     np.add.at(cover, (duty.queues[ok], t[ok]), sign)
-
-
-def _shortfall(cover: np.ndarray, required: np.ndarray, pen: np.ndarray) -> int:
-    return int((np.clip(required - cover, 0, None) * pen[:, None]).sum())
 
 
 class ActivityPasses:
@@ -190,7 +193,7 @@ class ActivityPasses:
         after = named.cover
         for duty in new.values():
             _count(after, duty, 1)
-        short = _shortfall(after, p.required, self.pen) - _shortfall(before, p.required, self.pen)
+        short = shortfall(after, p.required, self.pen) - shortfall(before, p.required, self.pen)
         trial = State(trial.works, trial.tpl, s.alloc)
         ev2 = re_evaluate(p, s, ev, trial, [a], ctx.fair_target)
         change = short / 100 + (ev2.total - ev2.under_cover) - (ev.total - ev.under_cover)
@@ -209,7 +212,7 @@ class ActivityPasses:
         p, stop = self.ctx.p, self.ctx.stop
         rng = np.random.default_rng(self.seed)
         ev = evaluate(p, named.state, self.ctx.fair_target)
-        total = ev.total - ev.under_cover + _shortfall(named.cover, p.required, self.pen) / 100
+        total = ev.total - ev.under_cover + shortfall(named.cover, p.required, self.pen) / 100
         while not stop.should_stop():
             start = named.gained
             for a in rng.permutation(p.n_agents).tolist():
@@ -233,5 +236,5 @@ def activity_passes(
 ) -> NamedRoster:
     """The passes of the module doc from the state `s` named by sequences
     `x` of its `table`, within `ctx.stop`."""
-    named = NamedRoster.of(ctx.p, s, table, x, ctx.p.required.shape)
+    named = NamedRoster.of(ctx.p, s, table, x)
     return ActivityPasses(ctx, rules, seed).run(named, gain)

@@ -99,8 +99,8 @@ def best_schedule(
     per interval instead (e.g. through
     chains, `chains.chain_values`); `template_worth` [K], when given, is
     each template's worth itself (e.g. the queue sequence it can name
-    within the stretch and switch rules, `activity_passes.py`). The week's start band (no wider than
-    `arcs.steady_band`) is chosen among
+    within the stretch and switch rules, `activity_passes.py`). The week's
+    start band (no wider than `arcs.steady_band`) is chosen among
     the agent's arcs in `s` (or `arcs` [W], e.g. those of its schedule
     before it was released: -1 for none) and the `ANCHORS` most promising
     others. Returns the new state, the per-interval

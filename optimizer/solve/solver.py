@@ -343,7 +343,8 @@ def _activity_passes(
     sequences when an agent changed. Passes counted by `MaxPasses` do not
     stop them: they end when a pass gains too little."""
     p, params = search.p, search.params
-    if not activity_rules(p).binding or len(plan.table) == 0:
+    rules = activity_rules(p)
+    if not rules.binding or len(plan.table) == 0:
         return state, plan
     after = activity_least_seconds(p) + params.pricing_estimate(p.n_agents) + POLISH_SECONDS
     seconds = stop.remaining() - after
@@ -351,7 +352,7 @@ def _activity_passes(
         return state, plan
     until = dataclasses.replace(stop, passes=None, time_limit=stop.elapsed() + seconds)
     ctx = Replanning(p, search.cands, until, search.fair_target, params.replan_seconds)
-    named = activity_passes(ctx, state, plan.table, plan.x, activity_rules(p), search.seed)
+    named = activity_passes(ctx, state, plan.table, plan.x, rules, search.seed)
     search.stats["activity_pass_agents"] = len(named.changed)
     search.stats["activity_pass_gain"] = round(named.gained, 2)
     search.ended("activity_passes")
