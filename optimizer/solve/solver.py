@@ -24,13 +24,15 @@
    for step 4; then every break moved where it costs least (`breaks.py`).
    An agent's model offers each shift family (one start and length) as its
    best break option; neighbourhoods choose middle breaks only.
-4. Finish: the best bound, the exact allocation of agents to queues, each
-   worked interval's activity (few switches) — where the stretch and switch
+4. Finish: the exact allocation of agents to queues, each worked
+   interval's activity (few switches) — where the stretch and switch
    rules bind, then agent passes on the named roster (`activity_passes.py`)
-   and the activities searched again from there — and the roster's exact
-   objective: the pay model's cost (premiums, overtime, fx) plus tier
-   penalties for the shortfall counted from the roster, plus weighted soft
-   terms.
+   and the activities searched again from there — the best bound, and the
+   roster's exact objective: the pay model's cost (premiums, overtime, fx)
+   plus tier penalties for the shortfall counted from the roster, plus
+   weighted soft terms. These steps run on one core: a bound proved in a
+   child process goes on beside them on the other until they end (one in
+   a thread is stopped first, as it would slow them down).
 
 What stops a run is `stop` (`stop.py`); the tuning values are `params`
 (`params.py`). No file I/O, no printing.
@@ -205,7 +207,8 @@ def solve(
         search.stop = dataclasses.replace(stop, time_limit=stop.time_limit - reserve)
         state, best = agent_passes(search, state, best)
         state, best = lns(search, state, best, search.stop, bound)
-        bounds.halt()  # its last step runs alongside the break pass
+        if not bounds.in_process:
+            bounds.halt()  # a thread: its last step runs alongside the break pass
         search.ended("search")
         # passes and neighbourhoods choose each family's best or middle break: move
         # them, unless the search overran too far into the time kept back
@@ -418,9 +421,18 @@ def _finish(
     status: str,
     first_feasible: float,
 ) -> SolveResult:
-    """Step 4 of the module doc: the best bound, the exact allocation, the
-    activities, and the roster's exact objective, status and gap."""
+    """Step 4 of the module doc: the exact allocation, the activities, the
+    best bound, and the roster's exact objective, status and gap."""
     p, bounds, stats = search.p, search.bounds, search.stats
+    if not bounds.in_process:  # a thread would take the interpreter's lock from the steps below
+        bounds.finish()
+    optimal_allocation(p, state)  # exact for every interval, whatever the last step was
+    search.ended("allocation")
+    later = _passes_and_second_search(p, stop, search.params)
+    budget = _activity_budget(p, stop, search.params, later)
+    plan = plan_activities(p, state, time_budget=budget, flow=cover(p, state))
+    search.ended("activities")
+    state, plan = _activity_passes(search, stop, state, plan)
     bounds.finish()
     search.ended("bound")
     b_value, b_method = bounds.best()
@@ -429,13 +441,6 @@ def _finish(
     elif bound is None:
         bound_method = b_method
     stats.update(bounds.stats())
-    optimal_allocation(p, state)  # exact for every interval, whatever the last step was
-    search.ended("allocation")
-    later = _passes_and_second_search(p, stop, search.params)
-    budget = _activity_budget(p, stop, search.params, later)
-    plan = plan_activities(p, state, time_budget=budget, flow=cover(p, state))
-    search.ended("activities")
-    state, plan = _activity_passes(search, stop, state, plan)
     best = evaluate(p, state, search.fair_target)  # the model's objective of the final shifts
     roster, named = plan.roster, plan.report
     # what the stretch and switch rules cost the shifts as they stand, and how much of

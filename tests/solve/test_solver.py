@@ -103,3 +103,42 @@ def test_a_solve_reports_how_close_its_activities_came_to_the_best(tmp_path):
     )
     assert stats["activities_shortfall"] == res.terms["under_cover_penalty"] == 0.0
     assert isinstance(stats["activities_method"], str)
+
+
+@pytest.mark.parametrize("large", [True, False])
+def test_a_bound_in_a_child_process_goes_on_while_the_activities_are_named(
+    tmp_path, monkeypatch, large
+):
+    # The finish runs on one core: a bound proved in a child process (large
+    # problems) keeps the other until the activities are named; one proved in
+    # a thread (small problems) is stopped before them.
+    from optimizer.solve import solver
+    from optimizer.solve.bounds.worker import BoundWorker
+
+    workers: list[BoundWorker] = []
+    halted_while_naming: list[bool] = []
+
+    class Heard(BoundWorker):
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(*args, **kwargs)
+            workers.append(self)
+
+        def start(self) -> None:
+            super().start()
+            self.lp_done.wait(timeout=60)  # the child has spoken: it runs
+
+    def naming(*args, **kwargs):  # type: ignore[no-untyped-def]
+        halted_while_naming.append(workers[0]._halt.is_set())
+        return plan(*args, **kwargs)
+
+    plan = solver.plan_activities
+    monkeypatch.setattr(solver, "BoundWorker", Heard)
+    monkeypatch.setattr(solver, "plan_activities", naming)
+    sc = h.load(tmp_path, h.case(days=2, agents=2))
+    p = h.problem(sc, {**h.block(0, 6, 14, 2), **h.block(1, 9, 12, 1)})
+    params = SearchParams(full_model_max_literals=0 if large else 10**9)
+    res = h.solve(p, StopCriteria(time_limit=60, gap=0.0, passes=2), seed=0, params=params)
+    assert res.stats["bound_in_process"] is large
+    assert halted_while_naming == [not large]
+    assert not workers[0].running()
+    assert res.stats["bound_end_seconds"] >= res.stats["activities_end_seconds"]
