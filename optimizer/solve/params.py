@@ -39,7 +39,9 @@ class SearchParams:
     plain_passes: int = 1  # ordinary passes before the first guided round …
     pass_gain: float = 0.005  # … each while it gains this share of the objective
     final_pass_gain: float = 0.0005  # after the guided rounds: drop-and-refill and passes
-    guided_round_gain: float = 0.0005  # guided rounds go on while one gains this much
+    # guided rounds go on while one gains this share, as much as an ordinary pass must: past
+    # that, the guided neighbourhoods gain more in the same time
+    guided_round_gain: float = 0.005
     guided_round_passes: float = 1.5  # a round starts only with this many passes' time left
     repair_passes: int = 2  # ordinary passes that repair a guided pass, at most
     refill_patience: int = 200  # drop-and-refill moves in a row without a gain end a stretch
