@@ -208,7 +208,7 @@ def solve(
         state, best = agent_passes(search, state, best)
         state, best = lns(search, state, best, search.stop, bound)
         if not bounds.in_process:
-            bounds.halt()  # a thread: its last step runs alongside the break pass
+            bounds.halt()  # a thread (or a child still in its LP): its last step beside the breaks
         search.ended("search")
         # passes and neighbourhoods choose each family's best or middle break: move
         # them, unless the search overran too far into the time kept back
