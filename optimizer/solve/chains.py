@@ -18,6 +18,8 @@ value of one more agent of a group per interval.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numba
 import numpy as np
 
@@ -25,6 +27,9 @@ from optimizer.solve.problem import Problem
 from optimizer.solve.state import State
 
 MAX_LINKS = 4  # hand-overs a chain may take after the new agent's own queue
+
+# columns → [P, len(columns)] whether a (kind, queue) pair holds an agent there
+Held = Callable[[np.ndarray], np.ndarray]
 
 
 def _held_pairs(p: Problem, s: State, columns: np.ndarray) -> np.ndarray:
@@ -36,17 +41,18 @@ def _held_pairs(p: Problem, s: State, columns: np.ndarray) -> np.ndarray:
     return np.vstack(kinds.totals(s.alloc))[:, columns] > 0
 
 
-def _held(p: Problem, s: State, columns: np.ndarray) -> np.ndarray:
+def _held(p: Problem, s: State, columns: np.ndarray, held: Held | None = None) -> np.ndarray:
     """[K, Q, n]: some agent of a group of kind k is allocated to queue q at
-    columns[t]."""
+    columns[t] (`held` as in `reachable`)."""
     kinds = p.kinds
     on = np.zeros((len(kinds.queues), len(p.queue_ids), len(columns)), dtype=bool)
-    on[kinds.pair_kind, kinds.pair_queue] = _held_pairs(p, s, columns)
+    pairs = _held_pairs(p, s, columns) if held is None else held(columns)
+    on[kinds.pair_kind, kinds.pair_queue] = pairs
     return on
 
 
 def _search(
-    p: Problem, s: State, g: int, columns: np.ndarray
+    p: Problem, s: State, g: int, columns: np.ndarray, held: Held | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Breadth-first search from one more agent of group g at each of the
     grid intervals `columns`. Returns `reach` [Q, n] (queues a chain
@@ -56,7 +62,7 @@ def _search(
     for the few intervals where a chain is made."""
     m = p.kinds.serves
     K, Q, n = len(m), len(p.queue_ids), len(columns)
-    on = _held(p, s, columns)
+    on = _held(p, s, columns, held)
     reach = np.repeat(m[p.kinds.of_group[g]][:, None], n, axis=1)
     by = np.full((Q, n), -1, dtype=np.int64)
     from_q = np.full((K, n), -1, dtype=np.int64)
@@ -78,20 +84,23 @@ def _search(
     return reach, by, from_q
 
 
-def reachable(p: Problem, s: State, g: int, columns: np.ndarray) -> np.ndarray:
+def reachable(
+    p: Problem, s: State, g: int, columns: np.ndarray, held: Held | None = None
+) -> np.ndarray:
     """[Q, len(columns)]: the queues one more agent of group g can end up
     covering at each of the grid intervals `columns`, through chains of at
     most MAX_LINKS agents who each hand their queue over and move to
     another queue of their own group. The search runs interval by interval
-    in compiled code (`_reach`), queues as bits of 64-bit words."""
+    in compiled code (`_reach`), queues as bits of 64-bit words. `held`
+    gives `_held_pairs` of `s` when the caller keeps it (`tally.Tally`)."""
     kinds = p.kinds
     Q = len(p.queue_ids)
     if len(columns) == 0:
         return np.zeros((Q, 0), dtype=bool)
-    held = _held_pairs(p, s, columns)  # [P, n]
+    held_now = _held_pairs(p, s, columns) if held is None else held(columns)  # [P, n]
     serves = _queue_words(kinds.serves)
     start = serves[kinds.of_group[g]]
-    reach = _reach(held, kinds.pair_kind, kinds.pair_queue, serves, start, MAX_LINKS)
+    reach = _reach(held_now, kinds.pair_kind, kinds.pair_queue, serves, start, MAX_LINKS)
     bits = (reach[:, :, None] >> np.arange(64, dtype=np.uint64)) & np.uint64(1)
     return bits.reshape(len(columns), -1)[:, :Q].T.astype(bool)
 
@@ -143,13 +152,18 @@ def _reach(held, pair_kind, pair_queue, serves, start, links):  # pragma: no cov
 
 
 def chain_values(
-    p: Problem, s: State, g: int, residual: np.ndarray, value: np.ndarray
+    p: Problem,
+    s: State,
+    g: int,
+    residual: np.ndarray,
+    value: np.ndarray,
+    held: Held | None = None,
 ) -> np.ndarray:
     """[T] what one more agent of group g is worth in each interval: the
     highest `value` ([Q, 1] or [Q, T]) among the queues with `residual` need
     that a chain from g reaches (0 where none does). Only intervals where
     some queue g cannot serve itself is short are searched: elsewhere the
-    agent's own queues say it all."""
+    agent's own queues say it all. `held` as in `reachable`."""
     value = np.broadcast_to(value, residual.shape)
     short = residual > 0
     own = p.kinds.serves[p.kinds.of_group[g]]
@@ -157,24 +171,39 @@ def chain_values(
     columns = np.flatnonzero(short[~own].any(axis=0))
     if len(columns) == 0:
         return out
-    reach = reachable(p, s, g, columns)
+    reach = reachable(p, s, g, columns, held)
     via = np.where(short[:, columns] & reach, value[:, columns], 0.0).max(axis=0)
     out[columns] = np.maximum(out[columns], via)
     return out
 
 
 def extend(
-    p: Problem, s: State, g: int, columns: np.ndarray, residual: np.ndarray, value: np.ndarray
+    p: Problem,
+    s: State,
+    g: int,
+    columns: np.ndarray,
+    residual: np.ndarray,
+    value: np.ndarray,
+    held: Held | None = None,
+    shared: list[np.ndarray] | None = None,
 ) -> None:
     """Put one more agent of group g into `s.alloc` at each grid interval of
     `columns` (distinct), along the chain to the most valuable short queue
-    it reaches (`residual` and `value` as in `chain_values`): each colleague
-    on the chain moves one queue along. Where no short queue is reached the
-    allocation is left as it is (the agent is spare there)."""
+    it reaches (`residual` and `value` as in `chain_values`; `held` as in
+    `reachable`): each colleague on the chain moves one queue along. Where
+    no short queue is reached the allocation is left as it is (the agent is
+    spare there). A group whose array is still `shared`'s own (another
+    state's) is copied before it changes."""
     if len(columns) == 0:
         return
     members = p.kinds.members
-    reach, by, from_q = _search(p, s, g, columns)
+
+    def own(h: int) -> np.ndarray:
+        if shared is not None and s.alloc[h] is shared[h]:
+            s.alloc[h] = s.alloc[h].copy()
+        return s.alloc[h]
+
+    reach, by, from_q = _search(p, s, g, columns, held)
     value = np.broadcast_to(value, residual.shape)[:, columns]
     gain = np.where((residual[:, columns] > 0) & reach, value, 0.0)
     target = gain.argmax(axis=0)
@@ -188,7 +217,8 @@ def extend(
             k = int(by[q, i])
             q_prev = int(from_q[k, i])
             h = next(int(h) for h in members[k] if s.alloc[h][pos(int(h), q_prev), t] > 0)
-            s.alloc[h][pos(h, q), t] += 1
-            s.alloc[h][pos(h, q_prev), t] -= 1
+            mine = own(h)
+            mine[pos(h, q), t] += 1
+            mine[pos(h, q_prev), t] -= 1
             q = q_prev
-        s.alloc[g][pos(g, q), t] += 1
+        own(g)[pos(g, q), t] += 1

@@ -42,6 +42,7 @@ from optimizer.solve.state import (
     week_arcs,
 )
 from optimizer.solve.stop import StopCriteria
+from optimizer.solve.tally import Tally
 
 
 def _duty(p: Problem, s: State, a: int) -> np.ndarray:
@@ -114,23 +115,37 @@ class Replanning:
 
 
 def replan(
-    ctx: Replanning, s: State, a: int, seed: int, prices: np.ndarray | None = None
+    ctx: Replanning,
+    s: State,
+    a: int,
+    seed: int,
+    prices: np.ndarray | None = None,
+    tally: Tally | None = None,
 ) -> State | None:
     """A copy of `s` with agent a re-planned over the whole horizon against
     what the others leave uncovered (cells valued at `prices` if given, else
     at the queues' penalties; through chains of colleagues unless
     `ctx.chains` is False), allocation updated locally; None if the agent's
     model finds no schedule in its time (`ctx.seconds`, when the programme
-    finds none)."""
+    finds none). `tally`, the counts of `s` when the caller keeps them,
+    saves counting every group's allocation again."""
     p = ctx.p
     g = int(p.agent_group[a])
     trial = s.copy(groups=(g,))  # other groups' allocations shared until a chain moves them
     group = (p.agent_group == g)[:, None]  # only the agent's group's count is read
     release(p, trial, a, on_duty(p, s, group)[g])
     trial.works[a] = False
-    residual = p.required - cover(p, trial)
+    if tally is None:
+        residual = p.required - cover(p, trial)
+        held = None
+    else:
+        residual = p.required - tally.cover_of(p, s, trial)
+
+        def held(columns: np.ndarray) -> np.ndarray:  # of the trial as it stands when called
+            return tally.held(p, s, trial, columns)
+
     value = p.penalty[:, None] if prices is None else prices
-    worth = chain_values(p, trial, g, residual, value) if ctx.chains else None
+    worth = chain_values(p, trial, g, residual, value, held) if ctx.chains else None
     found = best_schedule(
         p,
         trial,
@@ -153,11 +168,8 @@ def replan(
     # where a chain is worth more than the agent's own queue, make the chain
     chained = worth[t] > own[t] + 1e-9
     assign(p, trial, a, best_q, residual, t[~chained])
-    if chained.any():  # colleagues of other groups move along the chain: their own copies
-        trial.alloc[:] = [
-            x.copy() if x is y else x for x, y in zip(trial.alloc, s.alloc, strict=True)
-        ]
-        extend(p, trial, g, t[chained], residual, value)
+    if chained.any():  # colleagues of other groups move along the chain: copied as they do
+        extend(p, trial, g, t[chained], residual, value, held, shared=s.alloc)
     return trial
 
 
@@ -174,19 +186,22 @@ def reoptimise_agents(
     its evaluation and how many agents' schedules changed for the better."""
     p, stop, fair_target = ctx.p, ctx.stop, ctx.fair_target
     improved = 0
+    tally = Tally.of(p, state)
     for a in agents:
         if stop.should_stop():
             break
         if not p.eligible[a].any():
             continue
-        trial = replan(ctx, state, a, seed)
+        trial = replan(ctx, state, a, seed, tally=tally)
         if trial is None or (
             np.array_equal(trial.works[a], state.works[a])
             and np.array_equal(trial.tpl[a][trial.works[a]], state.tpl[a][state.works[a]])
         ):
             continue
-        ev = re_evaluate(p, state, best, trial, [a], fair_target)  # only a's schedule changed
+        covered = tally.cover_of(p, state, trial)
+        ev = re_evaluate(p, state, best, trial, [a], fair_target, covered)  # only a's changed
         if ev.total < best.total - 1e-6:
+            tally.advance(p, state, trial, covered)
             state, best = trial, ev
             improved += 1
             if on_improve is not None:
@@ -217,13 +232,15 @@ def guided_pass(
     """
     p = ctx.p
     trial = state.copy()
+    tally = Tally.of(p, trial)
     for a in agents:
         if ctx.stop.should_stop():
             return None
         if not p.eligible[a].any():
             continue
-        new = replan(ctx, trial, a, seed, prices)
+        new = replan(ctx, trial, a, seed, prices, tally)
         if new is not None:  # else the agent keeps its schedule
+            tally.advance(p, trial, new, tally.cover_of(p, trial, new))
             trial = new
     optimal_allocation(p, trial)
     return trial, evaluate(p, trial, ctx.fair_target)

@@ -177,17 +177,20 @@ def re_evaluate(
     after: State,
     agents: np.ndarray | list[int],
     fair_target: np.ndarray | None,
+    covered: np.ndarray | None = None,
 ) -> Evaluation:
     """`evaluate(p, after, fair_target)` for a state that differs from
     `before` (evaluated as `ev`, with the same targets) only in the
     schedules of `agents` and in any allocation: the coverage (and the
-    cover per shift type) is counted anew, every other term is a sum over agents, so only theirs are priced
-    again. The re-plans of a pass price thousands of trials this way.
-    (Without fixed fairness targets, weighted fairness depends on every
-    agent: the whole state is priced.)"""
+    cover per shift type) is counted anew — or taken from `covered`, the
+    coverage of `after` when the caller keeps it (`tally.Tally`) — every
+    other term is a sum over agents, so only theirs are priced again. The
+    re-plans of a pass price thousands of trials this way. (Without fixed
+    fairness targets, weighted fairness depends on every agent: the whole
+    state is priced.)"""
     if fair_target is None and p.scenario.weights.fairness > 0:
         return evaluate(p, after)
-    short = np.clip(p.required - cover(p, after), 0, None)
+    short = np.clip(p.required - (cover(p, after) if covered is None else covered), 0, None)
     under = float((short * p.penalty[:, None]).sum())
     old = _agent_terms(p, _only(before, agents), fair_target)
     new = _agent_terms(p, _only(after, agents), fair_target)
