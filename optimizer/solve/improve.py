@@ -37,7 +37,7 @@ from optimizer.solve.state import (
     State,
     cover,
     evaluate,
-    on_duty,
+    group_on_duty,
     re_evaluate,
     week_arcs,
 )
@@ -132,8 +132,7 @@ def replan(
     p = ctx.p
     g = int(p.agent_group[a])
     trial = s.copy(groups=(g,))  # other groups' allocations shared until a chain moves them
-    group = (p.agent_group == g)[:, None]  # only the agent's group's count is read
-    release(p, trial, a, on_duty(p, s, group)[g])
+    release(p, trial, a, group_on_duty(p, s, g))
     trial.works[a] = False
     if tally is None:
         residual = p.required - cover(p, trial)

@@ -58,17 +58,32 @@ def on_duty(p: Problem, s: State, mask: np.ndarray | None = None) -> np.ndarray:
     `mask` [A, D] limits the count to some agent-days."""
     works = s.works if mask is None else s.works & mask
     a, d = np.nonzero(works)
-    G, T = len(p.group_queues), p.grid.n
-    diff = np.zeros((G, T + 1), dtype=np.int64)
+    return _duty_counts(p, s, a, d, p.agent_group[a], len(p.group_queues))
+
+
+def group_on_duty(p: Problem, s: State, g: int) -> np.ndarray:
+    """[T] agents of group g working (not on break) per interval: `on_duty`'s
+    row g, counted over the group's agents only."""
+    members = np.flatnonzero(p.agent_group == g)
+    i, d = np.nonzero(s.works[members])
+    return _duty_counts(p, s, members[i], d, np.zeros(len(i), dtype=np.int64), 1)[0]
+
+
+def _duty_counts(
+    p: Problem, s: State, a: np.ndarray, d: np.ndarray, rows: np.ndarray, n_rows: int
+) -> np.ndarray:
+    """[n_rows, T] the shifts of agents `a` on days `d` counted on duty per
+    interval, each into its row of `rows`."""
+    T = p.grid.n
+    diff = np.zeros((n_rows, T + 1), dtype=np.int64)
     if len(a) == 0:
         return diff[:, :T]
     k = s.tpl[a, d]
-    g = p.agent_group[a]
     si = p.agent_site[a]
     for site in np.unique(si):
         sel = si == site
         st = p.sites[site]
-        kk, gg = k[sel], g[sel]
+        kk, gg = k[sel], rows[sel]
         np.add.at(diff, (gg, st.a[kk]), 1)
         np.add.at(diff, (gg, st.b[kk]), -1)
         has = st.tpl.brk_len[kk] > 0

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from optimizer.solve.state import evaluate, fairness_targets, re_evaluate
+from optimizer.solve.state import evaluate, fairness_targets, group_on_duty, on_duty, re_evaluate
 from tests.solve import helpers as h
 
 STEADY = {"cost": 1.0, "preference": 1.0, "fairness": 2.0, "stability": 5.0, "isolated_day": 40.0}
@@ -41,3 +41,13 @@ def test_re_evaluating_a_changed_agent_prices_the_whole_roster(case, data):
     for term in ("under_cover", "cost", "overtime", "preference", "fairness", "stability"):
         assert abs(getattr(got, term) - getattr(want, term)) <= 1e-6, term
     assert np.array_equal(got.short, want.short)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(h.random_v11_cases())
+def test_a_group_counted_alone_is_on_duty_as_counted_with_all(case):
+    base, cells = case
+    _, p, _, state, _ = h.constructed_example(base, cells)
+    every = on_duty(p, state)
+    for g in range(len(p.group_queues)):
+        assert np.array_equal(group_on_duty(p, state, g), every[g])
