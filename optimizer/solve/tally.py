@@ -72,10 +72,15 @@ class Tally:
         """[P, len(columns)] whether some agent of a pair's kind serves the
         pair's queue in `trial` at the grid intervals `columns`."""
         out = self.held_now[:, columns]
+        counts: dict[int, np.ndarray] = {}  # the changed kinds' pairs, by their first row
         for g in self.changed(base, trial):
             r = self.rows(p, g)
             diff = trial.alloc[g][:, columns] - base.alloc[g][:, columns]
-            out[r] = self.pairs[r][:, columns] + diff > 0
+            if r.start in counts:  # another group of the same kind changed too
+                counts[r.start] += diff
+            else:
+                counts[r.start] = self.pairs[r][:, columns] + diff
+            out[r] = counts[r.start] > 0
         return out
 
     def advance(self, p: Problem, base: State, trial: State, cover: np.ndarray) -> None:

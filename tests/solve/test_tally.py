@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +15,7 @@ from optimizer.solve.allocate import optimal_allocation
 from optimizer.solve.chains import _held_pairs
 from optimizer.solve.improve import Replanning, replan
 from optimizer.solve.model import CandidateIndex
+from optimizer.solve.problem import GroupKinds
 from optimizer.solve.state import State, cover
 from optimizer.solve.stop import StopCriteria
 from optimizer.solve.tally import Tally
@@ -83,3 +85,27 @@ def test_re_plans_read_from_the_tally_count_as_a_full_count_does(case):
     data, cells = case
     _, p, cands, state, _ = h.constructed_example(data, cells)
     _replans(p, cands, state, seed=len(cells), steps=6)
+
+
+def test_two_changed_groups_of_one_kind_both_count():
+    # Groups 0 and 1 serve queues 0 and 1 (one kind, two sites), group 2
+    # queue 1; two intervals. Group 0's agent on queue 0 at interval 0 leaves
+    # it, and group 1 puts one more on queue 1 at interval 1: queue 0 at
+    # interval 0 is held by nobody of that kind, queue 1 at interval 1 is.
+    group_queues = (np.array([0, 1]), np.array([0, 1]), np.array([1]))
+    p = SimpleNamespace(
+        kinds=GroupKinds.of(group_queues, 2),
+        group_queues=group_queues,
+        grid=SimpleNamespace(n=2),
+        queue_ids=["q0", "q1"],
+    )
+    none = np.zeros((0, 0), dtype=bool)
+    base = State(
+        none, none, [np.array([[1, 0], [0, 0]]), np.zeros((2, 2), int), np.ones((1, 2), int)]
+    )
+    trial = State(none, none, [np.zeros((2, 2), int), np.array([[0, 0], [0, 1]]), base.alloc[2]])
+    tally = Tally.of(p, base)  # type: ignore[arg-type]
+    held = tally.held(p, base, trial, np.arange(2))  # type: ignore[arg-type]
+    kind_rows = held[:2]  # the pairs of kind (0, 1): queue 0, then queue 1
+    assert kind_rows.tolist() == [[False, False], [False, True]]
+    assert tally.cover_of(p, base, trial).tolist() == [[0, 0], [1, 2]]  # type: ignore[arg-type]
