@@ -35,10 +35,7 @@ Held = Callable[[np.ndarray], np.ndarray]
 def _held_pairs(p: Problem, s: State, columns: np.ndarray) -> np.ndarray:
     """[P, n]: some agent of a group of the pair's kind is allocated to the
     pair's queue at columns[t], for every (kind, queue) pair of `p.kinds`."""
-    kinds = p.kinds
-    if not kinds.pair_kind.size:
-        return np.zeros((0, len(columns)), dtype=bool)
-    return np.vstack(kinds.totals(s.alloc))[:, columns] > 0
+    return p.kinds.pair_totals(s.alloc, p.grid.n)[:, columns] > 0
 
 
 def _held(p: Problem, s: State, columns: np.ndarray, held: Held | None = None) -> np.ndarray:

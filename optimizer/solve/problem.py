@@ -193,6 +193,13 @@ class GroupKinds:
             out.append(total)
         return out
 
+    def pair_totals(self, alloc: list[np.ndarray], n: int) -> np.ndarray:
+        """[P, n] `totals` stacked: one row per (kind, queue) pair, in the
+        order of `pair_kind` and `pair_queue` (`n`: the intervals of each)."""
+        if not self.pair_kind.size:
+            return np.zeros((0, n), dtype=np.int64)
+        return np.vstack(self.totals(alloc))
+
 
 NIGHT_SHIFT_MINUTES = 180  # v1.1: a night shift has at least 3 paid hours in the night window
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.solve.problem import Problem
-from optimizer.solve.state import State
+from optimizer.solve.state import State, cover
 
 
 @dataclass
@@ -37,15 +37,9 @@ class Tally:
     def of(cls, p: Problem, s: State) -> Tally:
         """The counts of `s`."""
         kinds = p.kinds
-        T = p.grid.n
-        if kinds.pair_kind.size:
-            pairs = np.vstack(kinds.totals(s.alloc))
-        else:
-            pairs = np.zeros((0, T), dtype=np.int64)
-        cover = np.zeros((len(p.queue_ids), T), dtype=np.int64)
-        np.add.at(cover, kinds.pair_queue, pairs)
+        pairs = kinds.pair_totals(s.alloc, p.grid.n)
         first_row = np.searchsorted(kinds.pair_kind, kinds.of_group)
-        return cls(pairs, pairs > 0, cover, first_row)
+        return cls(pairs, pairs > 0, cover(p, s), first_row)
 
     @staticmethod
     def changed(base: State, trial: State) -> list[int]:

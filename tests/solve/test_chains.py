@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -83,6 +84,7 @@ def _assert_worth_is_the_gain(group_queues, on, need, penalty, g) -> np.ndarray:
     p = P()
     p.group_queues, p.queue_ids = group_queues, tuple(range(Q))
     p.kinds = GroupKinds.of(group_queues, Q)
+    p.grid = SimpleNamespace(n=n)
     alloc = allocate_counts(on, need, penalty, group_queues)
     s = State(np.zeros((0, 0), bool), np.zeros((0, 0), np.int64), alloc)
     cov = np.zeros((Q, n), dtype=np.int64)
@@ -145,6 +147,7 @@ def test_reachable_is_a_breadth_first_search_over_hand_overs(data):
     p = P()
     p.group_queues, p.queue_ids = group_queues, tuple(range(Q))
     p.kinds = GroupKinds.of(group_queues, Q)
+    p.grid = SimpleNamespace(n=n)
     s = State(np.zeros((0, 0), bool), np.zeros((0, 0), np.int64), alloc)
     got = reachable(p, s, g, np.arange(n))
     for t in range(n):
