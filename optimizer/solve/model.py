@@ -53,6 +53,9 @@ class Built:
     # cannot change, and the weight of the free `on` requests (`wishes`)
     constant: float = 0.0
     whole: set[int] = field(default_factory=set)  # agents free on every day, not only `days`
+    # each listed agent's own terms of the objective (cost, wishes, overtime, fairness,
+    # steadiness), in cents: what `lagrange_cuts` bounds per agent
+    agent_terms: dict[int, list] = field(default_factory=dict)
 
     def free_days(self, a: int, n_days: int) -> set[int]:
         """The days on which agent a's shifts are decided anew."""
@@ -118,6 +121,7 @@ def build(
     objective: list = []
     agent_days: list[AgentDays] = []
     for a in built.agents:
+        first = len(objective)
         st = p.sites[p.agent_site[a]].tpl
         ad = AgentDays(a, {}, set())
         free_a = built.free_days(a, p.n_days)
@@ -178,6 +182,7 @@ def build(
             excess = model.new_int_var(0, p.n_days, f"fair{a}")
             model.add(excess >= cnt - int(fair_target[p.agent_site[a]]))
             objective.append(int(cents(w.fairness * FAIRNESS_UNIT)) * excess)
+        built.agent_terms[a] = objective[first:]
     if coverage:
         objective += _coverage(p, inc, built)
         objective += _type_cover(p, inc, built)

@@ -10,6 +10,17 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class ExactParams:
+    """How far the exact rounds go (`close_gap.py`): schedules per agent and
+    in all, at most, and the share of a round's time its listing of them
+    may take."""
+
+    most_per_agent: int = 20_000
+    most_schedules: int = 150_000
+    enumerate_share: float = 0.4
+
+
+@dataclass(frozen=True)
 class SearchParams:
     """Tuning values of `solver.solve` and its phases (`passes.py`, `lns.py`)."""
 
@@ -34,6 +45,18 @@ class SearchParams:
     # share of the time limit (this many seconds at least); neighbourhoods take the rest
     full_model_stall_share: float = 0.15
     full_model_stall_seconds: float = 5.0
+    # before it, each agent's least reduced cost at column generation's prices, a cut of
+    # the whole model and where the exact rounds start (`lagrange_cuts.py`): CP-SAT's time
+    # per agent at most, the share of the time left for all agents, and below
+    # `cut_least_seconds` per agent neither cuts nor rounds
+    lagrange_cuts: bool = True
+    cut_seconds: float = 1.0
+    cut_share: float = 0.1
+    cut_least_seconds: float = 0.02
+    # … where every objective is whole, the exact rounds (`close_gap.py`) in this share of
+    # the time left, and how far they go
+    close_share: float = 0.7
+    exact: ExactParams = ExactParams()
 
     # agent passes (`passes.py`)
     plain_passes: int = 1  # ordinary passes before the first guided round …

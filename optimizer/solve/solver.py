@@ -14,11 +14,15 @@
    column generation's converged master LP (`dive.py`; the agents whose
    schedules in it break a rule the pricing dropped re-planned,
    `repair.py`), the restricted model over the shifts
-   of column generation's schedules (`restricted.py`), then one
-   CP-SAT model with every agent and day free, hinted with the best roster
-   so far — solved to a proven optimum when time allows; its bound counts
-   too. Once it has found no better roster or bound for a while, the
-   large-neighbourhood search (`lns.py`) takes the time left.
+   of column generation's schedules (`restricted.py`); each agent's least
+   reduced cost at column generation's prices (`lagrange_cuts.py`) and,
+   where every objective is a whole number, exact rounds from the bound:
+   every schedule near its agent's least, and a MIP over them
+   (`close_gap.py`); then one CP-SAT model with every agent and day free,
+   those least costs as cuts, hinted with the best roster so far — solved
+   to a proven optimum when time allows; its bound counts too. Once it has
+   found no better roster or bound for a while, the large-neighbourhood
+   search (`lns.py`) takes the time left.
 3. Large problems: agent passes, guided rounds and guided neighbourhoods
    (`passes.py`), then the large-neighbourhood search until the time kept
    for step 4; then every break moved where it costs least (`breaks.py`).
@@ -61,10 +65,12 @@ from optimizer.solve.allocate import optimal_allocation
 from optimizer.solve.bounds.colgen import OFF
 from optimizer.solve.bounds.worker import BoundWorker
 from optimizer.solve.breaks import place_breaks
+from optimizer.solve.close_gap import close_gap
 from optimizer.solve.construct import construct
 from optimizer.solve.dive import dive
 from optimizer.solve.explain import find_conflicts
 from optimizer.solve.improve import Replanning
+from optimizer.solve.lagrange_cuts import Cuts, Prices, least_reduced_costs
 from optimizer.solve.lns import lns
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.params import SearchParams
@@ -188,17 +194,20 @@ def solve(
             state, best = _dive(search, state, best, stop.share(params.dive_share))
         if pool.rounds and not _ended(search, best):  # 2c. the restricted model
             state, best = _restricted(search, state, best, stop.share(params.restricted_share))
+        cuts = _cuts(search, state) if pool.master is not None else None
+        if cuts is not None and bounds.whole and not _ended(search, best):  # 2d. exact rounds
+            state, best = _close_gap(search, state, best, cuts, stop.share(params.close_share))
         proved = None
-        if not _ended(search, best):  # 2d. the whole model, while it gains
+        if not _ended(search, best):  # 2e. the whole model, while it gains
             stall = max(
                 params.full_model_stall_seconds, params.full_model_stall_share * stop.time_limit
             )
-            state, best, proved = whole_model(search, state, best, stall=stall)
+            state, best, proved = whole_model(search, state, best, stall=stall, cuts=cuts)
         if proved is not None:
             status, cp_bound = proved
             if bound is None or cp_bound > bound:
                 bound, bound_method = cp_bound, "CP-SAT (full model)"
-        if not _ended(search, best):  # 2e. then neighbourhoods of it
+        if not _ended(search, best):  # 2f. then neighbourhoods of it
             state, best = lns(search, state, best, search.stop, bound)
         search.stats["model"] = "lns + full"
     else:
@@ -287,6 +296,51 @@ def _dive(
     if ev.total < best.total - 1e-6:
         state, best = dived, ev
         search.improved(best)
+    return state, best
+
+
+def _cuts(search: Search, state: State) -> Cuts | None:
+    """Each agent's least reduced cost at column generation's best prices
+    (`lagrange_cuts.py`), for the whole model to start from its bound;
+    none when the time left is too short to find them."""
+    p, params, master = search.p, search.params, search.bounds.columns.master
+    assert master is not None
+    if not params.lagrange_cuts:
+        return None
+    lam, mu = master.best_prices
+    seconds = params.cut_share * search.stop.remaining() / max(1, p.n_agents)
+    if seconds < params.cut_least_seconds:
+        return None
+    cuts = least_reduced_costs(
+        p, state, search.cands, Prices.of(p, lam, mu), search.fair_target,
+        min(seconds, params.cut_seconds), search.stop.workers,
+    )  # fmt: skip
+    search.ended("cuts")
+    return cuts
+
+
+def _close_gap(
+    search: Search, state: State, best: Evaluation, cuts: Cuts, stop: StopCriteria
+) -> tuple[State, Evaluation]:
+    """Exact rounds from the best bound (`close_gap.py`) within `stop`: the
+    bound they prove goes to the bound worker, the roster a round finds
+    becomes the incumbent."""
+    p, bound = search.p, search.bound()
+    if bound is None:
+        return state, best
+    closed = close_gap(p, state, search.cands, cuts, bound, best.total, stop, search.params.exact)
+    search.stats.update(exact_rounds=closed.rounds, exact_schedules=closed.schedules)
+    search.stats["exact_end"] = closed.why
+    search.ended("exact")
+    if closed.bound is not None:
+        method = f"exact rounds over the schedules near column generation's ({closed.rounds})"
+        search.bounds.offer(closed.bound, method)
+    if closed.state is not None:
+        ev = evaluate(p, closed.state, search.fair_target)
+        if ev.total < best.total - 1e-6:
+            state, best = closed.state, ev
+            search.improved(best)
+    search.emit("bound", best.total, search.bound())
     return state, best
 
 

@@ -17,6 +17,7 @@ import time
 import numpy as np
 from ortools.sat.python import cp_model
 
+from optimizer.solve.lagrange_cuts import Cuts, add_cuts
 from optimizer.solve.model import CandidateIndex, build, read_solution
 from optimizer.solve.result import FEASIBLE, OPTIMAL
 from optimizer.solve.search import Search
@@ -34,6 +35,7 @@ def whole_model(
     stop: StopCriteria | None = None,
     hint: State | None = None,
     stall: float | None = None,
+    cuts: Cuts | None = None,
 ) -> tuple[State, Evaluation, tuple[str, float] | None]:
     """The whole model in one CP-SAT solve, hinted with `state`; the better
     roster, and (status, CP-SAT's bound) when it found a solution. The solve
@@ -41,13 +43,17 @@ def whole_model(
     and with `stall` also `stall` seconds without a better roster or bound.
     `cands` restricts the shifts (the restricted model: its status and
     bound then hold for the restriction only), `stop` the time; `hint` a
-    roster to hint instead of `state`."""
+    roster to hint instead of `state`; `cuts` each agent's least reduced
+    cost (`lagrange_cuts.py`), which lift CP-SAT's bound to column
+    generation's."""
     p, stop = search.p, dataclasses.replace(stop or search.stop, passes=None)
     hinted = state if hint is None else hint
     built = build(
         p, hinted, list(range(p.n_agents)), range(p.n_days), cands or search.cands,
         fair_target=search.fair_target,
     )  # fmt: skip
+    if cuts is not None:
+        search.stats["lagrange_cuts"] = add_cuts(p, built, cuts)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, stop.remaining())
     solver.parameters.num_workers = stop.workers

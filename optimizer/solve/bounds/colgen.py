@@ -159,6 +159,7 @@ class ColumnGeneration:
         self.mu = pricing.first_type_prices()
         self.center, self.center_mu = self.lam, self.mu
         self.best = -math.inf  # the best Lagrangian value: a bound of the whole problem
+        self.best_prices = (self.lam, self.mu)  # the prices it was found at
         self.held_best = -math.inf  # the same while days are held: of the restricted problem
         self.rounds = 0
         self.columns: list[Column] = []
@@ -306,7 +307,7 @@ class ColumnGeneration:
                 if held:
                     self.held_best = best
                 else:
-                    self.best = best
+                    self.best, self.best_prices = best, (self.lam, self.mu)
                     if on_improve is not None:
                         on_improve(best)
             ub = upper() if upper is not None else None
