@@ -194,7 +194,9 @@ def solve(
             state, best = _dive(search, state, best, stop.share(params.dive_share))
         if pool.rounds and not _ended(search, best):  # 2c. the restricted model
             state, best = _restricted(search, state, best, stop.share(params.restricted_share))
-        cuts = _cuts(search, state) if pool.master is not None else None
+        cuts = None
+        if pool.master is not None and not _ended(search, best):
+            cuts = _cuts(search, state)
         if cuts is not None and bounds.whole and not _ended(search, best):  # 2d. exact rounds
             state, best = _close_gap(search, state, best, cuts, stop.share(params.close_share))
         proved = None
