@@ -48,8 +48,11 @@ from optimizer.solve.stop import StopCriteria
 from optimizer.solve.type_cover import shift_numbers
 
 # SCIP's probing in presolve spends most of a round on set-partitioning MIPs of this
-# kind and fixes nothing; a restart after presolve does not pay either
-SCIP_SETTINGS = "propagating/probing/maxprerounds = 0\npresolving/maxrestarts = 0"
+# kind and fixes nothing; a restart after presolve does not pay either; Ctrl-C belongs
+# to the caller (the CLI sets the stop's cancel), not to SCIP
+SCIP_SETTINGS = (
+    "propagating/probing/maxprerounds = 0\npresolving/maxrestarts = 0\nmisc/catchctrlc = FALSE"
+)
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,7 @@ def schedules_within(
     margin: int,
     seconds: float,
     most: int,
+    stop: StopCriteria | None = None,
 ) -> list[Schedule] | None:
     """Every schedule of `agent` whose reduced cost at the cuts' prices lies
     within `margin` of its least: CP-SAT on the agent's own model (the same
@@ -146,7 +150,8 @@ def schedules_within(
     solver.parameters.num_workers = 1
     solver.parameters.linearization_level = 0  # the relaxation only slows the enumeration
     solver.parameters.max_time_in_seconds = max(0.01, seconds)
-    code = solver.solve(one.model, collect)
+    with (stop or StopCriteria(time_limit=math.inf)).watching(solver):  # Ctrl-C: the caller's
+        code = solver.solve(one.model, collect)
     if collect.full or code not in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
         return None
     return [Schedule(agent, key, cost) for key, cost in collect.found.items()]
@@ -283,8 +288,10 @@ def _listed(
     out: list[Schedule] = []
     began = stop.elapsed()
     for a in range(p.n_agents):
+        if stop.should_stop():
+            return []
         found = schedules_within(
-            p, inc, cands, a, cuts, margin, stop.remaining(), params.most_per_agent
+            p, inc, cands, a, cuts, margin, stop.remaining(), params.most_per_agent, stop
         )
         if found is None or len(out) + len(found) > params.most_schedules:
             return []

@@ -33,6 +33,7 @@ from ortools.sat.python import cp_model
 from optimizer.solve.model import Built, CandidateIndex, build, cents
 from optimizer.solve.problem import Problem
 from optimizer.solve.state import State
+from optimizer.solve.stop import StopCriteria
 from optimizer.solve.type_cover import shift_numbers
 
 
@@ -113,19 +114,25 @@ def least_reduced_costs(
     fair_target: np.ndarray | None,
     seconds_per_agent: float,
     workers: int = 1,
+    stop: StopCriteria | None = None,
 ) -> Cuts:
     """Each agent's least reduced cost at `prices` (module doc): CP-SAT on
-    the agent's own model, every day free, its objective the reduced cost."""
+    the agent's own model, every day free, its objective the reduced cost;
+    the agents not reached before `stop` (a cancel) get no cut."""
     least: dict[int, int] = {}
     exact: dict[int, bool] = {}
+    stop = stop or StopCriteria(time_limit=math.inf)
     for a in range(p.n_agents):
+        if stop.should_stop():
+            break
         one = build(p, inc, [a], range(p.n_days), cands, coverage=False, fair_target=fair_target)
         earn = shift_earnings(p, one, prices)
         one.model.minimize(reduced_cost(one, a, earn))
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = seconds_per_agent
         solver.parameters.num_workers = workers
-        code = solver.solve(one.model)
+        with stop.watching(solver):  # Ctrl-C belongs to the caller
+            code = solver.solve(one.model)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             continue  # no schedule found, or none proven: no cut for this agent
         least[a] = math.ceil(solver.best_objective_bound - 1e-6)

@@ -315,7 +315,7 @@ def _cuts(search: Search, state: State) -> Cuts | None:
         return None
     cuts = least_reduced_costs(
         p, state, search.cands, Prices.of(p, lam, mu), search.fair_target,
-        min(seconds, params.cut_seconds), search.stop.workers,
+        min(seconds, params.cut_seconds), search.stop.workers, search.stop,
     )  # fmt: skip
     search.ended("cuts")
     return cuts
