@@ -32,6 +32,9 @@ round either proves one more unit of bound or ends with the optimum.
 from __future__ import annotations
 
 import math
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +53,7 @@ from optimizer.solve.type_cover import shift_numbers
 # SCIP's probing in presolve spends most of a round on set-partitioning MIPs of this
 # kind and fixes nothing; a restart after presolve does not pay either; Ctrl-C belongs
 # to the caller (the CLI sets the stop's cancel), not to SCIP
+INTERRUPT_POLL = 0.1  # seconds between looks at whether a MIP's solve was cancelled
 SCIP_SETTINGS = (
     "propagating/probing/maxprerounds = 0\npresolving/maxrestarts = 0\nmisc/catchctrlc = FALSE"
 )
@@ -158,7 +162,7 @@ def schedules_within(
 
 
 def choose_schedules(
-    p: Problem, schedules: list[Schedule], seconds: float
+    p: Problem, schedules: list[Schedule], seconds: float, stop: StopCriteria | None = None
 ) -> tuple[str, list[Schedule], float]:
     """One schedule per agent at least objective: the MIP's status (OPTIMAL,
     FEASIBLE when its time ran out, or UNKNOWN), the schedules chosen, and
@@ -185,7 +189,10 @@ def choose_schedules(
     _queue_rows(p, mip, schedules, z, priced)
     obj.SetMinimization()
     mip.SetTimeLimit(max(1, int(seconds * 1000)))
-    code = mip.Solve()
+    if stop is not None and stop.cancel.is_set():
+        return "UNKNOWN", [], -math.inf
+    with _interrupted_on(mip, stop):
+        code = mip.Solve()
     status = {pywraplp.Solver.OPTIMAL: "OPTIMAL", pywraplp.Solver.FEASIBLE: "FEASIBLE"}.get(
         code, "UNKNOWN"
     )
@@ -194,6 +201,31 @@ def choose_schedules(
     chosen = [s for s, v in zip(schedules, z, strict=True) if v.solution_value() > 0.5]
     proven = obj.Value() if status == "OPTIMAL" else obj.BestBound()
     return status, chosen, proven / 100.0 + requests_weight(p)
+
+
+@contextmanager
+def _interrupted_on(mip: pywraplp.Solver, stop: StopCriteria | None) -> Iterator[None]:
+    """Around `mip.Solve()`: the solve is interrupted once the stop's
+    cancel is set (Ctrl-C in the CLI); SCIP leaves the interpreter free
+    while it solves, so a watching thread can."""
+    if stop is None:
+        yield
+        return
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(INTERRUPT_POLL):
+            if stop.cancel.is_set():
+                mip.InterruptSolve()
+                return
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
 
 
 def _type_rows(p, mip, schedules, z, priced) -> None:  # type: ignore[no-untyped-def]
@@ -330,7 +362,7 @@ def close_gap(
             why = "too many schedules within the margin, or no time"
             break
         rounds, counted = rounds + 1, len(schedules)
-        status, chosen, proven = choose_schedules(p, schedules, stop.remaining())
+        status, chosen, proven = choose_schedules(p, schedules, stop.remaining(), stop)
         if status == "UNKNOWN":
             why = "a round's MIP found no roster in time"
             break

@@ -13,6 +13,7 @@ import pytest
 from optimizer.bench.curtois.evaluate import OFF, evaluate
 from optimizer.solve.bounds.colgen import ColumnGeneration
 from optimizer.solve.close_gap import (
+    choose_schedules,
     close_gap,
     least_coverage,
     margin_at,
@@ -122,3 +123,16 @@ def test_rounds_at_weak_prices_climb_one_unit_at_a_time_to_the_optimum():
     assert closed.rounds == 8
     assert closed.bound == OPTIMUM
     assert closed.state is not None and model_value(p, closed.state).total == pytest.approx(OPTIMUM)
+
+
+def test_a_cancelled_stop_leaves_the_mip_unsolved():
+    _, p, cands, _, state, cuts = _converged()
+    found = [
+        s
+        for a in range(p.n_agents)
+        for s in schedules_within(p, state, cands, a, cuts, 400, 10.0, 10_000) or []
+    ]
+    stop = StopCriteria(time_limit=60)
+    stop.cancel.set()
+    assert choose_schedules(p, found, 10.0, stop) == ("UNKNOWN", [], -math.inf)
+    assert choose_schedules(p, found, 10.0)[0] == "OPTIMAL"  # the same MIP, not cancelled
