@@ -48,7 +48,7 @@ from optimizer.solve.params import ExactParams
 from optimizer.solve.problem import Problem
 from optimizer.solve.state import State
 from optimizer.solve.stop import StopCriteria
-from optimizer.solve.type_cover import shift_numbers
+from optimizer.solve.type_cover import shift_cells
 
 # SCIP's probing in presolve spends most of a round on set-partitioning MIPs of this
 # kind and fixes nothing; a restart after presolve does not pay either; Ctrl-C belongs
@@ -234,10 +234,7 @@ def _type_rows(p, mip, schedules, z, priced) -> None:  # type: ignore[no-untyped
     tc = p.type_cover
     if not len(tc.required):
         return
-    cells_of: dict[tuple[int, int, int], list[int]] = {}
-    for c, si in zip(*np.nonzero(tc.sites), strict=True):
-        cells_of.setdefault((int(si), int(tc.day[c]), int(tc.type[c])), []).append(int(c))
-    numbers = [shift_numbers(p, si, np.arange(len(st.tpl.day))) for si, st in enumerate(p.sites)]
+    cells_of = shift_cells(p)
     rows = []
     for c in range(len(tc.required)):
         row = mip.Constraint(float(tc.required[c]), float(tc.required[c]))
@@ -250,7 +247,7 @@ def _type_rows(p, mip, schedules, z, priced) -> None:  # type: ignore[no-untyped
     for s, var in zip(schedules, z, strict=True):
         site = int(p.agent_site[s.agent])
         for d, k in s.shifts:
-            for c in cells_of.get((site, d, int(numbers[site][k])), ()):
+            for c in cells_of(site, d, k):
                 rows[c].SetCoefficient(var, rows[c].GetCoefficient(var) + 1.0)
 
 

@@ -24,7 +24,6 @@ it instead (still valid, weaker).
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,7 +33,7 @@ from optimizer.solve.model import Built, CandidateIndex, build, cents
 from optimizer.solve.problem import Problem
 from optimizer.solve.state import State
 from optimizer.solve.stop import StopCriteria
-from optimizer.solve.type_cover import shift_numbers
+from optimizer.solve.type_cover import shift_cells
 
 
 @dataclass(frozen=True)
@@ -73,12 +72,7 @@ def shift_earnings(p: Problem, built: Built, prices: Prices) -> dict[tuple[int, 
     for each interval it is on duty, the best price among its group's
     queues (an agent serves one queue at a time), plus the price of every
     cell of the cover per shift type it counts in."""
-    tc = p.type_cover
-    cells_of: dict[tuple[int, int, int], list[int]] = defaultdict(list)
-    if len(prices.mu):
-        for c, si in zip(*np.nonzero(tc.sites), strict=True):
-            cells_of[(int(si), int(tc.day[c]), int(tc.type[c]))].append(int(c))
-    numbers = [shift_numbers(p, si, np.arange(len(st.tpl.day))) for si, st in enumerate(p.sites)]
+    cells_of = shift_cells(p)
     best_at: dict[int, np.ndarray] = {}
     out: dict[tuple[int, int, int], int] = {}
     for a, d, k, _lit in built.shift_lits:
@@ -91,7 +85,7 @@ def shift_earnings(p: Problem, built: Built, prices: Prices) -> dict[tuple[int, 
         earn = int(best_at[g][lo:hi].sum())
         if st.tpl.brk_len[k] > 0:
             earn -= int(best_at[g][int(st.ba[k]) : int(st.bb[k])].sum())
-        for c in cells_of.get((site, d, int(numbers[site][k])), ()):
+        for c in cells_of(site, d, k) if len(prices.mu) else ():
             earn += int(prices.mu[c])
         out[(a, d, k)] = earn
     return out

@@ -15,7 +15,7 @@ re-planned alone, the others fixed, sees the exact change of the term
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -82,6 +82,21 @@ def shift_numbers(p: Problem, site: int, templates: np.ndarray) -> np.ndarray:
     local = p.sites[site].tpl.shift_type[templates]
     kind = p.type_cover.kind[site]
     return np.where(local >= 0, kind[np.maximum(local, 0)] if len(kind) else -1, -1)
+
+
+def shift_cells(p: Problem) -> Callable[[int, int, int], list[int]]:
+    """(site, day, template) → the cells of the cover per shift type that a
+    shift of that template on that day at that site counts in."""
+    tc = p.type_cover
+    cells_of: dict[tuple[int, int, int], list[int]] = {}
+    for c, si in zip(*np.nonzero(tc.sites), strict=True):
+        cells_of.setdefault((int(si), int(tc.day[c]), int(tc.type[c])), []).append(int(c))
+    numbers = [shift_numbers(p, si, np.arange(len(st.tpl.day))) for si, st in enumerate(p.sites)]
+
+    def cells(site: int, day: int, template: int) -> list[int]:
+        return cells_of.get((site, day, int(numbers[site][template])), [])
+
+    return cells
 
 
 def counts(p: Problem, works: np.ndarray, tpl: np.ndarray) -> np.ndarray:
