@@ -32,9 +32,6 @@ round either proves one more unit of bound or ends with the optimum.
 from __future__ import annotations
 
 import math
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,7 +50,6 @@ from optimizer.solve.type_cover import shift_cells
 # SCIP's probing in presolve spends most of a round on set-partitioning MIPs of this
 # kind and fixes nothing; a restart after presolve does not pay either; Ctrl-C belongs
 # to the caller (the CLI sets the stop's cancel), not to SCIP
-INTERRUPT_POLL = 0.1  # seconds between looks at whether a MIP's solve was cancelled
 SCIP_SETTINGS = (
     "propagating/probing/maxprerounds = 0\npresolving/maxrestarts = 0\nmisc/catchctrlc = FALSE"
 )
@@ -191,7 +187,7 @@ def choose_schedules(
     mip.SetTimeLimit(max(1, int(seconds * 1000)))
     if stop is not None and stop.cancel.is_set():
         return "UNKNOWN", [], -math.inf
-    with _interrupted_on(mip, stop):
+    with (stop or StopCriteria(time_limit=math.inf)).interrupting(mip.InterruptSolve):
         code = mip.Solve()
     status = {pywraplp.Solver.OPTIMAL: "OPTIMAL", pywraplp.Solver.FEASIBLE: "FEASIBLE"}.get(
         code, "UNKNOWN"
@@ -201,31 +197,6 @@ def choose_schedules(
     chosen = [s for s, v in zip(schedules, z, strict=True) if v.solution_value() > 0.5]
     proven = obj.Value() if status == "OPTIMAL" else obj.BestBound()
     return status, chosen, proven / 100.0 + requests_weight(p)
-
-
-@contextmanager
-def _interrupted_on(mip: pywraplp.Solver, stop: StopCriteria | None) -> Iterator[None]:
-    """Around `mip.Solve()`: the solve is interrupted once the stop's
-    cancel is set (Ctrl-C in the CLI); SCIP leaves the interpreter free
-    while it solves, so a watching thread can."""
-    if stop is None:
-        yield
-        return
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.wait(INTERRUPT_POLL):
-            if stop.cancel.is_set():
-                mip.InterruptSolve()
-                return
-
-    thread = threading.Thread(target=watch, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        done.set()
-        thread.join()
 
 
 def _type_rows(p, mip, schedules, z, priced) -> None:  # type: ignore[no-untyped-def]

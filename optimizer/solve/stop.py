@@ -22,8 +22,8 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -49,31 +49,34 @@ def no_progress(event: ProgressEvent) -> None:
 
 
 class Cancel(threading.Event):
-    """A cancel flag that, once set, also stops the CP-SAT searches watching it
-    (`StopCriteria.watching`): a long full-model solve ends within moments
-    instead of at its time limit."""
+    """A cancel flag that, once set, also stops the solves watching it: the
+    CP-SAT searches of `StopCriteria.watching` and the MIPs of
+    `StopCriteria.interrupting`, so a long solve ends within moments instead
+    of at its time limit."""
 
     def __init__(self) -> None:
         super().__init__()
         self._lock = threading.Lock()
-        self._solvers: set[Any] = set()
+        self._actions: dict[int, Callable[[], Any]] = {}
 
     def set(self) -> None:
         super().set()
         with self._lock:
-            solvers = list(self._solvers)
-        for s in solvers:
-            s.stop_search()
+            actions = list(self._actions.values())
+        for stop_solve in actions:
+            stop_solve()
 
     @contextmanager
-    def watching(self, solver: Any) -> Iterator[None]:
+    def on_set(self, stop_solve: Callable[[], Any]) -> Iterator[None]:
+        """Within: `stop_solve` is called when the flag is set."""
+        token = object()
         with self._lock:
-            self._solvers.add(solver)
+            self._actions[id(token)] = stop_solve
         try:
             yield
         finally:
             with self._lock:
-                self._solvers.discard(solver)
+                del self._actions[id(token)]
 
 
 @dataclass(frozen=True)
@@ -259,12 +262,21 @@ class StopCriteria:
         solver.parameters.catch_sigint_signal = False
         if self.cancel.is_set():
             solver.parameters.max_time_in_seconds = 0.0
-        watch = getattr(self.cancel, "watching", None)
-        if watch is None:  # a plain threading.Event: the time limit still applies
+        with self._on_cancel(solver.stop_search):
             yield
-            return
-        with watch(solver):
+
+    @contextmanager
+    def interrupting(self, interrupt: Callable[[], Any]) -> Iterator[None]:
+        """Around a MIP's solve: `interrupt` (pywraplp's `InterruptSolve`) is
+        called when `cancel` is set."""
+        with self._on_cancel(interrupt):
             yield
+
+    def _on_cancel(self, stop_solve: Callable[[], Any]) -> Any:
+        on_set = getattr(self.cancel, "on_set", None)
+        if on_set is None:  # a plain threading.Event: the time limit still applies
+            return nullcontext()
+        return on_set(stop_solve)
 
 
 def relative_gap(objective: float | None, bound: float | None) -> float | None:

@@ -179,3 +179,15 @@ def test_out_of_time_reads_the_time_limit_only():
     fresh = StopCriteria(time_limit=60.0)
     fresh.cancel.set()
     assert fresh.should_stop() and not fresh.out_of_time()  # a cancel is not the clock
+
+
+def test_a_cancel_interrupts_the_mips_it_watches_and_only_while_watched():
+    stop = StopCriteria(time_limit=60)
+    calls: list[str] = []
+    with stop.interrupting(lambda: calls.append("inside")):
+        pass
+    stop_later = StopCriteria(time_limit=60)
+    with stop_later.interrupting(lambda: calls.append("watched")):
+        stop_later.cancel.set()
+    stop.cancel.set()  # its MIP has finished: nothing to interrupt
+    assert calls == ["watched"]
