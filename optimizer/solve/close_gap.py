@@ -250,10 +250,7 @@ def _queue_rows(p, mip, schedules, z, priced) -> None:  # type: ignore[no-untype
     for s, var in zip(schedules, z, strict=True):
         st, g = p.sites[p.agent_site[s.agent]], int(p.agent_group[s.agent])
         for _d, k in s.shifts:
-            on = np.arange(int(st.a[k]), int(st.b[k]))
-            if st.tpl.brk_len[k] > 0:
-                on = on[(on < int(st.ba[k])) | (on >= int(st.bb[k]))]
-            for t in on.tolist():
+            for t in st.on_duty(k).tolist():
                 row = cap.get((g, t))
                 if row is not None:
                     row.SetCoefficient(var, row.GetCoefficient(var) - 1.0)

@@ -166,11 +166,7 @@ def best_schedule(
 
 def worked_intervals(p: Problem, a: int, k: int) -> np.ndarray:
     """Grid intervals agent a is on duty (not on break) in template k of its site."""
-    st = p.sites[p.agent_site[a]]
-    t = np.arange(st.a[k], st.b[k])
-    if st.tpl.brk_len[k] > 0:
-        t = t[(t < st.ba[k]) | (t >= st.bb[k])]
-    return t
+    return p.sites[p.agent_site[a]].on_duty(k)
 
 
 @dataclass(frozen=True)

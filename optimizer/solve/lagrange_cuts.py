@@ -81,10 +81,7 @@ def shift_earnings(p: Problem, built: Built, prices: Prices) -> dict[tuple[int, 
         g = int(p.agent_group[a])
         if g not in best_at:
             best_at[g] = prices.lam[p.group_queues[g]].max(axis=0, initial=0)
-        lo, hi = int(st.a[k]), int(st.b[k])
-        earn = int(best_at[g][lo:hi].sum())
-        if st.tpl.brk_len[k] > 0:
-            earn -= int(best_at[g][int(st.ba[k]) : int(st.bb[k])].sum())
+        earn = int(best_at[g][st.on_duty(k)].sum())
         for c in cells_of(site, d, k) if len(prices.mu) else ():
             earn += int(prices.mu[c])
         out[(a, d, k)] = earn

@@ -29,7 +29,7 @@ from optimizer.solve.problem import COST_SCALE, Problem
 from optimizer.solve.rules import SEQUENCE_RULES, AgentDays
 from optimizer.solve.state import FAIRNESS_UNIT, State, cover, on_duty
 from optimizer.solve.steadiness import isolated_day_terms, stability_terms
-from optimizer.solve.type_cover import cell_counts, cells_cost, counts, shift_numbers
+from optimizer.solve.type_cover import cell_counts, cells_cost, counts, shift_cells
 from optimizer.solve.wishes import shift_prices
 
 
@@ -209,12 +209,9 @@ def _coverage(p: Problem, inc: State, built: Built) -> list:
     for a, _d, k, lit in built.shift_lits:
         st = p.sites[p.agent_site[a]]
         g = int(p.agent_group[a])
-        lo, hi = int(st.a[k]), int(st.b[k])
-        b0, b1 = int(st.ba[k]), int(st.bb[k])
-        for t in range(lo, hi):
-            if not (b0 <= t < b1 and st.tpl.brk_len[k] > 0):
-                lits_at[(g, t)].append(lit)
-        touched[lo:hi] = True
+        for t in st.on_duty(k).tolist():
+            lits_at[(g, t)].append(lit)
+        touched[int(st.a[k]) : int(st.b[k])] = True
     # the incumbent's free shifts' intervals are re-decided too
     a_idx, d_idx = np.nonzero(inc.works & free_mask)
     for a, d in zip(a_idx, d_idx, strict=True):
@@ -268,14 +265,10 @@ def _type_cover(p: Problem, inc: State, built: Built) -> list:
     if not tc.any:
         return []
     fixed = cell_counts(p, counts(p, inc.works & ~built.free_mask(inc.works.shape), inc.tpl))
-    cells_of: dict[tuple[int, int, int], list[int]] = defaultdict(list)  # (site, day, type)
-    for c, si in zip(*np.nonzero(tc.sites), strict=True):
-        cells_of[(int(si), int(tc.day[c]), int(tc.type[c]))].append(int(c))
-    numbers = [shift_numbers(p, si, np.arange(len(st.tpl.day))) for si, st in enumerate(p.sites)]
+    cells_of = shift_cells(p)
     chosen: dict[int, list] = defaultdict(list)
     for a, d, k, lit in built.shift_lits:
-        site = int(p.agent_site[a])
-        for c in cells_of.get((site, d, int(numbers[site][k])), ()):
+        for c in cells_of(int(p.agent_site[a]), d, k):
             chosen[c].append(lit)
     left = np.ones(len(tc.required), dtype=bool)
     left[list(chosen)] = False

@@ -50,6 +50,13 @@ class SiteTemplates:
     # never makes a run of nights longer than the search planned
     night: np.ndarray  # [K] bool
 
+    def on_duty(self, k: int) -> np.ndarray:
+        """The grid intervals template k is on duty: its span less its break."""
+        t = np.arange(int(self.a[k]), int(self.b[k]))
+        if self.tpl.brk_len[k] > 0:
+            t = t[(t < self.ba[k]) | (t >= self.bb[k])]
+        return t
+
     def on_duty_sums(
         self, prefix: np.ndarray, k: np.ndarray | None = None, rows: np.ndarray | None = None
     ) -> np.ndarray:
