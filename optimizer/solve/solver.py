@@ -9,20 +9,12 @@
    column generation on small problems (`bounds/colgen.py`), by subgradient
    steps towards the incumbent on large ones (`bounds/lagrange.py`).
 2. Small problems (`SearchParams.full_model_max_literals`,
-   `full_model_max_days`): a wait that leaves both cores to column
-   generation, a short large-neighbourhood search (`lns.py`), a dive from
-   column generation's converged master LP (`dive.py`; the agents whose
-   schedules in it break a rule the pricing dropped re-planned,
-   `repair.py`), the restricted model over the shifts
-   of column generation's schedules (`restricted.py`); each agent's least
-   reduced cost at column generation's prices (`lagrange_cuts.py`) and,
-   where every objective is a whole number, exact rounds from the bound:
-   every schedule near its agent's least, and a MIP over them
-   (`close_gap.py`); then one CP-SAT model with every agent and day free,
-   those least costs as cuts, hinted with the best roster so far — solved
-   to a proven optimum when time allows; its bound counts too. Once it has
-   found no better roster or bound for a while, the large-neighbourhood
-   search (`lns.py`) takes the time left.
+   `full_model_max_days`): the steps of `small.py` — column generation's
+   converged master gives a dive and the restricted model, its prices the
+   cuts and, where every objective is a whole number, the exact rounds;
+   then one CP-SAT model with every agent and day free, solved to a proven
+   optimum when time allows (its bound counts too), and the
+   large-neighbourhood search (`lns.py`) for the time left.
 3. Large problems: agent passes, guided rounds and guided neighbourhoods
    (`passes.py`), then the large-neighbourhood search until the time kept
    for step 4; then every break moved where it costs least (`breaks.py`).
@@ -65,19 +57,14 @@ from optimizer.solve.allocate import optimal_allocation
 from optimizer.solve.bounds.colgen import OFF
 from optimizer.solve.bounds.worker import BoundWorker
 from optimizer.solve.breaks import place_breaks
-from optimizer.solve.close_gap import close_gap
 from optimizer.solve.construct import construct
-from optimizer.solve.dive import dive
 from optimizer.solve.explain import find_conflicts
 from optimizer.solve.improve import Replanning
-from optimizer.solve.lagrange_cuts import Cuts, Prices, least_reduced_costs
 from optimizer.solve.lns import lns
 from optimizer.solve.model import CandidateIndex
 from optimizer.solve.params import SearchParams
 from optimizer.solve.passes import agent_passes
 from optimizer.solve.problem import Problem
-from optimizer.solve.repair import repaired, rule_breakers
-from optimizer.solve.restricted import restricted_candidates, rounded_roster
 from optimizer.solve.result import (
     FEASIBLE,
     INFEASIBLE,
@@ -88,11 +75,10 @@ from optimizer.solve.result import (
     SolveResult,
 )
 from optimizer.solve.search import Search
+from optimizer.solve.small import small_search
 from optimizer.solve.state import Evaluation, State, cover, evaluate, fairness_targets
-from optimizer.solve.stop import Cancelled, Progress, StopCriteria, no_progress, relative_gap
-from optimizer.solve.whole_model import whole_model
+from optimizer.solve.stop import Progress, StopCriteria, no_progress, relative_gap
 
-WAIT_POLL = 0.1  # seconds between looks at a wait's stopping criteria
 PROVEN = 0.01  # objective − bound within the currency's rounding: optimality is proven
 
 
@@ -184,34 +170,12 @@ def solve(
 
     status = FEASIBLE
     if small:
-        # 2. a short neighbourhood search, then the whole model from its best
-        # (until column generation has ended: the restricted model waits for its schedules)
-        lns_stop = stop.share(params.small_lns_share).until(Cancelled(bounds.columns.done))
-        _wait(stop.share(params.small_wait_share).until(Cancelled(bounds.columns.done)))
-        state, best = lns(search, state, best, lns_stop, bound)
-        pool = bounds.columns
-        if pool.master is not None and not _ended(search, best):  # 2b. a dive from the master LP
-            state, best = _dive(search, state, best, stop.share(params.dive_share))
-        if pool.rounds and not _ended(search, best):  # 2c. the restricted model
-            state, best = _restricted(search, state, best, stop.share(params.restricted_share))
-        cuts = None
-        if pool.master is not None and not _ended(search, best):
-            cuts = _cuts(search, state)
-        if cuts is not None and bounds.whole and not _ended(search, best):  # 2d. exact rounds
-            state, best = _close_gap(search, state, best, cuts, stop.share(params.close_share))
-        proved = None
-        if not _ended(search, best):  # 2e. the whole model, while it gains
-            stall = max(
-                params.full_model_stall_seconds, params.full_model_stall_share * stop.time_limit
-            )
-            state, best, proved = whole_model(search, state, best, stall=stall, cuts=cuts)
+        # 2. column generation's roster and rounds, then the whole model (`small.py`)
+        state, best, proved = small_search(search, state, best, bound)
         if proved is not None:
             status, cp_bound = proved
             if bound is None or cp_bound > bound:
                 bound, bound_method = cp_bound, "CP-SAT (full model)"
-        if not _ended(search, best):  # 2f. then neighbourhoods of it
-            state, best = lns(search, state, best, search.stop, bound)
-        search.stats["model"] = "lns + full"
     else:
         # 3. agent passes and neighbourhoods, leaving time for step 4
         reserve = _finish_reserve(p, stop, params)
@@ -229,121 +193,6 @@ def solve(
 
     # 4. finish
     return _finish(search, stop, state, bound, bound_method, status, first_feasible)
-
-
-def _wait(stop: StopCriteria) -> None:
-    """Leave the cores to the bound worker until `stop`: column generation's
-    rounds run twice as fast without a neighbourhood search beside them,
-    and its converged master (the dive, the restricted model) is where the
-    small problems' best rosters come from."""
-    while not stop.should_stop():
-        stop.cancel.wait(WAIT_POLL)
-
-
-def _ended(search: Search, best: Evaluation) -> bool:
-    """Whether the search is over: its time is up, it was cancelled, or the
-    best roster is within the gap of the best bound (the passes counted do
-    not end the small problems' steps, each one solve)."""
-    stop = dataclasses.replace(search.stop, passes=None)
-    return stop.should_stop(best.total, search.bound())
-
-
-def _restricted(
-    search: Search, state: State, best: Evaluation, stop: StopCriteria
-) -> tuple[State, Evaluation]:
-    """The restricted model (`restricted.py`) within `stop`: over the master
-    LP's support hinted with its rounding (or the dive's roster), then over
-    every schedule column generation proposed."""
-    p, pool, share = search.p, search.bounds.columns, search.params.support_share
-    rounded = rounded_roster(p, pool)
-    only = restricted_candidates(search.cands, pool, state, True)
-    state, best, _ = whole_model(search, state, best, only, stop.share(share), rounded)
-    if not _ended(search, best):
-        only = restricted_candidates(search.cands, pool, state, False)
-        state, best, _ = whole_model(search, state, best, only, stop)
-    search.stats["restricted_model"] = True
-    search.ended("restricted")
-    return state, best
-
-
-def _dive(
-    search: Search, state: State, best: Evaluation, stop: StopCriteria
-) -> tuple[State, Evaluation]:
-    """Dive from column generation's converged master LP (`dive.py`) within
-    `stop`. The pricing may relax a rule, so the agents whose schedules
-    break one of their rules are re-planned with the rest held
-    (`repair.py`). The roster becomes the incumbent if it is better, and
-    goes into the pool as the restricted model's hint."""
-    p, pool = search.p, search.bounds.columns
-    assert pool.master is not None
-    seconds = stop.share(1.0 - search.params.repair_share).remaining()
-    found = dive(pool.master, seconds, upper=lambda: search.bounds.upper, halt=stop.cancel)
-    search.stats.update(dive_steps=found.steps, dive_value=round(found.value, 2))
-    search.ended("dive")
-    if found.rows is None:
-        return state, best
-    pool.dived(found.rows)
-    dived = rounded_roster(p, pool)
-    broken = rule_breakers(p, dived, search.cands)
-    search.stats["dive_rule_breakers"] = len(broken)
-    if broken:
-        fixed = repaired(p, dived, broken, search.cands, stop, search.seed, search.fair_target)
-        if fixed is None:
-            return state, best
-        dived = fixed
-        pool.dived(np.where(dived.works, dived.tpl, OFF))  # the repaired roster as the hint
-        search.ended("repair")
-    ev = evaluate(p, dived, search.fair_target)
-    search.stats["dive_roster"] = round(ev.total, 2)
-    if ev.total < best.total - 1e-6:
-        state, best = dived, ev
-        search.improved(best)
-    return state, best
-
-
-def _cuts(search: Search, state: State) -> Cuts | None:
-    """Each agent's least reduced cost at column generation's best prices
-    (`lagrange_cuts.py`), for the whole model to start from its bound;
-    none when the time left is too short to find them."""
-    p, params, master = search.p, search.params, search.bounds.columns.master
-    assert master is not None
-    if not params.lagrange_cuts:
-        return None
-    lam, mu = master.best_prices
-    seconds = params.cut_share * search.stop.remaining() / max(1, p.n_agents)
-    if seconds < params.cut_least_seconds:
-        return None
-    cuts = least_reduced_costs(
-        p, state, search.cands, Prices.of(p, lam, mu), search.fair_target,
-        min(seconds, params.cut_seconds), search.stop.workers, search.stop,
-    )  # fmt: skip
-    search.ended("cuts")
-    return cuts
-
-
-def _close_gap(
-    search: Search, state: State, best: Evaluation, cuts: Cuts, stop: StopCriteria
-) -> tuple[State, Evaluation]:
-    """Exact rounds from the best bound (`close_gap.py`) within `stop`: the
-    bound they prove goes to the bound worker, the roster a round finds
-    becomes the incumbent."""
-    p, bound = search.p, search.bound()
-    if bound is None:
-        return state, best
-    closed = close_gap(p, state, search.cands, cuts, bound, best.total, stop, search.params.exact)
-    search.stats.update(exact_rounds=closed.rounds, exact_schedules=closed.schedules)
-    search.stats["exact_end"] = closed.why
-    search.ended("exact")
-    if closed.bound is not None:
-        method = f"exact rounds over the schedules near column generation's ({closed.rounds})"
-        search.bounds.offer(closed.bound, method)
-    if closed.state is not None:
-        ev = evaluate(p, closed.state, search.fair_target)
-        if ev.total < best.total - 1e-6:
-            state, best = closed.state, ev
-            search.improved(best)
-    search.emit("bound", best.total, search.bound())
-    return state, best
 
 
 def _finish_reserve(p: Problem, stop: StopCriteria, params: SearchParams) -> float:
