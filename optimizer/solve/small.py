@@ -3,8 +3,8 @@ converges within the limit: its master LP and schedules give the rosters,
 its prices the cuts and the exact rounds, and the whole CP-SAT model gets
 the time they leave.
 
-1. A short large-neighbourhood search (`lns.py`) while the bound worker's
-   column generation runs, then a wait that leaves it both cores.
+1. A wait that leaves both cores to the bound worker's column generation,
+   then, while it still runs, a short large-neighbourhood search (`lns.py`).
 2. A dive from its converged master LP (`dive.py`), the agents whose
    schedules break a rule the pricing dropped re-planned (`repair.py`).
 3. The restricted model over the shifts of its schedules (`restricted.py`).
