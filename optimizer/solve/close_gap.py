@@ -47,11 +47,19 @@ from optimizer.solve.state import State
 from optimizer.solve.stop import StopCriteria
 from optimizer.solve.type_cover import shift_cells
 
-# SCIP's probing in presolve spends most of a round on set-partitioning MIPs of this
-# kind and fixes nothing; a restart after presolve does not pay either; Ctrl-C belongs
+# On set-partitioning MIPs of this kind SCIP's presolve (its probing above all) and its
+# cutting planes spend much of a round and fix or cut little, and a restart after
+# presolve does not pay either: a round branches on the master's own LP. Ctrl-C belongs
 # to the caller (the CLI sets the stop's cancel), not to SCIP
-SCIP_SETTINGS = (
-    "propagating/probing/maxprerounds = 0\npresolving/maxrestarts = 0\nmisc/catchctrlc = FALSE"
+SCIP_SETTINGS = "\n".join(
+    (
+        "propagating/probing/maxprerounds = 0",
+        "presolving/maxrestarts = 0",
+        "presolving/maxrounds = 0",
+        "separating/maxrounds = 0",
+        "separating/maxroundsroot = 0",
+        "misc/catchctrlc = FALSE",
+    )
 )
 
 
@@ -168,7 +176,7 @@ def choose_schedules(
     target: a row of every variable's price slows SCIP down, and the least
     says as much (module doc)."""
     mip = pywraplp.Solver.CreateSolver("SCIP")
-    mip.SetSolverSpecificParametersAsString(SCIP_SETTINGS)
+    mip.SetSolverSpecificParametersAsString(SCIP_SETTINGS)  # tuning: a test checks SCIP reads it
     obj = mip.Objective()
 
     def priced(var: pywraplp.Variable, price: float) -> None:

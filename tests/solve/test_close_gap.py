@@ -136,3 +136,15 @@ def test_a_cancelled_stop_leaves_the_mip_unsolved():
     stop.cancel.set()
     assert choose_schedules(p, found, 10.0, stop) == ("UNKNOWN", [], -math.inf)
     assert choose_schedules(p, found, 10.0)[0] == "OPTIMAL"  # the same MIP, not cancelled
+
+
+def test_scip_takes_every_setting_of_the_rounds():
+    # a setting SCIP cannot read (a parameter renamed in a new OR-Tools) is only
+    # reported, not raised: the rounds would go on without it, more slowly
+    from ortools.linear_solver import pywraplp
+
+    from optimizer.solve.close_gap import SCIP_SETTINGS
+
+    mip = pywraplp.Solver.CreateSolver("SCIP")
+    assert mip.SetSolverSpecificParametersAsString(SCIP_SETTINGS)
+    assert not mip.SetSolverSpecificParametersAsString(SCIP_SETTINGS + "\nno/such/setting = 0")
