@@ -57,7 +57,7 @@ class Cancel(threading.Event):
     def __init__(self) -> None:
         super().__init__()
         self._lock = threading.Lock()
-        self._actions: dict[int, Callable[[], Any]] = {}
+        self._actions: dict[object, Callable[[], Any]] = {}
 
     def set(self) -> None:
         super().set()
@@ -71,12 +71,12 @@ class Cancel(threading.Event):
         """Within: `stop_solve` is called when the flag is set."""
         token = object()
         with self._lock:
-            self._actions[id(token)] = stop_solve
+            self._actions[token] = stop_solve
         try:
             yield
         finally:
             with self._lock:
-                del self._actions[id(token)]
+                del self._actions[token]
 
 
 @dataclass(frozen=True)
